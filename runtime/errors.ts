@@ -1,0 +1,76 @@
+/**
+ * Failures are classified where they happen, kafkajs-style: every error the pipeline acts on says
+ * whether a retry can help. Everything downstream (retry, dead-lettering, metrics) decides by the
+ * class, never by matching message text.
+ */
+
+export abstract class PipelineError extends Error {
+  abstract readonly retriable: boolean;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Worth retrying: network, timeouts, broker or database unavailable, HTTP 5xx and 429. */
+export class TransientError extends PipelineError {
+  readonly retriable = true;
+  /** Milliseconds the other side asked us to wait (Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** Can never succeed as it is: schema-invalid, failed validation, HTTP 4xx, unmappable. */
+export class PermanentError extends PipelineError {
+  readonly retriable = false;
+}
+
+/** A record that breaks a business rule; names the record and the offending field. */
+export class ValidationError extends PermanentError {
+  constructor(readonly record: string, readonly field: string, problem: string) {
+    super(`${record}: field ${field} ${problem}`);
+  }
+}
+
+/** The target refused the write (HTTP 4xx or a business refusal); carries its own message. */
+export class RejectedError extends PermanentError {
+  constructor(message: string, readonly status?: number, readonly reason = 'rejected') {
+    super(message);
+  }
+}
+
+/** A lookup (id map, shipping-method map) has no entry for the record. */
+export class UnmappableError extends PermanentError {}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', '57P01', '57P03', '08006', '08001', '08003', '40001', '40P01']);
+
+/**
+ * The class of an arbitrary thrown value. Errors from libraries that carry their own retriable
+ * flag (kafkajs) or a well-known code (Node sockets, PostgreSQL SQLSTATE) are classified by
+ * those. Anything else (a TypeError from a mapping that met data it cannot handle, a constraint
+ * violation) is permanent: retrying would block the partition forever, while the dead-letter
+ * topic keeps the record for inspection and replay.
+ */
+export function isRetriable(err: unknown): boolean {
+  if (err instanceof PipelineError) return err.retriable;
+  if (err && typeof err === 'object') {
+    const e = err as { retriable?: unknown; code?: unknown; cause?: unknown; name?: unknown };
+    if (typeof e.retriable === 'boolean') return e.retriable;
+    if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+    if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
+    if (e.cause) return isRetriable(e.cause);
+  }
+  return false;
+}
+
+export function errorClass(err: unknown): string {
+  if (err instanceof Error) return err.name || err.constructor.name;
+  return typeof err;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
