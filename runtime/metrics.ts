@@ -1,0 +1,70 @@
+/**
+ * prom-client metrics shared by every role, and one small HTTP endpoint per process serving
+ * /metrics (Prometheus text) and /healthz (200 when every registered check passes, else 503).
+ */
+import { createServer, type Server } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { setting } from './config.js';
+
+export const metricsSettings = {
+  port: setting.int('METRICS_PORT', { default: 9464, min: 0, max: 65535, description: 'port of the /metrics and /healthz endpoint; 0 picks a free one' }),
+};
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const metrics = {
+  recordsIn: new Counter({ name: 'pipeline_records_consumed_total', help: 'records read by a stage', labelNames: ['stage', 'topic'], registers: [registry] }),
+  recordsOut: new Counter({ name: 'pipeline_records_produced_total', help: 'records written by a stage', labelNames: ['stage', 'topic'], registers: [registry] }),
+  deadLettered: new Counter({ name: 'pipeline_records_dead_lettered_total', help: 'records sent to a dead-letter topic', labelNames: ['stage', 'topic', 'reason'], registers: [registry] }),
+  retries: new Counter({ name: 'pipeline_retries_total', help: 'transient failures that were retried', labelNames: ['stage', 'error_class'], registers: [registry] }),
+  handleSeconds: new Histogram({ name: 'pipeline_record_seconds', help: 'time to handle one record, retries included', labelNames: ['stage'], buckets: [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+  endToEndSeconds: new Histogram({ name: 'pipeline_end_to_end_seconds', help: 'from a change read in the source to its effect in the target', labelNames: ['stage'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120], registers: [registry] }),
+  sourceEvents: new Counter({ name: 'pipeline_source_events_total', help: 'change events emitted by a source', labelNames: ['source'], registers: [registry] }),
+  sourcePolls: new Counter({ name: 'pipeline_source_polls_total', help: 'polls of a source system', labelNames: ['source', 'outcome'], registers: [registry] }),
+  targetRejections: new Counter({ name: 'pipeline_target_rejections_total', help: 'writes the target system refused (e.g. work already started in the warehouse)', labelNames: ['stage', 'reason'], registers: [registry] }),
+  tableSize: new Gauge({ name: 'pipeline_table_entries', help: 'entries in a compacted-topic table', labelNames: ['table'], registers: [registry] }),
+};
+
+type Check = () => boolean | Promise<boolean>;
+const checks = new Map<string, Check>();
+
+export function registerHealthCheck(name: string, check: Check): void {
+  checks.set(name, check);
+}
+
+export async function health(): Promise<{ ok: boolean; checks: Record<string, boolean> }> {
+  const out: Record<string, boolean> = {};
+  for (const [name, check] of checks) {
+    try {
+      out[name] = await check();
+    } catch {
+      out[name] = false;
+    }
+  }
+  return { ok: Object.values(out).every(Boolean), checks: out };
+}
+
+export function startMetricsServer(port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'Content-Type': registry.contentType });
+        res.end(await registry.metrics());
+      } else if (req.url === '/healthz') {
+        const h = await health();
+        res.writeHead(h.ok ? 200 : 503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(h));
+      } else {
+        res.writeHead(404).end();
+      }
+    })().catch(() => res.writeHead(500).end());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => {
+      const addr = server.address();
+      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port });
+    });
+  });
+}

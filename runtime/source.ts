@@ -1,0 +1,145 @@
+/**
+ * The loop every source connector runs in (Kafka Connect's WorkerSourceTask): poll the system from
+ * the stored position, produce the events, wait for the brokers' acknowledgement, then store the
+ * new position in the compacted `state.source-offsets` topic, and only then let the connector
+ * acknowledge in its own system. A crash anywhere repeats events, never loses them; their
+ * deterministic ids make the repeats harmless downstream.
+ */
+import { topics, type TopicSpec } from '../schemas/catalog.js';
+import type { SourceOffset } from '../schemas/types.generated.js';
+import { deadLetterOfSourceRow } from './dead-letter.js';
+import { errorClass, errorMessage, isRetriable } from './errors.js';
+import type { OutgoingMessage } from './kafka.js';
+import { metrics, registerHealthCheck } from './metrics.js';
+import { withRetry } from './retry.js';
+import type { Runtime } from './runtime.js';
+import { openTable, type Table } from './table.js';
+
+export interface SourceEvent<V = unknown> {
+  topic: TopicSpec<V>;
+  key: string;
+  value: V;
+}
+
+/** A source row that cannot become a valid event; it goes to `dlq.<topic>` as JSON. */
+export interface RejectedRow {
+  topic: TopicSpec<unknown>;
+  key: string | null;
+  row: unknown;
+  error: unknown;
+}
+
+export interface PollResult<P> {
+  events: SourceEvent[];
+  rejected?: RejectedRow[];
+  /** Position to store once the events are acknowledged. */
+  next: P;
+  /** Runs after events and position are safely in Kafka (e.g. Ongoing's setReported calls). */
+  acknowledge?: () => Promise<void>;
+  /** More is waiting: poll again at once instead of sleeping. */
+  more?: boolean;
+}
+
+export interface SourceConnector<P> {
+  /** Also the key of its position in state.source-offsets. */
+  name: string;
+  initialPosition: P;
+  intervalMs: number;
+  poll(position: P, signal: AbortSignal): Promise<PollResult<P>>;
+  /** Optional push wake-up (e.g. PostgreSQL LISTEN): call `wake` to poll before the interval ends. */
+  subscribe?(wake: () => void): Promise<() => Promise<void>>;
+}
+
+export interface RunningSource {
+  readonly name: string;
+  /** Resolves after each completed poll cycle; for tests and progress display. */
+  cycles(): number;
+  stop(): Promise<void>;
+}
+
+/** Positions of all sources; opened once per process. */
+export async function openOffsets(rt: Runtime): Promise<Table<SourceOffset>> {
+  return openTable(rt, topics.sourceOffsets);
+}
+
+export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, offsets?: Table<SourceOffset>): Promise<RunningSource> {
+  const log = rt.log.child({ source: connector.name });
+  const producer = await rt.producer();
+  const table = offsets ?? (await openOffsets(rt));
+  const stored = table.get(connector.name);
+  let position: P = stored ? (JSON.parse(stored.position) as P) : connector.initialPosition;
+  log.info('source starting', { position });
+
+  const stopping = new AbortController();
+  const signal = AbortSignal.any([rt.signal, stopping.signal]);
+  let wake: (() => void) | undefined;
+  const unsubscribe = connector.subscribe ? await connector.subscribe(() => wake?.()) : undefined;
+  let cycles = 0;
+  let lastSuccess = Date.now();
+  registerHealthCheck(`source:${connector.name}`, () => Date.now() - lastSuccess < Math.max(60_000, connector.intervalMs * 5));
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wake = undefined;
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      wake = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+
+  async function cycle(): Promise<boolean> {
+    const { value: result } = await withRetry(`source:${connector.name}`, () => connector.poll(position, signal), rt.retry, log, { signal });
+    const messages: OutgoingMessage[] = [];
+    for (const e of result.events) {
+      messages.push({ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) });
+    }
+    for (const r of result.rejected ?? []) {
+      log.warn('source row rejected', { topic: r.topic.name, key: r.key, error: errorMessage(r.error) });
+      metrics.deadLettered.inc({ stage: `source:${connector.name}`, topic: r.topic.name, reason: errorClass(r.error) });
+      messages.push(deadLetterOfSourceRow(r.topic.name, r.key, r.row, { stage: `source:${connector.name}`, error: r.error, attempts: 1, firstFailureAt: Date.now() }));
+    }
+    const offset: SourceOffset = { source: connector.name, position: JSON.stringify(result.next), updatedAt: Date.now() };
+    await withRetry(`source:${connector.name}`, () => producer.send(messages), rt.retry, log, { signal });
+    // The position goes out only after the events are acknowledged (a separate send keeps that order
+    // even across partitions and topics).
+    const offsetBytes = await rt.serde.encode(topics.sourceOffsets, offset);
+    await withRetry(`source:${connector.name}`, () => producer.send([{ topic: topics.sourceOffsets.name, key: connector.name, value: offsetBytes }]), rt.retry, log, { signal });
+    position = result.next;
+    metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
+    if (result.acknowledge) await withRetry(`source:${connector.name}`, result.acknowledge, rt.retry, log, { signal });
+    if (result.events.length > 0) log.debug('events emitted', { count: result.events.length });
+    return result.more ?? false;
+  }
+
+  const loop = (async () => {
+    while (!signal.aborted) {
+      let more = false;
+      try {
+        more = await cycle();
+        metrics.sourcePolls.inc({ source: connector.name, outcome: 'ok' });
+        lastSuccess = Date.now();
+      } catch (err) {
+        if (signal.aborted) break;
+        metrics.sourcePolls.inc({ source: connector.name, outcome: 'error' });
+        log.error('poll failed; will try again next interval', { error: errorMessage(err), errorClass: errorClass(err), retriable: isRetriable(err) });
+      }
+      cycles++;
+      if (!more) await sleep(connector.intervalMs);
+    }
+  })();
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping.abort();
+      await loop;
+      await unsubscribe?.();
+      log.info('source stopped');
+    })());
+  rt.onClose(stop);
+  return { name: connector.name, cycles: () => cycles, stop };
+}

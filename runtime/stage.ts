@@ -1,0 +1,150 @@
+/**
+ * The consumer loop every processor and sink runs in (what Kafka Connect's WorkerSinkTask is to
+ * its connectors): decode, hand the value to the flow's function, encode and produce what it
+ * returns, and only then commit. Within a partition records are handled one after another, so
+ * order per key holds. Transient failures are retried in place (the partition waits); a record
+ * that can never succeed goes to `dlq.<topic>` with its reason and the partition moves on.
+ */
+import type { TopicSpec } from '../schemas/catalog.js';
+import { deadLetterOf } from './dead-letter.js';
+import { errorClass, errorMessage, isRetriable } from './errors.js';
+import type { ConsumedRecord, OutgoingMessage, PartitionBatch } from './kafka.js';
+import { metrics, registerHealthCheck } from './metrics.js';
+import { RetriesExhausted, withRetry } from './retry.js';
+import type { Runtime } from './runtime.js';
+
+export interface Output<V = unknown> {
+  topic: TopicSpec<V>;
+  key: string;
+  /** null writes a tombstone (compacted topics). */
+  value: V | null;
+}
+
+export interface StageContext {
+  record: ConsumedRecord;
+  signal: AbortSignal;
+}
+
+export interface StageSpec<I> {
+  /** Also the consumer group id unless `groupId` is given. */
+  name: string;
+  groupId?: string;
+  input: TopicSpec<I>;
+  handle(value: I, ctx: StageContext): Promise<Output[]> | Output[];
+  /** Partitions handled in parallel in this process (order holds within each). */
+  partitionsConcurrently?: number;
+  /** Records handled before outputs are produced and the offset committed. */
+  chunkSize?: number;
+}
+
+export interface RunningStage {
+  readonly name: string;
+  /** Resolves once the consumer has joined its group and is fetching. */
+  readonly started: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds a command envelope whose id is derived from the event, so a replay yields the same id. */
+export function commandFrom<P>(event: { eventId: string; entityKey: string; capturedAt: number }, topic: TopicSpec<unknown>, payload: P, key = event.entityKey) {
+  return {
+    commandId: `${event.eventId}>${topic.name}`,
+    causationId: event.eventId,
+    entityKey: key,
+    issuedAt: Date.now(),
+    traceOrigin: event.capturedAt,
+    payload,
+  };
+}
+
+export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<RunningStage> {
+  const log = rt.log.child({ stage: spec.name });
+  const producer = await rt.producer();
+  const consumer = await rt.kafka.consumer({ groupId: spec.groupId ?? spec.name, topics: [spec.input.name] });
+  const chunkSize = spec.chunkSize ?? 500;
+  let healthy = true;
+  registerHealthCheck(`stage:${spec.name}`, () => healthy);
+
+  async function encode(outputs: Output[]): Promise<OutgoingMessage[]> {
+    return Promise.all(
+      outputs.map(async (o) => ({
+        topic: o.topic.name,
+        key: o.key,
+        value: o.value === null ? null : await rt.serde.encode(o.topic, o.value),
+      })),
+    );
+  }
+
+  /** One record to the messages it yields: its outputs, or its dead letter. Undefined: stopping, not handled. */
+  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch): Promise<OutgoingMessage[] | undefined> {
+    const timer = metrics.handleSeconds.startTimer({ stage: spec.name });
+    metrics.recordsIn.inc({ stage: spec.name, topic: record.topic });
+    try {
+      const { value } = await withRetry(
+        spec.name,
+        async () => {
+          const input = await rt.serde.decode(spec.input, record.value);
+          return encode(await spec.handle(input, { record, signal: rt.signal }));
+        },
+        rt.retry,
+        log,
+        { signal: rt.signal, onRetry: () => batch.heartbeat() },
+      );
+      return value;
+    } catch (err) {
+      if (rt.signal.aborted) return undefined;
+      const exhausted = err instanceof RetriesExhausted;
+      const cause = exhausted ? err.last : err;
+      const attempts = exhausted ? err.attempts : ((err as { attempts?: number }).attempts ?? 1);
+      const firstFailureAt = exhausted ? err.firstFailureAt : ((err as { firstFailureAt?: number }).firstFailureAt ?? Date.now());
+      metrics.deadLettered.inc({ stage: spec.name, topic: record.topic, reason: errorClass(cause) });
+      log.warn('record dead-lettered', {
+        topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
+        errorClass: errorClass(cause), error: errorMessage(cause), retriable: isRetriable(cause),
+      });
+      return [deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt })];
+    } finally {
+      timer();
+    }
+  }
+
+  async function handleBatch(batch: PartitionBatch): Promise<void> {
+    for (let i = 0; i < batch.records.length && batch.isRunning(); i += chunkSize) {
+      const chunk = batch.records.slice(i, i + chunkSize);
+      const out: OutgoingMessage[] = [];
+      let next: string | undefined;
+      for (const record of chunk) {
+        if (!batch.isRunning()) break;
+        const messages = await handleRecord(record, batch);
+        if (messages === undefined) break;
+        out.push(...messages);
+        next = (BigInt(record.offset) + 1n).toString();
+      }
+      if (next === undefined) return;
+      // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
+      // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
+      await withRetry(spec.name, () => producer.send(out), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() });
+      for (const m of out) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
+      await batch.commit(next);
+      await batch.heartbeat();
+    }
+  }
+
+  consumer
+    .run(handleBatch, { partitionsConcurrently: spec.partitionsConcurrently ?? 1 })
+    .catch((err: unknown) => {
+      healthy = false;
+      log.error('consumer stopped with an error', { error: err });
+    });
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await consumer.stop();
+      await consumer.disconnect();
+      healthy = false;
+      log.info('stage stopped');
+    })());
+  rt.onClose(stop);
+  log.info('stage running', { input: spec.input.name, group: spec.groupId ?? spec.name });
+  return { name: spec.name, started: consumer.joined, stop };
+}

@@ -1,0 +1,126 @@
+/**
+ * A table over a compacted topic, like a Kafka Streams GlobalKTable: every instance reads every
+ * partition from the beginning into memory, is `ready` once it has reached the end offsets seen at
+ * start, then keeps following the topic. A tombstone (null value) deletes the key. This is the
+ * state store for the id map, the shipping-method map and the source offsets.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TopicSpec } from '../schemas/catalog.js';
+import { errorMessage } from './errors.js';
+import type { PartitionBatch, PipelineConsumer } from './kafka.js';
+import { metrics } from './metrics.js';
+import type { Runtime } from './runtime.js';
+
+type Listener<V> = (key: string, value: V | undefined) => void;
+
+export interface Table<V> {
+  readonly name: string;
+  get(key: string): V | undefined;
+  entries(): IterableIterator<[string, V]>;
+  readonly size: number;
+  /** Resolves with the value once `predicate` holds for the key (now or after an update). */
+  waitFor(key: string, predicate: (v: V | undefined) => boolean, timeoutMs: number): Promise<V | undefined>;
+  onChange(listener: Listener<V>): () => void;
+  close(): Promise<void>;
+}
+
+export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: { loadTimeoutMs?: number } = {}): Promise<Table<V>> {
+  const log = rt.log.child({ table: topic.name });
+  const state = new Map<string, V>();
+  const listeners = new Set<Listener<V>>();
+  const admin = await rt.kafka.admin();
+  const ends = await admin.endOffsets(topic.name).finally(() => admin.disconnect());
+  // Partitions still to catch up with: partition -> last offset that existed at start.
+  const pending = new Map(ends.filter((e) => BigInt(e.offset) > 0n).map((e) => [e.partition, BigInt(e.offset) - 1n]));
+
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const checkReady = () => pending.size === 0 && markReady();
+  checkReady();
+
+  const consumer: PipelineConsumer = await rt.kafka.consumer({
+    groupId: `table.${topic.name}.${randomUUID()}`,
+    topics: [topic.name],
+    fromBeginning: true,
+    autoCommit: false,
+    sessionTimeoutMs: 10_000,
+  });
+
+  async function apply(batch: PartitionBatch) {
+    for (const r of batch.records) {
+      if (r.key !== null) {
+        let value: V | undefined;
+        try {
+          value = r.value === null ? undefined : await rt.serde.decode(topic, r.value);
+        } catch (err) {
+          log.error('skipping undecodable state record', { key: r.key, offset: r.offset, error: errorMessage(err) });
+          continue;
+        }
+        if (value === undefined) state.delete(r.key);
+        else state.set(r.key, value);
+        for (const l of listeners) l(r.key, value);
+      }
+      const last = pending.get(batch.partition);
+      if (last !== undefined && BigInt(r.offset) >= last) {
+        pending.delete(batch.partition);
+        checkReady();
+      }
+    }
+    // Compaction may have removed the records just below the end offset seen at start.
+    const last = pending.get(batch.partition);
+    if (last !== undefined && BigInt(batch.highWatermark) - 1n <= BigInt(batch.records.at(-1)?.offset ?? -1)) {
+      pending.delete(batch.partition);
+      checkReady();
+    }
+    metrics.tableSize.set({ table: topic.name }, state.size);
+    if (batch.records.length > 0) await batch.commit((BigInt(batch.records.at(-1)!.offset) + 1n).toString());
+  }
+
+  consumer.run(apply).catch((err: unknown) => log.error('table consumer failed', { error: err }));
+
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= consumer.stop().then(() => consumer.disconnect()));
+  rt.onClose(close);
+
+  const timeout = opts.loadTimeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    ready,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`table ${topic.name} did not load within ${timeout} ms`)), timeout);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  log.info('table loaded', { entries: state.size });
+
+  const onChange = (listener: Listener<V>) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+
+  return {
+    name: topic.name,
+    get: (key) => state.get(key),
+    entries: () => state.entries(),
+    get size() {
+      return state.size;
+    },
+    waitFor(key, predicate, timeoutMs) {
+      if (predicate(state.get(key))) return Promise.resolve(state.get(key));
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => {
+          off();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${key} in ${topic.name}`));
+        }, timeoutMs);
+        const off = onChange((k, v) => {
+          if (k === key && predicate(v)) {
+            clearTimeout(t);
+            off();
+            resolve(v);
+          }
+        });
+      });
+    },
+    onChange,
+    close,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Creates every topic of the catalog (and the dead-letter topic of every change and command topic)
+ * and registers every value schema with BACKWARD compatibility. Idempotent: safe on every start.
+ */
+import { allTopics, dlqTopicName, valueSubject } from '../schemas/catalog.js';
+import type { TopicDescription } from './kafka.js';
+import type { Runtime } from './runtime.js';
+
+export function topologyTopics(): TopicDescription[] {
+  const out: TopicDescription[] = [];
+  for (const t of allTopics) {
+    out.push({ name: t.name, partitions: t.partitions, compacted: t.compacted });
+    if (t.kind !== 'state') out.push({ name: dlqTopicName(t.name), partitions: 1, compacted: false });
+  }
+  return out;
+}
+
+export async function ensureTopology(rt: Runtime): Promise<{ createdTopics: string[]; subjects: number }> {
+  const admin = await rt.kafka.admin();
+  let createdTopics: string[];
+  try {
+    createdTopics = await admin.ensureTopics(topologyTopics());
+  } finally {
+    await admin.disconnect();
+  }
+  let subjects = 0;
+  for (const t of allTopics) {
+    await rt.serde.register(t);
+    subjects++;
+    // Dead letters keep the original bytes, so their subject holds the original schema.
+    if (t.kind !== 'state') {
+      await rt.serde.register(t, valueSubject(dlqTopicName(t.name)));
+      subjects++;
+    }
+  }
+  rt.log.info('topology ready', { createdTopics: createdTopics.length, subjects });
+  return { createdTopics, subjects };
+}

@@ -1,0 +1,65 @@
+/**
+ * The one catalog of topics: name, partitions, cleanup policy, what the key is and the value
+ * schema. Everything that creates, produces to or consumes from a topic names it from here.
+ */
+import type { AvroSchema } from './avro.js';
+import * as e from './entities.js';
+import { changeEventSchema, commandSchema } from './envelopes.js';
+import type * as T from './types.generated.js';
+
+export type TopicKind = 'change' | 'command' | 'state';
+
+export interface TopicSpec<V> {
+  readonly name: string;
+  readonly kind: TopicKind;
+  readonly partitions: number;
+  readonly compacted: boolean;
+  readonly key: string;
+  readonly schema: AvroSchema;
+  /** Phantom: the TypeScript type of a decoded value (generated from `schema`). */
+  readonly _value?: V;
+}
+
+const PARTITIONS = 3;
+
+const change = <V>(name: string, typeName: string, ns: string, entity: AvroSchema, key: string): TopicSpec<V> =>
+  ({ name, kind: 'change', partitions: PARTITIONS, compacted: false, key, schema: changeEventSchema(typeName, ns, entity) });
+const command = <V>(name: string, typeName: string, payload: AvroSchema, key: string): TopicSpec<V> =>
+  ({ name, kind: 'command', partitions: PARTITIONS, compacted: false, key, schema: commandSchema(typeName, 'pipeline.command', payload) });
+const state = <V>(name: string, schema: AvroSchema, key: string): TopicSpec<V> =>
+  ({ name, kind: 'state', partitions: 1, compacted: true, key, schema });
+
+export const topics = {
+  productChanged: change<T.ProductChanged>('multicase.product.changed', 'ProductChanged', 'pipeline.multicase', e.Product, 'product number'),
+  purchaseOrderChanged: change<T.PurchaseOrderChanged>('multicase.purchase-order.changed', 'PurchaseOrderChanged', 'pipeline.multicase', e.PurchaseOrder, 'purchase order number'),
+  orderReleased: change<T.OrderReleased>('multicase.order.released', 'OrderReleased', 'pipeline.multicase', e.ReleasedOrder, 'order number'),
+  returnOrderChanged: change<T.ReturnOrderChanged>('multicase.return-order.changed', 'ReturnOrderChanged', 'pipeline.multicase', e.ReturnOrder, 'return number'),
+  goodsReceiptReceived: change<T.GoodsReceiptReceived>('ongoing.goods-receipt.received', 'GoodsReceiptReceived', 'pipeline.ongoing', e.GoodsReceipt, 'purchase order number'),
+  orderShipped: change<T.OrderShipped>('ongoing.order.shipped', 'OrderShipped', 'pipeline.ongoing', e.ShippedOrder, 'order number'),
+  returnReceived: change<T.ReturnReceived>('ongoing.return.received', 'ReturnReceived', 'pipeline.ongoing', e.ReceivedReturn, 'return order number'),
+  inventoryAdjusted: change<T.InventoryAdjusted>('ongoing.inventory.adjusted', 'InventoryAdjusted', 'pipeline.ongoing', e.InventoryAdjustment, 'article number'),
+
+  articleUpsert: command<T.ArticleUpsertCommand>('ongoing.article.upsert', 'ArticleUpsertCommand', e.ArticleUpsert, 'article number'),
+  purchaseOrderUpsert: command<T.PurchaseOrderUpsertCommand>('ongoing.purchase-order.upsert', 'PurchaseOrderUpsertCommand', e.PurchaseOrderUpsert, 'purchase order number'),
+  orderUpsert: command<T.OrderUpsertCommand>('ongoing.order.upsert', 'OrderUpsertCommand', e.OrderUpsert, 'order number'),
+  returnOrderUpsert: command<T.ReturnOrderUpsertCommand>('ongoing.return-order.upsert', 'ReturnOrderUpsertCommand', e.ReturnOrderUpsert, 'return order number'),
+  receiptBook: command<T.ReceiptBookingCommand>('multicase.receipt.book', 'ReceiptBookingCommand', e.ReceiptBooking, 'purchase order number'),
+  shipmentInvoice: command<T.ShipmentInvoiceCommand>('multicase.shipment.invoice', 'ShipmentInvoiceCommand', e.ShipmentInvoice, 'order number'),
+  returnCredit: command<T.ReturnCreditCommand>('multicase.return.credit', 'ReturnCreditCommand', e.ReturnCredit, 'return number'),
+  stockAdjust: command<T.StockAdjustmentCommand>('multicase.stock.adjust', 'StockAdjustmentCommand', e.StockAdjustment, 'product number'),
+
+  idMap: state<T.IdMapping>('state.id-map', e.IdMapping, 'system:entityType:businessKey'),
+  shippingMethodMap: state<T.ShippingMethodMapping>('state.shipping-method-map', e.ShippingMethodMapping, 'Multicase shipping method id'),
+  sourceOffsets: state<T.SourceOffset>('state.source-offsets', e.SourceOffset, 'source name'),
+} as const;
+
+export type TopicName = (typeof topics)[keyof typeof topics]['name'];
+export type ValueOf<S> = S extends TopicSpec<infer V> ? V : never;
+
+export const allTopics: TopicSpec<unknown>[] = Object.values(topics);
+
+/** Dead letters of a topic: the original key, value bytes and headers, plus error headers. */
+export const dlqTopicName = (topic: string): string => `dlq.${topic}`;
+
+/** Topic-name strategy, as the registry and every standard Avro reader expect. */
+export const valueSubject = (topic: string): string => `${topic}-value`;

@@ -1,0 +1,36 @@
+/**
+ * The two envelopes every topic value uses (Debezium-style): one for change events, one for
+ * commands. An analytics reader learns them once and can read any topic.
+ */
+import { type AvroSchema, field, nullable, optional, record, timestampMillis } from './avro.js';
+
+const NS = 'pipeline.envelope';
+
+/** A change event: what changed in a source system, with the entity's new state. */
+export function changeEventSchema(name: string, namespace: string, entity: AvroSchema) {
+  return record(name, namespace, 'A change event (shared envelope; `after` holds the entity state).', [
+    field('eventId', 'string', 'deterministic: system:entity:key:version, the same on every replay'),
+    field('entityKey', 'string', 'the business key; also the Kafka record key'),
+    field('operation', { type: 'enum', name: 'Operation', namespace: NS, symbols: ['SNAPSHOT', 'CREATE', 'UPDATE', 'DELETE'] }),
+    field('source', record('SourcePosition', NS, 'Where in the source system the change was read.', [
+      field('system', 'string', 'multicase | ongoing'),
+      field('entity', 'string'),
+      field('position', 'string', 'connector-specific position, e.g. a change sequence'),
+    ])),
+    field('occurredAt', timestampMillis, 'when the change happened in the source, as far as it tells'),
+    field('capturedAt', timestampMillis, 'when the source connector read it'),
+    field('after', nullable(entity), 'the entity state after the change; null when deleted'),
+  ]);
+}
+
+/** A command: what a sink must apply to a target system, derived from one change event. */
+export function commandSchema(name: string, namespace: string, payload: AvroSchema) {
+  return record(name, namespace, 'A command (shared envelope; `payload` holds what to apply).', [
+    field('commandId', 'string', 'deterministic: derived from the causing event id, the same on every replay'),
+    field('causationId', 'string', 'eventId of the change event this command was derived from'),
+    field('entityKey', 'string', 'the business key; also the Kafka record key'),
+    field('issuedAt', timestampMillis),
+    optional('traceOrigin', timestampMillis, 'capturedAt of the originating change, for end-to-end latency'),
+    field('payload', payload),
+  ]);
+}

@@ -1,0 +1,629 @@
+// Generated from the Avro schemas in schemas/catalog.ts by schemas/generate-types.ts. Do not edit;
+// run `npm run schemas:types` after changing a schema.
+/* eslint-disable */
+
+export type Operation = 'SNAPSHOT' | 'CREATE' | 'UPDATE' | 'DELETE';
+
+/** Where in the source system the change was read. */
+export interface SourcePosition {
+  /** multicase | ongoing */
+  system: string;
+  entity: string;
+  /** connector-specific position, e.g. a change sequence */
+  position: string;
+}
+
+/** A Multicase product (article master data); service items have isService = true. */
+export interface Product {
+  productId: number;
+  productNumber: string;
+  description: string;
+  description2: null | string;
+  ean: null | string;
+  unit: null | string;
+  weightKg: null | number;
+  lengthCm: null | number;
+  widthCm: null | number;
+  heightCm: null | number;
+  volumeDm3: null | number;
+  isService: boolean;
+  isActive: boolean;
+  isDeleted: boolean;
+  supplierNumber: null | string;
+  productGroup: null | string;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface ProductChanged {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | Product;
+}
+
+/** One position of a purchase order. */
+export interface PurchaseOrderLine {
+  position: number;
+  productNumber: string;
+  quantityOrdered: number;
+  quantityReceived: number;
+  unitPrice: null | number;
+}
+
+/** A Multicase purchase order with its lines, as saved. */
+export interface PurchaseOrder {
+  purchaseOrderNumber: string;
+  /** open | partly_received | received | cancelled */
+  status: string;
+  supplierNumber: null | string;
+  supplierName: null | string;
+  warehouseCode: null | string;
+  /** ISO date (yyyy-mm-dd) the goods are expected */
+  expectedDate: null | string;
+  reference: null | string;
+  note: null | string;
+  lines: Array<PurchaseOrderLine>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface PurchaseOrderChanged {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | PurchaseOrder;
+}
+
+/** A delivery address. */
+export interface Address {
+  name: string;
+  address1: null | string;
+  address2: null | string;
+  address3: null | string;
+  postCode: null | string;
+  city: null | string;
+  countryCode: string;
+  email: null | string;
+  phone: null | string;
+}
+
+/** One line of the picking list. */
+export interface ReleasedOrderLine {
+  position: number;
+  productNumber: string;
+  quantity: number;
+  unitPrice: null | number;
+}
+
+/** An order / picking list a Multicase user sent to the warehouse. */
+export interface ReleasedOrder {
+  pickingListNumber: string;
+  orderNumber: string;
+  /** sent | shipped | cancelled */
+  status: string;
+  customerNumber: string;
+  customerName: null | string;
+  /** Multicase FreightID of the order */
+  shippingMethodId: number;
+  /** Multicase shipping method short name */
+  shippingMethodCode: null | string;
+  deliveryAddress: Address;
+  /** ISO date */
+  deliveryDate: null | string;
+  reference: null | string;
+  lines: Array<ReleasedOrderLine>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface OrderReleased {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | ReleasedOrder;
+}
+
+/** One returned position. */
+export interface ReturnOrderLine {
+  position: number;
+  orderLinePosition: number;
+  productNumber: string;
+  quantity: number;
+  cause: null | string;
+}
+
+/** A return registered in Multicase against a sales order. */
+export interface ReturnOrder {
+  returnNumber: string;
+  orderNumber: string;
+  /** registered | sent_to_warehouse | received | credited | cancelled */
+  status: string;
+  reason: null | string;
+  lines: Array<ReturnOrderLine>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface ReturnOrderChanged {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | ReturnOrder;
+}
+
+/** Received and already reported quantities of one line. */
+export interface GoodsReceiptLine {
+  lineId: number;
+  rowNumber: string;
+  articleNumber: string;
+  advisedNumberOfItems: number;
+  receivedNumberOfItems: number;
+  reportedNumberOfItems: number;
+}
+
+/** Goods received in the warehouse against a purchase order (received vs reported per line). */
+export interface GoodsReceipt {
+  purchaseOrderId: number;
+  purchaseOrderNumber: string;
+  statusNumber: number;
+  lastReceivedAt: null | number;
+  lines: Array<GoodsReceiptLine>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface GoodsReceiptReceived {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | GoodsReceipt;
+}
+
+/** One parcel of the shipment. */
+export interface ShippedParcel {
+  parcelNumber: string;
+  trackingUrl: null | string;
+}
+
+/** Picked and reported quantities of one line. */
+export interface ShippedOrderLine {
+  lineId: number;
+  rowNumber: string;
+  articleNumber: string;
+  orderedNumberOfItems: number;
+  pickedNumberOfItems: number;
+  reportedNumberOfItems: number;
+}
+
+/** An outbound order the warehouse has sent, with tracking. */
+export interface ShippedOrder {
+  orderId: number;
+  orderNumber: string;
+  statusNumber: number;
+  shippedAt: null | number;
+  waybill: null | string;
+  trackingUrl: null | string;
+  transporterCode: null | string;
+  transporterServiceCode: null | string;
+  parcels: Array<ShippedParcel>;
+  lines: Array<ShippedOrderLine>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface OrderShipped {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | ShippedOrder;
+}
+
+/** Returned quantity of one line. */
+export interface ReceivedReturnLine {
+  rowNumber: string;
+  articleNumber: string;
+  toBeReturnedNumberOfItems: number;
+  returnedNumberOfItems: number;
+  returnCause: null | string;
+}
+
+/** A return order whose goods the warehouse received. */
+export interface ReceivedReturn {
+  returnOrderId: number;
+  returnOrderNumber: string;
+  orderNumber: null | string;
+  statusNumber: number;
+  lines: Array<ReceivedReturnLine>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface ReturnReceived {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | ReceivedReturn;
+}
+
+/** A stock correction made in the warehouse (signed change). */
+export interface InventoryAdjustment {
+  inventoryId: number;
+  articleSystemId: number;
+  articleNumber: string;
+  /** signed change, e.g. -2 */
+  numberOfItems: number;
+  adjustedAt: number;
+  cause: null | string;
+  comment: null | string;
+  warehouse: null | string;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface InventoryAdjusted {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null when deleted */
+  after: null | InventoryAdjustment;
+}
+
+/** Create or update an Ongoing article (PUT /articles). */
+export interface ArticleUpsert {
+  articleNumber: string;
+  articleName: string;
+  productCode: null | string;
+  unitCode: null | string;
+  description: null | string;
+  isStockArticle: boolean;
+  isActive: boolean;
+  barCode: null | string;
+  /** kg */
+  weight: null | number;
+  /** m */
+  length: null | number;
+  /** m */
+  width: null | number;
+  /** m */
+  height: null | number;
+  /** m3 */
+  volume: null | number;
+  supplierNumber: null | string;
+  articleGroup: null | string;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface ArticleUpsertCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: ArticleUpsert;
+}
+
+/** One line; rowNumber is the Multicase position. */
+export interface PurchaseOrderUpsertLine {
+  rowNumber: string;
+  articleNumber: string;
+  numberOfItems: number;
+}
+
+/** Create, update or cancel an Ongoing purchase (inbound) order. */
+export interface PurchaseOrderUpsert {
+  purchaseOrderNumber: string;
+  /** true: cancel the purchase order in Ongoing */
+  cancel: boolean;
+  supplierNumber: null | string;
+  supplierName: null | string;
+  /** ISO date the goods are expected */
+  inDate: null | string;
+  referenceNumber: null | string;
+  comment: null | string;
+  lines: Array<PurchaseOrderUpsertLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface PurchaseOrderUpsertCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: PurchaseOrderUpsert;
+}
+
+/** Who receives the goods. */
+export interface Consignee {
+  customerNumber: string;
+  name: string;
+  address1: null | string;
+  address2: null | string;
+  address3: null | string;
+  postCode: null | string;
+  city: null | string;
+  countryCode: string;
+  email: null | string;
+  mobilePhone: null | string;
+}
+
+/** One order line. */
+export interface OrderUpsertLine {
+  rowNumber: string;
+  articleNumber: string;
+  numberOfItems: number;
+  linePrice: null | number;
+}
+
+/** Create, update or cancel an Ongoing outbound order (PUT /orders). */
+export interface OrderUpsert {
+  orderNumber: string;
+  cancel: boolean;
+  /** Multicase order number */
+  goodsOwnerOrderId: null | string;
+  deliveryDate: string;
+  referenceNumber: null | string;
+  wayOfDeliveryCode: null | string;
+  wayOfDeliveryName: null | string;
+  transporterCode: null | string;
+  transporterServiceCode: null | string;
+  consignee: Consignee;
+  lines: Array<OrderUpsertLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface OrderUpsertCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: OrderUpsert;
+}
+
+/** One announced return line. */
+export interface ReturnOrderUpsertLine {
+  returnOrderRowNumber: string;
+  /** Ongoing's id of the original order line */
+  orderLineId: number;
+  toBeReturnedNumberOfItems: number;
+  returnCauseCode: null | string;
+}
+
+/** Announce a return to Ongoing (PUT /returnOrders) against the original order. */
+export interface ReturnOrderUpsert {
+  returnOrderNumber: string;
+  /** Ongoing's id of the original order */
+  orderId: number;
+  comment: null | string;
+  lines: Array<ReturnOrderUpsertLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface ReturnOrderUpsertCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: ReturnOrderUpsert;
+}
+
+/** Total received so far for one position. */
+export interface ReceiptBookingLine {
+  position: number;
+  productNumber: string;
+  totalReceived: number;
+}
+
+/** Book goods received against a Multicase purchase order (cumulative received quantity per line). */
+export interface ReceiptBooking {
+  purchaseOrderNumber: string;
+  ongoingPurchaseOrderId: number;
+  receivedAt: null | number;
+  lines: Array<ReceiptBookingLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface ReceiptBookingCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: ReceiptBooking;
+}
+
+/** Total shipped so far for one position. */
+export interface ShipmentInvoiceLine {
+  position: number;
+  productNumber: string;
+  totalShipped: number;
+}
+
+/** Record a shipment: packing slip, invoice, tracking link in the order history. */
+export interface ShipmentInvoice {
+  orderNumber: string;
+  pickingListNumber: string;
+  ongoingOrderId: number;
+  shippedAt: null | number;
+  carrier: null | string;
+  waybill: null | string;
+  trackingUrl: null | string;
+  lines: Array<ShipmentInvoiceLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface ShipmentInvoiceCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: ShipmentInvoice;
+}
+
+/** Total returned so far for one return position. */
+export interface ReturnCreditLine {
+  position: number;
+  productNumber: string;
+  totalReturned: number;
+  cause: null | string;
+}
+
+/** Book received returned goods into stock and credit them where needed. */
+export interface ReturnCredit {
+  returnNumber: string;
+  orderNumber: string;
+  lines: Array<ReturnCreditLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface ReturnCreditCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: ReturnCredit;
+}
+
+/** Apply a stock change made in the warehouse to Multicase stock. */
+export interface StockAdjustment {
+  /** inventoryId:articleSystemId in Ongoing */
+  adjustmentId: string;
+  productNumber: string;
+  quantityChange: number;
+  adjustedAt: number;
+  cause: null | string;
+  warehouseCode: null | string;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface StockAdjustmentCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: StockAdjustment;
+}
+
+/** A Multicase business key and the id the target system gave it. */
+export interface IdMapping {
+  /** ongoing */
+  system: string;
+  /** article | purchaseOrder | order | orderLine | returnOrder */
+  entityType: string;
+  businessKey: string;
+  externalId: string;
+  updatedAt: number;
+}
+
+/** How one Multicase shipping method is delivered by Ongoing. */
+export interface ShippingMethodMapping {
+  /** Multicase FreightID */
+  shippingMethodId: number;
+  shippingMethodCode: null | string;
+  wayOfDeliveryCode: null | string;
+  wayOfDeliveryName: null | string;
+  transporterCode: null | string;
+  transporterServiceCode: null | string;
+  updatedAt: number;
+}
+
+/** A source connector's position in its system. */
+export interface SourceOffset {
+  source: string;
+  /** connector-specific, JSON */
+  position: string;
+  updatedAt: number;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, setting } from '../runtime/config.js';
+import { runtimeSettings } from '../runtime/runtime.js';
+import { createLogger } from '../runtime/logger.js';
+import { isRetriable, PermanentError, RejectedError, TransientError, ValidationError } from '../runtime/errors.js';
+
+describe('configuration', () => {
+  it('names every missing or malformed variable and what it expected', () => {
+    const spec = {
+      url: setting.url('TEST_ONGOING_URL', { description: 'Ongoing base URL' }),
+      rate: setting.int('TEST_RATE', { default: 5, min: 1, max: 10, description: 'writes per second' }),
+      brokers: setting.hostPorts('TEST_BROKERS', { default: ['x:1'], description: 'brokers' }),
+    };
+    let err: unknown;
+    try {
+      loadConfig(spec, { TEST_RATE: '99', TEST_BROKERS: 'localhost' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain('TEST_ONGOING_URL is required: expected an absolute http(s) or postgres URL');
+    expect(msg).toContain('TEST_RATE="99" is out of range: expected an integer from 1 to 10');
+    expect(msg).toContain('TEST_BROKERS="localhost" has "localhost", which is not host:port');
+  });
+
+  it('applies defaults and parses values', () => {
+    const cfg = loadConfig(runtimeSettings, { KAFKA_BROKERS: 'a:1, b:2', RETRY_MAX_ATTEMPTS: '3' });
+    expect(cfg.brokers).toEqual(['a:1', 'b:2']);
+    expect(cfg.maxAttempts).toBe(3);
+    expect(cfg.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
+  });
+
+  it('never shows a secret value in the error', () => {
+    expect(() => loadConfig({ p: setting.int('TEST_SECRET_INT', { secret: true, description: 'x' }) }, { TEST_SECRET_INT: 'hunter2' })).toThrow(
+      'TEST_SECRET_INT=<hidden> is not an integer',
+    );
+  });
+});
+
+describe('logger', () => {
+  it('masks secrets in fields and URLs', () => {
+    const lines: string[] = [];
+    const log = createLogger({}, (l) => lines.push(l));
+    log.info('connecting', { password: 'hunter2', url: 'postgres://user:hunter2@db/x', nested: { apiToken: 't0k3n' } });
+    expect(lines[0]).not.toContain('hunter2');
+    expect(lines[0]).not.toContain('t0k3n');
+    expect(lines[0]).toContain('postgres://user:***@db/x');
+  });
+});
+
+describe('failure classes', () => {
+  it('says whether a retry can help', () => {
+    expect(isRetriable(new TransientError('503'))).toBe(true);
+    expect(isRetriable(new RejectedError('400', 400))).toBe(false);
+    expect(isRetriable(new ValidationError('po 1', 'lines[0].quantity', 'is negative'))).toBe(false);
+    expect(isRetriable(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isRetriable({ retriable: true })).toBe(true);
+    expect(isRetriable(new TypeError('x is undefined'))).toBe(false);
+    expect(new ValidationError('po 1', 'lines[0].quantity', 'is negative')).toBeInstanceOf(PermanentError);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../schemas/catalog.js';
+import type { ArticleUpsertCommand, ProductChanged } from '../schemas/types.generated.js';
+import { DLQ_HEADERS } from '../runtime/dead-letter.js';
+import { TransientError, ValidationError } from '../runtime/errors.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { commandFrom, runStage } from '../runtime/stage.js';
+import { createTopics, privateTopic, readRecords, testRuntime, uniqueName } from './support/kafka.js';
+
+const product = (n: string, description: string): ProductChanged => ({
+  eventId: `multicase:product:${n}:1`,
+  entityKey: n,
+  operation: 'CREATE',
+  source: { system: 'multicase', entity: 'product', position: '1' },
+  occurredAt: Date.now(),
+  capturedAt: Date.now(),
+  after: {
+    productId: 1, productNumber: n, description, description2: null, ean: null, unit: null, weightKg: null, lengthCm: null,
+    widthCm: null, heightCm: null, volumeDm3: null, isService: false, isActive: true, isDeleted: false, supplierNumber: null, productGroup: null,
+  },
+});
+
+describe('the consumer loop', () => {
+  let rt: Runtime;
+  const input = { ...privateTopic(topics.productChanged), partitions: 1 };
+  const output = { ...privateTopic(topics.articleUpsert), partitions: 1 };
+  const group = uniqueName('stage-test');
+  let failOnce = true;
+
+  beforeAll(async () => {
+    rt = testRuntime('stage-test');
+    await createTopics(rt, [input, output]);
+    const producer = await rt.producer();
+    await producer.send([
+      { topic: input.name, key: 'A', value: await rt.serde.encode(input, product('A', 'first')) },
+      { topic: input.name, key: 'POISON', value: Buffer.from('{"not":"avro"}'), headers: { origin: 'test' } },
+      { topic: input.name, key: 'BAD', value: await rt.serde.encode(input, product('BAD', '')) },
+      { topic: input.name, key: 'FLAKY', value: await rt.serde.encode(input, product('FLAKY', 'retried')) },
+      { topic: input.name, key: 'B', value: await rt.serde.encode(input, product('B', 'after the poison')) },
+    ]);
+    await runStage<ProductChanged>(rt, {
+      name: group,
+      input,
+      handle(event) {
+        if (event.after!.description === '') throw new ValidationError(`product ${event.entityKey}`, 'description', 'is empty');
+        if (event.entityKey === 'FLAKY' && failOnce) {
+          failOnce = false;
+          throw new TransientError('warehouse busy', { retryAfterMs: 100 });
+        }
+        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, {
+          articleNumber: event.entityKey, articleName: event.after!.description, productCode: null, unitCode: null, description: null,
+          isStockArticle: true, isActive: true, barCode: null, weight: null, length: null, width: null, height: null, volume: null,
+          supplierNumber: null, articleGroup: null,
+        }) }];
+      },
+    });
+  });
+  afterAll(() => rt.close());
+
+  it('dead-letters the poison and the invalid record with their reasons while the rest flows, in order', async () => {
+    const out = await readRecords(rt, output.name, 3);
+    const values = await Promise.all(out.map((r) => rt.serde.decode<ArticleUpsertCommand>(output, r.value)));
+    expect(values.map((v) => v.entityKey)).toEqual(['A', 'FLAKY', 'B']);
+    expect(values[0]!.commandId).toBe(`multicase:product:A:1>${output.name}`);
+
+    const dead = await readRecords(rt, `dlq.${input.name}`, 2);
+    expect(dead.map((d) => d.key)).toEqual(['POISON', 'BAD']);
+    const [poison, bad] = dead;
+    expect(poison!.value!.toString()).toBe('{"not":"avro"}');
+    expect(poison!.headers).toMatchObject({
+      origin: 'test',
+      [DLQ_HEADERS.stage]: group,
+      [DLQ_HEADERS.errorClass]: 'SchemaError',
+      [DLQ_HEADERS.topic]: input.name,
+      [DLQ_HEADERS.offset]: '1',
+      [DLQ_HEADERS.attempts]: '1',
+    });
+    expect(poison!.headers[DLQ_HEADERS.message]).toMatch(/not in the Confluent Avro wire format/);
+    expect(Date.parse(poison!.headers[DLQ_HEADERS.firstFailure]!)).toBeGreaterThan(Date.now() - 120_000);
+    expect(bad!.headers[DLQ_HEADERS.errorClass]).toBe('ValidationError');
+    expect(bad!.headers[DLQ_HEADERS.message]).toBe('product BAD: field description is empty');
+    // The dead letter keeps the original bytes: still decodable as the original event.
+    expect((await rt.serde.decode<ProductChanged>(input, bad!.value)).entityKey).toBe('BAD');
+  });
+
+  it('commits only what it handled: the group ends at the end of the input', async () => {
+    const admin = await rt.kafka.admin();
+    try {
+      const deadline = Date.now() + 15_000;
+      let committed: string | undefined;
+      while (Date.now() < deadline) {
+        committed = (await admin.groupOffsets(group, input.name))[0]?.offset;
+        if (committed === '5') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(committed).toBe('5');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
