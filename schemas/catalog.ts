@@ -63,3 +63,6 @@ export const dlqTopicName = (topic: string): string => `dlq.${topic}`;
 
 /** Topic-name strategy, as the registry and every standard Avro reader expect. */
 export const valueSubject = (topic: string): string => `${topic}-value`;
+
+/** Key of an entry in state.id-map. */
+export const idMapKey = (system: 'ongoing', entityType: string, businessKey: string): string => `${system}:${entityType}:${businessKey}`;

@@ -1,0 +1,44 @@
+/**
+ * Flow 3, goods receipts: what the warehouse received against a purchase order becomes a receipt
+ * booking in Multicase. Quantities are cumulative per line (received so far), so a repeated or
+ * late event books nothing twice. The purchase order must be one this pipeline created in Ongoing
+ * (it is in the id map); one created by hand in the WMS has no Multicase counterpart.
+ */
+import { idMapKey, topics } from '../schemas/catalog.js';
+import type { GoodsReceiptReceived, ReceiptBooking } from '../schemas/types.generated.js';
+import { UnmappableError, ValidationError } from '../runtime/errors.js';
+import type { Lookups, ProcessorSpec } from './processor.js';
+import { requireNonNegative, requireText } from './validate.js';
+
+export function goodsReceiptToBooking(event: GoodsReceiptReceived, lookups: Pick<Lookups, 'idMap'>): ReceiptBooking | null {
+  const r = event.after;
+  if (r === null) return null;
+  const record = `goods receipt for purchase order ${event.entityKey}`;
+  const number = requireText(record, 'purchaseOrderNumber', r.purchaseOrderNumber);
+  const known = lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number));
+  if (!known) throw new UnmappableError(`${record}: field purchaseOrderNumber ${number} was not created by this pipeline (no id-map entry)`);
+  if (known.externalId !== String(r.purchaseOrderId)) {
+    throw new UnmappableError(`${record}: field purchaseOrderId ${r.purchaseOrderId} differs from the id Ongoing gave ${number} (${known.externalId})`);
+  }
+  return {
+    purchaseOrderNumber: number,
+    ongoingPurchaseOrderId: r.purchaseOrderId,
+    receivedAt: r.lastReceivedAt,
+    lines: r.lines.map((l, i) => {
+      const position = Number(l.rowNumber);
+      if (!Number.isInteger(position) || position <= 0) throw new ValidationError(record, `lines[${i}].rowNumber`, `is not a Multicase position: ${l.rowNumber}`);
+      return {
+        position,
+        productNumber: requireText(record, `lines[${i}].articleNumber`, l.articleNumber),
+        totalReceived: requireNonNegative(record, `lines[${i}].receivedNumberOfItems`, l.receivedNumberOfItems),
+      };
+    }),
+  };
+}
+
+export const goodsReceiptToBookingProcessor: ProcessorSpec<GoodsReceiptReceived> = {
+  name: 'processor.goods-receipt-to-booking',
+  input: topics.goodsReceiptReceived,
+  output: topics.receiptBook,
+  map: (event, lookups) => goodsReceiptToBooking(event, lookups),
+};

@@ -1,0 +1,41 @@
+/**
+ * A processor is a pure mapping from one change event to at most one command, plus the lookups it
+ * may read (state tables). This file turns such a spec into a running stage; delivery, retries and
+ * dead-lettering are the runtime's.
+ */
+import type { TopicSpec } from '../schemas/catalog.js';
+import type { IdMapping, ShippingMethodMapping } from '../schemas/types.generated.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { commandFrom, runStage, type RunningStage } from '../runtime/stage.js';
+import type { Table } from '../runtime/table.js';
+
+export interface Lookups {
+  idMap: Pick<Table<IdMapping>, 'get'>;
+  shippingMethods: Pick<Table<ShippingMethodMapping>, 'get' | 'entries'>;
+}
+
+interface ChangeEnvelope {
+  eventId: string;
+  entityKey: string;
+  capturedAt: number;
+}
+
+export interface ProcessorSpec<I extends ChangeEnvelope, P = unknown> {
+  name: string;
+  input: TopicSpec<I>;
+  output: TopicSpec<unknown>;
+  /** The command payload for the event, or null when the event needs no command. Throws ValidationError/UnmappableError for bad input. */
+  map(event: I, lookups: Lookups): P | null;
+}
+
+export function runProcessor<I extends ChangeEnvelope>(rt: Runtime, spec: ProcessorSpec<I>, lookups: Lookups, opts: { partitionsConcurrently?: number } = {}): Promise<RunningStage> {
+  return runStage<I>(rt, {
+    name: spec.name,
+    input: spec.input,
+    partitionsConcurrently: opts.partitionsConcurrently ?? spec.input.partitions,
+    handle(event) {
+      const payload = spec.map(event, lookups);
+      return payload === null ? [] : [{ topic: spec.output, key: event.entityKey, value: commandFrom(event, spec.output, payload) }];
+    },
+  });
+}
