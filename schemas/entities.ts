@@ -292,6 +292,7 @@ export const IdMapping = record('IdMapping', ST, 'A Multicase business key and t
   field('businessKey', 'string'),
   field('externalId', 'string'),
   field('updatedAt', timestampMillis),
+  optional('contentHash', 'string', 'hash of the last payload written, so an unchanged command is not sent again'),
 ]);
 
 export const ShippingMethodMapping = record('ShippingMethodMapping', ST, 'How one Multicase shipping method is delivered by Ongoing.', [

@@ -606,6 +606,8 @@ export interface IdMapping {
   businessKey: string;
   externalId: string;
   updatedAt: number;
+  /** hash of the last payload written, so an unchanged command is not sent again */
+  contentHash: null | string;
 }
 
 /** How one Multicase shipping method is delivered by Ongoing. */

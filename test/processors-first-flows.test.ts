@@ -69,7 +69,7 @@ describe('purchase order → Ongoing purchase order', () => {
 
 describe('goods receipt → receipt booking', () => {
   const idMap = (entries: Record<string, string>) => ({
-    get: (k: string): IdMapping | undefined => (entries[k] ? { system: 'ongoing', entityType: 'purchaseOrder', businessKey: k, externalId: entries[k]!, updatedAt: 0 } : undefined),
+    get: (k: string): IdMapping | undefined => (entries[k] ? { system: 'ongoing', entityType: 'purchaseOrder', businessKey: k, externalId: entries[k]!, updatedAt: 0, contentHash: null } : undefined),
   });
   const receipt: GoodsReceiptReceived = {
     ...envelope, eventId: 'e', entityKey: 'PO-1',
