@@ -15,6 +15,10 @@ export const kafkaSettings = {
   saslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, { default: 'none', description: 'SASL mechanism for the brokers' }),
   saslUsername: setting.string('KAFKA_SASL_USERNAME', { default: '-', description: 'SASL user name (when KAFKA_SASL_MECHANISM is not none)' }),
   saslPassword: setting.string('KAFKA_SASL_PASSWORD', { default: '-', secret: true, description: 'SASL password' }),
+  namespace: setting.string('KAFKA_NAMESPACE', {
+    default: '-',
+    description: 'prefix for every topic and consumer group (e.g. "staging."), so several pipelines can share one cluster; "-" for none',
+  }),
 };
 
 export interface KafkaConfig {
@@ -24,6 +28,8 @@ export interface KafkaConfig {
   saslMechanism?: 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
   saslUsername?: string;
   saslPassword?: string;
+  /** Prefix of every topic and group name on the cluster; the rest of the code never sees it. */
+  namespace?: string;
 }
 
 export type Headers = Record<string, string>;
@@ -139,6 +145,9 @@ function classify(err: unknown, what: string): Error {
 }
 
 export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
+  const ns = cfg.namespace && cfg.namespace !== '-' ? cfg.namespace : '';
+  const out = (name: string) => ns + name;
+  const back = (name: string) => (ns && name.startsWith(ns) ? name.slice(ns.length) : name);
   const sasl =
     cfg.saslMechanism && cfg.saslMechanism !== 'none'
       ? ({ mechanism: cfg.saslMechanism, username: cfg.saslUsername ?? '', password: cfg.saslPassword ?? '' } as const)
@@ -167,7 +176,7 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
             await p.sendBatch({
               acks: -1,
               topicMessages: [...byTopic].map(([topic, ms]) => ({
-                topic,
+                topic: out(topic),
                 messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
               })),
             });
@@ -181,7 +190,7 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
 
     async consumer(opts) {
       const c: Consumer = kafka.consumer({
-        groupId: opts.groupId,
+        groupId: out(opts.groupId),
         sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
         heartbeatInterval: 3_000,
         allowAutoTopicCreation: false,
@@ -192,7 +201,7 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
       const joined = new Promise<void>((r) => (onJoin = r));
       c.on(c.events.GROUP_JOIN, () => onJoin());
       await c.connect();
-      await c.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });
+      await c.subscribe({ topics: opts.topics.map(out), fromBeginning: opts.fromBeginning ?? true });
       return {
         joined,
         async run(handler, runOpts) {
@@ -201,8 +210,9 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
             eachBatchAutoResolve: false,
             partitionsConsumedConcurrently: runOpts?.partitionsConcurrently ?? 1,
             eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+              const topic = back(batch.topic);
               const records: ConsumedRecord[] = batch.messages.map((m) => ({
-                topic: batch.topic,
+                topic,
                 partition: batch.partition,
                 offset: m.offset,
                 key: m.key ? m.key.toString('utf8') : null,
@@ -211,7 +221,7 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
                 timestamp: Number(m.timestamp),
               }));
               await handler({
-                topic: batch.topic,
+                topic,
                 partition: batch.partition,
                 records,
                 highWatermark: batch.highWatermark,
@@ -237,12 +247,12 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
       return {
         async ensureTopics(topics) {
           const existing = new Set(await a.listTopics());
-          const missing = topics.filter((t) => !existing.has(t.name));
+          const missing = topics.filter((t) => !existing.has(out(t.name)));
           if (missing.length > 0) {
             await a.createTopics({
               waitForLeaders: true,
               topics: missing.map((t) => ({
-                topic: t.name,
+                topic: out(t.name),
                 numPartitions: t.partitions,
                 configEntries: t.compacted
                   ? [
@@ -256,26 +266,26 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
           }
           return missing.map((t) => t.name);
         },
-        listTopics: () => a.listTopics(),
-        deleteTopics: (topics) => a.deleteTopics({ topics }),
+        listTopics: async () => (await a.listTopics()).filter((t) => t.startsWith(ns)).map(back),
+        deleteTopics: (topics) => a.deleteTopics({ topics: topics.map(out) }),
         async endOffsets(topic) {
-          const r = await a.fetchTopicOffsets(topic);
+          const r = await a.fetchTopicOffsets(out(topic));
           return r.map((p) => ({ partition: p.partition, offset: p.high }));
         },
         async offsetsAtTime(topic, ts) {
-          const r = await a.fetchTopicOffsetsByTimestamp(topic, ts);
+          const r = await a.fetchTopicOffsetsByTimestamp(out(topic), ts);
           return r.map((p) => ({ partition: p.partition, offset: p.offset }));
         },
         async groupOffsets(groupId, topic) {
-          const r = await a.fetchOffsets({ groupId, topics: [topic] });
+          const r = await a.fetchOffsets({ groupId: out(groupId), topics: [out(topic)] });
           return (r[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
         },
         async setGroupOffsets(groupId, topic, offsets) {
-          await a.setOffsets({ groupId, topic, partitions: offsets });
+          await a.setOffsets({ groupId: out(groupId), topic: out(topic), partitions: offsets });
         },
         async listGroups() {
           const r = await a.listGroups();
-          return r.groups.map((g) => g.groupId);
+          return r.groups.map((g) => g.groupId).filter((g) => g.startsWith(ns)).map(back);
         },
         disconnect: () => a.disconnect(),
       };

@@ -7,6 +7,7 @@
  */
 import { topics, type TopicSpec } from '../schemas/catalog.js';
 import type { SourceOffset } from '../schemas/types.generated.js';
+import { crashPoint } from './crash-points.js';
 import { deadLetterOfSourceRow } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { OutgoingMessage } from './kafka.js';
@@ -38,6 +39,8 @@ export interface PollResult<P> {
   acknowledge?: () => Promise<void>;
   /** More is waiting: poll again at once instead of sleeping. */
   more?: boolean;
+  /** Poll again after this many ms instead of the connector's interval. */
+  nextPollInMs?: number;
 }
 
 export interface SourceConnector<P> {
@@ -91,7 +94,8 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
       signal.addEventListener('abort', done, { once: true });
     });
 
-  async function cycle(): Promise<boolean> {
+  /** One poll, produce, store-position, acknowledge round; returns how long to sleep. */
+  async function cycle(): Promise<number> {
     const { value: result } = await withRetry(`source:${connector.name}`, () => connector.poll(position, signal), rt.retry, log, { signal });
     const messages: OutgoingMessage[] = [];
     for (const e of result.events) {
@@ -104,22 +108,24 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
     }
     const offset: SourceOffset = { source: connector.name, position: JSON.stringify(result.next), updatedAt: Date.now() };
     await withRetry(`source:${connector.name}`, () => producer.send(messages), rt.retry, log, { signal });
+    if (messages.length > 0) crashPoint('source.before-offset');
     // The position goes out only after the events are acknowledged (a separate send keeps that order
     // even across partitions and topics).
     const offsetBytes = await rt.serde.encode(topics.sourceOffsets, offset);
     await withRetry(`source:${connector.name}`, () => producer.send([{ topic: topics.sourceOffsets.name, key: connector.name, value: offsetBytes }]), rt.retry, log, { signal });
     position = result.next;
     metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
+    if (result.acknowledge) crashPoint('source.before-ack');
     if (result.acknowledge) await withRetry(`source:${connector.name}`, result.acknowledge, rt.retry, log, { signal });
     if (result.events.length > 0) log.debug('events emitted', { count: result.events.length });
-    return result.more ?? false;
+    return result.more ? 0 : (result.nextPollInMs ?? connector.intervalMs);
   }
 
   const loop = (async () => {
     while (!signal.aborted) {
-      let more = false;
+      let pause = connector.intervalMs;
       try {
-        more = await cycle();
+        pause = await cycle();
         metrics.sourcePolls.inc({ source: connector.name, outcome: 'ok' });
         lastSuccess = Date.now();
       } catch (err) {
@@ -128,7 +134,7 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
         log.error('poll failed; will try again next interval', { error: errorMessage(err), errorClass: errorClass(err), retriable: isRetriable(err) });
       }
       cycles++;
-      if (!more) await sleep(connector.intervalMs);
+      if (pause > 0) await sleep(pause);
     }
   })();
 

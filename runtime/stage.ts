@@ -6,6 +6,7 @@
  * that can never succeed goes to `dlq.<topic>` with its reason and the partition moves on.
  */
 import type { TopicSpec } from '../schemas/catalog.js';
+import { crashPoint } from './crash-points.js';
 import { deadLetterOf } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { ConsumedRecord, OutgoingMessage, PartitionBatch } from './kafka.js';
@@ -120,10 +121,12 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         next = (BigInt(record.offset) + 1n).toString();
       }
       if (next === undefined) return;
+      crashPoint('stage.after-handle');
       // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
       // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
       await withRetry(spec.name, () => producer.send(out), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() });
       for (const m of out) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
+      crashPoint('stage.before-commit');
       await batch.commit(next);
       await batch.heartbeat();
     }
