@@ -3,7 +3,7 @@
  * below (produce acknowledged batches, consume partition batches and commit explicitly, admin),
  * so a later switch of client library touches this file only.
  */
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { setting } from './config.js';
 import { TransientError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -15,6 +15,11 @@ export const kafkaSettings = {
   saslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, { default: 'none', description: 'SASL mechanism for the brokers' }),
   saslUsername: setting.string('KAFKA_SASL_USERNAME', { default: '-', description: 'SASL user name (when KAFKA_SASL_MECHANISM is not none)' }),
   saslPassword: setting.string('KAFKA_SASL_PASSWORD', { default: '-', secret: true, description: 'SASL password' }),
+  sessionTimeoutMs: setting.int('KAFKA_SESSION_TIMEOUT_MS', {
+    default: 30_000,
+    min: 6_000,
+    description: 'consumer session timeout: how long a crashed member holds its partitions before the group moves them',
+  }),
   namespace: setting.string('KAFKA_NAMESPACE', {
     default: '-',
     description: 'prefix for every topic and consumer group (e.g. "staging."), so several pipelines can share one cluster; "-" for none',
@@ -30,6 +35,7 @@ export interface KafkaConfig {
   saslPassword?: string;
   /** Prefix of every topic and group name on the cluster; the rest of the code never sees it. */
   namespace?: string;
+  sessionTimeoutMs?: number;
 }
 
 export type Headers = Record<string, string>;
@@ -165,7 +171,13 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
 
   return {
     async producer() {
-      const p: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const p: Producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // murmur2 on the key, as the Java client does: tools and other clients agree on the partition of a key.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await p.connect();
       return {
         async send(messages) {
@@ -191,8 +203,8 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
     async consumer(opts) {
       const c: Consumer = kafka.consumer({
         groupId: out(opts.groupId),
-        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: 3_000,
+        sessionTimeout: opts.sessionTimeoutMs ?? cfg.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? cfg.sessionTimeoutMs ?? 30_000) / 6)),
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 250,
         retry: { retries: 10 },

@@ -108,14 +108,14 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
     }
     const offset: SourceOffset = { source: connector.name, position: JSON.stringify(result.next), updatedAt: Date.now() };
     await withRetry(`source:${connector.name}`, () => producer.send(messages), rt.retry, log, { signal });
-    if (messages.length > 0) crashPoint('source.before-offset');
+    if (messages.length > 0) crashPoint('source.before-offset', connector.name);
     // The position goes out only after the events are acknowledged (a separate send keeps that order
     // even across partitions and topics).
     const offsetBytes = await rt.serde.encode(topics.sourceOffsets, offset);
     await withRetry(`source:${connector.name}`, () => producer.send([{ topic: topics.sourceOffsets.name, key: connector.name, value: offsetBytes }]), rt.retry, log, { signal });
     position = result.next;
     metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
-    if (result.acknowledge) crashPoint('source.before-ack');
+    if (result.acknowledge) crashPoint('source.before-ack', connector.name);
     if (result.acknowledge) await withRetry(`source:${connector.name}`, result.acknowledge, rt.retry, log, { signal });
     if (result.events.length > 0) log.debug('events emitted', { count: result.events.length });
     return result.more ? 0 : (result.nextPollInMs ?? connector.intervalMs);

@@ -121,12 +121,12 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         next = (BigInt(record.offset) + 1n).toString();
       }
       if (next === undefined) return;
-      crashPoint('stage.after-handle');
+      crashPoint('stage.after-handle', spec.name);
       // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
       // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
       await withRetry(spec.name, () => producer.send(out), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() });
       for (const m of out) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
-      crashPoint('stage.before-commit');
+      crashPoint('stage.before-commit', spec.name);
       await batch.commit(next);
       await batch.heartbeat();
     }

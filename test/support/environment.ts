@@ -49,6 +49,7 @@ export async function startTestEnvironment(name: string, extraEnv: NodeJS.Proces
     RETRY_MIN_DELAY_MS: '50',
     RETRY_MAX_DELAY_MS: '1000',
     METRICS_PORT: '0',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
     ...extraEnv,
   };
   const rt = testRuntime(`${name}-test`, env);

@@ -1,0 +1,164 @@
+/**
+ * The delivery promises under crashes: the pipeline runs as a separate process and is killed
+ * (SIGKILL, no clean-up) at the points between the steps whose order matters, and at random
+ * moments; after a restart every entity has arrived exactly once in effect.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder } from '../infra/multicase-db/actions.js';
+import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+
+const pipelineJs = fileURLToPath(new URL('../dist/infra/pipeline.js', import.meta.url));
+
+let env: TestEnvironment;
+const children = new Set<ChildProcess>();
+
+function startPipelineProcess(crashPoints?: string): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null>; output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, [pipelineJs, 'all'], {
+    env: { ...process.env, ...env.env, LOG_LEVEL: 'warn', ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  children.add(child);
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => {
+    children.delete(child);
+    resolve(signal ?? code);
+  }));
+  return { child, exited, output: () => output };
+}
+
+async function stop(p: { child: ChildProcess; exited: Promise<unknown> }): Promise<void> {
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  await p.exited;
+}
+
+const articleCount = async (numbers: string[]) => (await env.api.getArticles({ articleNumbers: numbers })).length;
+
+beforeAll(async () => {
+  env = await startTestEnvironment('crash');
+}, 120_000);
+afterEach(async () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('crash recovery', () => {
+  it('killed after producing events but before storing the source position: events repeat, articles arrive once', async () => {
+    const numbers = ['CR-A1', 'CR-A2', 'CR-A3'];
+    for (const n of numbers) await createProduct(env.db, { productNumber: n, description: `crash test ${n}` });
+    const first = startPipelineProcess('source.before-offset@multicase.products:1');
+    expect(await first.exited).toBe('SIGKILL');
+    expect(first.output()).toContain('crash point source.before-offset@multicase.products reached');
+
+    const second = startPipelineProcess();
+    try {
+      await eventually(() => articleCount(numbers), (c) => c === 3, 60_000, 'all three articles');
+    } finally {
+      await stop(second);
+    }
+    expect(await articleCount(numbers)).toBe(3);
+  }, 120_000);
+
+  it('killed after the Ongoing write but before the consumer commit: the write repeats harmlessly', async () => {
+    await createProduct(env.db, { productNumber: 'CR-B1', description: 'written twice' });
+    // Each run dies right after the article sink's first handled batch, before its commit. Earlier
+    // batches (repeats left by the previous test) may come first; run until CR-B1's batch was it.
+    for (let run = 0; run < 5 && (await articleCount(['CR-B1'])) === 0; run++) {
+      const first = startPipelineProcess('stage.after-handle@sink.ongoing.article:1');
+      expect(await first.exited).toBe('SIGKILL');
+    }
+    // The write reached Ongoing; the offset was never committed, so it will be handled again.
+    expect(await articleCount(['CR-B1'])).toBe(1);
+    const second = startPipelineProcess();
+    try {
+      await createProduct(env.db, { productNumber: 'CR-B2', description: 'after the restart' });
+      await eventually(() => articleCount(['CR-B1', 'CR-B2']), (c) => c === 2, 60_000, 'both articles');
+    } finally {
+      await stop(second);
+    }
+  }, 120_000);
+
+  it('killed after the receipt event is in Kafka but before setReported: the receipt is not booked twice', async () => {
+    const stockBefore = await getStock(env.db, 'COFFEE-500', 'MAIN');
+    const po = await savePurchaseOrder(env.db, { supplierNumber: 'S1003', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'COFFEE-500', quantityOrdered: 9 }] });
+    const n = po.purchaseOrderNumber;
+    const running = startPipelineProcess();
+    await eventually(() => env.api.getPurchaseOrders({ purchaseOrderNumber: n }), (p) => p.length === 1, 60_000, 'PO in Ongoing');
+    await stop(running);
+
+    await env.control.receivePurchaseOrder({ purchaseOrderNumber: n }, [{ rowNumber: '1', numberOfItems: 9 }]);
+    const crashing = startPipelineProcess('source.before-ack@ongoing.goods-receipts:1');
+    expect(await crashing.exited).toBe('SIGKILL');
+    // Not acknowledged in Ongoing: it will be read and emitted again.
+    expect((await env.api.getPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true })).map((p) => p.purchaseOrderInfo.purchaseOrderNumber)).toContain(n);
+
+    const again = startPipelineProcess();
+    try {
+      await eventually(() => getPurchaseOrder(env.db, n), (p) => p?.status === 'received', 60_000, 'PO received in Multicase');
+      await eventually(() => env.api.getPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }), (l) => l.length === 0, 30_000, 'receipt reported');
+    } finally {
+      await stop(again);
+    }
+    expect(await getStock(env.db, 'COFFEE-500', 'MAIN')).toBe(stockBefore + 9);
+    expect((await getStockTransactions(env.db, 'COFFEE-500', 'MAIN')).filter((t) => t.reference === n).map((t) => t.quantityChange)).toEqual([9]);
+  }, 120_000);
+
+  it('killed at random moments while products, POs and receipts flow: nothing missing, nothing doubled', async () => {
+    const products = Array.from({ length: 20 }, (_, i) => `RND-${i}`);
+    const stockBefore = await getStock(env.db, 'WOOL-SOCK', 'MAIN');
+    const poNumbers: string[] = [];
+    let work = Promise.resolve();
+    let received = 0;
+    let generation = startPipelineProcess();
+    // Load in the background while the pipeline is killed and restarted.
+    work = (async () => {
+      for (let i = 0; i < products.length; i++) {
+        await createProduct(env.db, { productNumber: products[i]!, description: `random ${i}` });
+        if (i % 4 === 0) {
+          const po = await savePurchaseOrder(env.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'WOOL-SOCK', quantityOrdered: 10 }] });
+          poNumbers.push(po.purchaseOrderNumber);
+        }
+        for (const n of poNumbers) {
+          const inOngoing = await env.api.getPurchaseOrders({ purchaseOrderNumber: n }).catch(() => []);
+          const line = inOngoing[0]?.purchaseOrderLines[0];
+          if (line && line.receivedNumberOfItems < 10) {
+            await env.control.receivePurchaseOrder({ purchaseOrderNumber: n }, [{ rowNumber: '1', numberOfItems: 5 }]);
+            received += 5;
+          }
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    })();
+    for (let kill = 0; kill < 3; kill++) {
+      await new Promise((r) => setTimeout(r, 2_500 + Math.floor(Math.random() * 2_500)));
+      generation.child.kill('SIGKILL');
+      await generation.exited;
+      generation = startPipelineProcess();
+    }
+    await work;
+    try {
+      // Receive whatever is still open, then let everything settle.
+      for (const n of poNumbers) {
+        await eventually(() => env.api.getPurchaseOrders({ purchaseOrderNumber: n }), (p) => p.length === 1, 60_000, `PO ${n} in Ongoing`);
+        const line = (await env.api.getPurchaseOrders({ purchaseOrderNumber: n }))[0]!.purchaseOrderLines[0]!;
+        if (line.receivedNumberOfItems < 10) {
+          await env.control.receivePurchaseOrder({ purchaseOrderNumber: n });
+          received += 10 - line.receivedNumberOfItems;
+        }
+      }
+      await eventually(() => articleCount(products), (c) => c === products.length, 60_000, 'every article');
+      for (const n of poNumbers) await eventually(() => getPurchaseOrder(env.db, n), (p) => p?.status === 'received', 60_000, `PO ${n} received`);
+    } finally {
+      await stop(generation);
+    }
+    expect(received).toBe(poNumbers.length * 10);
+    expect(await getStock(env.db, 'WOOL-SOCK', 'MAIN')).toBe(stockBefore + received);
+    const booked = (await getStockTransactions(env.db, 'WOOL-SOCK', 'MAIN')).filter((t) => poNumbers.includes(t.reference ?? ''));
+    expect(booked.reduce((s, t) => s + t.quantityChange, 0)).toBe(received);
+  }, 240_000);
+});
