@@ -1,0 +1,134 @@
+/**
+ * `npm run bench`: measured speed of flows 1-3 on the real local stack, each figure next to a
+ * baseline run in the same process (the same Ongoing/Multicase work done directly, without Kafka),
+ * so the ratio shows what the pipeline costs. Prints figures; asserts nothing.
+ *
+ *   BENCH_PRODUCTS (2000)  products pushed through flow 1
+ *   BENCH_RECEIPTS (200)   purchase orders received through flows 2 and 3
+ *   BENCH_LATENCY_SAMPLES (40)  purchase orders saved one at a time on an idle pipeline
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { savePurchaseOrder } from '../../infra/multicase-db/actions.js';
+import { startPipeline } from '../../infra/pipeline.js';
+import { eventually, startTestEnvironment, type TestEnvironment } from '../support/environment.js';
+import { testRuntime } from '../support/kafka.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const N_PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 2000);
+const N_RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 200);
+const N_LATENCY = Number(process.env.BENCH_LATENCY_SAMPLES ?? 40);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+function row(name: string, pipeline: string, baseline: string, ratio: string) {
+  console.log(`${name.padEnd(44)} ${pipeline.padStart(16)} ${baseline.padStart(16)} ${ratio.padStart(8)}`);
+}
+
+async function waitFor(probe: () => Promise<boolean>, pollMs: number, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(pollMs);
+  }
+}
+
+async function latency(env: TestEnvironment): Promise<{ pipeline: number[]; baseline: number[] }> {
+  // Baseline: the one Ongoing write the flow needs, made directly from here.
+  const baseline: number[] = [];
+  for (let i = 0; i < N_LATENCY; i++) {
+    const t0 = performance.now();
+    await env.api.upsertPurchaseOrder({ purchaseOrderNumber: `BASE-${i}`, purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'TENT-2P', numberOfItems: 1 }] });
+    baseline.push(performance.now() - t0);
+  }
+  // Pipeline: saved in Multicase (committed) → visible in Ongoing, polled every 2 ms.
+  const pipeline: number[] = [];
+  for (let i = 0; i < N_LATENCY; i++) {
+    const po = await savePurchaseOrder(env.db, { supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 1 + i }] });
+    const t0 = performance.now();
+    await waitFor(async () => (await env.api.getPurchaseOrders({ purchaseOrderNumber: po.purchaseOrderNumber })).length === 1, 2, 30_000);
+    pipeline.push(performance.now() - t0);
+    await sleep(150); // idle between samples
+  }
+  return { pipeline, baseline };
+}
+
+async function productThroughput(env: TestEnvironment): Promise<{ pipelineRate: number; baselineRate: number }> {
+  const t0 = performance.now();
+  for (let i = 0; i < N_PRODUCTS; i++) await env.api.upsertArticle({ articleNumber: `BASE-ART-${i}`, articleName: `baseline ${i}`, isStockArticle: true, isActive: true });
+  const baselineRate = N_PRODUCTS / ((performance.now() - t0) / 1000);
+
+  const rows = Array.from({ length: N_PRODUCTS }, (_, i) => ({ product_number: `BENCH-${i}`, description: `bench product ${i}`, weight_kg: 1 + (i % 7) }));
+  const t1 = performance.now();
+  for (let i = 0; i < rows.length; i += 500) await env.db('multicase.products').insert(rows.slice(i, i + 500));
+  const last = `BENCH-${N_PRODUCTS - 1}`;
+  await waitFor(async () => (await env.api.getArticles({ articleNumber: last })).length === 1, 50, 600_000);
+  // Per-key order holds, but partitions run in parallel: wait for every article, not just the last.
+  await waitFor(async () => (await env.api.getAllArticles({}, 1000)).filter((a) => a.articleNumber.startsWith('BENCH-')).length === N_PRODUCTS, 200, 600_000);
+  const pipelineRate = N_PRODUCTS / ((performance.now() - t1) / 1000);
+  return { pipelineRate, baselineRate };
+}
+
+async function receiptThroughput(env: TestEnvironment): Promise<{ pipelineRate: number; baselineRate: number }> {
+  const numbers: string[] = [];
+  for (let i = 0; i < N_RECEIPTS; i++) {
+    const po = await savePurchaseOrder(env.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'WOOL-SOCK', quantityOrdered: 4 }, { position: 2, productNumber: 'JACKET-M', quantityOrdered: 2 }] });
+    numbers.push(po.purchaseOrderNumber);
+  }
+  await waitFor(async () => (await env.api.getPurchaseOrders({ purchaseOrderNumber: numbers.at(-1)! })).length === 1, 50, 120_000);
+  for (const n of numbers) await eventually(() => env.api.getPurchaseOrders({ purchaseOrderNumber: n }), (p) => p.length === 1, 60_000);
+
+  // The warehouse receives everything through the simulator (the baseline: how fast receipts happen);
+  // the pipeline books them in Multicase meanwhile. Pipeline rate: receipts booked per second from the
+  // first receipt until the last booking.
+  const t0 = performance.now();
+  for (const n of numbers) await env.control.receivePurchaseOrder({ purchaseOrderNumber: n });
+  const receiveSeconds = (performance.now() - t0) / 1000;
+  await waitFor(async () => {
+    const r = await env.db('multicase.purchase_orders').whereIn('purchase_order_number', numbers).where('status', 'received').count({ c: '*' }).first();
+    return Number(r?.c) === numbers.length;
+  }, 20, 600_000);
+  const pipelineRate = N_RECEIPTS / ((performance.now() - t0) / 1000);
+  const baselineRate = N_RECEIPTS / receiveSeconds;
+  return { pipelineRate, baselineRate };
+}
+
+async function main(): Promise<void> {
+  const pid = `${root}/infra/.run/kafka.pid`;
+  const startedHere = !existsSync(pid);
+  execFileSync('bash', [`${root}/infra/stack.sh`, 'up', 'postgres', 'kafka', 'registry'], { stdio: 'inherit' });
+  const env = await startTestEnvironment('bench', { MULTICASE_PRODUCT_POLL_MS: '200', ONGOING_GOODS_RECEIPT_POLL_MS: '200', LOG_LEVEL: 'error' });
+  const pipeline = await startPipeline({ env: env.env, runtime: testRuntime('bench-pipeline', env.env) });
+  await pipeline.started();
+  try {
+    await eventually(() => env.api.getArticles({ articleNumber: 'TENT-2P' }), (a) => a.length === 1, 60_000, 'initial snapshot');
+    console.log(`\nBenchmark on ${new Date().toISOString()} (2 cores; Kafka, Apicurio and PostgreSQL on this machine; Ongoing simulator in-process)\n`);
+    row('figure', 'pipeline', 'baseline', 'ratio');
+    const lat = await latency(env);
+    row(`PO saved → in Ongoing, p50 (n=${N_LATENCY})`, ms(pct(lat.pipeline, 0.5)), ms(pct(lat.baseline, 0.5)), `${(pct(lat.pipeline, 0.5) / pct(lat.baseline, 0.5)).toFixed(1)}x`);
+    row(`PO saved → in Ongoing, p99 (n=${N_LATENCY})`, ms(pct(lat.pipeline, 0.99)), ms(pct(lat.baseline, 0.99)), `${(pct(lat.pipeline, 0.99) / pct(lat.baseline, 0.99)).toFixed(1)}x`);
+    const prod = await productThroughput(env);
+    row(`products → articles, events/s (n=${N_PRODUCTS})`, prod.pipelineRate.toFixed(0), prod.baselineRate.toFixed(0), `${(prod.pipelineRate / prod.baselineRate).toFixed(2)}`);
+    const rec = await receiptThroughput(env);
+    row(`goods receipts → Multicase stock, POs/s (n=${N_RECEIPTS})`, rec.pipelineRate.toFixed(0), rec.baselineRate.toFixed(0), `${(rec.pipelineRate / rec.baselineRate).toFixed(2)}`);
+    console.log(`
+baseline: latency = one direct PUT /purchaseOrders from this process; products = sequential direct PUT /articles
+(Ongoing takes one write at a time per goods owner, so this is the ceiling); receipts = the warehouse's own receiving rate
+through the simulator's control path (the pipeline books while receiving goes on). ratio < 1 for rates means slower than the baseline.`);
+  } finally {
+    await pipeline.close();
+    await env.close();
+    if (startedHere && !process.env.KEEP_STACK) execFileSync('bash', [`${root}/infra/stack.sh`, 'down'], { stdio: 'inherit' });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
