@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, setting } from '../runtime/config.js';
 import { runtimeSettings } from '../runtime/runtime.js';
@@ -35,6 +37,29 @@ describe('configuration', () => {
     expect(() => loadConfig({ p: setting.int('TEST_SECRET_INT', { secret: true, description: 'x' }) }, { TEST_SECRET_INT: 'hunter2' })).toThrow(
       'TEST_SECRET_INT=<hidden> is not an integer',
     );
+  });
+});
+
+describe('start-up with a bad setting', () => {
+  it('a pipeline process refuses to start and names the variable', () => {
+    const pipelineJs = fileURLToPath(new URL('../dist/infra/pipeline.js', import.meta.url));
+    const run = spawnSync(process.execPath, [pipelineJs, 'processors'], {
+      env: { ...process.env, KAFKA_BROKERS: 'kafka-without-port', ONGOING_GOODS_OWNER_ID: 'abc' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ONGOING_GOODS_OWNER_ID="abc" is not an integer');
+    const again = spawnSync(process.execPath, [pipelineJs, 'processors'], { env: { ...process.env, KAFKA_BROKERS: 'kafka-without-port' }, encoding: 'utf8', timeout: 30_000 });
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('KAFKA_BROKERS="kafka-without-port" has "kafka-without-port", which is not host:port');
+  });
+
+  it('an unknown role is refused with the list of roles', () => {
+    const pipelineJs = fileURLToPath(new URL('../dist/infra/pipeline.js', import.meta.url));
+    const run = spawnSync(process.execPath, [pipelineJs, 'sink-elsewhere'], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown role sink-elsewhere');
   });
 });
 
