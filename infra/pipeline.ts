@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfig, setting } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { closeOnSignals, createRuntime, type Runtime } from '../runtime/runtime.js';
 import { SerialQueue } from '../runtime/serial-queue.js';
@@ -35,6 +35,11 @@ export const ROLES = ['source-multicase', 'source-ongoing', 'processors', 'sink-
 export type Role = (typeof ROLES)[number];
 
 export const pipelineSettings = {
+  idMapGraceMs: setting.int('ID_MAP_GRACE_MS', {
+    default: 60_000,
+    min: 0,
+    description: 'how long a processor waits for a missing id mapping (written late by a sink) before dead-lettering the record as unmappable',
+  }),
   ...multicaseDbSettings,
   ...ongoingApiSettings,
   ...multicaseSourceSettings,
@@ -83,7 +88,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
 
     if (roles.has('processors')) {
       const shippingMethods = await openTable(rt, topics.shippingMethodMap);
-      const lookups: Lookups = { idMap: idMap!, shippingMethods };
+      const lookups: Lookups = { idMap: idMap!, shippingMethods, graceMs: cfg.idMapGraceMs };
       for (const p of [productToArticleProcessor, purchaseOrderToInboundProcessor, goodsReceiptToBookingProcessor]) {
         stages.push(await runProcessor(rt, p as never, lookups));
       }

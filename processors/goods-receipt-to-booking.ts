@@ -2,21 +2,23 @@
  * Flow 3, goods receipts: what the warehouse received against a purchase order becomes a receipt
  * booking in Multicase. Quantities are cumulative per line (received so far), so a repeated or
  * late event books nothing twice. The purchase order must be one this pipeline created in Ongoing
- * (it is in the id map); one created by hand in the WMS has no Multicase counterpart.
+ * (it is in the id map); one created by hand in the WMS has no Multicase counterpart. The mapping
+ * can lag behind the receipt (the sink that wrote the purchase order crashed before recording its
+ * id), so a missing one is waited for, ID_MAP_GRACE_MS at most, before the receipt is dead-lettered.
  */
 import { idMapKey, topics } from '../schemas/catalog.js';
 import type { GoodsReceiptReceived, ReceiptBooking } from '../schemas/types.generated.js';
-import { UnmappableError, ValidationError } from '../runtime/errors.js';
+import { NotYetAvailableError, UnmappableError, ValidationError } from '../runtime/errors.js';
 import type { Lookups, ProcessorSpec } from './processor.js';
 import { requireNonNegative, requireText } from './validate.js';
 
-export function goodsReceiptToBooking(event: GoodsReceiptReceived, lookups: Pick<Lookups, 'idMap'>): ReceiptBooking | null {
+export function goodsReceiptToBooking(event: GoodsReceiptReceived, lookups: Pick<Lookups, 'idMap' | 'graceMs'>): ReceiptBooking | null {
   const r = event.after;
   if (r === null) return null;
   const record = `goods receipt for purchase order ${event.entityKey}`;
   const number = requireText(record, 'purchaseOrderNumber', r.purchaseOrderNumber);
   const known = lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number));
-  if (!known) throw new UnmappableError(`${record}: field purchaseOrderNumber ${number} was not created by this pipeline (no id-map entry)`);
+  if (!known) throw new NotYetAvailableError(`${record}: field purchaseOrderNumber ${number} was not created by this pipeline (no id-map entry)`, lookups.graceMs);
   if (known.externalId !== String(r.purchaseOrderId)) {
     throw new UnmappableError(`${record}: field purchaseOrderId ${r.purchaseOrderId} differs from the id Ongoing gave ${number} (${known.externalId})`);
   }

@@ -12,6 +12,8 @@ import type { Table } from '../runtime/table.js';
 export interface Lookups {
   idMap: Pick<Table<IdMapping>, 'get'>;
   shippingMethods: Pick<Table<ShippingMethodMapping>, 'get' | 'entries'>;
+  /** How long a missing mapping may be waited for before the record is unmappable. */
+  graceMs: number;
 }
 
 interface ChangeEnvelope {

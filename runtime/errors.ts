@@ -23,6 +23,17 @@ export class TransientError extends PipelineError {
   }
 }
 
+/**
+ * Something the record needs is not there yet but may come (an id mapping written by a sink in
+ * another process, racing this record). Retried like any transient failure, but only for
+ * `giveUpAfterMs` from the first failure; after that the record is dead-lettered as unmappable.
+ */
+export class NotYetAvailableError extends TransientError {
+  constructor(message: string, readonly giveUpAfterMs: number) {
+    super(message);
+  }
+}
+
 /** Can never succeed as it is: schema-invalid, failed validation, HTTP 4xx, unmappable. */
 export class PermanentError extends PipelineError {
   readonly retriable = false;

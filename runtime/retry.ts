@@ -4,7 +4,7 @@
  */
 import pRetry, { AbortError } from 'p-retry';
 import { setting } from './config.js';
-import { errorClass, errorMessage, isRetriable, TransientError } from './errors.js';
+import { errorClass, errorMessage, isRetriable, NotYetAvailableError, TransientError, UnmappableError } from './errors.js';
 import type { Logger } from './logger.js';
 import { metrics } from './metrics.js';
 
@@ -64,6 +64,9 @@ export async function withRetry<T>(
           return await work();
         } catch (err) {
           firstFailureAt ??= Date.now();
+          if (err instanceof NotYetAvailableError && Date.now() - firstFailureAt >= err.giveUpAfterMs) {
+            throw new AbortError(new UnmappableError(`${err.message} (still missing after ${Math.round((Date.now() - firstFailureAt) / 1000)} s)`));
+          }
           if (!isRetriable(err)) throw new AbortError(err instanceof Error ? err : new Error(String(err)));
           throw err instanceof Error ? err : new Error(String(err));
         }

@@ -80,12 +80,16 @@ describe('goods receipt → receipt booking', () => {
   };
 
   it('books the cumulative received quantity per position', () => {
-    expect(goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '17' }) })).toEqual({
+    expect(goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '17' }), graceMs: 0 })).toEqual({
       purchaseOrderNumber: 'PO-1', ongoingPurchaseOrderId: 17, receivedAt: 5, lines: [{ position: 1, productNumber: 'MUG-1', totalReceived: 4 }],
     });
   });
-  it('refuses a purchase order this pipeline did not create', () => {
-    expect(() => goodsReceiptToBooking(receipt, { idMap: idMap({}) })).toThrow(/PO-1 was not created by this pipeline/);
-    expect(() => goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '99' }) })).toThrow(/differs from the id Ongoing gave/);
+  it('waits a grace period for a mapping that may be late, and refuses one that differs', () => {
+    expect(() => goodsReceiptToBooking(receipt, { idMap: idMap({}), graceMs: 5_000 })).toThrow(
+      expect.objectContaining({ name: 'NotYetAvailableError', giveUpAfterMs: 5_000, message: expect.stringMatching(/PO-1 was not created by this pipeline/) }),
+    );
+    expect(() => goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '99' }), graceMs: 0 })).toThrow(
+      expect.objectContaining({ name: 'UnmappableError', message: expect.stringMatching(/differs from the id Ongoing gave/) }),
+    );
   });
 });
