@@ -36,9 +36,9 @@ export type Role = (typeof ROLES)[number];
 
 export const pipelineSettings = {
   idMapGraceMs: setting.int('ID_MAP_GRACE_MS', {
-    default: 60_000,
+    default: 180_000,
     min: 0,
-    description: 'how long a processor waits for a missing id mapping (written late by a sink) before dead-lettering the record as unmappable',
+    description: 'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
   }),
   ...multicaseDbSettings,
   ...ongoingApiSettings,

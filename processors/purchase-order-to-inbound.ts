@@ -2,14 +2,18 @@
  * Flow 2, purchase orders: a saved Multicase purchase order becomes an Ongoing purchase (inbound)
  * order, so the warehouse expects the goods. Changes are re-sent while the order is open or partly
  * received; a cancelled order cancels it in Ongoing; a fully received one needs nothing more.
+ *
+ * Ongoing refuses lines for articles it does not know, and products travel on their own schedule,
+ * so a line whose article has not reached Ongoing yet (no id-map entry) makes the order wait for it,
+ * ID_MAP_GRACE_MS at most, instead of being refused.
  */
-import { topics } from '../schemas/catalog.js';
+import { idMapKey, topics } from '../schemas/catalog.js';
 import type { PurchaseOrderChanged, PurchaseOrderUpsert } from '../schemas/types.generated.js';
-import { ValidationError } from '../runtime/errors.js';
-import type { ProcessorSpec } from './processor.js';
+import { NotYetAvailableError, ValidationError } from '../runtime/errors.js';
+import type { Lookups, ProcessorSpec } from './processor.js';
 import { requirePositive, requireText, requireUnique } from './validate.js';
 
-export function purchaseOrderToInbound(event: PurchaseOrderChanged): PurchaseOrderUpsert | null {
+export function purchaseOrderToInbound(event: PurchaseOrderChanged, lookups: Pick<Lookups, 'idMap' | 'graceMs'>): PurchaseOrderUpsert | null {
   const po = event.after;
   if (po === null || po.status === 'received') return null;
   const record = `purchase order ${event.entityKey}`;
@@ -18,6 +22,18 @@ export function purchaseOrderToInbound(event: PurchaseOrderChanged): PurchaseOrd
   const cancel = po.status === 'cancelled';
   if (!cancel && po.lines.length === 0) throw new ValidationError(record, 'lines', 'is empty');
   requireUnique(record, 'lines', po.lines, (l) => l.position);
+  const lines = po.lines.map((l, i) => ({
+    rowNumber: String(l.position),
+    articleNumber: requireText(record, `lines[${i}].productNumber`, l.productNumber),
+    numberOfItems: requirePositive(record, `lines[${i}].quantityOrdered`, l.quantityOrdered),
+  }));
+  if (!cancel) {
+    lines.forEach((l, i) => {
+      if (!lookups.idMap.get(idMapKey('ongoing', 'article', l.articleNumber))) {
+        throw new NotYetAvailableError(`${record}: field lines[${i}].productNumber ${l.articleNumber} is not an article in Ongoing yet (no id-map entry)`, lookups.graceMs);
+      }
+    });
+  }
   return {
     purchaseOrderNumber: number,
     cancel,
@@ -26,11 +42,7 @@ export function purchaseOrderToInbound(event: PurchaseOrderChanged): PurchaseOrd
     inDate: po.expectedDate,
     referenceNumber: po.reference,
     comment: po.note,
-    lines: po.lines.map((l, i) => ({
-      rowNumber: String(l.position),
-      articleNumber: requireText(record, `lines[${i}].productNumber`, l.productNumber),
-      numberOfItems: requirePositive(record, `lines[${i}].quantityOrdered`, l.quantityOrdered),
-    })),
+    lines,
   };
 }
 
@@ -38,5 +50,5 @@ export const purchaseOrderToInboundProcessor: ProcessorSpec<PurchaseOrderChanged
   name: 'processor.purchase-order-to-inbound',
   input: topics.purchaseOrderChanged,
   output: topics.purchaseOrderUpsert,
-  map: (event) => purchaseOrderToInbound(event),
+  map: (event, lookups) => purchaseOrderToInbound(event, lookups),
 };

@@ -256,13 +256,28 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
     async admin() {
       const a: Admin = kafka.admin();
       await a.connect();
+      async function waitForLeaders(names: string[], timeoutMs = 30_000): Promise<void> {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          try {
+            const { topics } = await a.fetchTopicMetadata({ topics: names });
+            if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+          } catch (err) {
+            if (Date.now() > deadline) throw classify(err, `waiting for the leaders of ${names.length} new topics`);
+          }
+          if (Date.now() > deadline) throw new TransientError(`new topics have no leaders after ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       return {
         async ensureTopics(topics) {
           const existing = new Set(await a.listTopics());
           const missing = topics.filter((t) => !existing.has(out(t.name)));
           if (missing.length > 0) {
             await a.createTopics({
-              waitForLeaders: true,
+              // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+              // answers while the new topics' metadata propagates; wait below instead.
+              waitForLeaders: false,
               topics: missing.map((t) => ({
                 topic: out(t.name),
                 numPartitions: t.partitions,
@@ -276,6 +291,7 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
               })),
             });
           }
+          if (missing.length > 0) await waitForLeaders(missing.map((t) => out(t.name)));
           return missing.map((t) => t.name);
         },
         listTopics: async () => (await a.listTopics()).filter((t) => t.startsWith(ns)).map(back),

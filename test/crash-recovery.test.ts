@@ -13,6 +13,8 @@ const pipelineJs = fileURLToPath(new URL('../dist/infra/pipeline.js', import.met
 
 let env: TestEnvironment;
 const children = new Set<ChildProcess>();
+/** Everything the pipeline processes printed, shown when a test fails. */
+let transcript = '';
 
 function startPipelineProcess(crashPoints?: string): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null>; output: () => string } {
   let output = '';
@@ -20,8 +22,12 @@ function startPipelineProcess(crashPoints?: string): { child: ChildProcess; exit
     env: { ...process.env, ...env.env, LOG_LEVEL: 'warn', ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const record = (d: Buffer) => {
+    output += d.toString();
+    transcript += d.toString();
+  };
+  child.stdout!.on('data', record);
+  child.stderr!.on('data', record);
   children.add(child);
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => {
     children.delete(child);
@@ -40,8 +46,10 @@ const articleCount = async (numbers: string[]) => (await env.api.getArticles({ a
 beforeAll(async () => {
   env = await startTestEnvironment('crash');
 }, 120_000);
-afterEach(async () => {
+afterEach(async (ctx) => {
   for (const c of children) c.kill('SIGKILL');
+  if (ctx.task.result?.state === 'fail') process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
+  transcript = '';
 });
 afterAll(async () => {
   await env?.close();

@@ -44,26 +44,37 @@ const basePo: PurchaseOrder = {
 };
 const poEvent = (p: Partial<PurchaseOrder>): PurchaseOrderChanged => ({ ...envelope, eventId: 'e', entityKey: 'PO-1', after: { ...basePo, ...p } });
 
+const articlesKnown = {
+  graceMs: 1_000,
+  idMap: { get: (k: string): IdMapping | undefined => ({ system: 'ongoing', entityType: 'article', businessKey: k, externalId: '1', updatedAt: 0, contentHash: null }) },
+};
+const noArticles = { graceMs: 1_000, idMap: { get: (): IdMapping | undefined => undefined } };
+
 describe('purchase order → Ongoing purchase order', () => {
   it('maps positions to row numbers and ordered quantities to items', () => {
-    expect(purchaseOrderToInbound(poEvent({}))).toEqual({
+    expect(purchaseOrderToInbound(poEvent({}), articlesKnown)).toEqual({
       purchaseOrderNumber: 'PO-1', cancel: false, supplierNumber: 'S-1', supplierName: 'Supplier', inDate: '2026-12-01',
       referenceNumber: 'ref', comment: null,
       lines: [{ rowNumber: '1', articleNumber: 'MUG-1', numberOfItems: 10 }, { rowNumber: '2', articleNumber: 'CUP-1', numberOfItems: 5 }],
     });
   });
   it('re-sends a partly received order, cancels a cancelled one, and leaves a received one alone', () => {
-    expect(purchaseOrderToInbound(poEvent({ status: 'partly_received' }))?.cancel).toBe(false);
-    expect(purchaseOrderToInbound(poEvent({ status: 'cancelled' }))?.cancel).toBe(true);
-    expect(purchaseOrderToInbound(poEvent({ status: 'received' }))).toBeNull();
+    expect(purchaseOrderToInbound(poEvent({ status: 'partly_received' }), articlesKnown)?.cancel).toBe(false);
+    expect(purchaseOrderToInbound(poEvent({ status: 'cancelled' }), noArticles)?.cancel).toBe(true);
+    expect(purchaseOrderToInbound(poEvent({ status: 'received' }), articlesKnown)).toBeNull();
   });
   it('rejects a negative quantity or a missing article number, naming the line', () => {
     const neg = poEvent({ lines: [{ ...basePo.lines[0]!, quantityOrdered: -3 }] });
-    expect(() => purchaseOrderToInbound(neg)).toThrow('purchase order PO-1: field lines[0].quantityOrdered must be a positive number, got -3');
+    expect(() => purchaseOrderToInbound(neg, articlesKnown)).toThrow('purchase order PO-1: field lines[0].quantityOrdered must be a positive number, got -3');
     const missing = poEvent({ lines: [basePo.lines[0]!, { ...basePo.lines[1]!, productNumber: '' }] });
-    expect(() => purchaseOrderToInbound(missing)).toThrow('purchase order PO-1: field lines[1].productNumber is missing');
+    expect(() => purchaseOrderToInbound(missing, articlesKnown)).toThrow('purchase order PO-1: field lines[1].productNumber is missing');
     const dup = poEvent({ lines: [basePo.lines[0]!, { ...basePo.lines[1]!, position: 1 }] });
-    expect(() => purchaseOrderToInbound(dup)).toThrow('field lines[1] repeats 1');
+    expect(() => purchaseOrderToInbound(dup, articlesKnown)).toThrow('field lines[1] repeats 1');
+  });
+  it('waits for an article that has not reached Ongoing yet', () => {
+    expect(() => purchaseOrderToInbound(poEvent({}), noArticles)).toThrow(
+      expect.objectContaining({ name: 'NotYetAvailableError', message: 'purchase order PO-1: field lines[0].productNumber MUG-1 is not an article in Ongoing yet (no id-map entry)' }),
+    );
   });
 });
 

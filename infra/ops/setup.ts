@@ -1,0 +1,20 @@
+/** `ops setup`: creates the missing topics and registers every value schema (BACKWARD). Idempotent. */
+import type { Runtime } from '../../runtime/runtime.js';
+import { ensureTopology } from '../../runtime/topology.js';
+import { plural } from './format.js';
+
+export interface SetupResult {
+  createdTopics: string[];
+  subjects: number;
+}
+
+export async function runSetup(rt: Runtime): Promise<SetupResult> {
+  return ensureTopology(rt);
+}
+
+export function formatSetup(r: SetupResult): string {
+  const created = r.createdTopics.length === 0
+    ? 'All topics already existed; none created.'
+    : `Created ${plural(r.createdTopics.length, 'topic')}:\n${r.createdTopics.map((t) => `  ${t}`).join('\n')}`;
+  return `${created}\nRegistered ${plural(r.subjects, 'value schema')} with BACKWARD compatibility (already registered ones are unchanged).`;
+}
