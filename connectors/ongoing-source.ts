@@ -22,7 +22,8 @@ export const ongoingSourceSettings = {
 
 /** Stateless apart from bookkeeping: what is still to report lives in Ongoing itself. */
 export interface ReportingPosition {
-  lastPollAt: number | null;
+  /** When the last receipt was read, for `ops status`. */
+  lastReceiptAt: number | null;
 }
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -64,9 +65,9 @@ export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt
 export function goodsReceiptSource(api: OngoingApi, writes: SerialQueue, cfg: { goodsReceiptIntervalMs: number; pageSize: number }): SourceConnector<ReportingPosition> {
   return {
     name: 'ongoing.goods-receipts',
-    initialPosition: { lastPollAt: null },
+    initialPosition: { lastReceiptAt: null },
     intervalMs: cfg.goodsReceiptIntervalMs,
-    async poll(): Promise<PollResult<ReportingPosition>> {
+    async poll(position): Promise<PollResult<ReportingPosition>> {
       const capturedAt = Date.now();
       const toReport = await api.getAllPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }, cfg.pageSize);
       const events: SourceEvent[] = [];
@@ -88,7 +89,7 @@ export function goodsReceiptSource(api: OngoingApi, writes: SerialQueue, cfg: { 
       return {
         events,
         rejected,
-        next: { lastPollAt: capturedAt },
+        next: toReport.length > 0 ? { lastReceiptAt: capturedAt } : position,
         acknowledge: async () => {
           for (const ack of acks) await ack();
         },

@@ -35,6 +35,10 @@ export const ROLES = ['source-multicase', 'source-ongoing', 'processors', 'sink-
 export type Role = (typeof ROLES)[number];
 
 export const pipelineSettings = {
+  setup: setting.bool('PIPELINE_SETUP', {
+    default: true,
+    description: 'create missing topics and register schemas when a pipeline process starts (npm run ops -- setup does the same on its own)',
+  }),
   idMapGraceMs: setting.int('ID_MAP_GRACE_MS', {
     default: 180_000,
     min: 0,
@@ -132,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   try {
-    const p = await startPipeline({ roles: asked as Role[], setup: process.env.PIPELINE_SETUP !== 'false' });
+    const p = await startPipeline({ roles: asked as Role[], setup: loadConfig(pipelineSettings).setup });
     closeOnSignals(p.runtime);
   } catch (err) {
     log.error('pipeline failed to start', { error: err });

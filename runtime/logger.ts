@@ -3,7 +3,14 @@
  * the password part of any URL, so a log line never carries a secret whatever a caller passes.
  */
 
+import { setting } from './config.js';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/** Declared for validation and documentation; read directly so that logging works before configuration loads. */
+export const logSettings = {
+  level: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, { default: 'info', description: 'lowest level written to stderr (JSON lines)' }),
+};
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|credential|api[-_]?key/i;

@@ -6,12 +6,12 @@
  */
 import { loadConfig } from './config.js';
 import { connectKafka, kafkaSettings, type KafkaClient, type PipelineProducer } from './kafka.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, logSettings, type Logger } from './logger.js';
 import { metricsSettings, startMetricsServer } from './metrics.js';
 import { retrySettings, type RetryPolicy } from './retry.js';
 import { createSerde, registrySettings, type Serde } from './serde.js';
 
-export const runtimeSettings = { ...kafkaSettings, ...registrySettings, ...retrySettings, ...metricsSettings };
+export const runtimeSettings = { ...kafkaSettings, ...registrySettings, ...retrySettings, ...metricsSettings, ...logSettings };
 
 export interface Runtime {
   readonly name: string;

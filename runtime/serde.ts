@@ -50,6 +50,13 @@ export function createSerde(cfg: { url: string; username?: string; password?: st
     }
   }
 
+  async function compatibilityOf(subject: string): Promise<string | undefined> {
+    const res = await fetch(`${cfg.url}/config/${encodeURIComponent(subject)}`, { headers: authHeader });
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw Object.assign(new Error(`GET /config/${subject} answered ${res.status}`), { status: res.status });
+    return ((await res.json()) as { compatibilityLevel?: string }).compatibilityLevel;
+  }
+
   async function idFor(topic: TopicSpec<unknown>): Promise<number> {
     const cached = ids.get(topic.name);
     if (cached !== undefined) return cached;
@@ -65,19 +72,28 @@ export function createSerde(cfg: { url: string; username?: string; password?: st
 
   return {
     async register(topic, subject = valueSubject(topic.name)) {
+      // Read first: every process runs this at start, and concurrent writes of the same subject
+      // config make Apicurio answer 409 ("rule already exists"), so write only what is missing.
       await registryCall(`setting compatibility of ${subject}`, async () => {
-        const res = await fetch(`${cfg.url}/config/${encodeURIComponent(subject)}`, {
-          method: 'PUT',
-          headers: { ...JSON_HEADERS, ...authHeader },
-          body: JSON.stringify({ compatibility: 'BACKWARD' }),
-        });
-        if (!res.ok) throw Object.assign(new Error(`PUT /config/${subject} answered ${res.status}: ${await res.text()}`), { status: res.status });
+        for (let attempt = 1; ; attempt++) {
+          if ((await compatibilityOf(subject)) === 'BACKWARD') return;
+          const res = await fetch(`${cfg.url}/config/${encodeURIComponent(subject)}`, {
+            method: 'PUT',
+            headers: { ...JSON_HEADERS, ...authHeader },
+            body: JSON.stringify({ compatibility: 'BACKWARD' }),
+          });
+          if (res.ok) return;
+          // Someone else set it meanwhile: read again.
+          if (res.status === 409 && attempt < 5) continue;
+          throw Object.assign(new Error(`PUT /config/${subject} answered ${res.status}: ${await res.text()}`), { status: res.status });
+        }
       });
-      const res = await registryCall(`registering ${subject}`, () =>
-        registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(topic.schema) }, { subject }),
+      const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify(topic.schema) };
+      const id = await registry.getRegistryIdBySchema(subject, schema).catch(async () =>
+        (await registryCall(`registering ${subject}`, () => registry.register(schema, { subject }))).id,
       );
-      if (subject === valueSubject(topic.name)) ids.set(topic.name, res.id);
-      return res.id;
+      if (subject === valueSubject(topic.name)) ids.set(topic.name, id);
+      return id;
     },
 
     async encode(topic, value) {

@@ -107,6 +107,8 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
       messages.push(deadLetterOfSourceRow(r.topic.name, r.key, r.row, { stage: `source:${connector.name}`, error: r.error, attempts: 1, firstFailureAt: Date.now() }));
     }
     const offset: SourceOffset = { source: connector.name, position: JSON.stringify(result.next), updatedAt: Date.now() };
+    // An idle poll writes nothing: no events, and the position is what is stored already.
+    if (messages.length === 0 && offset.position === JSON.stringify(position)) return result.nextPollInMs ?? connector.intervalMs;
     await withRetry(`source:${connector.name}`, () => producer.send(messages), rt.retry, log, { signal });
     if (messages.length > 0) crashPoint('source.before-offset', connector.name);
     // The position goes out only after the events are acknowledged (a separate send keeps that order

@@ -21,6 +21,20 @@ export interface Output<V = unknown> {
   value: V | null;
 }
 
+/**
+ * A record that failed for good but still yields outputs that hold, e.g. the id a target
+ * revealed while refusing a write. The record is dead-lettered and the outputs produced with it.
+ */
+export class FailedWithOutputs extends Error {
+  constructor(readonly failure: unknown, readonly outputs: Output[]) {
+    super(errorMessage(failure));
+    this.name = errorClass(failure);
+  }
+  get retriable(): boolean {
+    return false;
+  }
+}
+
 export interface StageContext {
   record: ConsumedRecord;
   signal: AbortSignal;
@@ -94,7 +108,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     } catch (err) {
       if (rt.signal.aborted) return undefined;
       const exhausted = err instanceof RetriesExhausted;
-      const cause = exhausted ? err.last : err;
+      const side = err instanceof FailedWithOutputs ? await encode(err.outputs).catch(() => []) : [];
+      const cause = exhausted ? err.last : err instanceof FailedWithOutputs ? err.failure : err;
       const attempts = exhausted ? err.attempts : ((err as { attempts?: number }).attempts ?? 1);
       const firstFailureAt = exhausted ? err.firstFailureAt : ((err as { firstFailureAt?: number }).firstFailureAt ?? Date.now());
       metrics.deadLettered.inc({ stage: spec.name, topic: record.topic, reason: errorClass(cause) });
@@ -102,7 +117,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
         errorClass: errorClass(cause), error: errorMessage(cause), retriable: isRetriable(cause),
       });
-      return [deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt })];
+      return [...side, deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt })];
     } finally {
       timer();
     }

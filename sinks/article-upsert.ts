@@ -32,4 +32,8 @@ export const articleUpsertHandler: OngoingWriteHandler<ArticleUpsert> = {
     const { articleSystemId } = await api.upsertArticle(articlePut(payload));
     return String(articleSystemId);
   },
+  async find(api, articleNumber) {
+    const [found] = await api.getArticles({ articleNumber });
+    return found ? String(found.articleSystemId) : null;
+  },
 };

@@ -14,7 +14,7 @@ import { setting } from '../runtime/config.js';
 import { RejectedError } from '../runtime/errors.js';
 import { metrics } from '../runtime/metrics.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { runStage, type RunningStage } from '../runtime/stage.js';
+import { FailedWithOutputs, runStage, type RunningStage } from '../runtime/stage.js';
 import type { SerialQueue } from '../runtime/serial-queue.js';
 import type { Table } from '../runtime/table.js';
 import type { OngoingApi } from '../connectors/ongoing-api.js';
@@ -40,6 +40,8 @@ export interface OngoingWriteHandler<P> {
   entityType: string;
   /** Writes the payload; returns Ongoing's id, or null when there was nothing to write. */
   write(api: OngoingApi, payload: P, known: IdMapping | undefined): Promise<string | null>;
+  /** Ongoing's id of the entity by business number, if it exists there. */
+  find(api: OngoingApi, businessKey: string): Promise<string | null>;
 }
 
 const hashOf = (payload: unknown) => createHash('sha256').update(JSON.stringify(payload)).digest('base64url').slice(0, 22);
@@ -67,8 +69,15 @@ export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler:
       try {
         externalId = await ctx.queue.run(() => handler.write(ctx.api, command.payload, known));
       } catch (err) {
-        if (err instanceof RejectedError) metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
-        throw err;
+        if (!(err instanceof RejectedError)) throw err;
+        metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
+        // Refused, but the entity may exist in Ongoing without our mapping (an earlier write whose
+        // mapping was lost in a crash): record its id, so what depends on it can still be mapped.
+        const existing = known ? null : await handler.find(ctx.api, command.entityKey).catch(() => null);
+        if (!existing) throw err;
+        const learned: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId: existing, updatedAt: Date.now(), contentHash: null };
+        written.set(key, learned);
+        throw new FailedWithOutputs(err, [{ topic: topics.idMap, key, value: learned }]);
       }
       if (command.traceOrigin) metrics.endToEndSeconds.observe({ stage: handler.name }, (Date.now() - command.traceOrigin) / 1000);
       if (externalId === null) return [];

@@ -31,4 +31,8 @@ export const purchaseOrderUpsertHandler: OngoingWriteHandler<PurchaseOrderUpsert
     const { purchaseOrderId } = await api.upsertPurchaseOrder(purchaseOrderPut(payload));
     return String(purchaseOrderId);
   },
+  async find(api, purchaseOrderNumber) {
+    const [found] = await api.getPurchaseOrders({ purchaseOrderNumber });
+    return found ? String(found.purchaseOrderInfo.purchaseOrderId) : null;
+  },
 };

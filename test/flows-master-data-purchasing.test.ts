@@ -112,6 +112,23 @@ describe('flows 2 and 3: purchase orders and goods receipts', () => {
   });
 });
 
+describe('an Ongoing purchase order without our id mapping', () => {
+  it('is learned when Ongoing refuses the write, so its receipts still reach Multicase', async () => {
+    // As after a crash between the Ongoing write and recording its id: the PO is in Ongoing,
+    // the warehouse started receiving, and the pipeline has no mapping for it.
+    const number = 'PO-LOST-MAP-1';
+    await env.api.upsertPurchaseOrder({ purchaseOrderNumber: number, purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'SLBAG-3S', numberOfItems: 6 }] });
+    await env.control.receivePurchaseOrder({ purchaseOrderNumber: number }, [{ rowNumber: '1', numberOfItems: 2 }]);
+    await savePurchaseOrder(env.db, { purchaseOrderNumber: number, supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'SLBAG-3S', quantityOrdered: 6 }] });
+
+    const booked = await eventually(() => getPurchaseOrder(env.db, number), (p) => p?.lines[0]?.quantityReceived === 2, 30_000, 'receipt booked after the id was learned');
+    expect(booked!.status).toBe('partly_received');
+    const dead = (await readRecords(env.rt, `dlq.${topics.purchaseOrderUpsert.name}`, 100, 2_000)).filter((r) => r.key === number);
+    expect(dead.length).toBeGreaterThanOrEqual(1);
+    expect(dead[0]!.headers[DLQ_HEADERS.errorClass]).toBe('RejectedError');
+  });
+});
+
 describe('malformed source rows', () => {
   it('go to the DLQ with a reason naming the record and field, and the flow continues', async () => {
     // A real Multicase schema is not ours: do not count on its constraints.

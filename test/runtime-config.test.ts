@@ -85,3 +85,14 @@ describe('failure classes', () => {
     expect(new ValidationError('po 1', 'lines[0].quantity', 'is negative')).toBeInstanceOf(PermanentError);
   });
 });
+
+describe('documentation', () => {
+  it('the README documents every setting the pipeline declares', async () => {
+    const { readFileSync } = await import('node:fs');
+    await import('../infra/pipeline.js');
+    const { declaredSettings } = await import('../runtime/config.js');
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const missing = declaredSettings().map((s) => s.name).filter((n) => !n.startsWith('TEST_') && !readme.includes(`\`${n}\``));
+    expect(missing).toEqual([]);
+  });
+});

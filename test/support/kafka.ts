@@ -47,6 +47,8 @@ export async function readRecords(rt: Runtime, topic: string, count: number, tim
   const enough = new Promise<void>((r) => (done = r));
   void consumer.run(async (batch) => {
     out.push(...batch.records);
+    const last = batch.records.at(-1);
+    if (last) await batch.commit((BigInt(last.offset) + 1n).toString());
     if (out.length >= count) done();
   });
   const timer = new Promise<void>((r) => setTimeout(r, timeoutMs));
