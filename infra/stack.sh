@@ -7,7 +7,8 @@
 #   infra/stack.sh status                                    what runs, where its log is
 #   infra/stack.sh fetch                                     only download into the cache
 #
-# Downloads come from Maven Central through `mvn` into infra/.cache (git ignores it); runtime files
+# Services run in their own sessions (setsid), so a Ctrl-C meant for `npm start` does not stop
+# them out of order; `down` stops them. Downloads come from Maven Central through `mvn` into infra/.cache (git ignores it); runtime files
 # (pids, data, logs) live in infra/.run. Ports: STACK_KAFKA_PORT (9092), STACK_CONTROLLER_PORT
 # (9093), STACK_REGISTRY_PORT (8081), ONGOING_SIM_PORT (8090).
 set -euo pipefail
@@ -114,7 +115,7 @@ start_kafka() {
   fi
   : >"$logs/kafka.log"
   say "starting kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (log: $logs/kafka.log)"
-  nohup java "${jopts[@]}" -cp "$cp" kafka.Kafka "$conf" >"$logs/kafka.out" 2>&1 &
+  setsid nohup java "${jopts[@]}" -cp "$cp" kafka.Kafka "$conf" >"$logs/kafka.out" 2>&1 &
   echo $! >"$run/kafka.pid"
   wait_until kafka 90 "$logs/kafka.out" kafka_healthy
   say "kafka healthy"
@@ -156,7 +157,7 @@ start_registry() {
     APICURIO_STORAGE_KIND=kafkasql APICURIO_KAFKASQL_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     APICURIO_KAFKASQL_TOPIC=kafkasql-journal \
     QUARKUS_LOG_CONSOLE_JSON=false \
-    nohup "$java_bin" -Xms128m -Xmx512m -jar quarkus-run.jar >"$logs/registry.log" 2>&1 &
+    setsid nohup "$java_bin" -Xms128m -Xmx512m -jar quarkus-run.jar >"$logs/registry.log" 2>&1 &
     echo $! >"$run/registry.pid"
   )
   wait_until registry 120 "$logs/registry.log" registry_healthy
@@ -192,7 +193,7 @@ start_simulator() {
   [ -f "$root/dist/infra/ongoing-simulator/main.js" ] || die "the simulator is not built; run 'npm run build' first"
   ensure_port_free "the Ongoing simulator" "$SIM_PORT"
   say "starting the Ongoing WMS simulator on 127.0.0.1:$SIM_PORT (log: $logs/simulator.log)"
-  ONGOING_SIM_PORT=$SIM_PORT nohup node "$root/dist/infra/ongoing-simulator/main.js" >"$logs/simulator.log" 2>&1 &
+  ONGOING_SIM_PORT=$SIM_PORT setsid nohup node "$root/dist/infra/ongoing-simulator/main.js" >"$logs/simulator.log" 2>&1 &
   echo $! >"$run/simulator.pid"
   wait_until simulator 30 "$logs/simulator.log" sim_healthy
   say "simulator healthy: http://127.0.0.1:$SIM_PORT/demo/api/v1"

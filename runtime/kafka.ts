@@ -124,9 +124,13 @@ export interface KafkaClient {
   admin(): Promise<PipelineAdmin>;
 }
 
+/** kafkajs advisories that do not apply here: we do not use its transactions (exactly-once comes from idempotent sinks). */
+const IGNORED = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 function toLogCreator(log: Logger) {
   return () => ({ level, log: entry }: { level: number; log: { message: string } & Record<string, unknown> }) => {
     const { message, timestamp: _t, logger: _l, ...rest } = entry;
+    if (IGNORED.has(message)) return;
     if (level <= logLevel.ERROR) log.error(`kafka: ${message}`, rest);
     else if (level === logLevel.WARN) log.warn(`kafka: ${message}`, rest);
     else log.debug(`kafka: ${message}`, rest);

@@ -80,7 +80,9 @@ export async function withRetry<T>(
         ...(opts.signal ? { signal: opts.signal } : {}),
         onFailedAttempt: async ({ error, attemptNumber }) => {
           metrics.retries.inc({ stage, error_class: errorClass(error) });
-          log.warn('transient failure, will retry', { stage, attempt: attemptNumber, error: errorMessage(error), errorClass: errorClass(error) });
+          // Waiting for late data is expected (a mapping racing its record); a real failure is a warning.
+          const level = error instanceof NotYetAvailableError ? 'info' : 'warn';
+          log[level]('transient failure, will retry', { stage, attempt: attemptNumber, error: errorMessage(error), errorClass: errorClass(error) });
           const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined;
           if (retryAfter && retryAfter > 0) await sleep(Math.min(retryAfter, policy.maxDelayMs), opts.signal);
           await opts.onRetry?.();
