@@ -205,55 +205,84 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
     },
 
     async consumer(opts) {
-      const c: Consumer = kafka.consumer({
-        groupId: out(opts.groupId),
-        sessionTimeout: opts.sessionTimeoutMs ?? cfg.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? cfg.sessionTimeoutMs ?? 30_000) / 6)),
-        allowAutoTopicCreation: false,
-        maxWaitTimeInMs: 250,
-        retry: { retries: 10 },
-      });
+      const sessionTimeout = opts.sessionTimeoutMs ?? cfg.sessionTimeoutMs ?? 30_000;
+      const create = () =>
+        kafka.consumer({
+          groupId: out(opts.groupId),
+          sessionTimeout,
+          heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 6)),
+          allowAutoTopicCreation: false,
+          maxWaitTimeInMs: 250,
+          retry: { retries: 10 },
+        });
       let onJoin!: () => void;
       const joined = new Promise<void>((r) => (onJoin = r));
-      c.on(c.events.GROUP_JOIN, () => onJoin());
-      await c.connect();
-      await c.subscribe({ topics: opts.topics.map(out), fromBeginning: opts.fromBeginning ?? true });
+      let current: Consumer = create();
+      let stopped = false;
+      const start = async (c: Consumer) => {
+        c.on(c.events.GROUP_JOIN, () => onJoin());
+        await c.connect();
+        await c.subscribe({ topics: opts.topics.map(out), fromBeginning: opts.fromBeginning ?? true });
+      };
+      await start(current);
+
       return {
         joined,
         async run(handler, runOpts) {
-          await c.run({
-            autoCommit: false,
-            eachBatchAutoResolve: false,
-            partitionsConsumedConcurrently: runOpts?.partitionsConcurrently ?? 1,
-            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-              const topic = back(batch.topic);
-              const records: ConsumedRecord[] = batch.messages.map((m) => ({
-                topic,
-                partition: batch.partition,
-                offset: m.offset,
-                key: m.key ? m.key.toString('utf8') : null,
-                value: m.value,
-                headers: headersOf(m.headers),
-                timestamp: Number(m.timestamp),
-              }));
-              await handler({
-                topic,
-                partition: batch.partition,
-                records,
-                highWatermark: batch.highWatermark,
-                heartbeat,
-                isRunning: () => isRunning() && !isStale(),
-                async commit(nextOffset) {
-                  resolveOffset((BigInt(nextOffset) - 1n).toString());
-                  if (opts.autoCommit === false) return;
-                  await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
-                },
-              });
-            },
-          });
+          const runWith = (c: Consumer) =>
+            c.run({
+              autoCommit: false,
+              eachBatchAutoResolve: false,
+              partitionsConsumedConcurrently: runOpts?.partitionsConcurrently ?? 1,
+              eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+                const topic = back(batch.topic);
+                const records: ConsumedRecord[] = batch.messages.map((m) => ({
+                  topic,
+                  partition: batch.partition,
+                  offset: m.offset,
+                  key: m.key ? m.key.toString('utf8') : null,
+                  value: m.value,
+                  headers: headersOf(m.headers),
+                  timestamp: Number(m.timestamp),
+                }));
+                await handler({
+                  topic,
+                  partition: batch.partition,
+                  records,
+                  highWatermark: batch.highWatermark,
+                  heartbeat,
+                  isRunning: () => isRunning() && !isStale(),
+                  async commit(nextOffset) {
+                    resolveOffset((BigInt(nextOffset) - 1n).toString());
+                    if (opts.autoCommit === false) return;
+                    await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
+                  },
+                });
+              },
+            });
+          // kafkajs restarts a consumer after a retriable crash only. After any other crash (e.g.
+          // "coordinator is not aware of this member" once a session expired) start a fresh one:
+          // a stage must not die quietly while its process lives on. Uncommitted records come again.
+          const watch = (c: Consumer) =>
+            c.on(c.events.CRASH, (e) => {
+              if (e.payload.restart || stopped) return;
+              log.warn('consumer crashed; starting a new one', { group: opts.groupId, error: e.payload.error?.message });
+              setTimeout(() => {
+                if (stopped) return;
+                const next = create();
+                current = next;
+                watch(next);
+                start(next).then(() => runWith(next)).catch((err: unknown) => log.error('could not restart the consumer', { group: opts.groupId, error: err }));
+              }, 1_000);
+            });
+          watch(current);
+          await runWith(current);
         },
-        stop: () => c.stop(),
-        disconnect: () => c.disconnect(),
+        stop: () => {
+          stopped = true;
+          return current.stop();
+        },
+        disconnect: () => current.disconnect(),
       };
     },
 

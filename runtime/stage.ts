@@ -134,6 +134,9 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (messages === undefined) break;
         out.push(...messages);
         next = (BigInt(record.offset) + 1n).toString();
+        // Slow targets (Ongoing takes one write at a time) must not make the group think we died;
+        // kafkajs sends at most one heartbeat per interval, so this is cheap.
+        await batch.heartbeat();
       }
       if (next === undefined) return;
       crashPoint('stage.after-handle', spec.name);

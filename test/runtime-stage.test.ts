@@ -99,3 +99,39 @@ describe('the consumer loop', () => {
     }
   });
 });
+
+describe('a consumer whose session expired', () => {
+  let rt: Runtime;
+  const input = { ...privateTopic(topics.productChanged), partitions: 1 };
+  const output = { ...privateTopic(topics.articleUpsert), partitions: 1 };
+
+  beforeAll(async () => {
+    rt = testRuntime('stage-expiry-test', { KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    await createTopics(rt, [input, output]);
+  });
+  afterAll(() => rt.close());
+
+  it('gets the record it had not committed again, and the flow goes on', async () => {
+    const producer = await rt.producer();
+    await producer.send([{ topic: input.name, key: 'SLOW', value: await rt.serde.encode(input, product('SLOW', 'takes too long once')) }]);
+    let calls = 0;
+    await runStage<ProductChanged>(rt, {
+      name: uniqueName('stage-expiry'),
+      input,
+      async handle(event) {
+        // The first attempt outlives the session: the group drops this member, the commit fails.
+        if (++calls === 1) await new Promise((r) => setTimeout(r, 9_000));
+        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, {
+          articleNumber: event.entityKey, articleName: event.after!.description, productCode: null, unitCode: null, description: null,
+          isStockArticle: true, isActive: true, barCode: null, weight: null, length: null, width: null, height: null, volume: null,
+          supplierNumber: null, articleGroup: null,
+        }) }];
+      },
+    });
+    const deadline = Date.now() + 45_000;
+    while (calls < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(calls).toBeGreaterThanOrEqual(2);
+    const out = await readRecords(rt, output.name, 2, 10_000);
+    expect(out.map((r) => r.key)).toContain('SLOW');
+  }, 60_000);
+});
