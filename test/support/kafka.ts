@@ -11,7 +11,8 @@ export function testRuntime(name: string, env: NodeJS.ProcessEnv = {}): Runtime 
     lines.push(l);
     if (process.env.TEST_LOGS) process.stderr.write(l + '\n');
   });
-  return createRuntime(name, { env: { RETRY_MIN_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '500', ...process.env, ...env }, log });
+  // Tests keep to their own namespace, out of sight of a pipeline running on the same cluster.
+  return createRuntime(name, { env: { RETRY_MIN_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '500', KAFKA_NAMESPACE: 't-unit.', ...process.env, ...env }, log });
 }
 
 export const uniqueName = (prefix: string) => `${prefix}.${randomBytes(4).toString('hex')}`;
