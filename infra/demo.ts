@@ -10,7 +10,7 @@ import { loadConfig, setting } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { metrics } from '../runtime/metrics.js';
 import { OngoingApi } from '../connectors/ongoing-api.js';
-import { runGenerator } from './generator.js';
+import { generatorSettings, runGenerator } from './generator.js';
 import { SimulatorControl } from './ongoing-simulator/control.js';
 import { connectMulticase, migrateLatest } from './multicase-db/db.js';
 import { seedDemoData } from './multicase-db/seed.js';
@@ -21,7 +21,7 @@ const demoSettings = {
   rate: setting.int('DEMO_RATE', { default: 3, min: 0, max: 1000, description: 'generator actions per second in npm start (0: no generated activity)' }),
   seed: setting.int('DEMO_SEED', { default: 42, description: 'generator seed; the same seed replays the same activity' }),
   keepStack: setting.bool('DEMO_KEEP_STACK', { default: false, description: 'leave Kafka, the registry and the simulator running when npm start ends' }),
-  controlUrl: setting.url('ONGOING_SIM_CONTROL_URL', { default: 'http://127.0.0.1:8090/demo/sim', description: "the simulator's warehouse-operator control path" }),
+  controlUrl: generatorSettings.controlUrl,
 };
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -55,7 +55,7 @@ export interface SourceConnector<P> {
 
 export interface RunningSource {
   readonly name: string;
-  /** Resolves after each completed poll cycle; for tests and progress display. */
+  /** Poll cycles completed so far. */
   cycles(): number;
   stop(): Promise<void>;
 }
@@ -76,13 +76,24 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
   const stopping = new AbortController();
   const signal = AbortSignal.any([rt.signal, stopping.signal]);
   let wake: (() => void) | undefined;
-  const unsubscribe = connector.subscribe ? await connector.subscribe(() => wake?.()) : undefined;
+  // A wake-up that arrives while a poll runs must not be lost: the next sleep is skipped.
+  let wokenDuringPoll = false;
+  const unsubscribe = connector.subscribe
+    ? await connector.subscribe(() => {
+        if (wake) wake();
+        else wokenDuringPoll = true;
+      })
+    : undefined;
   let cycles = 0;
   let lastSuccess = Date.now();
   registerHealthCheck(`source:${connector.name}`, () => Date.now() - lastSuccess < Math.max(60_000, connector.intervalMs * 5));
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (wokenDuringPoll || signal.aborted) {
+        wokenDuringPoll = false;
+        return resolve();
+      }
       const t = setTimeout(done, ms);
       function done() {
         clearTimeout(t);

@@ -169,6 +169,13 @@ function toProduct(r: Row): Product {
   };
 }
 
+const isTransaction = (db: Knex) => (db as Knex & { isTransaction?: boolean }).isTransaction === true;
+
+/** A document and its lines from one snapshot, so a reader never sees a header and lines of different commits. */
+function inSnapshot<T>(db: Knex, read: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(read, { isolationLevel: 'repeatable read', readOnly: true });
+}
+
 export async function getProduct(db: Knex, productNumber: string): Promise<Product | undefined> {
   const r = await db('multicase.products as p')
     .leftJoin('multicase.suppliers as s', 's.id', 'p.supplier_id')
@@ -178,6 +185,7 @@ export async function getProduct(db: Knex, productNumber: string): Promise<Produ
 }
 
 export async function getPurchaseOrder(db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder | undefined> {
+  if (!isTransaction(db)) return inSnapshot(db, (trx) => getPurchaseOrder(trx, purchaseOrderNumber));
   const h = await db('multicase.purchase_orders as po')
     .join('multicase.suppliers as s', 's.id', 'po.supplier_id')
     .join('multicase.warehouses as w', 'w.id', 'po.warehouse_id')
@@ -213,6 +221,7 @@ export async function getPurchaseOrder(db: Knex, purchaseOrderNumber: string): P
 }
 
 export async function getSalesOrder(db: Knex, orderNumber: string): Promise<SalesOrder | undefined> {
+  if (!isTransaction(db)) return inSnapshot(db, (trx) => getSalesOrder(trx, orderNumber));
   const h = await db('multicase.sales_orders as o')
     .join('multicase.customers as c', 'c.id', 'o.customer_id')
     .join('multicase.warehouses as w', 'w.id', 'o.warehouse_id')
@@ -263,6 +272,7 @@ export async function getSalesOrder(db: Knex, orderNumber: string): Promise<Sale
 }
 
 export async function getPickingList(db: Knex, pickingListNumber: string): Promise<PickingList | undefined> {
+  if (!isTransaction(db)) return inSnapshot(db, (trx) => getPickingList(trx, pickingListNumber));
   const h = await db('multicase.picking_lists as pl')
     .join('multicase.sales_orders as o', 'o.id', 'pl.sales_order_id')
     .where('pl.picking_list_number', pickingListNumber)
@@ -301,6 +311,7 @@ export async function getPickingListNumbers(db: Knex, orderNumber: string): Prom
 }
 
 export async function getReturnOrder(db: Knex, returnNumber: string): Promise<ReturnOrder | undefined> {
+  if (!isTransaction(db)) return inSnapshot(db, (trx) => getReturnOrder(trx, returnNumber));
   const h = await db('multicase.return_orders as r')
     .join('multicase.sales_orders as o', 'o.id', 'r.sales_order_id')
     .join('multicase.warehouses as w', 'w.id', 'r.warehouse_id')
