@@ -55,8 +55,6 @@ export interface SourceConnector<P> {
 
 export interface RunningSource {
   readonly name: string;
-  /** Poll cycles completed so far. */
-  cycles(): number;
   stop(): Promise<void>;
 }
 
@@ -84,7 +82,6 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
         else wokenDuringPoll = true;
       })
     : undefined;
-  let cycles = 0;
   let lastSuccess = Date.now();
   registerHealthCheck(`source:${connector.name}`, () => Date.now() - lastSuccess < Math.max(60_000, connector.intervalMs * 5));
 
@@ -146,7 +143,6 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
         metrics.sourcePolls.inc({ source: connector.name, outcome: 'error' });
         log.error('poll failed; will try again next interval', { error: errorMessage(err), errorClass: errorClass(err), retriable: isRetriable(err) });
       }
-      cycles++;
       if (pause > 0) await sleep(pause);
     }
   })();
@@ -160,5 +156,5 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
       log.info('source stopped');
     })());
   rt.onClose(stop);
-  return { name: connector.name, cycles: () => cycles, stop };
+  return { name: connector.name, stop };
 }

@@ -64,6 +64,10 @@ export async function startTestEnvironment(name: string, extraEnv: NodeJS.Proces
     env,
     rt,
     async close() {
+      // Leave the shared cluster as we found it: this namespace's topics go.
+      const admin = await rt.kafka.admin();
+      await admin.deleteTopics(await admin.listTopics()).catch(() => undefined);
+      await admin.disconnect();
       await rt.close();
       await simulator.close();
       await db.destroy();
