@@ -19,7 +19,7 @@ export function changeEventSchema(name: string, namespace: string, entity: AvroS
     ])),
     field('occurredAt', timestampMillis, 'when the change happened in the source, as far as it tells'),
     field('capturedAt', timestampMillis, 'when the source connector read it'),
-    field('after', nullable(entity), 'the entity state after the change; null when deleted'),
+    field('after', nullable(entity), 'the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE)'),
   ]);
 }
 

@@ -45,7 +45,7 @@ export interface ProductChanged {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | Product;
 }
 
@@ -85,7 +85,7 @@ export interface PurchaseOrderChanged {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | PurchaseOrder;
 }
 
@@ -141,7 +141,7 @@ export interface OrderReleased {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | ReleasedOrder;
 }
 
@@ -176,7 +176,7 @@ export interface ReturnOrderChanged {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | ReturnOrder;
 }
 
@@ -211,7 +211,7 @@ export interface GoodsReceiptReceived {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | GoodsReceipt;
 }
 
@@ -257,7 +257,7 @@ export interface OrderShipped {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | ShippedOrder;
 }
 
@@ -291,7 +291,7 @@ export interface ReturnReceived {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | ReceivedReturn;
 }
 
@@ -320,7 +320,7 @@ export interface InventoryAdjusted {
   occurredAt: number;
   /** when the source connector read it */
   capturedAt: number;
-  /** the entity state after the change; null when deleted */
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | InventoryAdjustment;
 }
 
