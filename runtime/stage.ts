@@ -123,16 +123,48 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     }
   }
 
+  /**
+   * Produces what a chunk of records yielded. Should the brokers refuse it for good (a message
+   * too large, say), each record's messages are sent on their own and a record whose output can
+   * never be written is dead-lettered instead, so one record cannot block the partition.
+   */
+  async function produce(yielded: Array<{ record: ConsumedRecord; messages: OutgoingMessage[] }>, batch: PartitionBatch): Promise<OutgoingMessage[]> {
+    const send = (messages: OutgoingMessage[]) =>
+      withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() });
+    const all = yielded.flatMap((y) => y.messages);
+    try {
+      await send(all);
+      return all;
+    } catch (err) {
+      if (isRetriable(err) || rt.signal.aborted) throw err;
+    }
+    const sent: OutgoingMessage[] = [];
+    for (const { record, messages } of yielded) {
+      try {
+        await send(messages);
+        sent.push(...messages);
+      } catch (err) {
+        if (isRetriable(err) || rt.signal.aborted) throw err;
+        metrics.deadLettered.inc({ stage: spec.name, topic: record.topic, reason: errorClass(err) });
+        log.warn('output refused by the brokers; record dead-lettered', { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, error: errorMessage(err) });
+        const letter = deadLetterOf(record, { stage: spec.name, error: err, attempts: 1, firstFailureAt: Date.now() });
+        await send([letter]);
+        sent.push(letter);
+      }
+    }
+    return sent;
+  }
+
   async function handleBatch(batch: PartitionBatch): Promise<void> {
     for (let i = 0; i < batch.records.length && batch.isRunning(); i += chunkSize) {
       const chunk = batch.records.slice(i, i + chunkSize);
-      const out: OutgoingMessage[] = [];
+      const yielded: Array<{ record: ConsumedRecord; messages: OutgoingMessage[] }> = [];
       let next: string | undefined;
       for (const record of chunk) {
         if (!batch.isRunning()) break;
         const messages = await handleRecord(record, batch);
         if (messages === undefined) break;
-        out.push(...messages);
+        yielded.push({ record, messages });
         next = (BigInt(record.offset) + 1n).toString();
         // Slow targets (Ongoing takes one write at a time) must not make the group think we died;
         // kafkajs sends at most one heartbeat per interval, so this is cheap.
@@ -142,8 +174,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       crashPoint('stage.after-handle', spec.name);
       // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
       // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
-      await withRetry(spec.name, () => producer.send(out), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() });
-      for (const m of out) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
+      const sent = await produce(yielded, batch);
+      for (const m of sent) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
       crashPoint('stage.before-commit', spec.name);
       await batch.commit(next);
       await batch.heartbeat();

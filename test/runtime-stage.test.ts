@@ -135,3 +135,38 @@ describe('a consumer whose session expired', () => {
     expect(out.map((r) => r.key)).toContain('SLOW');
   }, 60_000);
 });
+
+describe('an output the brokers can never accept', () => {
+  let rt: Runtime;
+  const input = { ...privateTopic(topics.productChanged), partitions: 1 };
+  const output = { ...privateTopic(topics.articleUpsert), partitions: 1 };
+
+  beforeAll(async () => {
+    rt = testRuntime('stage-too-large-test');
+    await createTopics(rt, [input, output]);
+  });
+  afterAll(() => rt.close());
+
+  it('dead-letters the record that yielded it, and the records around it flow', async () => {
+    const producer = await rt.producer();
+    await producer.send([
+      { topic: input.name, key: 'BEFORE', value: await rt.serde.encode(input, product('BEFORE', 'small')) },
+      { topic: input.name, key: 'HUGE', value: await rt.serde.encode(input, product('HUGE', 'becomes a 2 MB article name')) },
+      { topic: input.name, key: 'AFTER', value: await rt.serde.encode(input, product('AFTER', 'small')) },
+    ]);
+    await runStage<ProductChanged>(rt, {
+      name: uniqueName('stage-too-large'),
+      input,
+      handle: (event) => [{ topic: output, key: event.entityKey, value: commandFrom(event, output, {
+        articleNumber: event.entityKey, articleName: event.entityKey === 'HUGE' ? 'x'.repeat(2_000_000) : event.after!.description,
+        productCode: null, unitCode: null, description: null, isStockArticle: true, isActive: true, barCode: null, weight: null,
+        length: null, width: null, height: null, volume: null, supplierNumber: null, articleGroup: null,
+      }) }],
+    });
+    const out = await readRecords(rt, output.name, 2, 20_000);
+    expect(out.map((r) => r.key)).toEqual(['BEFORE', 'AFTER']);
+    const dead = await readRecords(rt, `dlq.${input.name}`, 1, 10_000);
+    expect(dead.map((r) => r.key)).toEqual(['HUGE']);
+    expect(dead[0]!.headers[DLQ_HEADERS.message]).toMatch(/too large|larger than/i);
+  }, 60_000);
+});
