@@ -58,6 +58,14 @@ export interface RunningSource {
   stop(): Promise<void>;
 }
 
+const MAX_DEAD_LETTER_BYTES = 64 * 1024;
+
+/** A dead letter small enough for any topic: an oversized value is cut and flagged. */
+function truncated(m: OutgoingMessage): OutgoingMessage {
+  if (!m.value || m.value.length <= MAX_DEAD_LETTER_BYTES) return m;
+  return { ...m, value: m.value.subarray(0, MAX_DEAD_LETTER_BYTES), headers: { ...m.headers, 'dlq.value.truncated': String(m.value.length) } };
+}
+
 /** Positions of all sources; opened once per process. */
 export async function openOffsets(rt: Runtime): Promise<Table<SourceOffset>> {
   return openTable(rt, topics.sourceOffsets);
@@ -105,19 +113,48 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
   /** One poll, produce, store-position, acknowledge round; returns how long to sleep. */
   async function cycle(): Promise<number> {
     const { value: result } = await withRetry(`source:${connector.name}`, () => connector.poll(position, signal), rt.retry, log, { signal });
-    const messages: OutgoingMessage[] = [];
+    const stage = `source:${connector.name}`;
+    const deadLetter = (topic: string, key: string | null, row: unknown, error: unknown): OutgoingMessage => {
+      log.warn('source row rejected', { topic, key, error: errorMessage(error) });
+      metrics.deadLettered.inc({ stage, topic, reason: errorClass(error) });
+      return deadLetterOfSourceRow(topic, key, row, { stage, error, attempts: 1, firstFailureAt: Date.now() });
+    };
+    // Each event with the dead letter that stands in for it should it never be accepted.
+    const pending: Array<{ message: OutgoingMessage; instead: (error: unknown) => OutgoingMessage }> = [];
     for (const e of result.events) {
-      messages.push({ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) });
+      const instead = (error: unknown) => deadLetter(e.topic.name, e.key, e.value, error);
+      try {
+        pending.push({ message: { topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) }, instead });
+      } catch (err) {
+        if (isRetriable(err)) throw err;
+        const letter = instead(err);
+        pending.push({ message: letter, instead: () => letter });
+      }
     }
     for (const r of result.rejected ?? []) {
-      log.warn('source row rejected', { topic: r.topic.name, key: r.key, error: errorMessage(r.error) });
-      metrics.deadLettered.inc({ stage: `source:${connector.name}`, topic: r.topic.name, reason: errorClass(r.error) });
-      messages.push(deadLetterOfSourceRow(r.topic.name, r.key, r.row, { stage: `source:${connector.name}`, error: r.error, attempts: 1, firstFailureAt: Date.now() }));
+      const letter = deadLetter(r.topic.name, r.key, r.row, r.error);
+      pending.push({ message: letter, instead: () => letter });
     }
+    const messages = pending.map((p) => p.message);
     const offset: SourceOffset = { source: connector.name, position: JSON.stringify(result.next), updatedAt: Date.now() };
     // An idle poll writes nothing: no events, and the position is what is stored already.
     if (messages.length === 0 && offset.position === JSON.stringify(position)) return result.nextPollInMs ?? connector.intervalMs;
-    await withRetry(`source:${connector.name}`, () => producer.send(messages), rt.retry, log, { signal });
+    const send = (m: OutgoingMessage[]) => withRetry(stage, () => producer.send(m), rt.retry, log, { signal });
+    try {
+      await send(messages);
+    } catch (err) {
+      if (isRetriable(err) || signal.aborted) throw err;
+      // Refused for good (e.g. too large): one by one, and what can never be written is dead-lettered,
+      // so one row cannot stop the source. The row itself stays in the source system.
+      for (const p of pending) {
+        try {
+          await send([p.message]);
+        } catch (one) {
+          if (isRetriable(one) || signal.aborted) throw one;
+          await send([truncated(p.instead(one))]);
+        }
+      }
+    }
     if (messages.length > 0) crashPoint('source.before-offset', connector.name);
     // The position goes out only after the events are acknowledged (a separate send keeps that order
     // even across partitions and topics).

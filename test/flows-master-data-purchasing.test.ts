@@ -159,4 +159,17 @@ describe('malformed source rows', () => {
 
     await eventually(() => env.api.getPurchaseOrders({ purchaseOrderNumber: good.purchaseOrderNumber }), (p) => p.length === 1, 10_000, 'the good PO in Ongoing');
   });
+
+  it('a row too large for Kafka is dead-lettered (cut, flagged) and the rows after it flow', async () => {
+    await createProduct(env.db, { productNumber: 'HUGE-1', description: 'a product with a novel attached', description2: 'x'.repeat(2_000_000) });
+    await createProduct(env.db, { productNumber: 'AFTER-HUGE', description: 'saved right after' });
+    await eventually(() => article('AFTER-HUGE'), (a) => a !== undefined, 20_000, 'the product after the huge one in Ongoing');
+    const dead = await eventually(
+      async () => (await readRecords(env.rt, `dlq.${topics.productChanged.name}`, 10, 2_000)).filter((r) => r.key === 'HUGE-1'),
+      (r) => r.length >= 1, 20_000, 'the huge product in the DLQ',
+    );
+    expect(dead[0]!.headers[DLQ_HEADERS.message]).toMatch(/too large|larger than/i);
+    expect(Number(dead[0]!.headers['dlq.value.truncated'])).toBeGreaterThan(2_000_000);
+    expect(await article('HUGE-1')).toBeUndefined();
+  });
 });
