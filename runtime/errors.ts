@@ -56,7 +56,11 @@ export class RejectedError extends PermanentError {
 /** A lookup (id map, shipping-method map) has no entry for the record. */
 export class UnmappableError extends PermanentError {}
 
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', '57P01', '57P03', '08006', '08001', '08003', '40001', '40P01']);
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** PostgreSQL SQLSTATEs a retry can cure: connection loss, resources, shutdown, serialization, deadlock, lock timeout. */
+export const isTransientSqlState = (code: string): boolean => /^(08|53|57P|40001|40P01|55P03)/.test(code);
+const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /**
  * The class of an arbitrary thrown value. Errors from libraries that carry their own retriable
@@ -71,6 +75,7 @@ export function isRetriable(err: unknown): boolean {
     const e = err as { retriable?: unknown; code?: unknown; cause?: unknown; name?: unknown };
     if (typeof e.retriable === 'boolean') return e.retriable;
     if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && SQLSTATE.test(e.code)) return isTransientSqlState(e.code);
     if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
     if (e.cause) return isRetriable(e.cause);
   }

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { TopicSpec } from '../schemas/catalog.js';
-import { PermanentError, TransientError } from '../runtime/errors.js';
+import { isRetriable, isTransientSqlState, PermanentError, TransientError } from '../runtime/errors.js';
 import { metrics } from '../runtime/metrics.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { runStage, type RunningStage } from '../runtime/stage.js';
@@ -26,18 +26,16 @@ export interface MulticaseCommandHandler<P> {
   apply(trx: Knex.Transaction, payload: P, command: CommandEnvelope<P>): Promise<void>;
 }
 
-/** SQLSTATE classes that a retry can cure: connection loss, shutdown, serialization, deadlock, lock timeouts. */
-const TRANSIENT_SQLSTATE = /^(08|53|57P|40001|40P01|55P03)/;
-
 /** PostgreSQL and knex failures, classified at this edge. */
 export function classifyDatabaseError(err: unknown): unknown {
   if (err instanceof PermanentError || err instanceof TransientError) return err;
-  const e = err as { code?: string; message?: string; constraint?: string; detail?: string };
+  const e = err as { code?: string; name?: string; message?: string; constraint?: string; detail?: string };
   if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
-    if (TRANSIENT_SQLSTATE.test(e.code)) return new TransientError(`database unavailable (${e.code}): ${e.message}`, { cause: err });
+    if (isTransientSqlState(e.code)) return new TransientError(`database unavailable (${e.code}): ${e.message}`, { cause: err });
     return new PermanentError(`database refused the write (${e.code}${e.constraint ? `, ${e.constraint}` : ''}): ${e.message}${e.detail ? ` (${e.detail})` : ''}`);
   }
-  if (/Timeout acquiring a connection|ECONNREFUSED|ECONNRESET|Connection terminated|the database system is/i.test(e?.message ?? '')) {
+  // Pool exhaustion (knex) and a connection pg lost mid-query carry no SQLSTATE.
+  if (e?.name === 'KnexTimeoutError' || isRetriable(err) || /Connection terminated/i.test(e?.message ?? '')) {
     return new TransientError(`database unavailable: ${e.message}`, { cause: err });
   }
   return err;

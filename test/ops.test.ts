@@ -9,25 +9,15 @@ import { formatSetup, runSetup } from '../infra/ops/setup.js';
 import { deleteShippingMethod, listShippingMethods, setShippingMethod } from '../infra/ops/shipping-map.js';
 import { collectStatus, formatStatus } from '../infra/ops/status.js';
 import { dlqTopicName, topics } from '../schemas/catalog.js';
-import type { ProductChanged, SourceOffset } from '../schemas/types.generated.js';
+import type { SourceOffset } from '../schemas/types.generated.js';
 import { deadLetterOf, deadLetterOfSourceRow } from '../runtime/dead-letter.js';
 import { ValidationError } from '../runtime/errors.js';
 import type { ConsumedRecord } from '../runtime/kafka.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { productChanged } from './support/fixtures.js';
 import { readRecords, testRuntime } from './support/kafka.js';
 
-const product = (n: string): ProductChanged => ({
-  eventId: `multicase:product:${n}:1`,
-  entityKey: n,
-  operation: 'CREATE',
-  source: { system: 'multicase', entity: 'product', position: '1' },
-  occurredAt: Date.now(),
-  capturedAt: Date.now(),
-  after: {
-    productId: 1, productNumber: n, description: '', description2: null, ean: null, unit: null, weightKg: null, lengthCm: null,
-    widthCm: null, heightCm: null, volumeDm3: null, isService: false, isActive: true, isDeleted: false, supplierNumber: null, productGroup: null,
-  },
-});
+const product = (n: string) => productChanged(n);
 
 function capture(rt?: Runtime): OpsIo & { stdout: string; stderr: string } {
   const io = {

@@ -5,20 +5,10 @@ import { DLQ_HEADERS } from '../runtime/dead-letter.js';
 import { TransientError, ValidationError } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { commandFrom, runStage } from '../runtime/stage.js';
+import { articleUpsert, productChanged } from './support/fixtures.js';
 import { createTopics, privateTopic, readRecords, testRuntime, uniqueName } from './support/kafka.js';
 
-const product = (n: string, description: string): ProductChanged => ({
-  eventId: `multicase:product:${n}:1`,
-  entityKey: n,
-  operation: 'CREATE',
-  source: { system: 'multicase', entity: 'product', position: '1' },
-  occurredAt: Date.now(),
-  capturedAt: Date.now(),
-  after: {
-    productId: 1, productNumber: n, description, description2: null, ean: null, unit: null, weightKg: null, lengthCm: null,
-    widthCm: null, heightCm: null, volumeDm3: null, isService: false, isActive: true, isDeleted: false, supplierNumber: null, productGroup: null,
-  },
-});
+const product = productChanged;
 
 describe('the consumer loop', () => {
   let rt: Runtime;
@@ -47,11 +37,7 @@ describe('the consumer loop', () => {
           failOnce = false;
           throw new TransientError('warehouse busy', { retryAfterMs: 100 });
         }
-        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, {
-          articleNumber: event.entityKey, articleName: event.after!.description, productCode: null, unitCode: null, description: null,
-          isStockArticle: true, isActive: true, barCode: null, weight: null, length: null, width: null, height: null, volume: null,
-          supplierNumber: null, articleGroup: null,
-        }) }];
+        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)) }];
       },
     });
   });
@@ -121,11 +107,7 @@ describe('a consumer whose session expired', () => {
       async handle(event) {
         // The first attempt outlives the session: the group drops this member, the commit fails.
         if (++calls === 1) await new Promise((r) => setTimeout(r, 9_000));
-        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, {
-          articleNumber: event.entityKey, articleName: event.after!.description, productCode: null, unitCode: null, description: null,
-          isStockArticle: true, isActive: true, barCode: null, weight: null, length: null, width: null, height: null, volume: null,
-          supplierNumber: null, articleGroup: null,
-        }) }];
+        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)) }];
       },
     });
     const deadline = Date.now() + 45_000;
@@ -157,11 +139,7 @@ describe('an output the brokers can never accept', () => {
     await runStage<ProductChanged>(rt, {
       name: uniqueName('stage-too-large'),
       input,
-      handle: (event) => [{ topic: output, key: event.entityKey, value: commandFrom(event, output, {
-        articleNumber: event.entityKey, articleName: event.entityKey === 'HUGE' ? 'x'.repeat(2_000_000) : event.after!.description,
-        productCode: null, unitCode: null, description: null, isStockArticle: true, isActive: true, barCode: null, weight: null,
-        length: null, width: null, height: null, volume: null, supplierNumber: null, articleGroup: null,
-      }) }],
+      handle: (event) => [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.entityKey === 'HUGE' ? 'x'.repeat(2_000_000) : event.after!.description)) }],
     });
     const out = await readRecords(rt, output.name, 2, 20_000);
     expect(out.map((r) => r.key)).toEqual(['BEFORE', 'AFTER']);
