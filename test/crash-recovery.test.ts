@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder } from '../infra/multicase-db/actions.js';
+import { createProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder } from '../infra/local/multicase-db/actions.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
 
-const pipelineJs = fileURLToPath(new URL('../dist/infra/pipeline.js', import.meta.url));
+const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
 
 let env: TestEnvironment;
 const children = new Set<ChildProcess>();

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../schemas/catalog.js';
 import { DLQ_HEADERS } from '../runtime/dead-letter.js';
 import { metrics } from '../runtime/metrics.js';
-import { createProduct, deleteProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder, updateProduct } from '../infra/multicase-db/actions.js';
-import { startPipeline, type Pipeline } from '../infra/pipeline.js';
+import { createProduct, deleteProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder, updateProduct } from '../infra/local/multicase-db/actions.js';
+import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
 import { readRecords, testRuntime } from './support/kafka.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OngoingApi } from '../connectors/ongoing-api.js';
+import { OngoingApi } from '../connectors/ongoing/api/client.js';
 import {
   ACTION_KINDS,
   DEFAULT_MIX,
@@ -19,11 +19,11 @@ import {
   type ActionKind,
   type GeneratedAction,
   type GeneratorOptions,
-} from '../infra/generator.js';
-import { getPickingList, getPurchaseOrder } from '../infra/multicase-db/actions.js';
-import { connectMulticase, migrateLatest } from '../infra/multicase-db/db.js';
-import { seedDemoData } from '../infra/multicase-db/seed.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/ongoing-simulator/index.js';
+} from '../infra/local/generator/main.js';
+import { getPickingList, getPurchaseOrder } from '../infra/local/multicase-db/actions.js';
+import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
+import { seedDemoData } from '../infra/local/multicase-db/seed.js';
+import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
 import { createLogger } from '../runtime/logger.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 

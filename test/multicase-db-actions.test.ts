@@ -22,10 +22,10 @@ import {
   sendReturnToWarehouse,
   setStock,
   updateProduct,
-} from '../infra/multicase-db/actions.js';
-import { allocateNumber } from '../infra/multicase-db/bookkeeping.js';
-import { connectMulticase, migrateLatest } from '../infra/multicase-db/db.js';
-import { seedDemoData } from '../infra/multicase-db/seed.js';
+} from '../infra/local/multicase-db/actions.js';
+import { allocateNumber } from '../sinks/multicase/bookkeeping.js';
+import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
+import { seedDemoData } from '../infra/local/multicase-db/seed.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 
 let db: TempDatabase;

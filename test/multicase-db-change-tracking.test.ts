@@ -5,10 +5,10 @@
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, createSalesOrder, deleteProduct, savePurchaseOrder, sendOrderToWarehouse, updateProduct } from '../infra/multicase-db/actions.js';
-import { changedSince, type ChangeCursor, type TrackedTable } from '../infra/multicase-db/change-tracking.js';
-import { connectMulticase, migrateLatest } from '../infra/multicase-db/db.js';
-import { seedDemoData } from '../infra/multicase-db/seed.js';
+import { createProduct, createSalesOrder, deleteProduct, savePurchaseOrder, sendOrderToWarehouse, updateProduct } from '../infra/local/multicase-db/actions.js';
+import { changedSince, type ChangeCursor, type TrackedTable } from '../connectors/multicase/change-tracking.js';
+import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
+import { seedDemoData } from '../infra/local/multicase-db/seed.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 
 let db: TempDatabase;

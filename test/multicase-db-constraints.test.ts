@@ -5,10 +5,10 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../runtime/errors.js';
-import { createSalesOrder, getStock, getStockTransactions, savePurchaseOrder, setStock } from '../infra/multicase-db/actions.js';
-import { bookStockChange, recordAppliedEvent } from '../infra/multicase-db/bookkeeping.js';
-import { connectMulticase, migrateLatest } from '../infra/multicase-db/db.js';
-import { seedDemoData } from '../infra/multicase-db/seed.js';
+import { createSalesOrder, getStock, getStockTransactions, savePurchaseOrder, setStock } from '../infra/local/multicase-db/actions.js';
+import { bookStockChange, recordAppliedEvent } from '../sinks/multicase/bookkeeping.js';
+import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
+import { seedDemoData } from '../infra/local/multicase-db/seed.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 
 let db: TempDatabase;

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectMulticase, ensureDatabase, migrateDown, migrateLatest } from '../infra/multicase-db/db.js';
-import { multicaseMigrations } from '../infra/multicase-db/migrations.js';
-import { seedDemoData } from '../infra/multicase-db/seed.js';
+import { connectMulticase, ensureDatabase, migrateDown, migrateLatest } from '../infra/local/multicase-db/db.js';
+import { multicaseMigrations } from '../infra/local/multicase-db/migrations.js';
+import { seedDemoData } from '../infra/local/multicase-db/seed.js';
 import { createTempDatabase, PG_ADMIN_URL, type TempDatabase } from './support/databases.js';
 
 const EXPECTED_TABLES = [

@@ -7,8 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OngoingApi, parseRetryAfter } from '../connectors/ongoing-api.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/ongoing-simulator/index.js';
+import { OngoingApi, parseRetryAfter } from '../connectors/ongoing/api/client.js';
+import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
 import { RejectedError, TransientError, isRetriable } from '../runtime/errors.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 

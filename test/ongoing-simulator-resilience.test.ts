@@ -5,8 +5,8 @@
  * survives a restart of the simulator.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OngoingApi, type OngoingOrderPut } from '../connectors/ongoing-api.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/ongoing-simulator/index.js';
+import { OngoingApi, type OngoingOrderPut } from '../connectors/ongoing/api/client.js';
+import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
 import { RejectedError, TransientError } from '../runtime/errors.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 

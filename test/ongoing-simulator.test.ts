@@ -6,7 +6,7 @@
  * is asserted.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/ongoing-simulator/index.js';
+import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 
 let db: TempDatabase;

@@ -42,7 +42,7 @@ describe('configuration', () => {
 
 describe('start-up with a bad setting', () => {
   it('a pipeline process refuses to start and names the variable', () => {
-    const pipelineJs = fileURLToPath(new URL('../dist/infra/pipeline.js', import.meta.url));
+    const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
     const run = spawnSync(process.execPath, [pipelineJs, 'processors'], {
       env: { ...process.env, KAFKA_BROKERS: 'kafka-without-port', ONGOING_GOODS_OWNER_ID: 'abc' },
       encoding: 'utf8',
@@ -56,7 +56,7 @@ describe('start-up with a bad setting', () => {
   });
 
   it('an unknown role is refused with the list of roles', () => {
-    const pipelineJs = fileURLToPath(new URL('../dist/infra/pipeline.js', import.meta.url));
+    const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
     const run = spawnSync(process.execPath, [pipelineJs, 'sink-elsewhere'], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown role sink-elsewhere');
@@ -89,7 +89,7 @@ describe('failure classes', () => {
 describe('documentation', () => {
   it('the README documents every setting the pipeline declares', async () => {
     const { readFileSync } = await import('node:fs');
-    await import('../infra/pipeline.js');
+    await import('../pipeline/main.js');
     const { declaredSettings } = await import('../runtime/config.js');
     const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
     const missing = declaredSettings().map((s) => s.name).filter((n) => !n.startsWith('TEST_') && !readme.includes(`\`${n}\``));

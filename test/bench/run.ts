@@ -10,8 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { savePurchaseOrder } from '../../infra/multicase-db/actions.js';
-import { startPipeline } from '../../infra/pipeline.js';
+import { savePurchaseOrder } from '../../infra/local/multicase-db/actions.js';
+import { startPipeline } from '../../pipeline/main.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../support/environment.js';
 import { testRuntime } from '../support/kafka.js';
 
@@ -97,9 +97,9 @@ async function receiptThroughput(env: TestEnvironment): Promise<{ pipelineRate: 
 }
 
 async function main(): Promise<void> {
-  const pid = `${root}/infra/.run/kafka.pid`;
+  const pid = `${root}/infra/local/.run/kafka.pid`;
   const startedHere = !existsSync(pid);
-  execFileSync('bash', [`${root}/infra/stack.sh`, 'up', 'postgres', 'kafka', 'registry'], { stdio: 'inherit' });
+  execFileSync('bash', [`${root}/infra/local/stack.sh`, 'up', 'postgres', 'kafka', 'registry'], { stdio: 'inherit' });
   const env = await startTestEnvironment('bench', { MULTICASE_PRODUCT_POLL_MS: '200', ONGOING_GOODS_RECEIPT_POLL_MS: '200', LOG_LEVEL: 'error' });
   const pipeline = await startPipeline({ env: env.env, runtime: testRuntime('bench-pipeline', env.env) });
   await pipeline.started();
@@ -121,7 +121,7 @@ through the simulator's control path (the pipeline books while receiving goes on
   } finally {
     await pipeline.close();
     await env.close();
-    if (startedHere && !process.env.KEEP_STACK) execFileSync('bash', [`${root}/infra/stack.sh`, 'down'], { stdio: 'inherit' });
+    if (startedHere && !process.env.KEEP_STACK) execFileSync('bash', [`${root}/infra/local/stack.sh`, 'down'], { stdio: 'inherit' });
   }
 }
 

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { OngoingApi } from '../../connectors/ongoing-api.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../../infra/ongoing-simulator/index.js';
-import { connectMulticase, migrateLatest } from '../../infra/multicase-db/db.js';
-import { seedDemoData } from '../../infra/multicase-db/seed.js';
+import { OngoingApi } from '../../connectors/ongoing/api/client.js';
+import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../../infra/local/ongoing-simulator/index.js';
+import { connectMulticase, migrateLatest } from '../../infra/local/multicase-db/db.js';
+import { seedDemoData } from '../../infra/local/multicase-db/seed.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { ensureTopology } from '../../runtime/topology.js';
 import { createTempDatabase, type TempDatabase } from './databases.js';

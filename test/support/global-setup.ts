@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const stack = `${root}/infra/stack.sh`;
-const pidFile = (name: string) => `${root}/infra/.run/${name}.pid`;
+const stack = `${root}/infra/local/stack.sh`;
+const pidFile = (name: string) => `${root}/infra/local/.run/${name}.pid`;
 
 function running(name: string): boolean {
   if (!existsSync(pidFile(name))) return false;

@@ -1,0 +1,208 @@
+/**
+ * The operations CLI: `npm run ops -- <command>`. This file only parses the command line and
+ * prints; what each command does lives in `pipeline/ops/<command>.ts` as functions over a Runtime.
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../../runtime/config.js';
+import { createRuntime, type Runtime } from '../../runtime/runtime.js';
+import { integerOption, parseOptions, required, timeOption } from './args.js';
+import { configMarkdown } from './config.js';
+import { formatDeadLetters, formatRetry, listDeadLetters, retryDeadLetters } from './dlq.js';
+import { OpsError, UsageError } from './errors.js';
+import { formatReplay, replay, type ReplayTarget } from './replay.js';
+import { formatSetup, runSetup } from './setup.js';
+import { deleteShippingMethod, formatShippingMethods, listShippingMethods, setShippingMethod, type ShippingMethodChanges } from './shipping-map.js';
+import { collectStatus, formatStatus } from './status.js';
+
+export const USAGE = `Usage: npm run ops -- <command> [options]
+
+Commands:
+  setup
+      Create the missing topics and register every value schema (BACKWARD compatibility).
+      Safe to run again: existing topics and schemas are left as they are.
+  config
+      Print every configuration variable (default, description; secrets marked) as a Markdown table.
+  status
+      Lag of every pipeline consumer group per partition, source positions, dead letters per topic.
+  replay --group G --topic T (--to-earliest | --to-time ISO | --to-offset N) [--partition P] [--dry-run]
+      Move group G's committed offsets on T back (or forward), e.g. to resync after an outage.
+      The stage re-reads from there; re-processing is safe, every command is idempotent.
+      Stop the pipeline role that runs G first: Kafka only moves offsets of a group without members.
+      --to-offset is limited to each partition's earliest..end offset.
+  dlq list [--topic dlq.T] [--from-offset N] [--limit N]
+      Show dead letters (default: every dlq.* topic holding letters, the first 50 of each):
+      key, original topic/partition@offset, stage, error, attempts, first failure, message.
+  dlq retry --topic dlq.T [--from-offset N] [--key K] [--limit N] [--dry-run]
+      Re-publish dead letters to their original topic (dlq.original.topic): the original key,
+      value bytes and headers, without the dlq.* headers. The dead-letter topic is not changed,
+      so retry prints the --from-offset to use next time; pass it to never retry a letter twice.
+      Source rows that never became events (JSON) are skipped: fix them in the source system.
+  shipping-map list
+      Show how Multicase shipping methods (FreightID) map to Ongoing way of delivery/transporter.
+  shipping-map set --id N [--code C] [--way-of-delivery CODE] [--way-of-delivery-name NAME]
+                   [--transporter CODE] [--service CODE]
+      Add or change the mapping of FreightID N. Options not given keep their value; "" clears one.
+  shipping-map delete --id N
+      Remove the mapping of FreightID N (a tombstone on the compacted topic).
+  help
+      Show this text.
+
+Connection settings come from the environment (KAFKA_BROKERS, KAFKA_NAMESPACE,
+SCHEMA_REGISTRY_URL, …; see \`npm run ops -- config\`). LOG_LEVEL=info shows client logs.
+`;
+
+export interface OpsIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** The runtime to work with; only called by commands that talk to Kafka or the registry. */
+  runtime(): Runtime;
+}
+
+type Command = (args: string[], io: OpsIo) => Promise<string>;
+
+const optionalInt = (command: string, name: string, raw: string | undefined, min = 0) => (raw === undefined ? undefined : integerOption(command, name, raw, min));
+const emptyToNull = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? null : v);
+
+function replayTarget(o: { 'to-earliest'?: boolean; 'to-time'?: string; 'to-offset'?: string }): ReplayTarget {
+  const given = [o['to-earliest'] ? '--to-earliest' : '', o['to-time'] !== undefined ? '--to-time' : '', o['to-offset'] !== undefined ? '--to-offset' : ''].filter(Boolean);
+  if (given.length !== 1) throw new UsageError(`replay: give exactly one of --to-earliest, --to-time ISO, --to-offset N${given.length ? ` (got ${given.join(' and ')})` : ''}`);
+  if (o['to-time'] !== undefined) return { kind: 'time', timestampMs: timeOption('replay', 'to-time', o['to-time']) };
+  if (o['to-offset'] !== undefined) return { kind: 'offset', offset: integerOption('replay', 'to-offset', o['to-offset']) };
+  return { kind: 'earliest' };
+}
+
+function shippingId(command: string, raw: string | undefined): number {
+  const id = integerOption(command, 'id', required(command, 'id', raw), 1);
+  if (id > 2_147_483_647n) throw new UsageError(`${command}: --id ${raw} is larger than a Multicase FreightID can be`);
+  return Number(id);
+}
+
+const commands: Record<string, Command> = {
+  async setup(args, io) {
+    parseOptions('setup', args, {});
+    return formatSetup(await runSetup(io.runtime()));
+  },
+  async config(args) {
+    parseOptions('config', args, {});
+    return configMarkdown();
+  },
+  async status(args, io) {
+    parseOptions('status', args, {});
+    return formatStatus(await collectStatus(io.runtime()));
+  },
+  async replay(args, io) {
+    const o = parseOptions('replay', args, { group: 'string', topic: 'string', 'to-earliest': 'boolean', 'to-time': 'string', 'to-offset': 'string', partition: 'string', 'dry-run': 'boolean' });
+    const group = required('replay', 'group', o.group);
+    const topic = required('replay', 'topic', o.topic);
+    const target = replayTarget(o);
+    const partition = optionalInt('replay', 'partition', o.partition);
+    const result = await replay(io.runtime(), { group, topic, target, ...(partition !== undefined ? { partition: Number(partition) } : {}), dryRun: o['dry-run'] ?? false });
+    return formatReplay(result);
+  },
+  async dlq(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'list') {
+      const o = parseOptions('dlq list', rest, { topic: 'string', 'from-offset': 'string', limit: 'string' });
+      const fromOffset = optionalInt('dlq list', 'from-offset', o['from-offset']);
+      const limit = optionalInt('dlq list', 'limit', o.limit, 1);
+      const pages = await listDeadLetters(io.runtime(), {
+        ...(o.topic !== undefined ? { topic: o.topic } : {}),
+        ...(fromOffset !== undefined ? { fromOffset } : {}),
+        ...(limit !== undefined ? { limit: Number(limit) } : {}),
+      });
+      return formatDeadLetters(pages);
+    }
+    if (sub === 'retry') {
+      const o = parseOptions('dlq retry', rest, { topic: 'string', key: 'string', 'from-offset': 'string', limit: 'string', 'dry-run': 'boolean' });
+      const topic = required('dlq retry', 'topic', o.topic);
+      const fromOffset = optionalInt('dlq retry', 'from-offset', o['from-offset']);
+      const limit = optionalInt('dlq retry', 'limit', o.limit, 1);
+      const result = await retryDeadLetters(io.runtime(), {
+        topic,
+        ...(o.key !== undefined ? { key: o.key } : {}),
+        ...(fromOffset !== undefined ? { fromOffset } : {}),
+        ...(limit !== undefined ? { limit: Number(limit) } : {}),
+        dryRun: o['dry-run'] ?? false,
+      });
+      return formatRetry(result);
+    }
+    throw new UsageError(sub === undefined ? 'dlq: give a subcommand: list or retry' : `dlq: unknown subcommand "${sub}"; use list or retry`);
+  },
+  async 'shipping-map'(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'list') {
+      parseOptions('shipping-map list', rest, {});
+      return formatShippingMethods(await listShippingMethods(io.runtime()));
+    }
+    if (sub === 'set') {
+      const o = parseOptions('shipping-map set', rest, { id: 'string', code: 'string', 'way-of-delivery': 'string', 'way-of-delivery-name': 'string', transporter: 'string', service: 'string' });
+      const id = shippingId('shipping-map set', o.id);
+      const changes: ShippingMethodChanges = {
+        shippingMethodCode: emptyToNull(o.code),
+        wayOfDeliveryCode: emptyToNull(o['way-of-delivery']),
+        wayOfDeliveryName: emptyToNull(o['way-of-delivery-name']),
+        transporterCode: emptyToNull(o.transporter),
+        transporterServiceCode: emptyToNull(o.service),
+      };
+      const { previous, current } = await setShippingMethod(io.runtime(), id, changes);
+      return `${previous ? 'Changed' : 'Added'} the mapping of shipping method ${id}:\n${formatShippingMethods([current])}`;
+    }
+    if (sub === 'delete') {
+      const o = parseOptions('shipping-map delete', rest, { id: 'string' });
+      const id = shippingId('shipping-map delete', o.id);
+      const previous = await deleteShippingMethod(io.runtime(), id);
+      return `Deleted the mapping of shipping method ${id} (was: ${previous.wayOfDeliveryCode ?? '-'} / ${previous.transporterCode ?? '-'} / ${previous.transporterServiceCode ?? '-'}).`;
+    }
+    throw new UsageError(sub === undefined ? 'shipping-map: give a subcommand: list, set or delete' : `shipping-map: unknown subcommand "${sub}"; use list, set or delete`);
+  },
+  async help() {
+    return USAGE;
+  },
+};
+
+export const COMMANDS = Object.keys(commands);
+
+/** Runs one command; returns the process exit code (0 done, 1 failed, 2 bad usage). */
+export async function runOps(argv: string[], io: OpsIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    (name === undefined ? io.err : io.out)(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    io.err(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    io.out(await command(args, io));
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`${err.message}\n(run \`npm run ops -- help\` for the usage of every command)`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 2;
+    }
+    io.err(err instanceof OpsError ? err.message : `${name} failed: ${(err as Error)?.message ?? String(err)}`);
+    return 1;
+  }
+}
+
+async function main(): Promise<void> {
+  // Client chatter (table loaded, rebalances) is noise on a terminal; LOG_LEVEL=info shows it.
+  process.env.LOG_LEVEL ??= 'warn';
+  let rt: Runtime | undefined;
+  const io: OpsIo = {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    runtime: () => (rt ??= createRuntime('ops')),
+  };
+  const code = await runOps(process.argv.slice(2), io);
+  if (rt) await rt.close();
+  process.exit(code);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main();

@@ -1,0 +1,94 @@
+/**
+ * Sink into Ongoing WMS over its REST API. Every write is an upsert by business number, so a
+ * replayed command is harmless. Ongoing queues parallel writes of one goods owner and times them
+ * out, so all writes of this process go one at a time. The id Ongoing returns goes to
+ * `state.id-map`, together with a hash of the payload: a command whose payload equals the last one
+ * written is skipped (a purchase order touched only by our own receipt booking, a product saved
+ * without changes), which also keeps refusals for already-started work from piling up.
+ * Refusals (4xx) go to the DLQ through the runtime, counted by reason.
+ */
+import { createHash } from 'node:crypto';
+import { idMapKey, topics, type TopicSpec } from '../../schemas/catalog.js';
+import type { IdMapping } from '../../schemas/types.generated.js';
+import { setting } from '../../runtime/config.js';
+import { RejectedError } from '../../runtime/errors.js';
+import { metrics } from '../../runtime/metrics.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import { FailedWithOutputs, runStage, type RunningStage } from '../../runtime/stage.js';
+import type { SerialQueue } from '../../connectors/ongoing/api/serial-queue.js';
+import type { Table } from '../../runtime/table.js';
+import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
+
+export const ongoingSinkSettings = {
+  skipUnchanged: setting.bool('ONGOING_SINK_SKIP_UNCHANGED', {
+    default: true,
+    description: 'skip a command whose payload equals the last one written; set false to force a full re-write when replaying into a restored Ongoing',
+  }),
+};
+
+interface CommandEnvelope<P> {
+  commandId: string;
+  entityKey: string;
+  traceOrigin: number | null;
+  payload: P;
+}
+
+export interface OngoingWriteHandler<P> {
+  name: string;
+  input: TopicSpec<CommandEnvelope<P>>;
+  /** The id-map entity type the handler's ids are stored under. */
+  entityType: string;
+  /** Writes the payload; returns Ongoing's id, or null when there was nothing to write. */
+  write(api: OngoingApi, payload: P, known: IdMapping | undefined): Promise<string | null>;
+  /** Ongoing's id of the entity by business number, if it exists there. */
+  find(api: OngoingApi, businessKey: string): Promise<string | null>;
+}
+
+const hashOf = (payload: unknown) => createHash('sha256').update(JSON.stringify(payload)).digest('base64url').slice(0, 22);
+
+export interface OngoingSinkContext {
+  api: OngoingApi;
+  idMap: Pick<Table<IdMapping>, 'get'>;
+  queue: SerialQueue;
+  skipUnchanged: boolean;
+}
+
+export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler: OngoingWriteHandler<P>): Promise<RunningStage> {
+  // What this process wrote last, ahead of the id-map table catching up with its own writes.
+  const written = new Map<string, IdMapping>();
+  return runStage(rt, {
+    name: handler.name,
+    input: handler.input,
+    partitionsConcurrently: handler.input.partitions,
+    async handle(command) {
+      const key = idMapKey('ongoing', handler.entityType, command.entityKey);
+      const known = written.get(key) ?? ctx.idMap.get(key);
+      const contentHash = hashOf(command.payload);
+      if (ctx.skipUnchanged && known?.contentHash === contentHash) return [];
+      let externalId: string | null;
+      try {
+        externalId = await ctx.queue.run(() => handler.write(ctx.api, command.payload, known));
+      } catch (err) {
+        if (!(err instanceof RejectedError)) throw err;
+        metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
+        // Refused, but the entity may exist in Ongoing without our mapping (an earlier write whose
+        // mapping was lost in a crash): record its id, so what depends on it can still be mapped.
+        const existing = known ? null : await handler.find(ctx.api, command.entityKey).catch(() => null);
+        if (!existing) throw err;
+        const learned: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId: existing, updatedAt: Date.now(), contentHash: null };
+        written.set(key, learned);
+        throw new FailedWithOutputs(err, [{ topic: topics.idMap, key, value: learned }]);
+      }
+      if (command.traceOrigin) metrics.endToEndSeconds.observe({ stage: handler.name }, (Date.now() - command.traceOrigin) / 1000);
+      if (externalId === null) return [];
+      const mapping: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId, updatedAt: Date.now(), contentHash };
+      written.set(key, mapping);
+      return [{ topic: topics.idMap, key, value: mapping }];
+    },
+  });
+}
+
+/** Drops null and undefined fields: Ongoing treats an absent field as "leave as is". */
+export function compact<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as never;
+}
