@@ -1,55 +1,30 @@
 /**
- * The composition root: which source, processor and sink runs in which role. Production runs each
- * role as its own process (scale out by running more copies; consumer groups share the
- * partitions); `npm start` and the tests run them all in one.
+ * The composition root: starts the steps of every flow in `flows.ts` that belong to the roles
+ * this process runs. Production runs each role as its own process (scale out by running more
+ * copies; consumer groups share the partitions); `npm start` and the tests run them all in one.
  *
  *   node dist/pipeline/main.js all
  *   node dist/pipeline/main.js source-multicase | source-ongoing | processors | sink-ongoing | sink-multicase
  */
 import type { Knex } from 'knex';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, setting } from '../runtime/config.js';
+import { allTopics, topics } from '../schemas/catalog.js';
+import type { IdMapping } from '../schemas/types.generated.js';
+import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { closeOnSignals, createRuntime, type Runtime } from '../runtime/runtime.js';
-import { SerialQueue } from '../connectors/ongoing/api/serial-queue.js';
-import { openOffsets, runSource } from '../runtime/source.js';
+import { openSourcePositions, runSource } from '../runtime/source.js';
 import type { RunningStage } from '../runtime/stage.js';
-import { openTable } from '../runtime/table.js';
+import { openTable, type Table } from '../runtime/table.js';
 import { ensureTopology } from '../runtime/topology.js';
-import { topics } from '../schemas/catalog.js';
-import { multicaseSources, multicaseSourceSettings } from '../connectors/multicase/table-source.js';
-import { OngoingApi, ongoingApiSettings } from '../connectors/ongoing/api/client.js';
-import { goodsReceiptSource, ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
-import { goodsReceiptToBookingProcessor } from '../processors/goods-receipt-to-booking.js';
+import { connectMulticase } from '../connectors/multicase/database.js';
+import { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { runProcessor, type Lookups } from '../processors/processor.js';
-import { productToArticleProcessor } from '../processors/product-to-article.js';
-import { purchaseOrderToInboundProcessor } from '../processors/purchase-order-to-inbound.js';
-import { articleUpsertHandler } from '../sinks/ongoing/article-upsert.js';
-import { runMulticaseSink } from '../sinks/multicase/sink.js';
-import { runOngoingSink, ongoingSinkSettings } from '../sinks/ongoing/writer.js';
-import { purchaseOrderUpsertHandler } from '../sinks/ongoing/purchase-order-upsert.js';
-import { receiptBookingHandler } from '../sinks/multicase/receipt-booking.js';
-import { connectMulticase, multicaseDbSettings } from '../infra/local/multicase-db/db.js';
+import { flows, ROLES, type FlowContext, type Role } from './flows.js';
+import { pipelineSettings, type PipelineConfig } from './settings.js';
 
-export const ROLES = ['source-multicase', 'source-ongoing', 'processors', 'sink-ongoing', 'sink-multicase'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const pipelineSettings = {
-  setup: setting.bool('PIPELINE_SETUP', {
-    default: true,
-    description: 'create missing topics and register schemas when a pipeline process starts (npm run ops -- setup does the same on its own)',
-  }),
-  idMapGraceMs: setting.int('ID_MAP_GRACE_MS', {
-    default: 180_000,
-    min: 0,
-    description: 'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
-  }),
-  ...multicaseDbSettings,
-  ...ongoingApiSettings,
-  ...multicaseSourceSettings,
-  ...ongoingSourceSettings,
-  ...ongoingSinkSettings,
-};
+export { ROLES, type Role } from './flows.js';
+export { pipelineSettings } from './settings.js';
 
 export interface Pipeline {
   readonly runtime: Runtime;
@@ -67,50 +42,51 @@ export interface PipelineOptions {
   setup?: boolean;
 }
 
-export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipeline> {
-  const env = opts.env ?? process.env;
-  const roles = new Set(opts.roles ?? ROLES);
-  const cfg = loadConfig(pipelineSettings, env);
-  const rt = opts.runtime ?? createRuntime('pipeline', { env, serveMetrics: true });
-  const stages: RunningStage[] = [];
-  try {
-    if (opts.setup) await ensureTopology(rt);
-
-    let db: Knex | undefined;
-    const multicaseDb = () => {
+/** Connections and tables a step may need, each opened once, on first use, and closed with the runtime. */
+function flowContext(rt: Runtime, cfg: PipelineConfig): FlowContext {
+  let db: Knex | undefined;
+  let idMap: Promise<Table<IdMapping>> | undefined;
+  let lookups: Promise<Lookups> | undefined;
+  const ongoing = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs });
+  const ctx: FlowContext = {
+    rt,
+    cfg,
+    ongoing,
+    multicaseDb() {
       if (!db) {
         const knex = connectMulticase(cfg.url);
         rt.onClose(() => knex.destroy());
         db = knex;
       }
       return db;
-    };
-    const api = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs });
-    const ongoingWrites = new SerialQueue();
-    const needsIdMap = roles.has('processors') || roles.has('sink-ongoing');
-    const idMap = needsIdMap ? await openTable(rt, topics.idMap) : undefined;
+    },
+    idMap: () => (idMap ??= openTable(rt, topics.idMap)),
+    lookups: () =>
+      (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs }))()),
+  };
+  return ctx;
+}
 
-    if (roles.has('processors')) {
-      const shippingMethods = await openTable(rt, topics.shippingMethodMap);
-      const lookups: Lookups = { idMap: idMap!, shippingMethods, graceMs: cfg.idMapGraceMs };
-      for (const p of [productToArticleProcessor, purchaseOrderToInboundProcessor, goodsReceiptToBookingProcessor]) {
-        stages.push(await runProcessor(rt, p as never, lookups));
-      }
+export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipeline> {
+  const env = opts.env ?? process.env;
+  const roles = new Set<Role>(opts.roles ?? ROLES);
+  const cfg = loadConfig(pipelineSettings, env);
+  const rt = opts.runtime ?? createRuntime('pipeline', { env, serveMetrics: true });
+  const stages: RunningStage[] = [];
+  try {
+    if (opts.setup) await ensureTopology(rt, allTopics);
+    const ctx = flowContext(rt, cfg);
+    // Consumers first, sources last: what a source emits finds its readers already in their groups.
+    for (const flow of flows) {
+      for (const m of flow.mappings) if (roles.has(m.role)) stages.push(await runProcessor(rt, m.spec, await ctx.lookups()));
     }
-    if (roles.has('sink-ongoing')) {
-      const ctx = { api, idMap: idMap!, queue: ongoingWrites, skipUnchanged: cfg.skipUnchanged };
-      stages.push(await runOngoingSink(rt, ctx, articleUpsertHandler));
-      stages.push(await runOngoingSink(rt, ctx, purchaseOrderUpsertHandler));
+    for (const flow of flows) {
+      for (const s of flow.sinks) if (roles.has(s.role)) stages.push(await s.start(ctx));
     }
-    if (roles.has('sink-multicase')) {
-      stages.push(await runMulticaseSink(rt, multicaseDb(), receiptBookingHandler));
-    }
-    if (roles.has('source-multicase') || roles.has('source-ongoing')) {
-      const offsets = await openOffsets(rt);
-      if (roles.has('source-multicase')) {
-        for (const c of multicaseSources(multicaseDb(), { ...cfg, databaseUrl: cfg.url }, rt.log)) await runSource(rt, c, offsets);
-      }
-      if (roles.has('source-ongoing')) await runSource(rt, goodsReceiptSource(api, ongoingWrites, cfg), offsets);
+    const sources = flows.flatMap((f) => f.sources).filter((s) => roles.has(s.role));
+    if (sources.length > 0) {
+      const positions = await openSourcePositions(rt, topics.sourceOffsets);
+      for (const s of sources) await runSource(rt, s.connector(ctx), positions);
     }
   } catch (err) {
     await rt.close();

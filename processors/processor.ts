@@ -3,10 +3,11 @@
  * may read (state tables). This file turns such a spec into a running stage; delivery, retries and
  * dead-lettering are the runtime's.
  */
-import type { TopicSpec } from '../schemas/catalog.js';
+import { commandFrom, type ChangeEvent } from '../schemas/envelopes.js';
+import type { TopicSpec } from '../schemas/topic.js';
 import type { IdMapping, ShippingMethodMapping } from '../schemas/types.generated.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { commandFrom, runStage, type RunningStage } from '../runtime/stage.js';
+import { runStage, type RunningStage } from '../runtime/stage.js';
 import type { Table } from '../runtime/table.js';
 
 export interface Lookups {
@@ -16,13 +17,8 @@ export interface Lookups {
   graceMs: number;
 }
 
-interface ChangeEnvelope {
-  eventId: string;
-  entityKey: string;
-  capturedAt: number;
-}
-
-export interface ProcessorSpec<I extends ChangeEnvelope, P = unknown> {
+export interface ProcessorSpec<I extends ChangeEvent<unknown> = ChangeEvent<unknown>, P = unknown> {
+  /** Also the consumer group id. */
   name: string;
   input: TopicSpec<I>;
   output: TopicSpec<unknown>;
@@ -30,7 +26,7 @@ export interface ProcessorSpec<I extends ChangeEnvelope, P = unknown> {
   map(event: I, lookups: Lookups): P | null;
 }
 
-export function runProcessor<I extends ChangeEnvelope>(rt: Runtime, spec: ProcessorSpec<I>, lookups: Lookups, opts: { partitionsConcurrently?: number } = {}): Promise<RunningStage> {
+export function runProcessor<I extends ChangeEvent<unknown>>(rt: Runtime, spec: ProcessorSpec<I>, lookups: Lookups, opts: { partitionsConcurrently?: number } = {}): Promise<RunningStage> {
   return runStage<I>(rt, {
     name: spec.name,
     input: spec.input,

@@ -4,7 +4,7 @@
  * (`npm run ops -- dlq retry`) once the cause is fixed; readers decode the value with the schema
  * id it carries, like any record of the original topic.
  */
-import { dlqTopicName } from '../schemas/catalog.js';
+import { dlqTopicName } from '../schemas/topic.js';
 import { errorClass, errorMessage } from './errors.js';
 import type { ConsumedRecord, Headers, OutgoingMessage } from './kafka.js';
 

@@ -58,14 +58,11 @@ export class UnmappableError extends PermanentError {}
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** PostgreSQL SQLSTATEs a retry can cure: connection loss, resources, shutdown, serialization, deadlock, lock timeout. */
-export const isTransientSqlState = (code: string): boolean => /^(08|53|57P|40001|40P01|55P03)/.test(code);
-const SQLSTATE = /^[0-9A-Z]{5}$/;
-
 /**
  * The class of an arbitrary thrown value. Errors from libraries that carry their own retriable
- * flag (kafkajs) or a well-known code (Node sockets, PostgreSQL SQLSTATE) are classified by
- * those. Anything else (a TypeError from a mapping that met data it cannot handle, a constraint
+ * flag (kafkajs) or a well-known code (Node sockets) are classified by those; a system's own
+ * errors are classified at its edge (the Ongoing client, the Multicase database's
+ * classifyDatabaseError) before they get here. Anything else (a TypeError from a mapping that met data it cannot handle, a constraint
  * violation) is permanent: retrying would block the partition forever, while the dead-letter
  * topic keeps the record for inspection and replay.
  */
@@ -75,7 +72,6 @@ export function isRetriable(err: unknown): boolean {
     const e = err as { retriable?: unknown; code?: unknown; cause?: unknown; name?: unknown };
     if (typeof e.retriable === 'boolean') return e.retriable;
     if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
-    if (typeof e.code === 'string' && SQLSTATE.test(e.code)) return isTransientSqlState(e.code);
     if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
     if (e.cause) return isRetriable(e.cause);
   }

@@ -26,6 +26,11 @@ export const metrics = {
   tableSize: new Gauge({ name: 'pipeline_table_entries', help: 'entries in a compacted-topic table', labelNames: ['table'], registers: [registry] }),
 };
 
+/** From a change read in its source system to its effect in the target, observed by the stage that applied it. */
+export function observeEndToEnd(stage: string, tracedFromMs: number): void {
+  metrics.endToEndSeconds.observe({ stage }, (Date.now() - tracedFromMs) / 1000);
+}
+
 type Check = () => boolean | Promise<boolean>;
 const checks = new Map<string, Check>();
 

@@ -4,7 +4,7 @@
  * Subjects follow the topic-name strategy: `<topic>-value`.
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { valueSubject, type TopicSpec } from '../schemas/catalog.js';
+import { valueSubject, type TopicSpec } from '../schemas/topic.js';
 import { setting } from './config.js';
 import { PermanentError, TransientError } from './errors.js';
 

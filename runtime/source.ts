@@ -5,13 +5,14 @@
  * acknowledge in its own system. A crash anywhere repeats events, never loses them; their
  * deterministic ids make the repeats harmless downstream.
  */
-import { topics, type TopicSpec } from '../schemas/catalog.js';
+import type { TopicSpec } from '../schemas/topic.js';
 import type { SourceOffset } from '../schemas/types.generated.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOfSourceRow } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { OutgoingMessage } from './kafka.js';
 import { metrics, registerHealthCheck } from './metrics.js';
+import { produceOrDeadLetter, type Yielded } from './produce.js';
 import { withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
 import { openTable, type Table } from './table.js';
@@ -58,24 +59,20 @@ export interface RunningSource {
   stop(): Promise<void>;
 }
 
-const MAX_DEAD_LETTER_BYTES = 64 * 1024;
-
-/** A dead letter small enough for any topic: an oversized value is cut and flagged. */
-function truncated(m: OutgoingMessage): OutgoingMessage {
-  if (!m.value || m.value.length <= MAX_DEAD_LETTER_BYTES) return m;
-  return { ...m, value: m.value.subarray(0, MAX_DEAD_LETTER_BYTES), headers: { ...m.headers, 'dlq.value.truncated': String(m.value.length) } };
+/** Where sources keep their positions: a compacted topic, read into a table once per process. */
+export interface SourcePositions {
+  readonly topic: TopicSpec<SourceOffset>;
+  readonly table: Table<SourceOffset>;
 }
 
-/** Positions of all sources; opened once per process. */
-export async function openOffsets(rt: Runtime): Promise<Table<SourceOffset>> {
-  return openTable(rt, topics.sourceOffsets);
+export async function openSourcePositions(rt: Runtime, topic: TopicSpec<SourceOffset>): Promise<SourcePositions> {
+  return { topic, table: await openTable(rt, topic) };
 }
 
-export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, offsets?: Table<SourceOffset>): Promise<RunningSource> {
+export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, positions: SourcePositions): Promise<RunningSource> {
   const log = rt.log.child({ source: connector.name });
   const producer = await rt.producer();
-  const table = offsets ?? (await openOffsets(rt));
-  const stored = table.get(connector.name);
+  const stored = positions.table.get(connector.name);
   let position: P = stored ? (JSON.parse(stored.position) as P) : connector.initialPosition;
   log.info('source starting', { position });
 
@@ -120,46 +117,32 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, o
       return deadLetterOfSourceRow(topic, key, row, { stage, error, attempts: 1, firstFailureAt: Date.now() });
     };
     // Each event with the dead letter that stands in for it should it never be accepted.
-    const pending: Array<{ message: OutgoingMessage; instead: (error: unknown) => OutgoingMessage }> = [];
+    const yielded: Yielded[] = [];
     for (const e of result.events) {
       const instead = (error: unknown) => deadLetter(e.topic.name, e.key, e.value, error);
       try {
-        pending.push({ message: { topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) }, instead });
+        yielded.push({ messages: [{ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) }], instead });
       } catch (err) {
         if (isRetriable(err)) throw err;
         const letter = instead(err);
-        pending.push({ message: letter, instead: () => letter });
+        yielded.push({ messages: [letter], instead: () => letter });
       }
     }
     for (const r of result.rejected ?? []) {
       const letter = deadLetter(r.topic.name, r.key, r.row, r.error);
-      pending.push({ message: letter, instead: () => letter });
+      yielded.push({ messages: [letter], instead: () => letter });
     }
-    const messages = pending.map((p) => p.message);
     const offset: SourceOffset = { source: connector.name, position: JSON.stringify(result.next), updatedAt: Date.now() };
     // An idle poll writes nothing: no events, and the position is what is stored already.
-    if (messages.length === 0 && offset.position === JSON.stringify(position)) return result.nextPollInMs ?? connector.intervalMs;
-    const send = (m: OutgoingMessage[]) => withRetry(stage, () => producer.send(m), rt.retry, log, { signal });
-    try {
-      await send(messages);
-    } catch (err) {
-      if (isRetriable(err) || signal.aborted) throw err;
-      // Refused for good (e.g. too large): one by one, and what can never be written is dead-lettered,
-      // so one row cannot stop the source. The row itself stays in the source system.
-      for (const p of pending) {
-        try {
-          await send([p.message]);
-        } catch (one) {
-          if (isRetriable(one) || signal.aborted) throw one;
-          await send([truncated(p.instead(one))]);
-        }
-      }
-    }
-    if (messages.length > 0) crashPoint('source.before-offset', connector.name);
+    if (yielded.length === 0 && offset.position === JSON.stringify(position)) return result.nextPollInMs ?? connector.intervalMs;
+    const send = (m: OutgoingMessage[]) => withRetry(stage, () => producer.send(m), rt.retry, log, { signal }).then(() => undefined);
+    // What can never be written is dead-lettered, so one row cannot stop the source; the row itself stays in the source system.
+    await produceOrDeadLetter(send, yielded, signal);
+    if (yielded.length > 0) crashPoint('source.before-offset', connector.name);
     // The position goes out only after the events are acknowledged (a separate send keeps that order
     // even across partitions and topics).
-    const offsetBytes = await rt.serde.encode(topics.sourceOffsets, offset);
-    await withRetry(`source:${connector.name}`, () => producer.send([{ topic: topics.sourceOffsets.name, key: connector.name, value: offsetBytes }]), rt.retry, log, { signal });
+    const offsetBytes = await rt.serde.encode(positions.topic, offset);
+    await send([{ topic: positions.topic.name, key: connector.name, value: offsetBytes }]);
     position = result.next;
     metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
     if (result.acknowledge) crashPoint('source.before-ack', connector.name);

@@ -5,12 +5,13 @@
  * order per key holds. Transient failures are retried in place (the partition waits); a record
  * that can never succeed goes to `dlq.<topic>` with its reason and the partition moves on.
  */
-import type { TopicSpec } from '../schemas/catalog.js';
+import type { TopicSpec } from '../schemas/topic.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOf } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { ConsumedRecord, OutgoingMessage, PartitionBatch } from './kafka.js';
-import { metrics, registerHealthCheck } from './metrics.js';
+import { metrics, observeEndToEnd, registerHealthCheck } from './metrics.js';
+import { produceOrDeadLetter, type Yielded } from './produce.js';
 import { RetriesExhausted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
 
@@ -50,6 +51,12 @@ export interface StageSpec<I> {
   partitionsConcurrently?: number;
   /** Records handled before outputs are produced and the offset committed. */
   chunkSize?: number;
+  /**
+   * When the change behind this record was first read in its source system (a command's
+   * `traceOrigin`); given for stages that apply commands to a target, so that the end-to-end
+   * latency is observed once a record's effect is done.
+   */
+  tracedFrom?(value: I): number | null;
 }
 
 export interface RunningStage {
@@ -57,18 +64,6 @@ export interface RunningStage {
   /** Resolves once the consumer has joined its group and is fetching. */
   readonly started: Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Builds a command envelope whose id is derived from the event, so a replay yields the same id. */
-export function commandFrom<P>(event: { eventId: string; entityKey: string; capturedAt: number }, topic: TopicSpec<unknown>, payload: P, key = event.entityKey) {
-  return {
-    commandId: `${event.eventId}>${topic.name}`,
-    causationId: event.eventId,
-    entityKey: key,
-    issuedAt: Date.now(),
-    traceOrigin: event.capturedAt,
-    payload,
-  };
 }
 
 export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<RunningStage> {
@@ -89,22 +84,36 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     );
   }
 
-  /** One record to the messages it yields: its outputs, or its dead letter. Undefined: stopping, not handled. */
-  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch): Promise<OutgoingMessage[] | undefined> {
+  const deadLetter = (record: ConsumedRecord, cause: unknown, attempts: number, firstFailureAt: number, what: string): OutgoingMessage => {
+    metrics.deadLettered.inc({ stage: spec.name, topic: record.topic, reason: errorClass(cause) });
+    log.warn(what, {
+      topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
+      errorClass: errorClass(cause), error: errorMessage(cause), retriable: isRetriable(cause),
+    });
+    return deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt });
+  };
+
+  /** One record to what it yields: its outputs, or its dead letter. Undefined: stopping, not handled. */
+  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch): Promise<Yielded | undefined> {
     const timer = metrics.handleSeconds.startTimer({ stage: spec.name });
     metrics.recordsIn.inc({ stage: spec.name, topic: record.topic });
+    // Should the brokers refuse this record's outputs for good, its dead letter goes instead.
+    const instead = (err: unknown) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered');
     try {
       const { value } = await withRetry(
         spec.name,
         async () => {
           const input = await rt.serde.decode(spec.input, record.value);
-          return encode(await spec.handle(input, { record, signal: rt.signal }));
+          const outputs = await encode(await spec.handle(input, { record, signal: rt.signal }));
+          const origin = spec.tracedFrom?.(input);
+          if (origin) observeEndToEnd(spec.name, origin);
+          return outputs;
         },
         rt.retry,
         log,
         { signal: rt.signal, onRetry: () => batch.heartbeat() },
       );
-      return value;
+      return { messages: value, instead };
     } catch (err) {
       if (rt.signal.aborted) return undefined;
       const exhausted = err instanceof RetriesExhausted;
@@ -112,59 +121,23 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       const cause = exhausted ? err.last : err instanceof FailedWithOutputs ? err.failure : err;
       const attempts = exhausted ? err.attempts : ((err as { attempts?: number }).attempts ?? 1);
       const firstFailureAt = exhausted ? err.firstFailureAt : ((err as { firstFailureAt?: number }).firstFailureAt ?? Date.now());
-      metrics.deadLettered.inc({ stage: spec.name, topic: record.topic, reason: errorClass(cause) });
-      log.warn('record dead-lettered', {
-        topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
-        errorClass: errorClass(cause), error: errorMessage(cause), retriable: isRetriable(cause),
-      });
-      return [...side, deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt })];
+      const letter = deadLetter(record, cause, attempts, firstFailureAt, 'record dead-lettered');
+      return { messages: [...side, letter], instead: () => letter };
     } finally {
       timer();
     }
   }
 
-  /**
-   * Produces what a chunk of records yielded. Should the brokers refuse it for good (a message
-   * too large, say), each record's messages are sent on their own and a record whose output can
-   * never be written is dead-lettered instead, so one record cannot block the partition.
-   */
-  async function produce(yielded: Array<{ record: ConsumedRecord; messages: OutgoingMessage[] }>, batch: PartitionBatch): Promise<OutgoingMessage[]> {
-    const send = (messages: OutgoingMessage[]) =>
-      withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() });
-    const all = yielded.flatMap((y) => y.messages);
-    try {
-      await send(all);
-      return all;
-    } catch (err) {
-      if (isRetriable(err) || rt.signal.aborted) throw err;
-    }
-    const sent: OutgoingMessage[] = [];
-    for (const { record, messages } of yielded) {
-      try {
-        await send(messages);
-        sent.push(...messages);
-      } catch (err) {
-        if (isRetriable(err) || rt.signal.aborted) throw err;
-        metrics.deadLettered.inc({ stage: spec.name, topic: record.topic, reason: errorClass(err) });
-        log.warn('output refused by the brokers; record dead-lettered', { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, error: errorMessage(err) });
-        const letter = deadLetterOf(record, { stage: spec.name, error: err, attempts: 1, firstFailureAt: Date.now() });
-        await send([letter]);
-        sent.push(letter);
-      }
-    }
-    return sent;
-  }
-
   async function handleBatch(batch: PartitionBatch): Promise<void> {
     for (let i = 0; i < batch.records.length && batch.isRunning(); i += chunkSize) {
       const chunk = batch.records.slice(i, i + chunkSize);
-      const yielded: Array<{ record: ConsumedRecord; messages: OutgoingMessage[] }> = [];
+      const yielded: Yielded[] = [];
       let next: string | undefined;
       for (const record of chunk) {
         if (!batch.isRunning()) break;
-        const messages = await handleRecord(record, batch);
-        if (messages === undefined) break;
-        yielded.push({ record, messages });
+        const outcome = await handleRecord(record, batch);
+        if (outcome === undefined) break;
+        yielded.push(outcome);
         next = (BigInt(record.offset) + 1n).toString();
         // Slow targets (Ongoing takes one write at a time) must not make the group think we died;
         // kafkajs sends at most one heartbeat per interval, so this is cheap.
@@ -174,7 +147,9 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       crashPoint('stage.after-handle', spec.name);
       // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
       // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
-      const sent = await produce(yielded, batch);
+      const send = (messages: OutgoingMessage[]) =>
+        withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() }).then(() => undefined);
+      const sent = await produceOrDeadLetter(send, yielded, rt.signal);
       for (const m of sent) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
       crashPoint('stage.before-commit', spec.name);
       await batch.commit(next);

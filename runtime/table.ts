@@ -5,7 +5,7 @@
  * state store for the id map, the shipping-method map and the source offsets.
  */
 import { randomUUID } from 'node:crypto';
-import type { TopicSpec } from '../schemas/catalog.js';
+import type { TopicSpec } from '../schemas/topic.js';
 import { errorMessage } from './errors.js';
 import type { PartitionBatch, PipelineConsumer } from './kafka.js';
 import { metrics } from './metrics.js';

@@ -1,30 +1,30 @@
 /**
- * Creates every topic of the catalog (and the dead-letter topic of every change and command topic)
- * and registers every value schema with BACKWARD compatibility. Idempotent: safe on every start.
+ * Creates the given topics (and the dead-letter topic of every change and command topic) and
+ * registers every value schema with BACKWARD compatibility. Idempotent: safe on every start.
  */
-import { allTopics, dlqTopicName, valueSubject } from '../schemas/catalog.js';
+import { dlqTopicName, valueSubject, type TopicSpec } from '../schemas/topic.js';
 import type { TopicDescription } from './kafka.js';
 import type { Runtime } from './runtime.js';
 
-export function topologyTopics(): TopicDescription[] {
+export function topologyTopics(topics: readonly TopicSpec<unknown>[]): TopicDescription[] {
   const out: TopicDescription[] = [];
-  for (const t of allTopics) {
+  for (const t of topics) {
     out.push({ name: t.name, partitions: t.partitions, compacted: t.compacted });
     if (t.kind !== 'state') out.push({ name: dlqTopicName(t.name), partitions: 1, compacted: false });
   }
   return out;
 }
 
-export async function ensureTopology(rt: Runtime): Promise<{ createdTopics: string[]; subjects: number }> {
+export async function ensureTopology(rt: Runtime, topics: readonly TopicSpec<unknown>[]): Promise<{ createdTopics: string[]; subjects: number }> {
   const admin = await rt.kafka.admin();
   let createdTopics: string[];
   try {
-    createdTopics = await admin.ensureTopics(topologyTopics());
+    createdTopics = await admin.ensureTopics(topologyTopics(topics));
   } finally {
     await admin.disconnect();
   }
   let subjects = 0;
-  for (const t of allTopics) {
+  for (const t of topics) {
     await rt.serde.register(t);
     subjects++;
     // Dead letters keep the original bytes, so their subject holds the original schema.

@@ -4,27 +4,17 @@
  */
 import type { AvroSchema } from './avro.js';
 import * as e from './entities.js';
-import { changeEventSchema, commandSchema } from './envelopes.js';
+import { changeEventSchema, commandSchema, type ChangeEvent, type Command } from './envelopes.js';
+import type { TopicSpec } from './topic.js';
 import type * as T from './types.generated.js';
 
-export type TopicKind = 'change' | 'command' | 'state';
-
-export interface TopicSpec<V> {
-  readonly name: string;
-  readonly kind: TopicKind;
-  readonly partitions: number;
-  readonly compacted: boolean;
-  readonly key: string;
-  readonly schema: AvroSchema;
-  /** Phantom: the TypeScript type of a decoded value (generated from `schema`). */
-  readonly _value?: V;
-}
+export { dlqTopicName, valueSubject, type TopicKind, type TopicSpec, type ValueOf } from './topic.js';
 
 const PARTITIONS = 3;
 
-const change = <V>(name: string, typeName: string, ns: string, entity: AvroSchema, key: string): TopicSpec<V> =>
+const change = <V extends ChangeEvent<unknown>>(name: string, typeName: string, ns: string, entity: AvroSchema, key: string): TopicSpec<V> =>
   ({ name, kind: 'change', partitions: PARTITIONS, compacted: false, key, schema: changeEventSchema(typeName, ns, entity) });
-const command = <V>(name: string, typeName: string, payload: AvroSchema, key: string): TopicSpec<V> =>
+const command = <V extends Command<unknown>>(name: string, typeName: string, payload: AvroSchema, key: string): TopicSpec<V> =>
   ({ name, kind: 'command', partitions: PARTITIONS, compacted: false, key, schema: commandSchema(typeName, 'pipeline.command', payload) });
 const state = <V>(name: string, schema: AvroSchema, key: string): TopicSpec<V> =>
   ({ name, kind: 'state', partitions: 1, compacted: true, key, schema });
@@ -54,15 +44,8 @@ export const topics = {
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics]['name'];
-export type ValueOf<S> = S extends TopicSpec<infer V> ? V : never;
 
 export const allTopics: TopicSpec<unknown>[] = Object.values(topics);
-
-/** Dead letters of a topic: the original key, value bytes and headers, plus error headers. */
-export const dlqTopicName = (topic: string): string => `dlq.${topic}`;
-
-/** Topic-name strategy, as the registry and every standard Avro reader expect. */
-export const valueSubject = (topic: string): string => `${topic}-value`;
 
 /** Key of an entry in state.id-map. */
 export const idMapKey = (system: 'ongoing', entityType: string, businessKey: string): string => `${system}:${entityType}:${businessKey}`;

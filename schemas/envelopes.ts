@@ -3,6 +3,7 @@
  * commands. An analytics reader learns them once and can read any topic.
  */
 import { type AvroSchema, field, nullable, optional, record, timestampMillis } from './avro.js';
+import type { Operation, SourcePosition } from './types.generated.js';
 
 const NS = 'pipeline.envelope';
 
@@ -33,4 +34,45 @@ export function commandSchema(name: string, namespace: string, payload: AvroSche
     optional('traceOrigin', timestampMillis, 'capturedAt of the originating change, for end-to-end latency'),
     field('payload', payload),
   ]);
+}
+
+/**
+ * The TypeScript shape of every change event (the generated `ProductChanged`, `GoodsReceiptReceived`,
+ * … are instances; the catalog refuses a topic whose generated type does not fit).
+ */
+export interface ChangeEvent<E> {
+  eventId: string;
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  occurredAt: number;
+  capturedAt: number;
+  after: E | null;
+}
+
+/** The TypeScript shape of every command (the generated `…Command` types are instances). */
+export interface Command<P> {
+  commandId: string;
+  causationId: string;
+  entityKey: string;
+  issuedAt: number;
+  traceOrigin: number | null;
+  payload: P;
+}
+
+/** A command derived from a change event; its id comes from the event's, so a replay yields the same id. */
+export function commandFrom<P>(
+  event: Pick<ChangeEvent<unknown>, 'eventId' | 'entityKey' | 'capturedAt'>,
+  topic: { readonly name: string },
+  payload: P,
+  key: string = event.entityKey,
+): Command<P> {
+  return {
+    commandId: `${event.eventId}>${topic.name}`,
+    causationId: event.eventId,
+    entityKey: key,
+    issuedAt: Date.now(),
+    traceOrigin: event.capturedAt,
+    payload,
+  };
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMulticase, ensureDatabase, migrateDown, migrateLatest } from '../infra/local/multicase-db/db.js';
-import { multicaseMigrations } from '../infra/local/multicase-db/migrations.js';
+import { multicaseMigrations } from '../infra/local/multicase-db/migrations/index.js';
 import { seedDemoData } from '../infra/local/multicase-db/seed.js';
 import { createTempDatabase, PG_ADMIN_URL, type TempDatabase } from './support/databases.js';
 

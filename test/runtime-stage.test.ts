@@ -4,7 +4,8 @@ import type { ArticleUpsertCommand, ProductChanged } from '../schemas/types.gene
 import { DLQ_HEADERS } from '../runtime/dead-letter.js';
 import { TransientError, ValidationError } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { commandFrom, runStage } from '../runtime/stage.js';
+import { commandFrom } from '../schemas/envelopes.js';
+import { runStage } from '../runtime/stage.js';
 import { articleUpsert, productChanged } from './support/fixtures.js';
 import { createTopics, privateTopic, readRecords, testRuntime, uniqueName } from './support/kafka.js';
 

@@ -1,8 +1,8 @@
 /**
  * Reading the Multicase tables as a change stream, safely, by polling.
  *
- * The database maintains the bookkeeping (migration 0008): every insert or update of a tracked
- * row sets `change_xid` (the writing transaction's 64-bit id, `pg_current_xact_id()`) and
+ * The database maintains the bookkeeping (migration 0008, install.ts): every insert or update
+ * of a tracked row sets `change_xid` (the writing transaction's 64-bit id, `pg_current_xact_id()`) and
  * `change_seq` (the next value of one global sequence); a change to a document's lines touches
  * the document, so its stamp advances too; tracked rows are never deleted (products are
  * soft-deleted, documents cancelled).
@@ -26,7 +26,7 @@
  * and the line query in one REPEATABLE READ transaction (both then share one snapshot).
  */
 import type { Knex } from 'knex';
-import { TRACKED_TABLES } from '../../infra/local/multicase-db/migrations.js';
+import { TRACKED_TABLES } from './install.js';
 
 export type TrackedTable = (typeof TRACKED_TABLES)[number];
 

@@ -11,7 +11,6 @@ import { topics } from '../../schemas/catalog.js';
 import type { GoodsReceiptReceived } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
 import { ValidationError } from '../../runtime/errors.js';
-import type { SerialQueue } from './api/serial-queue.js';
 import type { PollResult, RejectedRow, SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi, OngoingPurchaseOrder } from './api/client.js';
 
@@ -61,8 +60,7 @@ export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt
   };
 }
 
-/** `writes` serializes the acknowledgements with every other write of this process to the goods owner. */
-export function goodsReceiptSource(api: OngoingApi, writes: SerialQueue, cfg: { goodsReceiptIntervalMs: number; pageSize: number }): SourceConnector<ReportingPosition> {
+export function goodsReceiptSource(api: OngoingApi, cfg: { goodsReceiptIntervalMs: number; pageSize: number }): SourceConnector<ReportingPosition> {
   return {
     name: 'ongoing.goods-receipts',
     initialPosition: { lastReceiptAt: null },
@@ -82,7 +80,7 @@ export function goodsReceiptSource(api: OngoingApi, writes: SerialQueue, cfg: { 
         // Rejected ones are acknowledged too: they are safe in the DLQ and would come back forever.
         for (const line of po.purchaseOrderLines) {
           if (line.receivedNumberOfItems !== (line.reportedNumberOfItems ?? 0)) {
-            acks.push(() => writes.run(() => api.setPurchaseOrderLineReported(po.purchaseOrderInfo.purchaseOrderId, line.id, line.receivedNumberOfItems)));
+            acks.push(() => api.setPurchaseOrderLineReported(po.purchaseOrderInfo.purchaseOrderId, line.id, line.receivedNumberOfItems));
           }
         }
       }

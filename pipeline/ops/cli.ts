@@ -13,10 +13,14 @@ import { formatReplay, replay, type ReplayTarget } from './replay.js';
 import { formatSetup, runSetup } from './setup.js';
 import { deleteShippingMethod, formatShippingMethods, listShippingMethods, setShippingMethod, type ShippingMethodChanges } from './shipping-map.js';
 import { collectStatus, formatStatus } from './status.js';
+import { flowsMarkdown, flowsText } from './flows.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
 Commands:
+  flows [--markdown]
+      The eight flows: for each, the file that reads the source system, the mapping, the sink
+      and the topics between them; flows not built yet show the topics they will use.
   setup
       Create the missing topics and register every value schema (BACKWARD compatibility).
       Safe to run again: existing topics and schemas are left as they are.
@@ -78,6 +82,10 @@ function shippingId(command: string, raw: string | undefined): number {
 }
 
 const commands: Record<string, Command> = {
+  async flows(args) {
+    const o = parseOptions('flows', args, { markdown: 'boolean' });
+    return o.markdown ? flowsMarkdown() : flowsText();
+  },
   async setup(args, io) {
     parseOptions('setup', args, {});
     return formatSetup(await runSetup(io.runtime()));

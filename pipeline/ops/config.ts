@@ -4,7 +4,7 @@
  */
 import { declaredSettings, type Setting } from '../../runtime/config.js';
 import { runtimeSettings } from '../../runtime/runtime.js';
-import { pipelineSettings } from '../main.js';
+import { pipelineSettings } from '../settings.js';
 
 /** Referenced so the imports (and with them the declarations) are never elided. */
 export const documentedSettings = { ...runtimeSettings, ...pipelineSettings };

@@ -1,5 +1,5 @@
 /** The current contents of a compacted state topic, read once through a table (as the stages see it). */
-import type { TopicSpec } from '../../schemas/catalog.js';
+import type { TopicSpec } from '../../schemas/topic.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { openTable } from '../../runtime/table.js';
 

@@ -1,5 +1,6 @@
 /** `ops setup`: creates the missing topics and registers every value schema (BACKWARD). Idempotent. */
 import type { Runtime } from '../../runtime/runtime.js';
+import { allTopics } from '../../schemas/catalog.js';
 import { ensureTopology } from '../../runtime/topology.js';
 import { plural } from './format.js';
 
@@ -9,7 +10,7 @@ export interface SetupResult {
 }
 
 export async function runSetup(rt: Runtime): Promise<SetupResult> {
-  return ensureTopology(rt);
+  return ensureTopology(rt, allTopics);
 }
 
 export function formatSetup(r: SetupResult): string {

@@ -1,18 +1,12 @@
 /**
  * Which consumer group reads which topic. The pipeline's stages are consumer groups named after
- * the stage (`processor.…`, `sink.…`); the ones this module knows come from their specs, and any
+ * the stage (`processor.…`, `sink.…`); the ones this module knows come from the flow table, and any
  * other group following that naming is found on the cluster by asking which catalog topic it
  * has committed offsets for, so a newly added stage shows up without touching this file.
  */
 import { allTopics } from '../../schemas/catalog.js';
 import type { PipelineAdmin } from '../../runtime/kafka.js';
-import { goodsReceiptToBookingProcessor } from '../../processors/goods-receipt-to-booking.js';
-import { productToArticleProcessor } from '../../processors/product-to-article.js';
-import { purchaseOrderToInboundProcessor } from '../../processors/purchase-order-to-inbound.js';
-import { articleUpsertHandler } from '../../sinks/ongoing/article-upsert.js';
-import { purchaseOrderUpsertHandler } from '../../sinks/ongoing/purchase-order-upsert.js';
-import { receiptBookingHandler } from '../../sinks/multicase/receipt-booking.js';
-import type { Role } from '../main.js';
+import { flowStages, type Role } from '../flows.js';
 
 export interface StageGroup {
   /** Consumer group id (the stage name). */
@@ -21,19 +15,16 @@ export interface StageGroup {
   topic: string;
 }
 
-export const pipelineStages: readonly StageGroup[] = [
-  productToArticleProcessor,
-  purchaseOrderToInboundProcessor,
-  goodsReceiptToBookingProcessor,
-  articleUpsertHandler,
-  purchaseOrderUpsertHandler,
-  receiptBookingHandler,
-].map((s) => ({ group: s.name, topic: s.input.name }));
+/** The stages of every flow in the flow table. */
+const known = flowStages();
+export const pipelineStages: readonly StageGroup[] = known.map(({ group, topic }) => ({ group, topic }));
 
 const STAGE_GROUP = /^(processor|sink)\./;
 
-/** The pipeline role (process) that runs a stage's consumer group, by the naming convention. */
+/** The pipeline role (process) that runs a stage's consumer group: from the flow table, else by the naming convention. */
 export function roleOfGroup(group: string): Role | undefined {
+  const stage = known.find((s) => s.group === group);
+  if (stage) return stage.role;
   if (group.startsWith('processor.')) return 'processors';
   if (group.startsWith('sink.ongoing.')) return 'sink-ongoing';
   if (group.startsWith('sink.multicase.')) return 'sink-multicase';

@@ -4,7 +4,6 @@
  * order-history entry. Each takes the caller's transaction and never opens its own.
  */
 import type { Knex } from 'knex';
-import { NUMBER_SERIES } from '../../infra/local/multicase-db/migrations.js';
 
 /**
  * Claims `eventId` for this transaction. Returns false when it was already applied (by a
@@ -15,6 +14,21 @@ export async function recordAppliedEvent(trx: Knex.Transaction, eventId: string,
   const inserted = await trx('multicase.applied_events').insert({ event_id: eventId, topic }).onConflict('event_id').ignore().returning('event_id');
   return inserted.length === 1;
 }
+
+/**
+ * Multicase's document-number series: the sequence each is drawn from and its first number.
+ * Multicase owns these sequences; sinks only allocate from them, so this is the contract the
+ * sinks rely on (the local stand-in schema creates the sequences from this same list).
+ */
+export const NUMBER_SERIES = {
+  sales_order: { sequence: 'sales_order_number_seq', start: 100001 },
+  purchase_order: { sequence: 'purchase_order_number_seq', start: 200001 },
+  picking_list: { sequence: 'picking_list_number_seq', start: 300001 },
+  return_order: { sequence: 'return_number_seq', start: 400001 },
+  invoice: { sequence: 'invoice_number_seq', start: 500001 },
+  packing_slip: { sequence: 'packing_slip_number_seq', start: 600001 },
+  credit_note: { sequence: 'credit_note_number_seq', start: 700001 },
+} as const;
 
 export type NumberSeries = keyof typeof NUMBER_SERIES;
 

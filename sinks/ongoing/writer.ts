@@ -1,21 +1,23 @@
 /**
  * Sink into Ongoing WMS over its REST API. Every write is an upsert by business number, so a
  * replayed command is harmless. Ongoing queues parallel writes of one goods owner and times them
- * out, so all writes of this process go one at a time. The id Ongoing returns goes to
+ * out, so the API client sends the writes of this process to one goods owner one at a time
+ * (connectors/ongoing/api/client.ts), whichever stage or source they come from. The id Ongoing returns goes to
  * `state.id-map`, together with a hash of the payload: a command whose payload equals the last one
  * written is skipped (a purchase order touched only by our own receipt booking, a product saved
  * without changes), which also keeps refusals for already-started work from piling up.
  * Refusals (4xx) go to the DLQ through the runtime, counted by reason.
  */
 import { createHash } from 'node:crypto';
-import { idMapKey, topics, type TopicSpec } from '../../schemas/catalog.js';
+import { idMapKey, topics } from '../../schemas/catalog.js';
+import type { Command } from '../../schemas/envelopes.js';
+import type { TopicSpec } from '../../schemas/topic.js';
 import type { IdMapping } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
 import { RejectedError } from '../../runtime/errors.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { FailedWithOutputs, runStage, type RunningStage } from '../../runtime/stage.js';
-import type { SerialQueue } from '../../connectors/ongoing/api/serial-queue.js';
 import type { Table } from '../../runtime/table.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 
@@ -26,16 +28,10 @@ export const ongoingSinkSettings = {
   }),
 };
 
-interface CommandEnvelope<P> {
-  commandId: string;
-  entityKey: string;
-  traceOrigin: number | null;
-  payload: P;
-}
-
 export interface OngoingWriteHandler<P> {
+  /** Also the consumer group id. */
   name: string;
-  input: TopicSpec<CommandEnvelope<P>>;
+  input: TopicSpec<Command<P>>;
   /** The id-map entity type the handler's ids are stored under. */
   entityType: string;
   /** Writes the payload; returns Ongoing's id, or null when there was nothing to write. */
@@ -49,7 +45,6 @@ const hashOf = (payload: unknown) => createHash('sha256').update(JSON.stringify(
 export interface OngoingSinkContext {
   api: OngoingApi;
   idMap: Pick<Table<IdMapping>, 'get'>;
-  queue: SerialQueue;
   skipUnchanged: boolean;
 }
 
@@ -60,6 +55,7 @@ export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler:
     name: handler.name,
     input: handler.input,
     partitionsConcurrently: handler.input.partitions,
+    tracedFrom: (command) => command.traceOrigin,
     async handle(command) {
       const key = idMapKey('ongoing', handler.entityType, command.entityKey);
       const known = written.get(key) ?? ctx.idMap.get(key);
@@ -67,7 +63,7 @@ export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler:
       if (ctx.skipUnchanged && known?.contentHash === contentHash) return [];
       let externalId: string | null;
       try {
-        externalId = await ctx.queue.run(() => handler.write(ctx.api, command.payload, known));
+        externalId = await handler.write(ctx.api, command.payload, known);
       } catch (err) {
         if (!(err instanceof RejectedError)) throw err;
         metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
@@ -79,7 +75,6 @@ export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler:
         written.set(key, learned);
         throw new FailedWithOutputs(err, [{ topic: topics.idMap, key, value: learned }]);
       }
-      if (command.traceOrigin) metrics.endToEndSeconds.observe({ stage: handler.name }, (Date.now() - command.traceOrigin) / 1000);
       if (externalId === null) return [];
       const mapping: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId, updatedAt: Date.now(), contentHash };
       written.set(key, mapping);

@@ -10,6 +10,7 @@ import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '
 import { connectMulticase, migrateLatest } from '../../infra/local/multicase-db/db.js';
 import { seedDemoData } from '../../infra/local/multicase-db/seed.js';
 import type { Runtime } from '../../runtime/runtime.js';
+import { allTopics } from '../../schemas/catalog.js';
 import { ensureTopology } from '../../runtime/topology.js';
 import { createTempDatabase, type TempDatabase } from './databases.js';
 import { testRuntime } from './kafka.js';
@@ -53,7 +54,7 @@ export async function startTestEnvironment(name: string, extraEnv: NodeJS.Proces
     ...extraEnv,
   };
   const rt = testRuntime(`${name}-test`, env);
-  await ensureTopology(rt);
+  await ensureTopology(rt, allTopics);
   return {
     namespace,
     db,

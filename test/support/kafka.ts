@@ -1,6 +1,6 @@
 /** Helpers for tests against the real broker and registry started by global-setup. */
 import { randomBytes } from 'node:crypto';
-import type { TopicSpec } from '../../schemas/catalog.js';
+import type { TopicSpec } from '../../schemas/topic.js';
 import type { ConsumedRecord } from '../../runtime/kafka.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createRuntime, type Runtime } from '../../runtime/runtime.js';

@@ -7,9 +7,29 @@
  * failure classified where it happens. Network errors and timeouts, 5xx and 429 are
  * TransientError (with `retryAfterMs` from `Retry-After`); any other 4xx is RejectedError with
  * Ongoing's own `Message`. The password only ever lives in a private Authorization header.
+ *
+ * This file is the package's entry point: the wire types (./types/) and parseRetryAfter are
+ * re-exported here, so importers need only this path.
  */
 import { RejectedError, TransientError } from '../../../runtime/errors.js';
 import { setting } from '../../../runtime/config.js';
+import { describeNetworkError, errorText, parseRetryAfter, reasonFor } from './errors.js';
+import { collect, pages } from './paging.js';
+import { SerialQueue } from './serial-queue.js';
+import type { ArticleFilters, OngoingArticle, OngoingArticlePut } from './types/articles.js';
+import type { OngoingSetReportedReply, OngoingStatus, OngoingTransporterContract, OngoingWarehouse } from './types/common.js';
+import type { InventoryAdjustmentFilters, OngoingInventoryAdjustmentsLine } from './types/inventory-adjustments.js';
+import type { OngoingOrder, OngoingOrderPut, OngoingTransporterPut, OngoingWayOfDeliveryType, OrderFilters } from './types/orders.js';
+import type { OngoingPurchaseOrder, OngoingPurchaseOrderPut, PurchaseOrderFilters } from './types/purchase-orders.js';
+import type { OngoingReturnOrder, OngoingReturnOrderPut, ReturnOrderFilters } from './types/returns.js';
+
+export type * from './types/common.js';
+export type * from './types/articles.js';
+export type * from './types/orders.js';
+export type * from './types/purchase-orders.js';
+export type * from './types/returns.js';
+export type * from './types/inventory-adjustments.js';
+export { parseRetryAfter } from './errors.js';
 
 // ------------------------------------------------------------------------------------ settings
 
@@ -32,505 +52,50 @@ export interface OngoingApiOptions {
   goodsOwnerId: number;
   /** Per call, including reading the body; default 30 s. */
   timeoutMs?: number;
-}
-
-// ------------------------------------------------------------------------------------ shared shapes
-
-export interface OngoingCodeName {
-  code: string;
-  name?: string | null;
-}
-
-export interface OngoingStatus {
-  number: number;
-  text: string | null;
-}
-
-export interface OngoingGoodsOwnerRef {
-  id: number;
-  name: string | null;
-}
-
-export interface OngoingArticleRef {
-  articleSystemId: number;
-  articleNumber: string;
-  articleName: string | null;
-  productCode: string | null;
-}
-
-export interface OngoingWarehouse {
-  id: number;
-  code: string;
-  name: string;
-}
-
-// ------------------------------------------------------------------------------------ articles
-
-export interface OngoingArticlePut {
-  articleNumber: string;
-  articleName?: string;
-  productCode?: string;
-  unitCode?: string;
-  description?: string;
-  /** false for service items (no stock). */
-  isStockArticle?: boolean;
-  isActive?: boolean;
-  barCodeInfo?: { barCode?: string; barCodePackage?: string; barCodePallet?: string };
-  supplierInfo?: { supplierNumber?: string; supplierName?: string; supplierArticleNumber?: string };
-  quantityPerPackage?: number;
-  weight?: number;
-  netWeight?: number;
-  length?: number;
-  width?: number;
-  height?: number;
-  volume?: number;
-  purchasePrice?: number;
-  customerPrice?: number;
-  /** Spelled this way in Ongoing's API. */
-  purcaseCurrencyCode?: string;
-  countryOfOriginCode?: string;
-  statisticsNumber?: string;
-  articleGroup?: OngoingCodeName;
-  articleCategory?: OngoingCodeName;
-  stockLimit?: number;
-  storageProperties?: { isSerialNumberArticle?: boolean; isBatchArticle?: boolean; isExpiryDateArticle?: boolean };
-}
-
-export interface OngoingInventoryInfo {
-  numberOfItems: number;
-  numberOfBookedItems: number;
-  numberOfLockedItems: number;
-  toReceiveNumberOfItems: number;
-  allocatedNumberOfItems: number;
-  lockedForSaleNumberOfItems: number;
-  pickedToBeCollectedNumberOfItems: number;
-  receivedToBeFinishedNumberOfItems: number;
-  sellableNumberOfItems: number;
-  lastInDate: string | null;
-}
-
-export interface OngoingArticle {
-  goodsOwner?: OngoingGoodsOwnerRef;
-  articleSystemId: number;
-  articleNumber: string;
-  articleName: string | null;
-  productCode: string | null;
-  unitCode: string | null;
-  description: string | null;
-  isStockArticle: boolean;
-  isActive: boolean;
-  articleDataLastUpdated?: string | null;
-  barCodeInfo?: { barCode?: string | null; barCodePackage?: string | null; barCodePallet?: string | null } | null;
-  weight?: number | null;
-  inventoryInfo: OngoingInventoryInfo | null;
-}
-
-export interface ArticleFilters {
-  articleNumber?: string;
-  articleNumbers?: string[];
-  articleSystemIdFrom?: number;
-  maxArticlesToGet?: number;
-  articleDataLastUpdatedFrom?: Date;
-  /** Ongoing refuses values more than 24 hours back. */
-  stockInfoChangedFrom?: Date;
-  onlyArticlesInStock?: boolean;
-  productCodes?: string[];
-}
-
-// ------------------------------------------------------------------------------------ orders
-
-export interface OngoingNotification {
-  toBeNotified: boolean;
-  value?: string;
-}
-
-export interface OngoingAddress {
-  name?: string;
-  address1?: string;
-  address2?: string;
-  address3?: string;
-  postCode?: string;
-  city?: string;
-  countryCode?: string;
-  countryStateCode?: string;
-}
-
-export interface OngoingConsignee extends OngoingAddress {
-  /** An unknown customerNumber creates a customer in Ongoing. */
-  customerNumber?: string;
-  doorCode?: string;
-  invoiceAddress?: OngoingAddress;
-}
-
-export interface OngoingTransporterPut {
-  transporterCode: string;
-  transporterServiceCode?: string;
-}
-
-export interface OngoingOrderLinePut {
-  /** Unique within the order. */
-  rowNumber: string;
-  articleNumber: string;
-  numberOfItems: number;
-  comment?: string;
-  shouldBePicked?: boolean;
-  serialNumber?: string;
-  batchNumber?: string;
-  prices?: { linePrice?: number; customerLinePrice?: number; currencyCode?: string; discountPercentage?: number };
-  externalId?: string;
-}
-
-export interface OngoingOrderPut {
-  orderNumber: string;
-  /** ISO date or UTC date-time. */
-  deliveryDate: string;
-  consignee: OngoingConsignee;
-  orderLines: OngoingOrderLinePut[];
-  goodsOwnerOrderId?: string;
-  referenceNumber?: string;
-  consigneeOrderNumber?: string;
-  orderRemark?: string;
-  deliveryInstruction?: string;
-  warehouseInstruction?: string;
-  servicePointCode?: string;
-  freeText1?: string;
-  freeText2?: string;
-  freeText3?: string;
-  orderType?: OngoingCodeName;
-  /** The client's own code, mapped to a transporter by warehouse staff. */
-  wayOfDelivery?: OngoingCodeName;
-  /** Sets the carrier directly; codes must exist in the transporter contracts. */
-  transporter?: OngoingTransporterPut;
-  returnTransporter?: OngoingTransporterPut;
-  emailNotification?: OngoingNotification;
-  smsNotification?: OngoingNotification;
-  telephoneNotification?: OngoingNotification;
-  warehouseId?: number;
-}
-
-export interface OngoingPickedArticleItem {
-  articleItemId: number;
-  numberOfItems: number;
-  serial: string | null;
-  batchNumber: string | null;
-  location: string | null;
-  pickedTime: string | null;
-  isReturned: boolean;
-  returnDate?: string | null;
-  returnCause: OngoingCodeName | null;
-}
-
-export interface OngoingOrderLine {
-  id: number;
-  rowNumber: string;
-  article: OngoingArticleRef;
-  comment: string | null;
-  orderedNumberOfItems: number;
-  allocatedNumberOfItems: number;
-  pickedNumberOfItems: number;
-  packedNumberOfItems: number;
-  /** null until first reported. */
-  reportedNumberOfItems: number | null;
-  returnedNumberOfItems: number;
-  reportedReturnedNumberOfItems: number | null;
-  pickedArticleItems: OngoingPickedArticleItem[];
-  externalId?: string | null;
-}
-
-export interface OngoingOrderInfo {
-  orderId: number;
-  orderNumber: string;
-  goodsOwnerOrderId: string | null;
-  referenceNumber: string | null;
-  orderStatus: OngoingStatus;
-  wayOfDelivery: OngoingCodeName | null;
-  deliveryDate: string | null;
-  createdDate: string | null;
-  shippedTime: string | null;
-  wayBill: string | null;
-  returnWayBill: string | null;
-  orderedNumberOfItems: number;
-  allocatedNumberOfItems: number;
-  pickedNumberOfItems: number;
-  servicePointCode?: string | null;
-  orderRemark?: string | null;
-}
-
-export interface OngoingParcel {
-  id: number;
-  parcelNumber: string;
-  isReturnParcel: boolean;
-  tracking: { trackingUrl: string | null } | null;
-}
-
-export interface OngoingTracking {
-  waybill: string | null;
-  trackingUrl: string | null;
-  created: string;
-}
-
-export interface OngoingOrderTransporter {
-  transporterName: string | null;
-  name: string | null;
-  code: string | null;
-  serviceCode: string | null;
-}
-
-export interface OngoingOrder {
-  goodsOwner?: OngoingGoodsOwnerRef;
-  orderInfo: OngoingOrderInfo;
-  consignee: OngoingConsignee | null;
-  orderLines: OngoingOrderLine[];
-  parcels: OngoingParcel[];
-  tracking: OngoingTracking[];
-  transporter: OngoingOrderTransporter | null;
-  returnTransporter?: OngoingOrderTransporter | null;
-}
-
-export interface OrderFilters {
-  orderNumber?: string;
-  orderNumbers?: string[];
-  orderIdFrom?: number;
-  maxOrdersToGet?: number;
-  orderStatusFrom?: number;
-  orderStatusTo?: number;
-  orderStatusChangedTimeFrom?: Date;
-  orderCreatedTimeFrom?: Date;
-  orderCreatedTimeTo?: Date;
-  shippedTimeFrom?: Date;
-  shippedTimeTo?: Date;
-  lastPickingTimeFrom?: Date;
-  lastReturnedFrom?: Date;
-  /** Lines whose reported quantity is below the picked quantity. */
-  onlyOrdersWithOrderLinesToReport?: boolean;
-  onlyOrdersWithOrderLinesToReportReturned?: boolean;
-  articleNumbers?: string[];
-}
-
-export interface OngoingWayOfDeliveryType {
-  id: number;
-  code: string;
-  name: string | null;
-}
-
-// ------------------------------------------------------------------------------------ purchase orders
-
-export interface OngoingPurchaseOrderLinePut {
-  rowNumber: string;
-  articleNumber: string;
-  numberOfItems: number;
-  comment?: string;
-  batchNumber?: string;
-  expiryDate?: string;
-}
-
-export interface OngoingPurchaseOrderPut {
-  purchaseOrderNumber: string;
-  purchaseOrderLines: OngoingPurchaseOrderLinePut[];
-  supplierOrderNumber?: string;
-  goodsOwnerReference?: string;
-  referenceNumber?: string;
-  inDate?: string;
-  supplierInfo?: { supplierNumber?: string; supplierName?: string };
-  purchaseOrderType?: OngoingCodeName;
-  advanced?: { advisedDate?: string; container?: string; purchaseOrderIsReturnType?: boolean };
-}
-
-export interface OngoingReceivedArticleItem {
-  numberOfItems: number;
-  inDate: string | null;
-  serial: string | null;
-  batchNumber: string | null;
-  expiryDate: string | null;
-  location: string | null;
-}
-
-export interface OngoingPurchaseOrderLine {
-  id: number;
-  rowNumber: string;
-  article: OngoingArticleRef;
-  advisedNumberOfItems: number;
-  receivedNumberOfItems: number;
-  reportedNumberOfItems: number | null;
-  articleItems: OngoingReceivedArticleItem[];
-}
-
-export interface OngoingPurchaseOrder {
-  goodsOwner?: OngoingGoodsOwnerRef;
-  purchaseOrderInfo: {
-    purchaseOrderId: number;
-    purchaseOrderNumber: string;
-    purchaseOrderStatus: OngoingStatus;
-    inDate: string | null;
-    supplierOrderNumber?: string | null;
-    referenceNumber?: string | null;
-  };
-  purchaseOrderLines: OngoingPurchaseOrderLine[];
-}
-
-export interface PurchaseOrderFilters {
-  purchaseOrderNumber?: string;
-  purchaseOrderNumbers?: string[];
-  purchaseOrderIdFrom?: number;
-  maxPurchaseOrdersToGet?: number;
-  purchaseOrderStatusFrom?: number;
-  purchaseOrderStatusTo?: number;
-  purchaseOrderStatusChangedTimeFrom?: Date;
-  lastReceiveTimeFrom?: Date;
-  lastReceiveTimeTo?: Date;
-  /** Lines whose reported quantity differs from the received quantity. */
-  onlyPurchaseOrdersWithOrderLinesToReport?: boolean;
-}
-
-// ------------------------------------------------------------------------------------ returns
-
-export interface OngoingReturnOrderLinePut {
-  returnOrderRowNumber: string;
-  /** Ongoing's own order-line id (orderLines[].id), not the ERP row number. */
-  customerOrderLine: { orderLineId: number };
-  toBeReturnedNumberOfItems: number;
-  returnCause?: OngoingCodeName;
-}
-
-export interface OngoingReturnOrderPut {
-  returnOrderNumber: string;
-  /** Ongoing's own orderId. */
-  customerOrder: { orderId: number };
-  returnOrderLines: OngoingReturnOrderLinePut[];
-  comment?: string;
-  inDate?: string;
-  tracking?: { waybill?: string; trackingUrl?: string };
-}
-
-export interface OngoingReturnedArticleItem {
-  numberOfItems: number;
-  returnTime: string | null;
-  returnCause: OngoingCodeName | null;
-  returnComment?: string | null;
-  isReturnRemovedByInventory: boolean;
-}
-
-export interface OngoingReturnOrderLine {
-  returnOrderLineId: number;
-  returnOrderRowNumber: string;
-  customerOrderLine: { orderLineId: number; rowNumber?: string | null };
-  article: OngoingArticleRef;
-  returnCause: OngoingCodeName | null;
-  toBeReturnedNumberOfItems: number;
-  returnedNumberOfItems: number;
-  returnedArticleItems: OngoingReturnedArticleItem[];
-}
-
-export interface OngoingReturnOrder {
-  returnOrderInfo: { returnOrderId: number; returnOrderNumber: string; returnOrderStatus: OngoingStatus; comment: string | null; inDate: string | null };
-  customerOrderInfo: { orderId: number; orderNumber: string | null };
-  returnOrderLines: OngoingReturnOrderLine[];
-}
-
-export interface ReturnOrderFilters {
-  returnOrderNumbers?: string[];
-  customerOrderNumbers?: string[];
-  goodsReturnedFromDate?: Date;
-  returnOrderStatusFrom?: number;
-  returnOrderStatusTo?: number;
-}
-
-// ------------------------------------------------------------------------------------ inventory adjustments
-
-export interface OngoingInventoryAdjustment {
-  inventoryId: number;
-  /** Signed change (−2 = two units gone). */
-  numberOfItems: number;
-  inventoryTime: string;
-  inventoryItemComment: string | null;
-  inventoryAdjustmentCause: OngoingCodeName | null;
-  location: string | null;
-  batchNumber: string | null;
-  serial: string | null;
-  expiryDate: string | null;
-  warehouse: OngoingWarehouse | null;
-}
-
-export interface OngoingInventoryAdjustmentsLine {
-  article: OngoingArticleRef;
-  inventoryAdjustments: OngoingInventoryAdjustment[];
-}
-
-export interface InventoryAdjustmentFilters {
-  from?: Date;
-  toTime?: Date;
-  isReported?: boolean;
-}
-
-export interface OngoingSetReportedReply {
-  message: string | null;
-  items: { inventoryArticleItemId: number; articleItemId: number }[];
-}
-
-export interface OngoingTransporterContract {
-  ediCode: string | null;
-  transporterName: string;
-  transporterCode: string;
-  transporterServiceCode: string | null;
-  transporterServices: { transporterServiceName: string; transporterServiceCode: string }[];
-}
-
-// ------------------------------------------------------------------------------------ errors
-
-/** Milliseconds from a `Retry-After` header: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
-
-/** Ongoing's error text: ASP.NET `{"Message": …}` plus any ModelState details, else the raw body. */
-function errorText(text: string): string {
-  try {
-    const body = JSON.parse(text) as { Message?: unknown; message?: unknown; ModelState?: Record<string, unknown> };
-    const message = typeof body.Message === 'string' ? body.Message : typeof body.message === 'string' ? body.message : undefined;
-    if (message) {
-      const details = body.ModelState && typeof body.ModelState === 'object' ? Object.values(body.ModelState).flat().filter((d) => typeof d === 'string' && !message.includes(d)) : [];
-      return details.length ? `${message} (${details.join('; ')})` : message;
-    }
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text || '(empty body)';
-}
-
-function reasonFor(status: number): string {
-  if (status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not-found';
-  return 'rejected';
-}
-
-function describeNetworkError(e: unknown): string {
-  const err = e as { message?: string; cause?: { code?: string; message?: string } };
-  const code = err.cause?.code;
-  const detail = err.cause?.message ?? err.message ?? String(e);
-  return code && !detail.includes(code) ? `${code}: ${detail}` : detail;
+  /**
+   * Default true. Only for tests that send parallel writes on purpose, to see what Ongoing (or the
+   * simulator) does with them; a pipeline that turns this off gets its writes timed out.
+   */
+  serialWrites?: boolean;
 }
 
 // ------------------------------------------------------------------------------------ client
 
 type QueryValue = string | number | boolean | Date | string[] | undefined;
 
+/**
+ * Keyed by `${baseUrl}|${goodsOwnerId}` and module-wide, so that every OngoingApi of the process
+ * (sink, goods-receipt source, tools) that writes to one goods owner waits in the same line.
+ */
+const writeQueues = new Map<string, SerialQueue>();
+
+function writeQueueFor(baseUrl: string, goodsOwnerId: number): SerialQueue {
+  const key = `${baseUrl}|${goodsOwnerId}`;
+  let queue = writeQueues.get(key);
+  if (!queue) writeQueues.set(key, (queue = new SerialQueue()));
+  return queue;
+}
+
+/**
+ * Writes (PUT, POST, PATCH, DELETE) go to Ongoing one at a time per goods owner, across every
+ * instance in this process: Ongoing processes a goods owner's writes one after the other and
+ * times out the ones that queue behind, so parallel writes would only turn into spurious
+ * timeouts. Reads are not serialized; Ongoing answers them side by side. The line is per
+ * process: another process writing to the same goods owner is not covered.
+ */
 export class OngoingApi {
   readonly goodsOwnerId: number;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   readonly #authorization: string;
+  readonly #writes: SerialQueue | undefined;
 
   constructor(options: OngoingApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.goodsOwnerId = options.goodsOwnerId;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+    this.#writes = options.serialWrites === false ? undefined : writeQueueFor(this.baseUrl, this.goodsOwnerId);
   }
 
   private url(path: string, query: Record<string, QueryValue> = {}): string {
@@ -547,26 +112,9 @@ export class OngoingApi {
 
   private async call<T>(method: string, path: string, options: { query?: Record<string, QueryValue>; body?: unknown } = {}): Promise<{ status: number; data: T }> {
     const what = `Ongoing ${method} ${path}`;
-    const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let status: number;
-    let text: string;
-    let retryAfter: string | null;
-    try {
-      const res = await fetch(this.url(path, options.query), {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      text = await res.text();
-    } catch (e) {
-      const name = (e as { name?: string }).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new TransientError(`${what} timed out after ${this.timeoutMs} ms`, { cause: e });
-      throw new TransientError(`${what} failed: ${describeNetworkError(e)}`, { cause: e });
-    }
+    const send = () => this.send(what, method, path, options);
+    // The timeout starts only when a write's turn comes, so a long line is not taken for a dead Ongoing.
+    const { status, text, retryAfter } = method === 'GET' || !this.#writes ? await send() : await this.#writes.run(send);
     if (status === 429 || status === 408 || status >= 500) {
       const retryAfterMs = parseRetryAfter(retryAfter);
       throw new TransientError(`${what} answered ${status}: ${errorText(text)}`, retryAfterMs === undefined ? {} : { retryAfterMs });
@@ -582,29 +130,32 @@ export class OngoingApi {
     }
   }
 
+  /** One exchange, body included: a write holds its goods owner's turn until Ongoing has fully answered. */
+  private async send(what: string, method: string, path: string, options: { query?: Record<string, QueryValue>; body?: unknown }): Promise<{ status: number; text: string; retryAfter: string | null }> {
+    const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const res = await fetch(this.url(path, options.query), {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const retryAfter = res.headers.get('retry-after');
+      return { status: res.status, text: await res.text(), retryAfter };
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new TransientError(`${what} timed out after ${this.timeoutMs} ms`, { cause: e });
+      throw new TransientError(`${what} failed: ${describeNetworkError(e)}`, { cause: e });
+    }
+  }
+
   private async get<T>(path: string, query: Record<string, QueryValue> = {}): Promise<T> {
     return (await this.call<T>('GET', path, { query })).data;
   }
 
   private withGoodsOwner(query: object): Record<string, QueryValue> {
     return { goodsOwnerId: this.goodsOwnerId, ...(query as Record<string, QueryValue>) };
-  }
-
-  /** Walks an id cursor: `from` is inclusive, the next page starts after the highest id seen. */
-  private async *pages<T>(fetchPage: (from: number | undefined, max: number) => Promise<T[]>, idOf: (item: T) => number, pageSize: number, from?: number): AsyncGenerator<T[]> {
-    let cursor = from;
-    for (;;) {
-      const page = await fetchPage(cursor, pageSize);
-      if (page.length > 0) yield page;
-      if (page.length < pageSize) return;
-      cursor = Math.max(...page.map(idOf)) + 1;
-    }
-  }
-
-  private async collect<T>(pages: AsyncGenerator<T[]>): Promise<T[]> {
-    const all: T[] = [];
-    for await (const page of pages) all.push(...page);
-    return all;
   }
 
   // -------------------------------------------------------------------------------- articles
@@ -624,11 +175,11 @@ export class OngoingApi {
 
   articlePages(filters: Omit<ArticleFilters, 'maxArticlesToGet'> = {}, pageSize = 200): AsyncGenerator<OngoingArticle[]> {
     const { articleSystemIdFrom, ...rest } = filters;
-    return this.pages((from, max) => this.getArticles({ ...rest, articleSystemIdFrom: from, maxArticlesToGet: max }), (a) => a.articleSystemId, pageSize, articleSystemIdFrom);
+    return pages((from, max) => this.getArticles({ ...rest, articleSystemIdFrom: from, maxArticlesToGet: max }), (a) => a.articleSystemId, pageSize, articleSystemIdFrom);
   }
 
   getAllArticles(filters: Omit<ArticleFilters, 'maxArticlesToGet'> = {}, pageSize = 200): Promise<OngoingArticle[]> {
-    return this.collect(this.articlePages(filters, pageSize));
+    return collect(this.articlePages(filters, pageSize));
   }
 
   // -------------------------------------------------------------------------------- purchase orders
@@ -647,7 +198,7 @@ export class OngoingApi {
 
   purchaseOrderPages(filters: Omit<PurchaseOrderFilters, 'maxPurchaseOrdersToGet'> = {}, pageSize = 100): AsyncGenerator<OngoingPurchaseOrder[]> {
     const { purchaseOrderIdFrom, ...rest } = filters;
-    return this.pages(
+    return pages(
       (from, max) => this.getPurchaseOrders({ ...rest, purchaseOrderIdFrom: from, maxPurchaseOrdersToGet: max }),
       (p) => p.purchaseOrderInfo.purchaseOrderId,
       pageSize,
@@ -656,7 +207,7 @@ export class OngoingApi {
   }
 
   getAllPurchaseOrders(filters: Omit<PurchaseOrderFilters, 'maxPurchaseOrdersToGet'> = {}, pageSize = 100): Promise<OngoingPurchaseOrder[]> {
-    return this.collect(this.purchaseOrderPages(filters, pageSize));
+    return collect(this.purchaseOrderPages(filters, pageSize));
   }
 
   async setPurchaseOrderReportedToReceived(purchaseOrderId: number): Promise<{ purchaseOrderId: number; message: string }> {
@@ -690,11 +241,11 @@ export class OngoingApi {
 
   orderPages(filters: Omit<OrderFilters, 'maxOrdersToGet'> = {}, pageSize = 100): AsyncGenerator<OngoingOrder[]> {
     const { orderIdFrom, ...rest } = filters;
-    return this.pages((from, max) => this.getOrders({ ...rest, orderIdFrom: from, maxOrdersToGet: max }), (o) => o.orderInfo.orderId, pageSize, orderIdFrom);
+    return pages((from, max) => this.getOrders({ ...rest, orderIdFrom: from, maxOrdersToGet: max }), (o) => o.orderInfo.orderId, pageSize, orderIdFrom);
   }
 
   getAllOrders(filters: Omit<OrderFilters, 'maxOrdersToGet'> = {}, pageSize = 100): Promise<OngoingOrder[]> {
-    return this.collect(this.orderPages(filters, pageSize));
+    return collect(this.orderPages(filters, pageSize));
   }
 
   /** Cancels; Ongoing refuses once the warehouse has started work. */

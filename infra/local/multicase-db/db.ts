@@ -1,40 +1,12 @@
 /**
- * Connecting to the Multicase database and migrating its schema.
- *
- * `connectMulticase` is the one way the pipeline opens this database, so every reader and writer
- * gets the same type handling: `date` columns come back as 'YYYY-MM-DD' strings (pg would
- * otherwise build a local-midnight Date and shift it across time zones), while numeric, bigint
- * and xid8 stay strings (exact) and timestamptz becomes a Date.
+ * Migrating the stand-in Multicase database, and creating it. Connecting lives with the
+ * connector (connectors/multicase/database.ts), because the pipeline opens this database too;
+ * it is re-exported here so the local tools and tests keep one import.
  */
-import { createRequire } from 'node:module';
 import knexFactory, { type Knex } from 'knex';
-import { setting } from '../../../runtime/config.js';
-import { migrationSource } from './migrations.js';
+import { migrationSource } from './migrations/index.js';
 
-export const multicaseDbSettings = {
-  url: setting.url('MULTICASE_DATABASE_URL', {
-    description: 'PostgreSQL URL of the Multicase database the pipeline reads (change capture) and writes (sinks)',
-    default: 'postgres://postgres@127.0.0.1:5432/multicase',
-  }),
-};
-
-type TypeParser = (oid: number, format: string) => (value: string) => unknown;
-const pgTypes = (createRequire(import.meta.url)('pg') as { types: { getTypeParser: TypeParser } }).types;
-const PG_DATE_OID = 1082;
-
-export function connectMulticase(url: string, options: { poolMax?: number } = {}): Knex {
-  return knexFactory({
-    client: 'pg',
-    connection: {
-      connectionString: url,
-      application_name: 'multicase-pipeline',
-      types: {
-        getTypeParser: (oid, format) => (oid === PG_DATE_OID ? (v: string) => v : pgTypes.getTypeParser(oid, format)),
-      },
-    },
-    pool: { min: 0, max: options.poolMax ?? 10 },
-  });
-}
+export { connectMulticase, multicaseDbSettings } from '../../../connectors/multicase/database.js';
 
 /** knex's bookkeeping lives outside schema `multicase`, so a full rollback leaves that schema empty. */
 const migratorConfig: Knex.MigratorConfig = {

@@ -4,140 +4,9 @@
  * actions, tests, the demo and the load generator; sinks and sources query the tables directly.
  */
 import type { Knex } from 'knex';
+import type { OrderHistoryEntry, PickingList, PickingListStatus, Product, PurchaseOrder, PurchaseOrderStatus, ReturnOrder, ReturnOrderStatus, SalesOrder, SalesOrderStatus, StockTransaction } from './documents.js';
 
-export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'cancelled';
-export type SalesOrderStatus = 'open' | 'sent_to_warehouse' | 'partly_shipped' | 'shipped' | 'invoiced' | 'cancelled';
-export type PickingListStatus = 'sent' | 'shipped' | 'cancelled';
-export type ReturnOrderStatus = 'registered' | 'sent_to_warehouse' | 'received' | 'credited' | 'cancelled';
-
-export interface Product {
-  id: number;
-  productNumber: string;
-  description: string;
-  description2: string | null;
-  ean: string | null;
-  unit: string;
-  weightKg: number | null;
-  lengthCm: number | null;
-  widthCm: number | null;
-  heightCm: number | null;
-  volumeDm3: number | null;
-  isService: boolean;
-  isActive: boolean;
-  isDeleted: boolean;
-  supplierNumber: string | null;
-  productGroup: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  changeSeq: string;
-}
-
-export interface PurchaseOrderLine {
-  id: number;
-  position: number;
-  productNumber: string;
-  quantityOrdered: number;
-  quantityReceived: number;
-  unitPrice: number | null;
-}
-
-export interface PurchaseOrder {
-  id: number;
-  purchaseOrderNumber: string;
-  supplierNumber: string;
-  warehouseCode: string;
-  status: PurchaseOrderStatus;
-  expectedDate: string | null;
-  reference: string | null;
-  note: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  changeSeq: string;
-  lines: PurchaseOrderLine[];
-}
-
-export interface DeliveryAddress {
-  name: string;
-  address1: string | null;
-  address2: string | null;
-  address3: string | null;
-  postCode: string | null;
-  city: string | null;
-  countryCode: string;
-  email: string | null;
-  phone: string | null;
-}
-
-export interface SalesOrderLine {
-  id: number;
-  position: number;
-  productNumber: string;
-  quantity: number;
-  unitPrice: number;
-  vatRate: number;
-  quantityDelivered: number;
-  quantityReturned: number;
-}
-
-export interface SalesOrder {
-  id: number;
-  orderNumber: string;
-  customerNumber: string;
-  shippingMethodId: number;
-  warehouseCode: string;
-  deliveryAddress: DeliveryAddress;
-  orderDate: string;
-  deliveryDate: string | null;
-  reference: string | null;
-  currency: string;
-  status: SalesOrderStatus;
-  createdAt: Date;
-  updatedAt: Date;
-  changeSeq: string;
-  lines: SalesOrderLine[];
-}
-
-export interface PickingList {
-  id: number;
-  pickingListNumber: string;
-  orderNumber: string;
-  status: PickingListStatus;
-  createdAt: Date;
-  changeSeq: string;
-  lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number }[];
-}
-
-export interface ReturnOrder {
-  id: number;
-  returnNumber: string;
-  orderNumber: string;
-  warehouseCode: string;
-  status: ReturnOrderStatus;
-  reason: string | null;
-  createdAt: Date;
-  changeSeq: string;
-  lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number; quantityReceived: number; cause: string | null }[];
-}
-
-export interface StockTransaction {
-  id: string;
-  productNumber: string;
-  warehouseCode: string;
-  quantityChange: number;
-  balanceAfter: number;
-  kind: 'receipt' | 'shipment' | 'return' | 'adjustment' | 'correction';
-  reference: string | null;
-  cause: string | null;
-  eventId: string | null;
-  createdAt: Date;
-}
-
-export interface OrderHistoryEntry {
-  type: string;
-  text: string;
-  link: string | null;
-  createdAt: Date;
-}
+export type * from './documents.js';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => v as string;
@@ -145,7 +14,12 @@ const strOrNull = (v: unknown) => (v === null || v === undefined ? null : String
 const num = (v: unknown) => Number(v);
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-function toProduct(r: Row): Product {
+export async function getProduct(db: Knex, productNumber: string): Promise<Product | undefined> {
+  const r: Row | undefined = await db('multicase.products as p')
+    .leftJoin('multicase.suppliers as s', 's.id', 'p.supplier_id')
+    .where('p.product_number', productNumber)
+    .first('p.*', 's.supplier_number');
+  if (!r) return undefined;
   return {
     id: num(r.id),
     productNumber: str(r.product_number),
@@ -169,35 +43,63 @@ function toProduct(r: Row): Product {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Documents: a header found by its business key, then its lines
+
+/** An inner join, as knex takes it: table, then the two columns that must be equal. */
+type Join = readonly [table: string, left: string, right: string];
+
+interface TableRead {
+  /** `multicase.<table> as <alias>` */
+  readonly table: string;
+  readonly join: readonly Join[];
+  readonly select: readonly string[];
+}
+
+interface DocumentRead<T> {
+  /** `key`: the column holding the business key the document is asked for by. */
+  readonly header: TableRead & { readonly key: string };
+  /** `parent`: the lines' column referring to the header's id. */
+  readonly lines: TableRead & { readonly parent: string; readonly orderBy: string };
+  readonly map: (header: Row, lines: Row[]) => T;
+}
+
+function from(db: Knex, read: TableRead): Knex.QueryBuilder {
+  const q = db(read.table);
+  for (const [table, left, right] of read.join) q.join(table, left, right);
+  return q;
+}
+
 const isTransaction = (db: Knex) => (db as Knex & { isTransaction?: boolean }).isTransaction === true;
 
-/** A document and its lines from one snapshot, so a reader never sees a header and lines of different commits. */
-function inSnapshot<T>(db: Knex, read: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(read, { isolationLevel: 'repeatable read', readOnly: true });
+/**
+ * A document and its lines, both read in one snapshot so a reader never sees a header and lines
+ * of different commits. Inside the caller's transaction that is its snapshot; otherwise this
+ * opens a read-only REPEATABLE READ transaction for the two queries.
+ */
+async function readDocument<T>(db: Knex, doc: DocumentRead<T>, key: string): Promise<T | undefined> {
+  if (!isTransaction(db)) return db.transaction((trx) => readDocument(trx, doc, key), { isolationLevel: 'repeatable read', readOnly: true });
+  const header: Row | undefined = await from(db, doc.header).where(doc.header.key, key).first(...doc.header.select);
+  if (!header) return undefined;
+  const lines: Row[] = await from(db, doc.lines).where(doc.lines.parent, header.id as number).orderBy(doc.lines.orderBy).select(...doc.lines.select);
+  return doc.map(header, lines);
 }
 
-export async function getProduct(db: Knex, productNumber: string): Promise<Product | undefined> {
-  const r = await db('multicase.products as p')
-    .leftJoin('multicase.suppliers as s', 's.id', 'p.supplier_id')
-    .where('p.product_number', productNumber)
-    .first('p.*', 's.supplier_number');
-  return r ? toProduct(r) : undefined;
-}
-
-export async function getPurchaseOrder(db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder | undefined> {
-  if (!isTransaction(db)) return inSnapshot(db, (trx) => getPurchaseOrder(trx, purchaseOrderNumber));
-  const h = await db('multicase.purchase_orders as po')
-    .join('multicase.suppliers as s', 's.id', 'po.supplier_id')
-    .join('multicase.warehouses as w', 'w.id', 'po.warehouse_id')
-    .where('po.purchase_order_number', purchaseOrderNumber)
-    .first('po.*', 's.supplier_number', 'w.code as warehouse_code');
-  if (!h) return undefined;
-  const lines: Row[] = await db('multicase.purchase_order_lines as l')
-    .join('multicase.products as p', 'p.id', 'l.product_id')
-    .where('l.purchase_order_id', h.id)
-    .orderBy('l.position')
-    .select('l.*', 'p.product_number');
-  return {
+const PURCHASE_ORDER: DocumentRead<PurchaseOrder> = {
+  header: {
+    table: 'multicase.purchase_orders as po',
+    key: 'po.purchase_order_number',
+    join: [['multicase.suppliers as s', 's.id', 'po.supplier_id'], ['multicase.warehouses as w', 'w.id', 'po.warehouse_id']],
+    select: ['po.*', 's.supplier_number', 'w.code as warehouse_code'],
+  },
+  lines: {
+    table: 'multicase.purchase_order_lines as l',
+    parent: 'l.purchase_order_id',
+    join: [['multicase.products as p', 'p.id', 'l.product_id']],
+    select: ['l.*', 'p.product_number'],
+    orderBy: 'l.position',
+  },
+  map: (h, lines) => ({
     id: num(h.id),
     purchaseOrderNumber: str(h.purchase_order_number),
     supplierNumber: str(h.supplier_number),
@@ -217,23 +119,24 @@ export async function getPurchaseOrder(db: Knex, purchaseOrderNumber: string): P
       quantityReceived: num(l.quantity_received),
       unitPrice: numOrNull(l.unit_price),
     })),
-  };
-}
+  }),
+};
 
-export async function getSalesOrder(db: Knex, orderNumber: string): Promise<SalesOrder | undefined> {
-  if (!isTransaction(db)) return inSnapshot(db, (trx) => getSalesOrder(trx, orderNumber));
-  const h = await db('multicase.sales_orders as o')
-    .join('multicase.customers as c', 'c.id', 'o.customer_id')
-    .join('multicase.warehouses as w', 'w.id', 'o.warehouse_id')
-    .where('o.order_number', orderNumber)
-    .first('o.*', 'c.customer_number', 'w.code as warehouse_code');
-  if (!h) return undefined;
-  const lines: Row[] = await db('multicase.sales_order_lines as l')
-    .join('multicase.products as p', 'p.id', 'l.product_id')
-    .where('l.sales_order_id', h.id)
-    .orderBy('l.position')
-    .select('l.*', 'p.product_number');
-  return {
+const SALES_ORDER: DocumentRead<SalesOrder> = {
+  header: {
+    table: 'multicase.sales_orders as o',
+    key: 'o.order_number',
+    join: [['multicase.customers as c', 'c.id', 'o.customer_id'], ['multicase.warehouses as w', 'w.id', 'o.warehouse_id']],
+    select: ['o.*', 'c.customer_number', 'w.code as warehouse_code'],
+  },
+  lines: {
+    table: 'multicase.sales_order_lines as l',
+    parent: 'l.sales_order_id',
+    join: [['multicase.products as p', 'p.id', 'l.product_id']],
+    select: ['l.*', 'p.product_number'],
+    orderBy: 'l.position',
+  },
+  map: (h, lines) => ({
     id: num(h.id),
     orderNumber: str(h.order_number),
     customerNumber: str(h.customer_number),
@@ -268,23 +171,24 @@ export async function getSalesOrder(db: Knex, orderNumber: string): Promise<Sale
       quantityDelivered: num(l.quantity_delivered),
       quantityReturned: num(l.quantity_returned),
     })),
-  };
-}
+  }),
+};
 
-export async function getPickingList(db: Knex, pickingListNumber: string): Promise<PickingList | undefined> {
-  if (!isTransaction(db)) return inSnapshot(db, (trx) => getPickingList(trx, pickingListNumber));
-  const h = await db('multicase.picking_lists as pl')
-    .join('multicase.sales_orders as o', 'o.id', 'pl.sales_order_id')
-    .where('pl.picking_list_number', pickingListNumber)
-    .first('pl.*', 'o.order_number');
-  if (!h) return undefined;
-  const lines: Row[] = await db('multicase.picking_list_lines as l')
-    .join('multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id')
-    .join('multicase.products as p', 'p.id', 'ol.product_id')
-    .where('l.picking_list_id', h.id)
-    .orderBy('l.position')
-    .select('l.position', 'l.quantity', 'ol.position as order_position', 'p.product_number');
-  return {
+const PICKING_LIST: DocumentRead<PickingList> = {
+  header: {
+    table: 'multicase.picking_lists as pl',
+    key: 'pl.picking_list_number',
+    join: [['multicase.sales_orders as o', 'o.id', 'pl.sales_order_id']],
+    select: ['pl.*', 'o.order_number'],
+  },
+  lines: {
+    table: 'multicase.picking_list_lines as l',
+    parent: 'l.picking_list_id',
+    join: [['multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id'], ['multicase.products as p', 'p.id', 'ol.product_id']],
+    select: ['l.position', 'l.quantity', 'ol.position as order_position', 'p.product_number'],
+    orderBy: 'l.position',
+  },
+  map: (h, lines) => ({
     id: num(h.id),
     pickingListNumber: str(h.picking_list_number),
     orderNumber: str(h.order_number),
@@ -297,34 +201,24 @@ export async function getPickingList(db: Knex, pickingListNumber: string): Promi
       productNumber: str(l.product_number),
       quantity: num(l.quantity),
     })),
-  };
-}
+  }),
+};
 
-/** Picking-list numbers of an order, oldest first. */
-export async function getPickingListNumbers(db: Knex, orderNumber: string): Promise<string[]> {
-  const rows: Row[] = await db('multicase.picking_lists as pl')
-    .join('multicase.sales_orders as o', 'o.id', 'pl.sales_order_id')
-    .where('o.order_number', orderNumber)
-    .orderBy('pl.id')
-    .select('pl.picking_list_number');
-  return rows.map((r) => str(r.picking_list_number));
-}
-
-export async function getReturnOrder(db: Knex, returnNumber: string): Promise<ReturnOrder | undefined> {
-  if (!isTransaction(db)) return inSnapshot(db, (trx) => getReturnOrder(trx, returnNumber));
-  const h = await db('multicase.return_orders as r')
-    .join('multicase.sales_orders as o', 'o.id', 'r.sales_order_id')
-    .join('multicase.warehouses as w', 'w.id', 'r.warehouse_id')
-    .where('r.return_number', returnNumber)
-    .first('r.*', 'o.order_number', 'w.code as warehouse_code');
-  if (!h) return undefined;
-  const lines: Row[] = await db('multicase.return_order_lines as l')
-    .join('multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id')
-    .join('multicase.products as p', 'p.id', 'l.product_id')
-    .where('l.return_order_id', h.id)
-    .orderBy('l.position')
-    .select('l.*', 'ol.position as order_position', 'p.product_number');
-  return {
+const RETURN_ORDER: DocumentRead<ReturnOrder> = {
+  header: {
+    table: 'multicase.return_orders as r',
+    key: 'r.return_number',
+    join: [['multicase.sales_orders as o', 'o.id', 'r.sales_order_id'], ['multicase.warehouses as w', 'w.id', 'r.warehouse_id']],
+    select: ['r.*', 'o.order_number', 'w.code as warehouse_code'],
+  },
+  lines: {
+    table: 'multicase.return_order_lines as l',
+    parent: 'l.return_order_id',
+    join: [['multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id'], ['multicase.products as p', 'p.id', 'l.product_id']],
+    select: ['l.*', 'ol.position as order_position', 'p.product_number'],
+    orderBy: 'l.position',
+  },
+  map: (h, lines) => ({
     id: num(h.id),
     returnNumber: str(h.return_number),
     orderNumber: str(h.order_number),
@@ -341,7 +235,25 @@ export async function getReturnOrder(db: Knex, returnNumber: string): Promise<Re
       quantityReceived: num(l.quantity_received),
       cause: strOrNull(l.cause),
     })),
-  };
+  }),
+};
+
+export const getPurchaseOrder = (db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder | undefined> => readDocument(db, PURCHASE_ORDER, purchaseOrderNumber);
+export const getSalesOrder = (db: Knex, orderNumber: string): Promise<SalesOrder | undefined> => readDocument(db, SALES_ORDER, orderNumber);
+export const getPickingList = (db: Knex, pickingListNumber: string): Promise<PickingList | undefined> => readDocument(db, PICKING_LIST, pickingListNumber);
+export const getReturnOrder = (db: Knex, returnNumber: string): Promise<ReturnOrder | undefined> => readDocument(db, RETURN_ORDER, returnNumber);
+
+// ---------------------------------------------------------------------------------------------
+// Lists and balances
+
+/** Picking-list numbers of an order, oldest first. */
+export async function getPickingListNumbers(db: Knex, orderNumber: string): Promise<string[]> {
+  const rows: Row[] = await db('multicase.picking_lists as pl')
+    .join('multicase.sales_orders as o', 'o.id', 'pl.sales_order_id')
+    .where('o.order_number', orderNumber)
+    .orderBy('pl.id')
+    .select('pl.picking_list_number');
+  return rows.map((r) => str(r.picking_list_number));
 }
 
 export async function getOrderHistory(db: Knex, orderNumber: string): Promise<OrderHistoryEntry[]> {

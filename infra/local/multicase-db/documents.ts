@@ -1,0 +1,138 @@
+/**
+ * The documents the read helpers (reads.ts) return: camelCase, business keys instead of ids,
+ * quantities and amounts as numbers, `changeSeq` as the decimal string pg returns for bigint.
+ */
+
+export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'cancelled';
+export type SalesOrderStatus = 'open' | 'sent_to_warehouse' | 'partly_shipped' | 'shipped' | 'invoiced' | 'cancelled';
+export type PickingListStatus = 'sent' | 'shipped' | 'cancelled';
+export type ReturnOrderStatus = 'registered' | 'sent_to_warehouse' | 'received' | 'credited' | 'cancelled';
+
+export interface Product {
+  id: number;
+  productNumber: string;
+  description: string;
+  description2: string | null;
+  ean: string | null;
+  unit: string;
+  weightKg: number | null;
+  lengthCm: number | null;
+  widthCm: number | null;
+  heightCm: number | null;
+  volumeDm3: number | null;
+  isService: boolean;
+  isActive: boolean;
+  isDeleted: boolean;
+  supplierNumber: string | null;
+  productGroup: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  changeSeq: string;
+}
+
+export interface PurchaseOrderLine {
+  id: number;
+  position: number;
+  productNumber: string;
+  quantityOrdered: number;
+  quantityReceived: number;
+  unitPrice: number | null;
+}
+
+export interface PurchaseOrder {
+  id: number;
+  purchaseOrderNumber: string;
+  supplierNumber: string;
+  warehouseCode: string;
+  status: PurchaseOrderStatus;
+  expectedDate: string | null;
+  reference: string | null;
+  note: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  changeSeq: string;
+  lines: PurchaseOrderLine[];
+}
+
+export interface DeliveryAddress {
+  name: string;
+  address1: string | null;
+  address2: string | null;
+  address3: string | null;
+  postCode: string | null;
+  city: string | null;
+  countryCode: string;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface SalesOrderLine {
+  id: number;
+  position: number;
+  productNumber: string;
+  quantity: number;
+  unitPrice: number;
+  vatRate: number;
+  quantityDelivered: number;
+  quantityReturned: number;
+}
+
+export interface SalesOrder {
+  id: number;
+  orderNumber: string;
+  customerNumber: string;
+  shippingMethodId: number;
+  warehouseCode: string;
+  deliveryAddress: DeliveryAddress;
+  orderDate: string;
+  deliveryDate: string | null;
+  reference: string | null;
+  currency: string;
+  status: SalesOrderStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  changeSeq: string;
+  lines: SalesOrderLine[];
+}
+
+export interface PickingList {
+  id: number;
+  pickingListNumber: string;
+  orderNumber: string;
+  status: PickingListStatus;
+  createdAt: Date;
+  changeSeq: string;
+  lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number }[];
+}
+
+export interface ReturnOrder {
+  id: number;
+  returnNumber: string;
+  orderNumber: string;
+  warehouseCode: string;
+  status: ReturnOrderStatus;
+  reason: string | null;
+  createdAt: Date;
+  changeSeq: string;
+  lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number; quantityReceived: number; cause: string | null }[];
+}
+
+export interface StockTransaction {
+  id: string;
+  productNumber: string;
+  warehouseCode: string;
+  quantityChange: number;
+  balanceAfter: number;
+  kind: 'receipt' | 'shipment' | 'return' | 'adjustment' | 'correction';
+  reference: string | null;
+  cause: string | null;
+  eventId: string | null;
+  createdAt: Date;
+}
+
+export interface OrderHistoryEntry {
+  type: string;
+  text: string;
+  link: string | null;
+  createdAt: Date;
+}

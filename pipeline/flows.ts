@@ -1,0 +1,177 @@
+/**
+ * The eight flows of the integration, one entry each: where its changes are read (source), how
+ * they become commands (mapping), where the commands are applied (sink), and the topics between.
+ * Everything that lists flows or stages derives from this table: the composition root
+ * (`main.ts`), the ops CLI's stage list (`ops/stages.ts`), `npm run ops -- flows` and the README's
+ * flow table (checked by a test). Adding a flow: its source, mapping and sink files, plus one entry here.
+ */
+import type { Knex } from 'knex';
+import { topics } from '../schemas/catalog.js';
+import type { ChangeEvent } from '../schemas/envelopes.js';
+import type { TopicSpec } from '../schemas/topic.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { SourceConnector } from '../runtime/source.js';
+import type { RunningStage } from '../runtime/stage.js';
+import type { Table } from '../runtime/table.js';
+import type { IdMapping } from '../schemas/types.generated.js';
+import { productReader } from '../connectors/multicase/products.js';
+import { purchaseOrderReader } from '../connectors/multicase/purchase-orders.js';
+import { tableSource, type TableReader } from '../connectors/multicase/table-source.js';
+import type { OngoingApi } from '../connectors/ongoing/api/client.js';
+import { goodsReceiptSource } from '../connectors/ongoing/goods-receipts.js';
+import { goodsReceiptToBookingProcessor } from '../processors/goods-receipt-to-booking.js';
+import type { Lookups, ProcessorSpec } from '../processors/processor.js';
+import { productToArticleProcessor } from '../processors/product-to-article.js';
+import { purchaseOrderToInboundProcessor } from '../processors/purchase-order-to-inbound.js';
+import { receiptBookingHandler } from '../sinks/multicase/receipt-booking.js';
+import { runMulticaseSink, type MulticaseCommandHandler } from '../sinks/multicase/sink.js';
+import { articleUpsertHandler } from '../sinks/ongoing/article-upsert.js';
+import { purchaseOrderUpsertHandler } from '../sinks/ongoing/purchase-order-upsert.js';
+import { runOngoingSink, type OngoingWriteHandler } from '../sinks/ongoing/writer.js';
+import type { PipelineConfig } from './settings.js';
+
+/** The processes a deployment runs; each step belongs to one. */
+export const ROLES = ['source-multicase', 'source-ongoing', 'processors', 'sink-ongoing', 'sink-multicase'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What the composition root hands a step: connections and tables, opened once per process on first use. */
+export interface FlowContext {
+  readonly rt: Runtime;
+  readonly cfg: PipelineConfig;
+  readonly ongoing: OngoingApi;
+  multicaseDb(): Knex;
+  idMap(): Promise<Table<IdMapping>>;
+  lookups(): Promise<Lookups>;
+}
+
+export interface SourceStep {
+  readonly role: 'source-multicase' | 'source-ongoing';
+  /** The source's name, also the key of its position. */
+  readonly name: string;
+  readonly output: TopicSpec<unknown>;
+  /** The file that reads the system, for people. */
+  readonly where: string;
+  connector(ctx: FlowContext): SourceConnector<unknown>;
+}
+
+export interface MappingStep {
+  readonly role: 'processors';
+  readonly spec: ProcessorSpec;
+  readonly where: string;
+}
+
+export interface SinkStep {
+  readonly role: 'sink-ongoing' | 'sink-multicase';
+  /** The stage's name, also its consumer group. */
+  readonly name: string;
+  readonly input: TopicSpec<unknown>;
+  /** What it does in the target system. */
+  readonly effect: string;
+  readonly where: string;
+  start(ctx: FlowContext): Promise<RunningStage>;
+}
+
+export interface Flow {
+  readonly number: number;
+  readonly name: string;
+  readonly direction: 'Multicase → Ongoing' | 'Ongoing → Multicase' | 'both';
+  readonly sources: readonly SourceStep[];
+  readonly mappings: readonly MappingStep[];
+  readonly sinks: readonly SinkStep[];
+  /** A flow not built yet has no steps; these are the catalog topics it is going to run through. */
+  readonly plannedTopics?: readonly TopicSpec<unknown>[];
+}
+
+export const isBuilt = (flow: Flow): boolean => flow.sources.length + flow.mappings.length + flow.sinks.length > 0;
+
+const multicaseTable = (reader: TableReader, where: string, intervalMs: (cfg: PipelineConfig) => number, listen = false): SourceStep => ({
+  role: 'source-multicase',
+  name: reader.source,
+  output: reader.topic,
+  where,
+  connector: (ctx) =>
+    tableSource(reader, ctx.multicaseDb(), {
+      intervalMs: intervalMs(ctx.cfg),
+      batchSize: ctx.cfg.batchSize,
+      log: ctx.rt.log,
+      ...(listen ? { databaseUrl: ctx.cfg.url } : {}),
+    }) as SourceConnector<unknown>,
+});
+
+// Each spec is typed by its own event; the table holds them side by side.
+const mapping = <I extends ChangeEvent<unknown>>(spec: ProcessorSpec<I>, where: string): MappingStep => ({ role: 'processors', spec: spec as unknown as ProcessorSpec, where });
+
+const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where: string): SinkStep => ({
+  role: 'sink-ongoing',
+  name: handler.name,
+  input: handler.input,
+  effect,
+  where,
+  start: async (ctx) => runOngoingSink(ctx.rt, { api: ctx.ongoing, idMap: await ctx.idMap(), skipUnchanged: ctx.cfg.skipUnchanged }, handler),
+});
+
+const multicaseWrite = <P>(handler: MulticaseCommandHandler<P>, effect: string, where: string): SinkStep => ({
+  role: 'sink-multicase',
+  name: handler.name,
+  input: handler.input,
+  effect,
+  where,
+  start: async (ctx) => runMulticaseSink(ctx.rt, ctx.multicaseDb(), handler),
+});
+
+const notBuilt = (number: number, name: string, direction: Flow['direction'], plannedTopics: TopicSpec<unknown>[]): Flow => ({
+  number, name, direction, sources: [], mappings: [], sinks: [], plannedTopics,
+});
+
+export const flows: readonly Flow[] = [
+  {
+    number: 1,
+    name: 'master data',
+    direction: 'Multicase → Ongoing',
+    sources: [multicaseTable(productReader, 'connectors/multicase/products.ts', (c) => c.productIntervalMs)],
+    mappings: [mapping(productToArticleProcessor, 'processors/product-to-article.ts')],
+    sinks: [ongoingWrite(articleUpsertHandler, 'PUT /articles', 'sinks/ongoing/article-upsert.ts')],
+  },
+  {
+    number: 2,
+    name: 'purchase orders',
+    direction: 'Multicase → Ongoing',
+    sources: [multicaseTable(purchaseOrderReader, 'connectors/multicase/purchase-orders.ts', (c) => c.purchaseOrderIntervalMs, true)],
+    mappings: [mapping(purchaseOrderToInboundProcessor, 'processors/purchase-order-to-inbound.ts')],
+    sinks: [ongoingWrite(purchaseOrderUpsertHandler, 'PUT /purchaseOrders, or cancel', 'sinks/ongoing/purchase-order-upsert.ts')],
+  },
+  {
+    number: 3,
+    name: 'goods receipts',
+    direction: 'Ongoing → Multicase',
+    sources: [
+      {
+        role: 'source-ongoing',
+        name: 'ongoing.goods-receipts',
+        output: topics.goodsReceiptReceived,
+        where: 'connectors/ongoing/goods-receipts.ts',
+        connector: (ctx) => goodsReceiptSource(ctx.ongoing, ctx.cfg) as SourceConnector<unknown>,
+      },
+    ],
+    mappings: [mapping(goodsReceiptToBookingProcessor, 'processors/goods-receipt-to-booking.ts')],
+    sinks: [multicaseWrite(receiptBookingHandler, 'stock, stock history and PO lines', 'sinks/multicase/receipt-booking.ts')],
+  },
+  notBuilt(4, 'orders / picking lists', 'Multicase → Ongoing', [topics.orderReleased, topics.orderUpsert]),
+  notBuilt(5, 'shipping-method translation', 'Multicase → Ongoing', [topics.shippingMethodMap]),
+  notBuilt(6, 'shipment & invoicing', 'Ongoing → Multicase', [topics.orderShipped, topics.shipmentInvoice]),
+  notBuilt(7, 'returns & credit notes', 'both', [topics.returnOrderChanged, topics.returnOrderUpsert, topics.returnReceived, topics.returnCredit]),
+  notBuilt(8, 'inventory adjustments', 'Ongoing → Multicase', [topics.inventoryAdjusted, topics.stockAdjust]),
+];
+
+/** Every consumer group the flows run, with the topic it reads and the role that runs it. */
+export interface StageOfFlow {
+  readonly group: string;
+  readonly topic: string;
+  readonly role: Role;
+}
+
+export const flowStages = (table: readonly Flow[] = flows): StageOfFlow[] =>
+  table.flatMap((f) => [
+    ...f.mappings.map((m) => ({ group: m.spec.name, topic: m.spec.input.name, role: m.role })),
+    ...f.sinks.map((s) => ({ group: s.name, topic: s.input.name, role: s.role })),
+  ]);

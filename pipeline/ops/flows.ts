@@ -1,0 +1,53 @@
+/**
+ * `ops flows`: the flow table (`pipeline/flows.ts`) as people read it: for each flow, which file
+ * reads the source system, which maps, which writes the target, and the topics between. The
+ * README's flow table is `flowsMarkdown()`; a test keeps the two equal.
+ */
+import { flows, isBuilt, type Flow } from '../flows.js';
+import { textTable, type Cell } from './format.js';
+
+const topicsOf = (flow: Flow): string[] => [
+  ...new Set([
+    ...flow.sources.map((s) => s.output.name),
+    ...flow.mappings.flatMap((m) => [m.spec.input.name, m.spec.output.name]),
+    ...flow.sinks.map((s) => s.input.name),
+    ...(flow.plannedTopics ?? []).map((t) => t.name),
+  ]),
+];
+
+/** A cell left blank on purpose (textTable prints '-' for an empty one). */
+const BLANK = ' ';
+
+export function flowsText(table: readonly Flow[] = flows): string {
+  const rows: Cell[][] = [];
+  for (const f of table) {
+    const head = [String(f.number), f.name, f.direction];
+    if (!isBuilt(f)) {
+      rows.push([...head, 'not built yet', BLANK, BLANK, topicsOf(f).join(', ')]);
+      continue;
+    }
+    const steps: Cell[][] = [
+      ...f.sources.map((s) => ['source', s.name, s.where, `→ ${s.output.name}`]),
+      ...f.mappings.map((m) => ['mapping', m.spec.name, m.where, `${m.spec.input.name} → ${m.spec.output.name}`]),
+      ...f.sinks.map((s) => ['sink', s.name, s.where, `${s.input.name} → ${s.effect}`]),
+    ];
+    steps.forEach((step, i) => rows.push([...(i === 0 ? head : [BLANK, BLANK, BLANK]), ...step]));
+  }
+  return textTable(['#', 'flow', 'direction', 'step', 'name', 'file', 'topics'], rows);
+}
+
+const code = (s: string) => `\`${s}\``;
+
+export function flowsMarkdown(table: readonly Flow[] = flows): string {
+  const rows = table.map((f) => {
+    const cells = isBuilt(f)
+      ? [
+          f.sources.map((s) => code(s.where)).join('<br>'),
+          f.mappings.map((m) => code(m.where)).join('<br>'),
+          f.sinks.map((s) => `${code(s.where)} (${s.effect})`).join('<br>'),
+        ]
+      : ['not built yet', '', ''];
+    return `| ${f.number} | ${f.name} | ${f.direction} | ${cells.join(' | ')} | ${topicsOf(f).map(code).join(' → ')} |`;
+  });
+  return ['| # | flow | direction | source | mapping | sink | topics |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}

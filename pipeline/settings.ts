@@ -1,0 +1,33 @@
+/**
+ * Every setting a pipeline process reads, gathered from the components that declare them (each
+ * declares its own, beside the code that reads it) plus the two the composition root owns.
+ */
+import { setting, type ConfigOf } from '../runtime/config.js';
+import { multicaseDbSettings } from '../connectors/multicase/database.js';
+import { productSourceSettings } from '../connectors/multicase/products.js';
+import { purchaseOrderSourceSettings } from '../connectors/multicase/purchase-orders.js';
+import { tableSourceSettings } from '../connectors/multicase/table-source.js';
+import { ongoingApiSettings } from '../connectors/ongoing/api/client.js';
+import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
+import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
+
+export const pipelineSettings = {
+  setup: setting.bool('PIPELINE_SETUP', {
+    default: true,
+    description: 'create missing topics and register schemas when a pipeline process starts (npm run ops -- setup does the same on its own)',
+  }),
+  idMapGraceMs: setting.int('ID_MAP_GRACE_MS', {
+    default: 180_000,
+    min: 0,
+    description: 'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
+  }),
+  ...multicaseDbSettings,
+  ...tableSourceSettings,
+  ...productSourceSettings,
+  ...purchaseOrderSourceSettings,
+  ...ongoingApiSettings,
+  ...ongoingSourceSettings,
+  ...ongoingSinkSettings,
+};
+
+export type PipelineConfig = ConfigOf<typeof pipelineSettings>;

@@ -1,0 +1,127 @@
+/**
+ * The consumer behind PipelineConsumer: kafkajs' eachBatch adapted to PartitionBatch with explicit
+ * commits, and a fresh consumer after a crash kafkajs does not restart from by itself.
+ */
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../logger.js';
+import type { ConsumedRecord, ConsumerOptions, PartitionBatch, PipelineConsumer } from '../kafka.js';
+import { headersOf, type Namespace } from './shared.js';
+
+type BatchHandler = (batch: PartitionBatch) => Promise<void>;
+
+/** The consumer in use (replaced after a crash) and whether stop() was called. */
+interface ConsumerState {
+  current: Consumer;
+  stopped: boolean;
+}
+
+/** How to make, start and run one kafkajs consumer of the group. */
+interface Lifecycle {
+  create(): Consumer;
+  start(c: Consumer): Promise<void>;
+  runWith(c: Consumer): Promise<void>;
+}
+
+export async function openConsumer(
+  kafka: Kafka,
+  ns: Namespace,
+  opts: ConsumerOptions,
+  defaultSessionTimeoutMs: number | undefined,
+  log: Logger,
+): Promise<PipelineConsumer> {
+  const sessionTimeout = opts.sessionTimeoutMs ?? defaultSessionTimeoutMs ?? 30_000;
+  const create = () =>
+    kafka.consumer({
+      groupId: ns.out(opts.groupId),
+      sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 6)),
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+      retry: { retries: 10 },
+    });
+  let onJoin!: () => void;
+  const joined = new Promise<void>((r) => (onJoin = r));
+  const state: ConsumerState = { current: create(), stopped: false };
+  const start = async (c: Consumer) => {
+    c.on(c.events.GROUP_JOIN, () => onJoin());
+    await c.connect();
+    await c.subscribe({ topics: opts.topics.map(ns.out), fromBeginning: opts.fromBeginning ?? true });
+  };
+  await start(state.current);
+
+  return {
+    joined,
+    async run(handler, runOpts) {
+      const runWith = (c: Consumer) => c.run(runConfig(c, ns, opts, handler, runOpts?.partitionsConcurrently ?? 1));
+      restartAfterCrash(state, state.current, { create, start, runWith }, opts.groupId, log);
+      await runWith(state.current);
+    },
+    stop: () => {
+      state.stopped = true;
+      return state.current.stop();
+    },
+    disconnect: () => state.current.disconnect(),
+  };
+}
+
+function runConfig(c: Consumer, ns: Namespace, opts: ConsumerOptions, handler: BatchHandler, partitionsConcurrently: number): ConsumerRunConfig {
+  return {
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: partitionsConcurrently,
+    eachBatch: async (payload) => {
+      await handler(toPartitionBatch(c, ns, opts, payload));
+    },
+  };
+}
+
+function toPartitionBatch(
+  c: Consumer,
+  ns: Namespace,
+  opts: ConsumerOptions,
+  { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload,
+): PartitionBatch {
+  const topic = ns.back(batch.topic);
+  const records: ConsumedRecord[] = batch.messages.map((m) => ({
+    topic,
+    partition: batch.partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value,
+    headers: headersOf(m.headers),
+    timestamp: Number(m.timestamp),
+  }));
+  return {
+    topic,
+    partition: batch.partition,
+    records,
+    highWatermark: batch.highWatermark,
+    heartbeat,
+    isRunning: () => isRunning() && !isStale(),
+    async commit(nextOffset) {
+      resolveOffset((BigInt(nextOffset) - 1n).toString());
+      if (opts.autoCommit === false) return;
+      await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
+    },
+  };
+}
+
+// kafkajs restarts a consumer after a retriable crash only. After any other crash (e.g.
+// "coordinator is not aware of this member" once a session expired) start a fresh one:
+// a stage must not die quietly while its process lives on. Uncommitted records come again.
+function restartAfterCrash(state: ConsumerState, c: Consumer, life: Lifecycle, groupId: string, log: Logger): void {
+  c.on(c.events.CRASH, (e) => {
+    if (e.payload.restart || state.stopped) return;
+    log.warn('consumer crashed; starting a new one', { group: groupId, error: e.payload.error?.message });
+    setTimeout(() => {
+      if (state.stopped) return;
+      const next = life.create();
+      state.current = next;
+      restartAfterCrash(state, next, life, groupId, log);
+      life
+        .start(next)
+        .then(() => life.runWith(next))
+        .catch((err: unknown) => log.error('could not restart the consumer', { group: groupId, error: err }));
+    }, 1_000);
+  });
+}
