@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole product on the local stack. Brings up Kafka, the registry, PostgreSQL's
- * databases and the Ongoing simulator (infra/stack.sh), creates topics and schemas, seeds the
+ * databases and the Ongoing simulator (infra/local/stack.sh), creates topics and schemas, seeds the
  * Multicase database, runs every connector, processor and sink in this process, and drives
  * realistic activity through both systems with the generator, printing progress until Ctrl-C.
  */
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     await pipeline.close();
     await db.destroy();
     if (!demo.keepStack) spawnSync('bash', [`${root}/infra/local/stack.sh`, 'down'], { stdio: 'inherit' });
-    else console.log('  the stack keeps running; stop it with: infra/stack.sh down');
+    else console.log('  the stack keeps running; stop it with: npm run stack -- down');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
