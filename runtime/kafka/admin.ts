@@ -1,7 +1,7 @@
 /** The admin behind PipelineAdmin: topics, offsets and groups, all within the namespace. */
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { TransientError } from '../errors.js';
-import type { PipelineAdmin, TopicDescription } from '../kafka.js';
+import type { PipelineAdmin, TopicDescription } from './types.js';
 import { classify, type Namespace } from './shared.js';
 
 export async function openAdmin(kafka: Kafka, ns: Namespace): Promise<PipelineAdmin> {

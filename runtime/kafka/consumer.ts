@@ -4,7 +4,7 @@
  */
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../logger.js';
-import type { ConsumedRecord, ConsumerOptions, PartitionBatch, PipelineConsumer } from '../kafka.js';
+import type { ConsumedRecord, ConsumerOptions, PartitionBatch, PipelineConsumer } from './types.js';
 import { headersOf, type Namespace } from './shared.js';
 
 type BatchHandler = (batch: PartitionBatch) => Promise<void>;

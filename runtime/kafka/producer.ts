@@ -1,6 +1,6 @@
 /** The idempotent producer behind PipelineProducer. */
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import type { OutgoingMessage, PipelineProducer } from '../kafka.js';
+import type { OutgoingMessage, PipelineProducer } from './types.js';
 import { classify, type Namespace } from './shared.js';
 
 export async function openProducer(kafka: Kafka, ns: Namespace): Promise<PipelineProducer> {

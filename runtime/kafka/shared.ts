@@ -5,7 +5,7 @@
 import { logLevel, type IHeaders } from 'kafkajs';
 import { TransientError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Headers } from '../kafka.js';
+import type { Headers } from './types.js';
 
 /** Maps topic and group names to the cluster (`out`) and back; `prefix` is "" without a namespace. */
 export interface Namespace {

@@ -5,9 +5,17 @@
  */
 import type { ProductInput, PurchaseOrderInput, ReturnLineInput, SalesOrderInput } from '../multicase-db/actions.js';
 import { SAFETY_STOCK, type CodeName, type PlannedAction } from './action-kinds.js';
-import type { Pools } from './plan.js';
 import { chance, int, pick, sample, type Rng } from './rng.js';
 import { GENERATED_PRODUCT_PREFIX, GENERATOR_WAREHOUSE, type ProductInfo, type PurchaseOrderInfo, type World } from './world.js';
+
+/** What the world offers each kind of action (on the Multicase side). */
+export interface Pools {
+  stockProducts: ProductInfo[];
+  serviceProducts: ProductInfo[];
+  sellable: ProductInfo[];
+  changeablePurchaseOrders: PurchaseOrderInfo[];
+  deactivatable: ProductInfo[];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary

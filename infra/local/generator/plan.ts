@@ -8,8 +8,8 @@
  */
 import { chance, int, pick, sample, shuffle, weighted, type Rng } from './rng.js';
 import { ACTION_KINDS, DEFAULT_MIX, ONGOING_CANDIDATES, SAFETY_STOCK, type ActionKind, type NothingToDo, type PlannedAction } from './action-kinds.js';
-import { planChangePurchaseOrder, planCreateProduct, planCreatePurchaseOrder, planCreateSalesOrder, planRegisterReturn, planUpdateProduct } from './plan-multicase.js';
-import type { ProductInfo, PurchaseOrderInfo, World } from './world.js';
+import { planChangePurchaseOrder, planCreateProduct, planCreatePurchaseOrder, planCreateSalesOrder, planRegisterReturn, planUpdateProduct, type Pools } from './plan-multicase.js';
+import type { World } from './world.js';
 
 export {
   ACTION_KINDS,
@@ -29,14 +29,6 @@ export { addDays, ean13, generatedProductNumber } from './plan-multicase.js';
 
 // ---------------------------------------------------------------------------------------------
 // Eligibility: what the world offers each kind (on the Multicase side)
-
-export interface Pools {
-  stockProducts: ProductInfo[];
-  serviceProducts: ProductInfo[];
-  sellable: ProductInfo[];
-  changeablePurchaseOrders: PurchaseOrderInfo[];
-  deactivatable: ProductInfo[];
-}
 
 function pools(world: World): Pools {
   const stockProducts = world.products.filter((p) => p.usable && !p.isService);

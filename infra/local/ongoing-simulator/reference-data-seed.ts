@@ -1,9 +1,47 @@
 /**
  * The code lists a fresh simulator starts with: the default statuses, a few transporters with
  * their services, common ways of delivery and one warehouse. Tests and the demo may seed others
- * through the control path (seedReferenceData in reference-data.ts).
+ * through the control path (seedReferenceData in reference-data.ts). The shapes of seed data are declared here with it.
  */
-import type { SeedData } from './reference-data.js';
+export interface StatusEntry {
+  number: number;
+  text: string;
+}
+
+export interface TransporterService {
+  transporterServiceCode: string;
+  transporterServiceName: string;
+}
+
+export interface TransporterContract {
+  transporterCode: string;
+  transporterName: string;
+  ediCode?: string | null;
+  transporterServiceCode?: string | null;
+  transporterServices: TransporterService[];
+}
+
+export interface WayOfDeliverySeed {
+  /** Omit to seed the way of delivery for every goods owner. */
+  goodsOwnerId?: number;
+  code: string;
+  name: string;
+}
+
+export interface WarehouseSeed {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export interface SeedData {
+  orderStatuses?: StatusEntry[];
+  purchaseOrderStatuses?: StatusEntry[];
+  returnOrderStatuses?: StatusEntry[];
+  transporterContracts?: TransporterContract[];
+  waysOfDelivery?: WayOfDeliverySeed[];
+  warehouses?: WarehouseSeed[];
+}
 
 export const DEFAULT_SEED: Required<SeedData> = {
   orderStatuses: [

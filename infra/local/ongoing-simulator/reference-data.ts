@@ -10,7 +10,10 @@ import type { ApiRequest, RouteTable } from './context.js';
 import { field, idParam, notFound, refused, type Reply } from './http.js';
 import type { GoodsOwner } from './store.js';
 
+import type { SeedData, StatusEntry, TransporterContract, TransporterService } from './reference-data-seed.js';
+
 export { DEFAULT_SEED } from './reference-data-seed.js';
+export type { SeedData, StatusEntry, TransporterContract, TransporterService, WarehouseSeed, WayOfDeliverySeed } from './reference-data-seed.js';
 
 export const ORDER_STATUS = { error: 150, open: 200, released: 300, allocated: 320, picked: 400, sent: 450, collected: 500, returned: 800, cancelled: 1000 } as const;
 export const PURCHASE_ORDER_STATUS = { notified: 100, arrivalSpace: 200, inbound: 300, deflection: 400, received: 500, cancelled: 900 } as const;
@@ -18,46 +21,6 @@ export const PURCHASE_ORDER_STATUS = { notified: 100, arrivalSpace: 200, inbound
 export const RETURN_ORDER_STATUS = { notified: 100, arrived: 200, received: 300, cancelled: 900 } as const;
 
 export type StatusKind = 'order' | 'purchaseOrder' | 'returnOrder';
-
-export interface StatusEntry {
-  number: number;
-  text: string;
-}
-
-export interface TransporterService {
-  transporterServiceCode: string;
-  transporterServiceName: string;
-}
-
-export interface TransporterContract {
-  transporterCode: string;
-  transporterName: string;
-  ediCode?: string | null;
-  transporterServiceCode?: string | null;
-  transporterServices: TransporterService[];
-}
-
-export interface WayOfDeliverySeed {
-  /** Omit to seed the way of delivery for every goods owner. */
-  goodsOwnerId?: number;
-  code: string;
-  name: string;
-}
-
-export interface WarehouseSeed {
-  id: number;
-  code: string;
-  name: string;
-}
-
-export interface SeedData {
-  orderStatuses?: StatusEntry[];
-  purchaseOrderStatuses?: StatusEntry[];
-  returnOrderStatuses?: StatusEntry[];
-  transporterContracts?: TransporterContract[];
-  waysOfDelivery?: WayOfDeliverySeed[];
-  warehouses?: WarehouseSeed[];
-}
 
 const STATUS_LISTS: [keyof SeedData, StatusKind][] = [
   ['orderStatuses', 'order'],

@@ -1,0 +1,87 @@
+/** The small interfaces the rest of the pipeline talks to Kafka through (`runtime/kafka.ts` implements them with kafkajs). */
+
+export type Headers = Record<string, string>;
+
+export interface OutgoingMessage {
+  topic: string;
+  key: string | null;
+  value: Buffer | null;
+  headers?: Headers;
+}
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Headers;
+  timestamp: number;
+}
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  records: ConsumedRecord[];
+  highWatermark: string;
+  /** Call during long work so the group does not think this member died. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping: finish or abandon the current record, then return. */
+  isRunning(): boolean;
+  /** Commit `nextOffset` (the offset of the next record to read) for this partition. */
+  commit(nextOffset: string): Promise<void>;
+}
+
+export interface PipelineProducer {
+  /** Resolves once every message is acknowledged by all in-sync replicas. */
+  send(messages: OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface PipelineConsumer {
+  /** Resolves when the consumer has joined its group (and got its partitions). */
+  readonly joined: Promise<void>;
+  /** Runs until stop(); batches of one partition are handed over in order. */
+  run(handler: (batch: PartitionBatch) => Promise<void>, opts?: { partitionsConcurrently?: number }): Promise<void>;
+  stop(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  /** Read-only consumers (tables) never commit; their group is throw-away. */
+  autoCommit?: false;
+}
+
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  compacted: boolean;
+}
+
+export interface PartitionOffset {
+  partition: number;
+  offset: string;
+}
+
+export interface PipelineAdmin {
+  ensureTopics(topics: TopicDescription[]): Promise<string[]>;
+  listTopics(): Promise<string[]>;
+  deleteTopics(topics: string[]): Promise<void>;
+  /** High-water marks (the offset the next record will get) of every partition. */
+  endOffsets(topic: string): Promise<PartitionOffset[]>;
+  offsetsAtTime(topic: string, timestampMs: number): Promise<PartitionOffset[]>;
+  groupOffsets(groupId: string, topic: string): Promise<PartitionOffset[]>;
+  setGroupOffsets(groupId: string, topic: string, offsets: PartitionOffset[]): Promise<void>;
+  listGroups(): Promise<string[]>;
+  disconnect(): Promise<void>;
+}
+
+export interface KafkaClient {
+  producer(): Promise<PipelineProducer>;
+  consumer(opts: ConsumerOptions): Promise<PipelineConsumer>;
+  admin(): Promise<PipelineAdmin>;
+}

@@ -1,0 +1,125 @@
+/** Command payloads: what the sinks apply, to Ongoing first, then to Multicase. */
+import { arrayOf, field, optional, record, timestampMillis } from '../avro.js';
+
+const CMD = 'pipeline.command';
+
+export const ArticleUpsert = record('ArticleUpsert', CMD, 'Create or update an Ongoing article (PUT /articles).', [
+  field('articleNumber', 'string'),
+  field('articleName', 'string'),
+  optional('productCode', 'string'),
+  optional('unitCode', 'string'),
+  optional('description', 'string'),
+  field('isStockArticle', 'boolean'),
+  field('isActive', 'boolean'),
+  optional('barCode', 'string'),
+  optional('weight', 'double', 'kg'),
+  optional('length', 'double', 'm'),
+  optional('width', 'double', 'm'),
+  optional('height', 'double', 'm'),
+  optional('volume', 'double', 'm3'),
+  optional('supplierNumber', 'string'),
+  optional('articleGroup', 'string'),
+]);
+
+export const PurchaseOrderUpsert = record('PurchaseOrderUpsert', CMD, 'Create, update or cancel an Ongoing purchase (inbound) order.', [
+  field('purchaseOrderNumber', 'string'),
+  field('cancel', 'boolean', 'true: cancel the purchase order in Ongoing'),
+  optional('supplierNumber', 'string'),
+  optional('supplierName', 'string'),
+  optional('inDate', 'string', 'ISO date the goods are expected'),
+  optional('referenceNumber', 'string'),
+  optional('comment', 'string'),
+  field('lines', arrayOf(record('PurchaseOrderUpsertLine', CMD, 'One line; rowNumber is the Multicase position.', [
+    field('rowNumber', 'string'),
+    field('articleNumber', 'string'),
+    field('numberOfItems', 'double'),
+  ]))),
+]);
+
+export const OrderUpsert = record('OrderUpsert', CMD, 'Create, update or cancel an Ongoing outbound order (PUT /orders).', [
+  field('orderNumber', 'string'),
+  field('cancel', 'boolean'),
+  optional('goodsOwnerOrderId', 'string', 'Multicase order number'),
+  field('deliveryDate', 'string'),
+  optional('referenceNumber', 'string'),
+  optional('wayOfDeliveryCode', 'string'),
+  optional('wayOfDeliveryName', 'string'),
+  optional('transporterCode', 'string'),
+  optional('transporterServiceCode', 'string'),
+  field('consignee', record('Consignee', CMD, 'Who receives the goods.', [
+    field('customerNumber', 'string'),
+    field('name', 'string'),
+    optional('address1', 'string'),
+    optional('address2', 'string'),
+    optional('address3', 'string'),
+    optional('postCode', 'string'),
+    optional('city', 'string'),
+    field('countryCode', 'string'),
+    optional('email', 'string'),
+    optional('mobilePhone', 'string'),
+  ])),
+  field('lines', arrayOf(record('OrderUpsertLine', CMD, 'One order line.', [
+    field('rowNumber', 'string'),
+    field('articleNumber', 'string'),
+    field('numberOfItems', 'double'),
+    optional('linePrice', 'double'),
+  ]))),
+]);
+
+export const ReturnOrderUpsert = record('ReturnOrderUpsert', CMD, 'Announce a return to Ongoing (PUT /returnOrders) against the original order.', [
+  field('returnOrderNumber', 'string'),
+  field('orderId', 'long', "Ongoing's id of the original order"),
+  optional('comment', 'string'),
+  field('lines', arrayOf(record('ReturnOrderUpsertLine', CMD, 'One announced return line.', [
+    field('returnOrderRowNumber', 'string'),
+    field('orderLineId', 'long', "Ongoing's id of the original order line"),
+    field('toBeReturnedNumberOfItems', 'double'),
+    optional('returnCauseCode', 'string'),
+  ]))),
+]);
+
+export const ReceiptBooking = record('ReceiptBooking', CMD, 'Book goods received against a Multicase purchase order (cumulative received quantity per line).', [
+  field('purchaseOrderNumber', 'string'),
+  field('ongoingPurchaseOrderId', 'long'),
+  optional('receivedAt', timestampMillis),
+  field('lines', arrayOf(record('ReceiptBookingLine', CMD, 'Total received so far for one position.', [
+    field('position', 'int'),
+    field('productNumber', 'string'),
+    field('totalReceived', 'double'),
+  ]))),
+]);
+
+export const ShipmentInvoice = record('ShipmentInvoice', CMD, 'Record a shipment: packing slip, invoice, tracking link in the order history.', [
+  field('orderNumber', 'string'),
+  field('pickingListNumber', 'string'),
+  field('ongoingOrderId', 'long'),
+  optional('shippedAt', timestampMillis),
+  optional('carrier', 'string'),
+  optional('waybill', 'string'),
+  optional('trackingUrl', 'string'),
+  field('lines', arrayOf(record('ShipmentInvoiceLine', CMD, 'Total shipped so far for one position.', [
+    field('position', 'int'),
+    field('productNumber', 'string'),
+    field('totalShipped', 'double'),
+  ]))),
+]);
+
+export const ReturnCredit = record('ReturnCredit', CMD, 'Book received returned goods into stock and credit them where needed.', [
+  field('returnNumber', 'string'),
+  field('orderNumber', 'string'),
+  field('lines', arrayOf(record('ReturnCreditLine', CMD, 'Total returned so far for one return position.', [
+    field('position', 'int'),
+    field('productNumber', 'string'),
+    field('totalReturned', 'double'),
+    optional('cause', 'string'),
+  ]))),
+]);
+
+export const StockAdjustment = record('StockAdjustment', CMD, 'Apply a stock change made in the warehouse to Multicase stock.', [
+  field('adjustmentId', 'string', 'inventoryId:articleSystemId in Ongoing'),
+  field('productNumber', 'string'),
+  field('quantityChange', 'double'),
+  field('adjustedAt', timestampMillis),
+  optional('cause', 'string'),
+  optional('warehouseCode', 'string'),
+]);
