@@ -93,6 +93,7 @@ const multicaseTable = (reader: TableReader, where: string, intervalMs: (cfg: Pi
     tableSource(reader, ctx.multicaseDb(), {
       intervalMs: intervalMs(ctx.cfg),
       batchSize: ctx.cfg.batchSize,
+      horizonLagWarnMs: ctx.cfg.horizonLagWarnMs,
       log: ctx.rt.log,
       ...(listen ? { databaseUrl: ctx.cfg.url } : {}),
     }) as SourceConnector<unknown>,

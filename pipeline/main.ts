@@ -47,7 +47,7 @@ function flowContext(rt: Runtime, cfg: PipelineConfig): FlowContext {
   let db: Knex | undefined;
   let idMap: Promise<Table<IdMapping>> | undefined;
   let lookups: Promise<Lookups> | undefined;
-  const ongoing = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs });
+  const ongoing = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs, log: rt.log });
   const ctx: FlowContext = {
     rt,
     cfg,

@@ -24,6 +24,17 @@ export class TransientError extends PipelineError {
 }
 
 /**
+ * A fault of configuration or credentials (refused login, missing permission, a wrong address, a
+ * table that is not there): not the record's fault, and no record can pass until an operator
+ * fixes it. Retried like any transient failure, so the stage pauses and says why.
+ */
+export class ConfigurationFault extends TransientError {
+  constructor(message: string, readonly status?: number, readonly reason = 'configuration', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
  * Something the record needs is not there yet but may come (an id mapping written by a sink in
  * another process, racing this record). Retried like any transient failure, but only for
  * `giveUpAfterMs` from the first failure; after that the record is dead-lettered as unmappable.

@@ -3,8 +3,10 @@
  * through the small interfaces below (produce acknowledged batches, consume partition batches and
  * commit explicitly, admin), so a later switch of client library touches these files only.
  */
-import { Kafka, logLevel } from 'kafkajs';
-import { setting } from './config.js';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { ConfigError, setting } from './config.js';
 import type { Logger } from './logger.js';
 import { openAdmin } from './kafka/admin.js';
 import { openConsumer } from './kafka/consumer.js';
@@ -19,6 +21,27 @@ export const kafkaSettings = {
   saslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, { default: 'none', description: 'SASL mechanism for the brokers' }),
   saslUsername: setting.string('KAFKA_SASL_USERNAME', { default: '-', description: 'SASL user name (when KAFKA_SASL_MECHANISM is not none)' }),
   saslPassword: setting.string('KAFKA_SASL_PASSWORD', { default: '-', secret: true, description: 'SASL password' }),
+  saslPlainWithoutTls: setting.bool('KAFKA_SASL_PLAIN_WITHOUT_TLS', {
+    default: false,
+    description: 'allow KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false, which sends the password in clear text (only on a network you trust)',
+  }),
+  sslCaFile: setting.string('KAFKA_SSL_CA_FILE', {
+    default: '-',
+    description: "PEM file of the CA certificate(s) to trust for the brokers instead of the system's (needs KAFKA_SSL=true); \"-\" for the system's",
+  }),
+  sslCertFile: setting.string('KAFKA_SSL_CERT_FILE', {
+    default: '-',
+    description: 'PEM file of the client certificate for mutual TLS, with KAFKA_SSL_KEY_FILE (needs KAFKA_SSL=true); "-" for none',
+  }),
+  sslKeyFile: setting.string('KAFKA_SSL_KEY_FILE', {
+    default: '-',
+    description: 'PEM file of the private key of KAFKA_SSL_CERT_FILE; "-" for none',
+  }),
+  sslKeyPassword: setting.string('KAFKA_SSL_KEY_PASSWORD', {
+    default: '-',
+    secret: true,
+    description: 'passphrase of an encrypted KAFKA_SSL_KEY_FILE; "-" for none',
+  }),
   sessionTimeoutMs: setting.int('KAFKA_SESSION_TIMEOUT_MS', {
     default: 30_000,
     min: 6_000,
@@ -37,6 +60,13 @@ export interface KafkaConfig {
   saslMechanism?: 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
   saslUsername?: string;
   saslPassword?: string;
+  /** Allow SASL PLAIN without TLS (the password then travels in clear text). */
+  saslPlainWithoutTls?: boolean;
+  /** PEM files ("-" or absent for none) and the key's passphrase ("-" for none). */
+  sslCaFile?: string;
+  sslCertFile?: string;
+  sslKeyFile?: string;
+  sslKeyPassword?: string;
   /** Prefix of every topic and group name on the cluster; the rest of the code never sees it. */
   namespace?: string;
   sessionTimeoutMs?: number;
@@ -44,17 +74,89 @@ export interface KafkaConfig {
 
 export type * from './kafka/types.js';
 
+export interface KafkaSecurity {
+  /** kafkajs' `ssl`: false, true (the system's CAs), or TLS options with the files' contents. */
+  ssl: boolean | ConnectionOptions;
+  sasl?: SASLOptions;
+}
+
+const given = (v: string | undefined): string | undefined => (v === undefined || v === '-' ? undefined : v);
+
+/**
+ * The TLS and SASL options for kafkajs, or one ConfigError naming every variable that is wrong:
+ * TLS files without KAFKA_SSL, a certificate without its key (or the reverse), a file that cannot
+ * be read or is not PEM, a SASL mechanism without user name or password, SASL PLAIN without TLS
+ * (the password in clear text) unless KAFKA_SASL_PLAIN_WITHOUT_TLS allows it. Reads the PEM files
+ * through `readFile`, so that tests need no files.
+ */
+export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buffer = readFileSync): KafkaSecurity {
+  const problems: string[] = [];
+  const ssl = cfg.ssl ?? false;
+  const caFile = given(cfg.sslCaFile);
+  const certFile = given(cfg.sslCertFile);
+  const keyFile = given(cfg.sslKeyFile);
+  const keyPassword = given(cfg.sslKeyPassword);
+
+  const files = [
+    ['KAFKA_SSL_CA_FILE', caFile],
+    ['KAFKA_SSL_CERT_FILE', certFile],
+    ['KAFKA_SSL_KEY_FILE', keyFile],
+  ] as const;
+  if (!ssl) {
+    for (const [name, file] of files) if (file) problems.push(`${name} is set but KAFKA_SSL is false: set KAFKA_SSL=true to connect with TLS, or ${name}=- to not use the file`);
+  }
+  if (certFile && !keyFile) problems.push('KAFKA_SSL_CERT_FILE is set but KAFKA_SSL_KEY_FILE is not: mutual TLS needs both the client certificate and its key');
+  if (keyFile && !certFile) problems.push('KAFKA_SSL_KEY_FILE is set but KAFKA_SSL_CERT_FILE is not: mutual TLS needs both the client certificate and its key');
+  if (keyPassword && !keyFile) problems.push('KAFKA_SSL_KEY_PASSWORD is set but KAFKA_SSL_KEY_FILE is not: the passphrase is for an encrypted key file');
+
+  const pem = (name: string, path: string): Buffer | undefined => {
+    let content: Buffer;
+    try {
+      content = readFile(path);
+    } catch (e) {
+      problems.push(`${name}=${JSON.stringify(path)} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+    if (!content.toString('latin1').includes('-----BEGIN ')) problems.push(`${name}=${JSON.stringify(path)} is not a PEM file (no "-----BEGIN" line)`);
+    return content;
+  };
+  const ca = caFile && pem('KAFKA_SSL_CA_FILE', caFile);
+  const cert = certFile && pem('KAFKA_SSL_CERT_FILE', certFile);
+  const key = keyFile && pem('KAFKA_SSL_KEY_FILE', keyFile);
+
+  const mechanism = cfg.saslMechanism ?? 'none';
+  const username = given(cfg.saslUsername);
+  const password = given(cfg.saslPassword);
+  if (mechanism !== 'none') {
+    const missing = [username ? undefined : 'KAFKA_SASL_USERNAME', password ? undefined : 'KAFKA_SASL_PASSWORD'].filter((n) => n !== undefined);
+    if (missing.length > 0) problems.push(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} "-"`);
+  }
+  if (mechanism === 'plain' && !ssl && !cfg.saslPlainWithoutTls) {
+    problems.push('KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false would send the SASL password in clear text: set KAFKA_SSL=true, or KAFKA_SASL_PLAIN_WITHOUT_TLS=true on a network you trust');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const tls: ConnectionOptions = {
+    ...(ca ? { ca: [ca] } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(keyPassword ? { passphrase: keyPassword } : {}),
+  };
+  return {
+    ssl: ssl && Object.keys(tls).length > 0 ? tls : ssl,
+    ...(mechanism !== 'none' && username && password ? { sasl: { mechanism, username, password } } : {}),
+  };
+}
+
 export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
   const ns = namespaceOf(cfg.namespace);
-  const sasl =
-    cfg.saslMechanism && cfg.saslMechanism !== 'none'
-      ? ({ mechanism: cfg.saslMechanism, username: cfg.saslUsername ?? '', password: cfg.saslPassword ?? '' } as const)
-      : undefined;
+  const { ssl, sasl } = kafkaSecurity(cfg);
+  if (sasl?.mechanism === 'plain' && !ssl) log.warn('KAFKA_SASL_PLAIN_WITHOUT_TLS=true: the SASL password travels to the brokers in clear text');
   const kafka = new Kafka({
     clientId: cfg.clientId,
     brokers: cfg.brokers,
-    ssl: cfg.ssl ?? false,
-    ...(sasl ? { sasl: sasl as never } : {}),
+    ssl,
+    ...(sasl ? { sasl } : {}),
     logLevel: logLevel.WARN,
     logCreator: toLogCreator(log.child({ component: 'kafkajs' })),
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },

@@ -24,6 +24,8 @@ export const metrics = {
   sourcePolls: new Counter({ name: 'pipeline_source_polls_total', help: 'polls of a source system', labelNames: ['source', 'outcome'], registers: [registry] }),
   targetRejections: new Counter({ name: 'pipeline_target_rejections_total', help: 'writes the target system refused (e.g. work already started in the warehouse)', labelNames: ['stage', 'reason'], registers: [registry] }),
   tableSize: new Gauge({ name: 'pipeline_table_entries', help: 'entries in a compacted-topic table', labelNames: ['table'], registers: [registry] }),
+  paused: new Gauge({ name: 'pipeline_stage_paused', help: '1 while a stage or source waits out a fault of infrastructure or configuration (the reason is on /healthz)', labelNames: ['stage'], registers: [registry] }),
+  faults: new Counter({ name: 'pipeline_faults_total', help: 'pauses begun because of a fault of infrastructure or configuration, by its class', labelNames: ['stage', 'error_class'], registers: [registry] }),
 };
 
 /** From a change read in its source system to its effect in the target, observed by the stage that applied it. */
@@ -31,23 +33,67 @@ export function observeEndToEnd(stage: string, tracedFromMs: number): void {
   metrics.endToEndSeconds.observe({ stage }, (Date.now() - tracedFromMs) / 1000);
 }
 
-type Check = () => boolean | Promise<boolean>;
+/** A health check answers true when healthy, else the reason it is not. */
+type Check = () => true | string | Promise<true | string>;
 const checks = new Map<string, Check>();
 
 export function registerHealthCheck(name: string, check: Check): void {
   checks.set(name, check);
 }
 
-export async function health(): Promise<{ ok: boolean; checks: Record<string, boolean> }> {
-  const out: Record<string, boolean> = {};
+export function unregisterHealthCheck(name: string): void {
+  checks.delete(name);
+}
+
+export interface Health {
+  ok: boolean;
+  /** Each check: "ok", or why it is not. */
+  checks: Record<string, string>;
+}
+
+export async function health(): Promise<Health> {
+  const out: Record<string, string> = {};
   for (const [name, check] of checks) {
     try {
-      out[name] = await check();
-    } catch {
-      out[name] = false;
+      const r = await check();
+      out[name] = r === true ? 'ok' : r;
+    } catch (err) {
+      out[name] = `check failed: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
-  return { ok: Object.values(out).every(Boolean), checks: out };
+  return { ok: Object.values(out).every((v) => v === 'ok'), checks: out };
+}
+
+const pauses = new Map<string, { since: number; reason: string }>();
+
+/**
+ * A stage or source that cannot go on until a fault outside the record is fixed (a broker, the
+ * registry or a target down, credentials refused, a table missing) is paused: it keeps its
+ * position, retries with backoff, and says why here, in /healthz (503) and `pipeline_stage_paused`.
+ */
+export function markPaused(stage: string, errorClass: string, reason: string): void {
+  if (!pauses.has(stage)) {
+    pauses.set(stage, { since: Date.now(), reason });
+    metrics.faults.inc({ stage, error_class: errorClass });
+    metrics.paused.set({ stage }, 1);
+    registerHealthCheck(`paused:${stage}`, () => {
+      const p = pauses.get(stage);
+      return p ? `paused since ${new Date(p.since).toISOString()}: ${p.reason}` : true;
+    });
+  } else {
+    pauses.get(stage)!.reason = reason;
+  }
+}
+
+export function clearPaused(stage: string): void {
+  if (!pauses.delete(stage)) return;
+  metrics.paused.set({ stage }, 0);
+  unregisterHealthCheck(`paused:${stage}`);
+}
+
+/** What is paused now, and why (for logs and tests). */
+export function pausedStages(): Array<{ stage: string; since: number; reason: string }> {
+  return [...pauses].map(([stage, p]) => ({ stage, ...p }));
 }
 
 export function startMetricsServer(port: number): Promise<{ server: Server; port: number }> {

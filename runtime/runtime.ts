@@ -38,7 +38,7 @@ export function createRuntime(name: string, opts: RuntimeOptions = {}): Runtime 
   const cfg = loadConfig(runtimeSettings, opts.env ?? process.env);
   const log = opts.log ?? createLogger({ process: name });
   const kafka = connectKafka(cfg, log);
-  const serde = createSerde(cfg);
+  const serde = createSerde({ ...cfg, log });
   const abort = new AbortController();
   const closers: Array<() => Promise<void>> = [];
   let producer: Promise<PipelineProducer> | undefined;
@@ -59,7 +59,7 @@ export function createRuntime(name: string, opts: RuntimeOptions = {}): Runtime 
     log,
     kafka,
     serde,
-    retry: { maxAttempts: cfg.maxAttempts, minDelayMs: cfg.minDelayMs, maxDelayMs: cfg.maxDelayMs },
+    retry: { minDelayMs: cfg.minDelayMs, maxDelayMs: cfg.maxDelayMs, pauseAfterMs: cfg.pauseAfterMs },
     signal: abort.signal,
     producer() {
       producer ??= kafka.producer().then((p) => {

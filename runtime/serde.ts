@@ -1,12 +1,19 @@
 /**
  * Avro values in the Confluent wire format (magic byte 0, 4-byte schema id, Avro body), with the
  * schemas held by a registry that speaks the Confluent REST API (Apicurio's ccompat API locally).
- * Subjects follow the topic-name strategy: `<topic>-value`.
+ * Subjects follow the topic-name strategy, `<topic>-value`, with the topic's name on the cluster
+ * (KAFKA_NAMESPACE included), so standard tools find the schema of every topic they read.
+ *
+ * Failures are classified by cause: a value that does not fit its schema, or bytes that are not a
+ * value of the schema they name, are the record's (SchemaError, dead-lettered); a registry that
+ * cannot be reached, times out, refuses our credentials or lacks our schemas is a fault of
+ * infrastructure or configuration (retried; the stage pauses), never a reason to dead-letter.
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { valueSubject, type TopicSpec } from '../schemas/topic.js';
 import { setting } from './config.js';
-import { PermanentError, TransientError } from './errors.js';
+import { ConfigurationFault, PermanentError, TransientError } from './errors.js';
+import { warnIfPlainHttpToRemoteHost, type WarnLogger } from './http-security.js';
 
 export const registrySettings = {
   url: setting.url('SCHEMA_REGISTRY_URL', {
@@ -15,56 +22,117 @@ export const registrySettings = {
   }),
   username: setting.string('SCHEMA_REGISTRY_USERNAME', { default: '-', description: 'registry basic-auth user, "-" for none' }),
   password: setting.string('SCHEMA_REGISTRY_PASSWORD', { default: '-', secret: true, description: 'registry basic-auth password' }),
+  timeoutMs: setting.int('SCHEMA_REGISTRY_TIMEOUT_MS', { default: 10_000, min: 100, description: 'timeout of one schema registry call in milliseconds' }),
 };
 
 /** The bytes are not a value of the schema they claim, or not in the wire format at all. */
 export class SchemaError extends PermanentError {}
 
 export interface Serde {
-  /** Registers (idempotently) the topic's value schema under BACKWARD compatibility; returns its id. */
+  /** Registers (idempotently) the topic's value schema under BACKWARD compatibility; returns its id. `subject` defaults to the topic's. */
   register(topic: TopicSpec<unknown>, subject?: string): Promise<number>;
   encode<V>(topic: TopicSpec<V>, value: V): Promise<Buffer>;
   decode<V>(topic: TopicSpec<V>, bytes: Buffer | null): Promise<V>;
 }
 
-const JSON_HEADERS = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
-
-function isNetworkFailure(err: unknown): boolean {
-  const e = err as { status?: number; code?: string; message?: string; name?: string };
-  if (typeof e?.status === 'number') return e.status >= 500 || e.status === 429;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE'].includes(e?.code ?? '') || /ECONNREFUSED|ECONNRESET|socket hang up|timeout/i.test(e?.message ?? '');
+export interface SerdeOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  timeoutMs?: number;
+  /** The cluster namespace (KAFKA_NAMESPACE) that prefixes topic names, and so their subjects. */
+  namespace?: string;
+  log?: WarnLogger;
 }
 
-export function createSerde(cfg: { url: string; username?: string; password?: string }): Serde {
+const JSON_HEADERS = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
+
+interface MappersmithResponse {
+  status(): number;
+  readonly errors?: unknown[];
+  enhance(extras: { status?: number }): MappersmithResponse;
+}
+
+/**
+ * The registry client's transport (mappersmith) reports a request that got no answer at all
+ * (connection refused or reset, timed out) as HTTP 400 with the socket error attached. This
+ * middleware, innermost, turns those into 503 before the client wraps them, so they classify as
+ * what they are; and it puts a timeout on every call.
+ */
+const transportFaults = (timeoutMs: number) => () => ({
+  prepareRequest: (next: () => Promise<{ enhance(extras: { timeout: number }): unknown }>) => next().then((request) => request.enhance({ timeout: timeoutMs })),
+  response: (next: () => Promise<unknown>) =>
+    next().catch((response: MappersmithResponse) => {
+      const noAnswer = typeof response?.status === 'function' && (response.errors?.length ?? 0) > 0;
+      throw noAnswer ? response.enhance({ status: 503 }) : response;
+    }),
+});
+
+/** A failed registry call, by HTTP status (the client puts it on its errors as `status`). */
+function registryFault(what: string, err: unknown): Error {
+  const status = (err as { status?: unknown })?.status;
+  const message = `schema registry ${what}: ${(err as Error)?.message ?? String(err)}`;
+  if (typeof status !== 'number' || status >= 500 || status === 429 || status === 408) return new TransientError(message, { cause: err });
+  return new ConfigurationFault(message, status, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'registry', { cause: err });
+}
+
+const isRegistryCallFailure = (err: unknown) => typeof (err as { status?: unknown })?.status === 'number' || (err as { name?: unknown })?.name === 'ResponseError';
+
+export function createSerde(cfg: SerdeOptions): Serde {
   const auth = cfg.username && cfg.username !== '-' ? { username: cfg.username, password: cfg.password ?? '' } : undefined;
-  const registry = new SchemaRegistry({ host: cfg.url, ...(auth ? { auth } : {}), retry: { retries: 3, initialRetryTimeInSecs: 0.2 } });
+  const timeoutMs = cfg.timeoutMs ?? 10_000;
+  const prefix = cfg.namespace && cfg.namespace !== '-' ? cfg.namespace : '';
+  const subjectOf = (topicOrSubject: string) => prefix + topicOrSubject;
+  if (auth && cfg.log) warnIfPlainHttpToRemoteHost(cfg.url, 'the schema registry (Basic auth)', cfg.log);
+  const registry = new SchemaRegistry({
+    host: cfg.url,
+    ...(auth ? { auth } : {}),
+    // The runtime retries with its own backoff and pause reporting; one quick retry here rides out a blip.
+    retry: { retries: 1, initialRetryTimeInSecs: 0.2 },
+    middlewares: [transportFaults(timeoutMs) as never],
+  });
   const ids = new Map<string, number>();
   const authHeader: Record<string, string> = auth ? { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
 
-  async function registryCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  async function config(method: 'GET' | 'PUT', subject: string): Promise<{ status: number; text: string }> {
     try {
-      return await call();
+      const res = await fetch(`${cfg.url}/config/${encodeURIComponent(subject)}`, {
+        method,
+        headers: { ...(method === 'PUT' ? JSON_HEADERS : {}), ...authHeader },
+        ...(method === 'PUT' ? { body: JSON.stringify({ compatibility: 'BACKWARD' }) } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { status: res.status, text: await res.text() };
     } catch (err) {
-      if (isNetworkFailure(err)) throw new TransientError(`schema registry unavailable while ${what}: ${(err as Error).message}`, { cause: err });
-      throw err;
+      throw new TransientError(`schema registry ${method} /config/${subject}: ${(err as Error).message}`, { cause: err });
     }
   }
 
-  async function compatibilityOf(subject: string): Promise<string | undefined> {
-    const res = await fetch(`${cfg.url}/config/${encodeURIComponent(subject)}`, { headers: authHeader });
-    if (res.status === 404) return undefined;
-    if (!res.ok) throw Object.assign(new Error(`GET /config/${subject} answered ${res.status}`), { status: res.status });
-    return ((await res.json()) as { compatibilityLevel?: string }).compatibilityLevel;
+  async function ensureBackward(subject: string): Promise<void> {
+    // Read first: every process runs this at start, and concurrent writes of the same subject
+    // config make Apicurio answer 409 ("rule already exists"), so write only what is missing.
+    for (let attempt = 1; ; attempt++) {
+      const current = await config('GET', subject);
+      if (current.status === 200 && (JSON.parse(current.text) as { compatibilityLevel?: string }).compatibilityLevel === 'BACKWARD') return;
+      if (current.status !== 200 && current.status !== 404) throw registryFault(`GET /config/${subject}`, Object.assign(new Error(`answered ${current.status}: ${current.text}`), { status: current.status }));
+      const put = await config('PUT', subject);
+      if (put.status >= 200 && put.status < 300) return;
+      // Someone else set it meanwhile: read again.
+      if (put.status === 409 && attempt < 5) continue;
+      throw registryFault(`PUT /config/${subject}`, Object.assign(new Error(`answered ${put.status}: ${put.text}`), { status: put.status }));
+    }
   }
 
   async function idFor(topic: TopicSpec<unknown>): Promise<number> {
     const cached = ids.get(topic.name);
     if (cached !== undefined) return cached;
-    const id = await registryCall(`looking up the schema of ${topic.name}`, () =>
-      registry.getRegistryIdBySchema(valueSubject(topic.name), { type: SchemaType.AVRO, schema: JSON.stringify(topic.schema) }),
-    ).catch((err: unknown) => {
-      if (err instanceof TransientError) throw err;
-      throw new PermanentError(`the schema of ${topic.name} is not registered under ${valueSubject(topic.name)}; run the setup (npm run ops -- setup): ${(err as Error).message}`);
+    const subject = subjectOf(valueSubject(topic.name));
+    const id = await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(topic.schema) }).catch((err: unknown) => {
+      // Not registered: the setup has not run for this schema version. No record can pass until it does.
+      if (!isRegistryCallFailure(err) && (err as Error)?.name === 'ConfluentSchemaRegistryError') {
+        throw new ConfigurationFault(`the schema of ${topic.name} is not registered under ${subject}; run the setup (npm run ops -- setup): ${(err as Error).message}`);
+      }
+      throw registryFault(`looking up the schema of ${topic.name}`, err);
     });
     ids.set(topic.name, id);
     return id;
@@ -72,26 +140,20 @@ export function createSerde(cfg: { url: string; username?: string; password?: st
 
   return {
     async register(topic, subject = valueSubject(topic.name)) {
-      // Read first: every process runs this at start, and concurrent writes of the same subject
-      // config make Apicurio answer 409 ("rule already exists"), so write only what is missing.
-      await registryCall(`setting compatibility of ${subject}`, async () => {
-        for (let attempt = 1; ; attempt++) {
-          if ((await compatibilityOf(subject)) === 'BACKWARD') return;
-          const res = await fetch(`${cfg.url}/config/${encodeURIComponent(subject)}`, {
-            method: 'PUT',
-            headers: { ...JSON_HEADERS, ...authHeader },
-            body: JSON.stringify({ compatibility: 'BACKWARD' }),
-          });
-          if (res.ok) return;
-          // Someone else set it meanwhile: read again.
-          if (res.status === 409 && attempt < 5) continue;
-          throw Object.assign(new Error(`PUT /config/${subject} answered ${res.status}: ${await res.text()}`), { status: res.status });
+      const full = subjectOf(subject);
+      await ensureBackward(full);
+      const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify(topic.schema) };
+      const id = await registry.getRegistryIdBySchema(full, schema).catch(async () => {
+        try {
+          return (await registry.register(schema, { subject: full })).id;
+        } catch (err) {
+          // An incompatible schema is refused for good; the rest is the registry's state.
+          if ((err as { status?: unknown }).status === 409 || (err as Error)?.name === 'ConfluentSchemaRegistryCompatibilityError') {
+            throw new PermanentError(`the schema registry refused ${full} as incompatible (BACKWARD): ${(err as Error).message}`);
+          }
+          throw registryFault(`registering ${full}`, err);
         }
       });
-      const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify(topic.schema) };
-      const id = await registry.getRegistryIdBySchema(subject, schema).catch(async () =>
-        (await registryCall(`registering ${subject}`, () => registry.register(schema, { subject }))).id,
-      );
       if (subject === valueSubject(topic.name)) ids.set(topic.name, id);
       return id;
     },
@@ -101,6 +163,7 @@ export function createSerde(cfg: { url: string; username?: string; password?: st
       try {
         return await registry.encode(id, value);
       } catch (err) {
+        if (isRegistryCallFailure(err)) throw registryFault(`fetching schema id ${id} for ${topic.name}`, err);
         const paths = (err as { paths?: string[][] }).paths;
         const where = paths?.length ? ` at ${paths.map((p) => p.join('.')).join(', ')}` : '';
         throw new SchemaError(`value for ${topic.name} does not match its schema${where}: ${(err as Error).message}`);
@@ -114,7 +177,10 @@ export function createSerde(cfg: { url: string; username?: string; password?: st
       try {
         return (await registry.decode(bytes)) as never;
       } catch (err) {
-        if (isNetworkFailure(err)) throw new TransientError(`schema registry unavailable while decoding ${topic.name}`, { cause: err });
+        const status = (err as { status?: unknown }).status;
+        // A schema id this registry does not know: the record was written against another registry.
+        if (status === 404) throw new SchemaError(`record on ${topic.name} names schema id ${bytes.readUInt32BE(1)}, which the registry does not know`);
+        if (isRegistryCallFailure(err)) throw registryFault(`fetching schema id ${bytes.readUInt32BE(1)} for ${topic.name}`, err);
         throw new SchemaError(`record on ${topic.name} cannot be decoded with schema id ${bytes.readUInt32BE(1)}: ${(err as Error).message}`);
       }
     },

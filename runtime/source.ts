@@ -13,7 +13,7 @@ import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { OutgoingMessage } from './kafka.js';
 import { metrics, registerHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
-import { withRetry } from './retry.js';
+import { Interrupted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
 import { openTable, type Table } from './table.js';
 
@@ -88,7 +88,11 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
       })
     : undefined;
   let lastSuccess = Date.now();
-  registerHealthCheck(`source:${connector.name}`, () => Date.now() - lastSuccess < Math.max(60_000, connector.intervalMs * 5));
+  let lastError: string | undefined;
+  const staleAfterMs = Math.max(60_000, connector.intervalMs * 5);
+  registerHealthCheck(`source:${connector.name}`, () =>
+    Date.now() - lastSuccess < staleAfterMs || `no successful poll since ${new Date(lastSuccess).toISOString()}${lastError ? `: ${lastError}` : ''}`,
+  );
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -158,8 +162,10 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
         pause = await cycle();
         metrics.sourcePolls.inc({ source: connector.name, outcome: 'ok' });
         lastSuccess = Date.now();
+        lastError = undefined;
       } catch (err) {
-        if (signal.aborted) break;
+        if (signal.aborted || err instanceof Interrupted) break;
+        lastError = `${errorClass(err)}: ${errorMessage(err)}`;
         metrics.sourcePolls.inc({ source: connector.name, outcome: 'error' });
         log.error('poll failed; will try again next interval', { error: errorMessage(err), errorClass: errorClass(err), retriable: isRetriable(err) });
       }

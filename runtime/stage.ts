@@ -12,7 +12,7 @@ import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { ConsumedRecord, OutgoingMessage, PartitionBatch } from './kafka.js';
 import { metrics, observeEndToEnd, registerHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
-import { RetriesExhausted, withRetry } from './retry.js';
+import { Interrupted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
 
 export interface Output<V = unknown> {
@@ -71,8 +71,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   const producer = await rt.producer();
   const consumer = await rt.kafka.consumer({ groupId: spec.groupId ?? spec.name, topics: [spec.input.name] });
   const chunkSize = spec.chunkSize ?? 500;
-  let healthy = true;
-  registerHealthCheck(`stage:${spec.name}`, () => healthy);
+  let stoppedBy: string | undefined;
+  registerHealthCheck(`stage:${spec.name}`, () => stoppedBy === undefined || stoppedBy);
 
   async function encode(outputs: Output[]): Promise<OutgoingMessage[]> {
     return Promise.all(
@@ -99,30 +99,41 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     metrics.recordsIn.inc({ stage: spec.name, topic: record.topic });
     // Should the brokers refuse this record's outputs for good, its dead letter goes instead.
     const instead = (err: unknown) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered');
+    // A heartbeat refused while a record waits (a rebalance took the partition away) ends the
+    // wait without an outcome: the record is neither committed nor dead-lettered, its next owner reads it again.
+    const beat = async () => {
+      try {
+        await batch.heartbeat();
+      } catch (err) {
+        throw new Interrupted(`partition ${record.topic}[${record.partition}] was taken away while offset ${record.offset} waited`, { cause: err });
+      }
+    };
+    const retrying = <T>(work: () => Promise<T>) => withRetry(spec.name, work, rt.retry, log, { signal: rt.signal, onRetry: beat });
     try {
-      const { value } = await withRetry(
-        spec.name,
-        async () => {
-          const input = await rt.serde.decode(spec.input, record.value);
-          const outputs = await encode(await spec.handle(input, { record, signal: rt.signal }));
-          const origin = spec.tracedFrom?.(input);
-          if (origin) observeEndToEnd(spec.name, origin);
-          return outputs;
-        },
-        rt.retry,
-        log,
-        { signal: rt.signal, onRetry: () => batch.heartbeat() },
-      );
+      const { value } = await retrying(async () => {
+        const input = await rt.serde.decode(spec.input, record.value);
+        const outputs = await encode(await spec.handle(input, { record, signal: rt.signal }));
+        const origin = spec.tracedFrom?.(input);
+        if (origin) observeEndToEnd(spec.name, origin);
+        return outputs;
+      });
       return { messages: value, instead };
     } catch (err) {
-      if (rt.signal.aborted) return undefined;
-      const exhausted = err instanceof RetriesExhausted;
-      const side = err instanceof FailedWithOutputs ? await encode(err.outputs).catch(() => []) : [];
-      const cause = exhausted ? err.last : err instanceof FailedWithOutputs ? err.failure : err;
-      const attempts = exhausted ? err.attempts : ((err as { attempts?: number }).attempts ?? 1);
-      const firstFailureAt = exhausted ? err.firstFailureAt : ((err as { firstFailureAt?: number }).firstFailureAt ?? Date.now());
-      const letter = deadLetter(record, cause, attempts, firstFailureAt, 'record dead-lettered');
-      return { messages: [...side, letter], instead: () => letter };
+      if (err instanceof Interrupted || rt.signal.aborted) {
+        if (err instanceof Interrupted && !rt.signal.aborted) log.warn('record abandoned without an outcome', { reason: err.message });
+        return undefined;
+      }
+      try {
+        // What a refusal still taught us (an id Ongoing revealed) is kept, through any outage.
+        const side = err instanceof FailedWithOutputs ? (await retrying(() => encode(err.outputs))).value : [];
+        const cause = err instanceof FailedWithOutputs ? err.failure : err;
+        const failure = err as { attempts?: number; firstFailureAt?: number };
+        const letter = deadLetter(record, cause, failure.attempts ?? 1, failure.firstFailureAt ?? Date.now(), 'record dead-lettered');
+        return { messages: [...side, letter], instead: () => letter };
+      } catch (sideErr) {
+        if (sideErr instanceof Interrupted || rt.signal.aborted) return undefined;
+        throw sideErr;
+      }
     } finally {
       timer();
     }
@@ -160,7 +171,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   consumer
     .run(handleBatch, { partitionsConcurrently: spec.partitionsConcurrently ?? 1 })
     .catch((err: unknown) => {
-      healthy = false;
+      stoppedBy = `consumer stopped with an error: ${err instanceof Error ? err.message : String(err)}`;
       log.error('consumer stopped with an error', { error: err });
     });
 
@@ -169,7 +180,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     (stopped ??= (async () => {
       await consumer.stop();
       await consumer.disconnect();
-      healthy = false;
+      stoppedBy = 'stopped';
       log.info('stage stopped');
     })());
   rt.onClose(stop);

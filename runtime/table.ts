@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TopicSpec } from '../schemas/topic.js';
-import { errorMessage } from './errors.js';
+import { errorClass, errorMessage } from './errors.js';
+import { Interrupted, withRetry } from './retry.js';
 import type { PartitionBatch, PipelineConsumer } from './kafka.js';
 import { metrics } from './metrics.js';
 import type { Runtime } from './runtime.js';
@@ -51,9 +52,13 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: { loa
       if (r.key !== null) {
         let value: V | undefined;
         try {
-          value = r.value === null ? undefined : await rt.serde.decode(topic, r.value);
+          // A registry that cannot be reached is waited out: skipping would lose the entry for good.
+          value = r.value === null ? undefined : (await withRetry(`table:${topic.name}`, () => rt.serde.decode(topic, r.value), rt.retry, log, { signal: rt.signal })).value;
         } catch (err) {
+          if (err instanceof Interrupted) return;
+          // Bytes that are no value of their schema can never be read; the table goes on without them.
           log.error('skipping undecodable state record', { key: r.key, offset: r.offset, error: errorMessage(err) });
+          metrics.deadLettered.inc({ stage: `table:${topic.name}`, topic: topic.name, reason: errorClass(err) });
           continue;
         }
         if (value === undefined) state.delete(r.key);

@@ -1,28 +1,34 @@
 /**
- * Creates the given topics (and the dead-letter topic of every change and command topic) and
+ * Creates the given topics (and the dead-letter topic of every change and command topic) with the
+ * retention of their kind (schemas/topic.ts), brings the retention of existing ones in line, and
  * registers every value schema with BACKWARD compatibility. Idempotent: safe on every start.
  */
-import { dlqTopicName, valueSubject, type TopicSpec } from '../schemas/topic.js';
-import type { TopicDescription } from './kafka.js';
+import { dlqTopicName, retentionMsOf, valueSubject, type TopicSpec } from '../schemas/topic.js';
+import type { TopicConfigChange, TopicDescription } from './kafka.js';
 import type { Runtime } from './runtime.js';
 
 export function topologyTopics(topics: readonly TopicSpec<unknown>[]): TopicDescription[] {
   const out: TopicDescription[] = [];
   for (const t of topics) {
-    out.push({ name: t.name, partitions: t.partitions, compacted: t.compacted });
-    if (t.kind !== 'state') out.push({ name: dlqTopicName(t.name), partitions: 1, compacted: false });
+    out.push({ name: t.name, partitions: t.partitions, compacted: t.compacted, retentionMs: retentionMsOf(t.kind) });
+    if (t.kind !== 'state') out.push({ name: dlqTopicName(t.name), partitions: 1, compacted: false, retentionMs: retentionMsOf('dead-letter') });
   }
   return out;
 }
 
-export async function ensureTopology(rt: Runtime, topics: readonly TopicSpec<unknown>[]): Promise<{ createdTopics: string[]; subjects: number }> {
+export async function ensureTopology(
+  rt: Runtime,
+  topics: readonly TopicSpec<unknown>[],
+): Promise<{ createdTopics: string[]; reconfiguredTopics: TopicConfigChange[]; subjects: number }> {
   const admin = await rt.kafka.admin();
   let createdTopics: string[];
+  let reconfiguredTopics: TopicConfigChange[];
   try {
-    createdTopics = await admin.ensureTopics(topologyTopics(topics));
+    ({ created: createdTopics, reconfigured: reconfiguredTopics } = await admin.ensureTopics(topologyTopics(topics)));
   } finally {
     await admin.disconnect();
   }
+  for (const r of reconfiguredTopics) rt.log.info('topic configuration brought in line', { topic: r.topic, changes: r.changes });
   let subjects = 0;
   for (const t of topics) {
     await rt.serde.register(t);
@@ -33,6 +39,6 @@ export async function ensureTopology(rt: Runtime, topics: readonly TopicSpec<unk
       subjects++;
     }
   }
-  rt.log.info('topology ready', { createdTopics: createdTopics.length, subjects });
-  return { createdTopics, subjects };
+  rt.log.info('topology ready', { createdTopics: createdTopics.length, reconfiguredTopics: reconfiguredTopics.length, subjects });
+  return { createdTopics, reconfiguredTopics, subjects };
 }

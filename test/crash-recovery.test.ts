@@ -133,8 +133,8 @@ describe('crash recovery', () => {
         }
         for (const n of poNumbers) {
           const inOngoing = await env.api.getPurchaseOrders({ purchaseOrderNumber: n }).catch(() => []);
-          const line = inOngoing[0]?.purchaseOrderLines[0];
-          if (line && line.receivedNumberOfItems < 10) {
+          const line = inOngoing[0]?.purchaseOrderLines?.[0];
+          if (line && (line.receivedNumberOfItems ?? 0) < 10) {
             await env.control.receivePurchaseOrder({ purchaseOrderNumber: n }, [{ rowNumber: '1', numberOfItems: 5 }]);
             received += 5;
           }
@@ -153,10 +153,10 @@ describe('crash recovery', () => {
       // Receive whatever is still open, then let everything settle.
       for (const n of poNumbers) {
         await eventually(() => env.api.getPurchaseOrders({ purchaseOrderNumber: n }), (p) => p.length === 1, 60_000, `PO ${n} in Ongoing`);
-        const line = (await env.api.getPurchaseOrders({ purchaseOrderNumber: n }))[0]!.purchaseOrderLines[0]!;
-        if (line.receivedNumberOfItems < 10) {
+        const line = (await env.api.getPurchaseOrders({ purchaseOrderNumber: n }))[0]!.purchaseOrderLines![0]!;
+        if ((line.receivedNumberOfItems ?? 0) < 10) {
           await env.control.receivePurchaseOrder({ purchaseOrderNumber: n });
-          received += 10 - line.receivedNumberOfItems;
+          received += 10 - (line.receivedNumberOfItems ?? 0);
         }
       }
       await eventually(() => articleCount(products), (c) => c === products.length, 60_000, 'every article');

@@ -1,15 +1,15 @@
 /**
- * The Ongoing API client (connectors/ongoing-api.ts): typed calls against the simulator, the
+ * The Ongoing API client (connectors/ongoing/api/client.ts): typed calls against the simulator, the
  * cursor-paging helpers, repeated-key arrays, and the classification of failures at the edge
- * (RejectedError for 4xx with Ongoing's Message; TransientError for 5xx, 429, garbled bodies and
- * network errors, with Retry-After honoured). The password never appears in an error.
+ * (RejectedError for a record's 4xx with Ongoing's Message; ConfigurationFault for 401, 403 and a
+ * wrong address; TransientError for 5xx, 429, garbled bodies and network errors, with Retry-After honoured). The password never appears in an error.
  */
 import { createServer, type Server } from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OngoingApi, parseRetryAfter } from '../connectors/ongoing/api/client.js';
 import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
-import { RejectedError, TransientError, isRetriable } from '../runtime/errors.js';
+import { ConfigurationFault, RejectedError, TransientError, isRetriable } from '../runtime/errors.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 
 const PASSWORD = 'Pa55-w0rd-never-shown';
@@ -92,10 +92,10 @@ describe('typed calls', () => {
     await control.receivePurchaseOrder({ purchaseOrderId }, [{ rowNumber: '1', numberOfItems: 2 }]);
     const toReport = await api.getAllPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true });
     expect(toReport.map((p) => p.purchaseOrderInfo.purchaseOrderId)).toEqual([purchaseOrderId]);
-    expect(toReport[0]!.purchaseOrderLines[0]!.receivedNumberOfItems).toBe(2);
+    expect(toReport[0]!.purchaseOrderLines![0]!.receivedNumberOfItems).toBe(2);
     await api.setPurchaseOrderReportedToReceived(purchaseOrderId);
     expect(await api.getPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true })).toEqual([]);
-    expect((await api.getPurchaseOrder(purchaseOrderId)).purchaseOrderLines[0]!.reportedNumberOfItems).toBe(2);
+    expect((await api.getPurchaseOrder(purchaseOrderId)).purchaseOrderLines![0]!.reportedNumberOfItems).toBe(2);
 
     const { orderId } = await api.upsertOrder({ orderNumber: 'CR-1', deliveryDate: '2024-07-01', consignee: { name: 'X' }, orderLines: [{ rowNumber: '1', articleNumber: 'C3', numberOfItems: 2 }] });
     const shipped = await control.fulfilOrder({ orderId });
@@ -146,14 +146,24 @@ describe('classification at the edge', () => {
     expect([missing.status, missing.reason]).toEqual([404, 'not-found']);
     const invalid = (await caught(api.upsertOrder({ orderNumber: 'REJ-2', consignee: { name: 'X' }, orderLines: [] } as never))) as RejectedError;
     expect(invalid.message).toContain('deliveryDate');
+  });
+
+  it('makes refused credentials or rights and a wrong address a ConfigurationFault: the stage pauses, nothing is dead-lettered', async () => {
     const otherOwner = new OngoingApi({ baseUrl: sim.baseUrl, username: 'integration', password: PASSWORD, goodsOwnerId: 2 });
-    const forbidden = (await caught(otherOwner.getArticles())) as RejectedError;
+    const forbidden = (await caught(otherOwner.getArticles())) as ConfigurationFault;
+    expect(forbidden).toBeInstanceOf(ConfigurationFault);
+    expect(isRetriable(forbidden)).toBe(true);
     expect([forbidden.status, forbidden.reason]).toEqual([403, 'forbidden']);
+    const wrongPath = new OngoingApi({ baseUrl: `${sim.baseUrl}/nowhere`, username: 'integration', password: PASSWORD, goodsOwnerId: 1 });
+    const notThere = (await caught(wrongPath.getArticles())) as ConfigurationFault;
+    expect(notThere).toBeInstanceOf(ConfigurationFault);
+    expect(notThere.message).toContain('check ONGOING_API_BASE_URL');
   });
 
   it('never shows the password: not in errors, not when the client is inspected', async () => {
     const wrong = new OngoingApi({ baseUrl: sim.baseUrl, username: 'integration', password: 'Wr0ng-Pa55-never-shown', goodsOwnerId: 1 });
-    const err = (await caught(wrong.getArticles())) as RejectedError;
+    const err = (await caught(wrong.getArticles())) as ConfigurationFault;
+    expect(err).toBeInstanceOf(ConfigurationFault);
     expect([err.status, err.reason]).toEqual([401, 'unauthorized']);
     const down = new OngoingApi({ baseUrl: 'http://127.0.0.1:9/demo/api/v1', username: 'integration', password: PASSWORD, goodsOwnerId: 1, timeoutMs: 1000 });
     const network = await caught(down.getArticles());

@@ -27,9 +27,9 @@ describe('configuration', () => {
   });
 
   it('applies defaults and parses values', () => {
-    const cfg = loadConfig(runtimeSettings, { KAFKA_BROKERS: 'a:1, b:2', RETRY_MAX_ATTEMPTS: '3' });
+    const cfg = loadConfig(runtimeSettings, { KAFKA_BROKERS: 'a:1, b:2', RETRY_PAUSE_AFTER_MS: '3000' });
     expect(cfg.brokers).toEqual(['a:1', 'b:2']);
-    expect(cfg.maxAttempts).toBe(3);
+    expect(cfg.pauseAfterMs).toBe(3000);
     expect(cfg.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
   });
 
@@ -44,15 +44,23 @@ describe('start-up with a bad setting', () => {
   it('a pipeline process refuses to start and names the variable', () => {
     const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
     const run = spawnSync(process.execPath, [pipelineJs, 'processors'], {
-      env: { ...process.env, KAFKA_BROKERS: 'kafka-without-port', ONGOING_GOODS_OWNER_ID: 'abc' },
+      env: { ...process.env, ONGOING_API_PASSWORD: 'set', KAFKA_BROKERS: 'kafka-without-port', ONGOING_GOODS_OWNER_ID: 'abc' },
       encoding: 'utf8',
       timeout: 30_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('ONGOING_GOODS_OWNER_ID="abc" is not an integer');
-    const again = spawnSync(process.execPath, [pipelineJs, 'processors'], { env: { ...process.env, KAFKA_BROKERS: 'kafka-without-port' }, encoding: 'utf8', timeout: 30_000 });
+    const again = spawnSync(process.execPath, [pipelineJs, 'processors'], { env: { ...process.env, ONGOING_API_PASSWORD: 'set', KAFKA_BROKERS: 'kafka-without-port' }, encoding: 'utf8', timeout: 30_000 });
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('KAFKA_BROKERS="kafka-without-port" has "kafka-without-port", which is not host:port');
+  });
+
+  it('refuses to start without the Ongoing password: there is no silent default outside the local stack', () => {
+    const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
+    const { ONGOING_API_PASSWORD: _unset, ...env } = process.env;
+    const run = spawnSync(process.execPath, [pipelineJs, 'sink-ongoing'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ONGOING_API_PASSWORD');
   });
 
   it('an unknown role is refused with the list of roles', () => {

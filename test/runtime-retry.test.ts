@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { NotYetAvailableError, RejectedError, TransientError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
-import { RetriesExhausted, withRetry } from '../runtime/retry.js';
+import { health, pausedStages } from '../runtime/metrics.js';
+import { Interrupted, withRetry } from '../runtime/retry.js';
 
 const log = createLogger({}, () => {});
-const fast = { maxAttempts: 0, minDelayMs: 5, maxDelayMs: 20 };
+const fast = { minDelayMs: 5, maxDelayMs: 20, pauseAfterMs: 60_000 };
 
 describe('retry', () => {
   it('retries transient failures until they pass, honouring Retry-After', async () => {
@@ -28,10 +29,27 @@ describe('retry', () => {
     expect(calls).toBe(1);
   });
 
-  it('gives up after the configured attempts', async () => {
+  it('never gives up on a fault: reports the stage paused with the reason, and resumes when it passes', async () => {
+    let calls = 0;
+    const seen: Array<{ paused: boolean; reason: string | undefined }> = [];
+    const r = await withRetry('fault-stage', async () => {
+      calls++;
+      const h = await health();
+      seen.push({ paused: pausedStages().some((p) => p.stage === 'fault-stage'), reason: h.checks['paused:fault-stage'] });
+      if (calls < 8) throw new TransientError('Ongoing answered 401: Authorization has been denied');
+      return 'through';
+    }, { ...fast, pauseAfterMs: 20 }, log);
+    expect(r.value).toBe('through');
+    expect(seen.at(-1)).toMatchObject({ paused: true, reason: expect.stringMatching(/^paused since .*: TransientError: Ongoing answered 401/) });
+    expect(seen[0]?.paused).toBe(false);
+    expect(pausedStages().some((p) => p.stage === 'fault-stage')).toBe(false);
+    expect((await health()).checks['paused:fault-stage']).toBeUndefined();
+  });
+
+  it('ends a wait without an outcome when the heartbeat finds the partition gone', async () => {
     await expect(withRetry('t', async () => {
       throw new TransientError('down');
-    }, { ...fast, maxAttempts: 3 }, log)).rejects.toBeInstanceOf(RetriesExhausted);
+    }, fast, log, { onRetry: async () => { throw new Interrupted('partition taken away'); } })).rejects.toBeInstanceOf(Interrupted);
   });
 
   it('waits for late data, then calls it unmappable', async () => {
@@ -51,7 +69,7 @@ describe('retry', () => {
     setTimeout(() => abort.abort(), 50);
     await expect(withRetry('t', async () => {
       throw new TransientError('down');
-    }, { ...fast, minDelayMs: 10_000, maxDelayMs: 10_000 }, log, { signal: abort.signal })).rejects.toBeDefined();
+    }, { ...fast, minDelayMs: 10_000, maxDelayMs: 10_000 }, log, { signal: abort.signal })).rejects.toBeInstanceOf(Interrupted);
     expect(abort.signal.aborted).toBe(true);
   });
 });

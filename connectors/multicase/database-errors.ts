@@ -3,7 +3,7 @@
  * this), by cause: the server's SQLSTATE code, knex's pool timeout by its error class, a lost
  * connection by the mark `connectMulticase` puts on it. Never by message text.
  */
-import { isRetriable, PermanentError, TransientError } from '../../runtime/errors.js';
+import { ConfigurationFault, isRetriable, PermanentError, TransientError } from '../../runtime/errors.js';
 import { isConnectionLost } from './database.js';
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
@@ -11,10 +11,16 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
 /**
  * SQLSTATEs a retry can cure: connection exceptions (08), insufficient resources (53), operator
  * intervention such as a shutdown or a cancelled query (57P), serialization failure (40001),
- * deadlock (40P01), lock not available (55P03), and credentials or grants an operator has to fix
- * (28: invalid authorization, 42501: insufficient privilege), never a property of the record.
+ * deadlock (40P01), lock not available (55P03).
  */
-export const isTransientSqlState = (code: string): boolean => /^(08|28|53|57P|40001|40P01|55P03|42501)/.test(code);
+export const isTransientSqlState = (code: string): boolean => /^(08|53|57P|40001|40P01|55P03)/.test(code);
+
+/**
+ * SQLSTATEs of a database an operator has to fix, never of the record: refused credentials (28),
+ * a missing grant (42501), a read-only server after a failover (25006), a database, schema, table,
+ * column or function that is not there (3D000, 3F000, 42P01, 42703, 42883).
+ */
+export const isConfigurationSqlState = (code: string): boolean => /^(28|42501|25006|3D000|3F000|42P01|42703|42883)/.test(code);
 
 /** A database failure as a TransientError or PermanentError; anything else is returned as it is. */
 export function classifyDatabaseError(err: unknown): unknown {
@@ -23,9 +29,10 @@ export function classifyDatabaseError(err: unknown): unknown {
   const message = String(e?.message ?? err);
   if (typeof e?.code === 'string' && SQLSTATE.test(e.code)) {
     if (isTransientSqlState(e.code)) return new TransientError(`database unavailable (${e.code}): ${message}`, { cause: err });
+    if (isConfigurationSqlState(e.code)) return new ConfigurationFault(`the Multicase database needs an operator (${e.code}): ${message}`, undefined, 'database', { cause: err });
+    // The server's `detail` quotes row values ("Key (…)=(…)"); it stays out of logs and dead letters.
     const constraint = typeof e.constraint === 'string' ? `, ${e.constraint}` : '';
-    const detail = typeof e.detail === 'string' ? ` (${e.detail})` : '';
-    return new PermanentError(`database refused the write (${e.code}${constraint}): ${message}${detail}`, { cause: err });
+    return new PermanentError(`database refused the write (${e.code}${constraint}): ${message}`, { cause: err });
   }
   // No SQLSTATE: the pool had no connection to give, the connection was lost, or a socket failed.
   if (e?.name === 'KnexTimeoutError' || isConnectionLost(err) || isRetriable(err)) {

@@ -11,6 +11,11 @@
  * Timing: each table is polled at its interval. A reader may also listen: the database sends a
  * NOTIFY on every commit that touches a tracked table, which wakes the connector at once. Neither
  * spins: an unchanged table costs one indexed query per interval.
+ *
+ * Stalls: a transaction left open anywhere on the server holds every change behind it back, while
+ * polls keep succeeding. Each poll therefore also measures the horizon (at most every few seconds)
+ * into `pipeline_cdc_horizon_lag_seconds`, a health check and warnings naming the transaction
+ * (horizon.ts).
  */
 import type { Knex } from 'knex';
 import pg from 'pg';
@@ -21,10 +26,12 @@ import type { Logger } from '../../runtime/logger.js';
 import type { PollResult, RejectedRow, SourceConnector, SourceEvent } from '../../runtime/source.js';
 import { changedSince, type ChangeCursor, type TrackedTable } from './change-tracking.js';
 import { classifyDatabaseError } from './database-errors.js';
+import { horizonSettings, watchHorizon } from './horizon.js';
 import { CHANGE_CHANNEL } from './install.js';
 
 export const tableSourceSettings = {
   batchSize: setting.int('MULTICASE_SOURCE_BATCH', { default: 500, min: 1, max: 10_000, description: 'rows read per poll' }),
+  ...horizonSettings,
 };
 
 export interface TablePosition {
@@ -83,12 +90,25 @@ async function listenForChanges(databaseUrl: string, log: Logger, onChange: (tab
 export function tableSource(
   reader: TableReader,
   db: Knex,
-  opts: { intervalMs: number; batchSize: number; log: Logger; /** Listen for commits (LISTEN/NOTIFY) on this database. */ databaseUrl?: string },
+  opts: {
+    intervalMs: number;
+    batchSize: number;
+    log: Logger;
+    /** Listen for commits (LISTEN/NOTIFY) on this database. */
+    databaseUrl?: string;
+    /** MULTICASE_HORIZON_LAG_WARN_MS: a longer horizon lag makes the source unhealthy (default 5 minutes). */
+    horizonLagWarnMs?: number;
+  },
 ): SourceConnector<TablePosition> {
   // Commits notified but not yet readable: they can sit above the horizon while an older
   // transaction is still open, so look again shortly (bounded) instead of a whole interval later.
   let pendingNotify = false;
   let deferredPolls = 0;
+  const horizon = watchHorizon(db, {
+    source: reader.source,
+    log: opts.log.child({ source: reader.source }),
+    warnMs: opts.horizonLagWarnMs ?? horizonSettings.horizonLagWarnMs.defaultValue!,
+  });
   return {
     name: reader.source,
     initialPosition: { cursor: null, snapshotDone: false },
@@ -109,6 +129,8 @@ export function tableSource(
         .catch((err: unknown) => {
           throw classifyDatabaseError(err);
         });
+      // Outside the read's transaction (its failure must not fail the poll); rate-limited inside.
+      await horizon.measure();
       const full = rows.length === opts.batchSize;
       let nextPollInMs: number | undefined;
       if (rows.length === 0 && wasNotified && deferredPolls < 40) {

@@ -19,31 +19,57 @@ export const ongoingSourceSettings = {
   pageSize: setting.int('ONGOING_SOURCE_PAGE_SIZE', { default: 100, min: 1, max: 1000, description: 'records per page when reading Ongoing' }),
 };
 
-/** Stateless apart from bookkeeping: what is still to report lives in Ongoing itself. */
+/** What is still to report lives in Ongoing itself; the position only remembers what was dead-lettered. */
 export interface ReportingPosition {
   /** When the last receipt was read, for `ops status`. */
   lastReceiptAt: number | null;
+  /**
+   * Receipts that cannot become events, by Ongoing purchase order id: the version that was
+   * dead-lettered. They are never acknowledged in Ongoing, so they are read again at every poll
+   * (and flow once Ongoing's data or this connector is fixed); this keeps them from being
+   * dead-lettered again until they change.
+   */
+  deadLettered?: Record<string, string>;
 }
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+const linesOf = (po: OngoingPurchaseOrder) => po.purchaseOrderLines ?? [];
+
+/** What a purchase order's lines hold now: received and reported per line. */
+function versionOf(po: OngoingPurchaseOrder): string {
+  // Received and reported together: a quantity that returns to an earlier value (10, corrected to
+  // 8, recounted to 10) is a new event, because what was reported before it differs; a repeat of
+  // an event that was never acknowledged has the same reported quantities, so the same id.
+  return linesOf(po)
+    .map((l) => `${l.id}=${l.receivedNumberOfItems ?? 0}/${l.reportedNumberOfItems ?? 0}`)
+    .join(',');
+}
 
 export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt: number): SourceEvent<GoodsReceiptReceived> {
   const info = po.purchaseOrderInfo;
   const key = info.purchaseOrderNumber?.trim();
   if (!key) throw new ValidationError(`Ongoing purchase order id ${info.purchaseOrderId}`, 'purchaseOrderNumber', 'is missing');
-  const lines = po.purchaseOrderLines.map((l, i) => {
-    if (!l.article?.articleNumber) throw new ValidationError(`Ongoing purchase order ${key}`, `purchaseOrderLines[${i}].article.articleNumber`, 'is missing');
+  const record = `Ongoing purchase order ${key}`;
+  const statusNumber = info.purchaseOrderStatus?.number;
+  if (typeof statusNumber !== 'number') throw new ValidationError(record, 'purchaseOrderInfo.purchaseOrderStatus.number', 'is missing');
+  const lines = linesOf(po).map((l, i) => {
+    const articleNumber = l.article?.articleNumber?.trim();
+    if (!articleNumber) throw new ValidationError(record, `purchaseOrderLines[${i}].article.articleNumber`, 'is missing');
+    const rowNumber = l.rowNumber?.trim();
+    if (!rowNumber) throw new ValidationError(record, `purchaseOrderLines[${i}].rowNumber`, 'is missing');
     return {
       lineId: l.id,
-      rowNumber: l.rowNumber,
-      articleNumber: l.article.articleNumber,
-      advisedNumberOfItems: l.advisedNumberOfItems,
-      receivedNumberOfItems: l.receivedNumberOfItems,
+      rowNumber,
+      articleNumber,
+      advisedNumberOfItems: l.advisedNumberOfItems ?? 0,
+      receivedNumberOfItems: l.receivedNumberOfItems ?? 0,
       reportedNumberOfItems: l.reportedNumberOfItems ?? 0,
     };
   });
-  const receivedTimes = po.purchaseOrderLines.flatMap((l) => l.articleItems.map((a) => time(a.inDate))).filter((t): t is number => t !== null && !Number.isNaN(t));
-  const version = lines.map((l) => `${l.lineId}=${l.receivedNumberOfItems}`).join(',');
+  const receivedTimes = linesOf(po)
+    .flatMap((l) => (l.articleItems ?? []).map((a) => time(a.inDate)))
+    .filter((t): t is number => t !== null && !Number.isNaN(t));
+  const version = versionOf(po);
   const lastReceivedAt = receivedTimes.length ? Math.max(...receivedTimes) : null;
   return {
     topic: topics.goodsReceiptReceived,
@@ -55,7 +81,7 @@ export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt
       source: { system: 'ongoing', entity: 'purchase-order', position: version },
       occurredAt: lastReceivedAt ?? capturedAt,
       capturedAt,
-      after: { purchaseOrderId: info.purchaseOrderId, purchaseOrderNumber: key, statusNumber: info.purchaseOrderStatus.number, lastReceivedAt, lines },
+      after: { purchaseOrderId: info.purchaseOrderId, purchaseOrderNumber: key, statusNumber, lastReceivedAt, lines },
     },
   };
 }
@@ -71,23 +97,36 @@ export function goodsReceiptSource(api: OngoingApi, cfg: { goodsReceiptIntervalM
       const events: SourceEvent[] = [];
       const rejected: RejectedRow[] = [];
       const acks: Array<() => Promise<unknown>> = [];
+      const deadLettered: Record<string, string> = {};
       for (const po of toReport) {
+        const id = String(po.purchaseOrderInfo.purchaseOrderId);
         try {
           events.push(purchaseOrderToReceiptEvent(po, capturedAt) as SourceEvent);
         } catch (error) {
-          rejected.push({ topic: topics.goodsReceiptReceived as RejectedRow['topic'], key: po.purchaseOrderInfo.purchaseOrderNumber ?? null, row: po, error });
+          // Never acknowledged: the receipt stays to report in Ongoing, so nothing is lost. It is
+          // dead-lettered (as a record of what was seen) once per version, not at every poll.
+          const version = versionOf(po);
+          deadLettered[id] = version;
+          if (position.deadLettered?.[id] !== version) {
+            rejected.push({ topic: topics.goodsReceiptReceived as RejectedRow['topic'], key: po.purchaseOrderInfo.purchaseOrderNumber ?? null, row: po, error });
+          }
+          continue;
         }
-        // Rejected ones are acknowledged too: they are safe in the DLQ and would come back forever.
-        for (const line of po.purchaseOrderLines) {
-          if (line.receivedNumberOfItems !== (line.reportedNumberOfItems ?? 0)) {
-            acks.push(() => api.setPurchaseOrderLineReported(po.purchaseOrderInfo.purchaseOrderId, line.id, line.receivedNumberOfItems));
+        for (const line of linesOf(po)) {
+          const received = line.receivedNumberOfItems ?? 0;
+          if (received !== (line.reportedNumberOfItems ?? 0)) {
+            acks.push(() => api.setPurchaseOrderLineReported(po.purchaseOrderInfo.purchaseOrderId, line.id, received));
           }
         }
       }
+      const next: ReportingPosition = {
+        lastReceiptAt: events.length > 0 ? capturedAt : position.lastReceiptAt,
+        ...(Object.keys(deadLettered).length > 0 ? { deadLettered } : {}),
+      };
       return {
         events,
         rejected,
-        next: toReport.length > 0 ? { lastReceiptAt: capturedAt } : position,
+        next,
         acknowledge: async () => {
           for (const ack of acks) await ack();
         },

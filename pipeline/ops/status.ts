@@ -1,11 +1,21 @@
 /**
  * `ops status`: how far behind every stage is (committed offset vs end offset per partition), where
- * every source stands in its system, and how many dead letters each `dlq.*` topic holds.
+ * every source stands in its system, whether an open transaction holds the Multicase sources back
+ * (their change-capture horizon, measured on MULTICASE_DATABASE_URL), and how many dead letters
+ * each `dlq.*` topic holds.
  */
+import knexFactory from 'knex';
+import { horizonLag, type HorizonLag } from '../../connectors/multicase/change-tracking.js';
+import { multicaseDbSettings } from '../../connectors/multicase/database.js';
+import { describeBlocker, horizonSettings } from '../../connectors/multicase/horizon.js';
 import { topics } from '../../schemas/catalog.js';
 import type { SourceOffset } from '../../schemas/types.generated.js';
+import { ConfigError, loadConfig } from '../../runtime/config.js';
+import { errorMessage } from '../../runtime/errors.js';
 import type { PipelineAdmin } from '../../runtime/kafka.js';
+import { redact } from '../../runtime/logger.js';
 import type { Runtime } from '../../runtime/runtime.js';
+import { flows } from '../flows.js';
 import { OpsError } from './errors.js';
 import { isoTime, plural, textTable } from './format.js';
 import { readTableOnce } from './read-table.js';
@@ -32,10 +42,16 @@ export interface DeadLetterCount {
   records: number;
 }
 
+/** The Multicase sources' change-capture horizon, or why it could not be measured. */
+export type CaptureHorizon =
+  | { sources: string[]; measured: true; lag: HorizonLag; warnMs: number }
+  | { sources: string[]; measured: false; problem: string };
+
 export interface StatusReport {
   groups: GroupLag[];
   totalLag: number;
   sources: SourceOffset[];
+  horizon: CaptureHorizon;
   deadLetters: DeadLetterCount[];
 }
 
@@ -60,7 +76,43 @@ async function groupLag(admin: PipelineAdmin, group: string, topic: string): Pro
   return { group, topic, partitions, lag: partitions.reduce((s, p) => s + p.lag, 0) };
 }
 
-export async function collectStatus(rt: Runtime): Promise<StatusReport> {
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * Measures the Multicase sources' horizon on MULTICASE_DATABASE_URL (its default when unset, as the
+ * pipeline would). Never throws: a database that is not configured or cannot be reached becomes
+ * a `problem`, so the rest of the status still shows.
+ */
+export async function collectHorizon(env: NodeJS.ProcessEnv = process.env): Promise<CaptureHorizon> {
+  const sources = flows.flatMap((f) => f.sources).filter((s) => s.role === 'source-multicase').map((s) => s.name);
+  let cfg: { url: string; horizonLagWarnMs: number };
+  try {
+    cfg = loadConfig({ ...multicaseDbSettings, ...horizonSettings }, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return { sources, measured: false, problem: `not configured: ${oneLine(err.problems.join('; '))}` };
+    throw err;
+  }
+  const where = `${String(redact(cfg.url))}${env.MULTICASE_DATABASE_URL ? '' : ' (the default; MULTICASE_DATABASE_URL is not set)'}`;
+  // Fails fast and quietly: one connection, short timeouts, knex's own console warnings off.
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { connectionString: cfg.url, application_name: 'multicase-pipeline-ops', connectionTimeoutMillis: 5_000, statement_timeout: 5_000 },
+    pool: { min: 0, max: 1 },
+    acquireConnectionTimeout: 6_000,
+    log: { warn() {}, error() {}, debug() {}, deprecate() {} },
+  });
+  try {
+    return { sources, measured: true, lag: await horizonLag(knex), warnMs: cfg.horizonLagWarnMs };
+  } catch (err) {
+    return { sources, measured: false, problem: `could not query the Multicase database at ${where}: ${oneLine(errorMessage(err))}` };
+  } finally {
+    await knex.destroy().catch(() => undefined);
+  }
+}
+
+export async function collectStatus(rt: Runtime, env: NodeJS.ProcessEnv = process.env): Promise<StatusReport> {
+  // Runs beside the Kafka queries; it never rejects, so it cannot be left unhandled if they fail.
+  const horizon = collectHorizon(env);
   const admin = await rt.kafka.admin();
   try {
     await requireTopics(admin, [topics.sourceOffsets.name]);
@@ -72,10 +124,25 @@ export async function collectStatus(rt: Runtime): Promise<StatusReport> {
       dlqTopics.map(async (topic) => ({ topic, records: (await admin.endOffsets(topic)).reduce((s, p) => s + Number(p.offset), 0) })),
     );
     const sources = [...(await readTableOnce(rt, topics.sourceOffsets)).values()].sort((a, b) => a.source.localeCompare(b.source));
-    return { groups, totalLag: groups.reduce((s, g) => s + g.lag, 0), sources, deadLetters };
+    return { groups, totalLag: groups.reduce((s, g) => s + g.lag, 0), sources, horizon: await horizon, deadLetters };
   } finally {
     await admin.disconnect();
   }
+}
+
+export function formatHorizon(h: CaptureHorizon): string[] {
+  const title = `Multicase change capture (${h.sources.join(', ')}: changes wait while an older transaction is open anywhere on the server)`;
+  if (!h.measured) return [title, `horizon lag: unknown; ${h.problem}`];
+  const { seconds, blocker } = h.lag;
+  if (!blocker) return [title, 'horizon lag: 0 s, no open transaction holds it back'];
+  const warn = `MULTICASE_HORIZON_LAG_WARN_MS (${h.warnMs / 1000} s)`;
+  const lag =
+    seconds === null
+      ? `unknown (the blocking backend's start is hidden from this database user)`
+      : seconds * 1000 > h.warnMs
+        ? `${Math.round(seconds)} s, more than ${warn}: the sources report unhealthy`
+        : `${Math.round(seconds)} s (warns above ${warn})`;
+  return [title, `horizon lag: ${lag}`, `held back by: ${describeBlocker(blocker)}`];
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -91,6 +158,8 @@ export function formatStatus(r: StatusReport): string {
     '',
     'Source positions (state.source-offsets)',
     r.sources.length === 0 ? 'no source has stored a position yet' : textTable(['source', 'updated', 'position'], r.sources.map((s) => [s.source, isoTime(s.updatedAt), s.position])),
+    '',
+    ...formatHorizon(r.horizon),
     '',
     'Dead letters',
     withLetters.length === 0 ? 'none' : textTable(['topic', 'records'], withLetters.map((d) => [d.topic, d.records])),

@@ -1,7 +1,7 @@
 /** The admin behind PipelineAdmin: topics, offsets and groups, all within the namespace. */
-import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import type { Admin, ConfigResourceTypes, ConfigSource, IResourceConfig, ITopicConfig, Kafka } from 'kafkajs';
 import { TransientError } from '../errors.js';
-import type { PipelineAdmin, TopicDescription } from './types.js';
+import type { EnsuredTopics, PipelineAdmin, TopicConfigChange, TopicDescription } from './types.js';
 import { classify, type Namespace } from './shared.js';
 
 export async function openAdmin(kafka: Kafka, ns: Namespace): Promise<PipelineAdmin> {
@@ -35,8 +35,12 @@ export async function openAdmin(kafka: Kafka, ns: Namespace): Promise<PipelineAd
   };
 }
 
-/** Creates the topics that do not exist yet and returns their names. */
-async function ensureTopics(a: Admin, ns: Namespace, topics: TopicDescription[]): Promise<string[]> {
+/**
+ * Creates the topics that do not exist yet and brings the configuration the descriptions pin
+ * (retention.ms, cleanup.policy of compacted topics) of the existing ones in line, so that an
+ * upgrade that changes a retention applies it to a running cluster.
+ */
+async function ensureTopics(a: Admin, ns: Namespace, topics: TopicDescription[]): Promise<EnsuredTopics> {
   const existing = new Set(await a.listTopics());
   const missing = topics.filter((t) => !existing.has(ns.out(t.name)));
   if (missing.length > 0) {
@@ -48,21 +52,89 @@ async function ensureTopics(a: Admin, ns: Namespace, topics: TopicDescription[])
     });
   }
   if (missing.length > 0) await waitForLeaders(a, missing.map((t) => ns.out(t.name)));
-  return missing.map((t) => t.name);
+  const reconfigured = await alignTopicConfigs(a, ns, topics.filter((t) => existing.has(ns.out(t.name))));
+  return { created: missing.map((t) => t.name), reconfigured };
 }
 
 function topicConfig(ns: Namespace, t: TopicDescription): ITopicConfig {
   return {
     topic: ns.out(t.name),
     numPartitions: t.partitions,
-    configEntries: t.compacted
-      ? [
-          { name: 'cleanup.policy', value: 'compact' },
-          { name: 'min.cleanable.dirty.ratio', value: '0.1' },
-          { name: 'segment.ms', value: '600000' },
-        ]
-      : [],
+    configEntries: [
+      ...(t.compacted
+        ? [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+            { name: 'segment.ms', value: '600000' },
+          ]
+        : []),
+      ...(t.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(t.retentionMs) }]),
+    ],
   };
+}
+
+/** The topic settings a description pins on existing topics; the rest is left as it is. */
+function pinnedConfig(t: TopicDescription): Map<string, string> {
+  const pinned = new Map<string, string>();
+  if (t.retentionMs !== undefined) pinned.set('retention.ms', String(t.retentionMs));
+  if (t.compacted) pinned.set('cleanup.policy', 'compact');
+  return pinned;
+}
+
+// kafkajs' enums exist at run time only on its CommonJS default export; the protocol values are fixed.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
+const TOPIC_CONFIG_SOURCE = 1 as ConfigSource;
+
+/** Changes the pinned settings of existing topics where they differ; returns what it changed. */
+async function alignTopicConfigs(a: Admin, ns: Namespace, topics: TopicDescription[]): Promise<TopicConfigChange[]> {
+  const wanted = topics.map((t) => ({ t, name: ns.out(t.name), pinned: pinnedConfig(t) })).filter((w) => w.pinned.size > 0);
+  if (wanted.length === 0) return [];
+  let described;
+  try {
+    described = await a.describeConfigs({ includeSynonyms: false, resources: wanted.map((w) => ({ type: TOPIC_RESOURCE, name: w.name })) });
+  } catch (err) {
+    throw configError(err, `describing the configuration of ${wanted.length} topics`);
+  }
+  const byName = new Map(described.resources.map((r) => [r.resourceName, r]));
+  const alters: IResourceConfig[] = [];
+  const changes: TopicConfigChange[] = [];
+  for (const w of wanted) {
+    const entries = byName.get(w.name)?.configEntries;
+    if (!entries) throw new Error(`the broker did not describe the configuration of topic ${w.name}`);
+    const current = new Map(entries.map((e) => [e.configName, e.configValue as string | null]));
+    const differing = [...w.pinned].filter(([name, value]) => current.get(name) !== value);
+    if (differing.length === 0) continue;
+    // AlterConfigs, the only alter kafkajs speaks, replaces a topic's whole set of overrides (the
+    // rest go back to the broker defaults): send the overrides the topic has, with ours on top.
+    const overrides = new Map<string, string>();
+    for (const e of entries) {
+      if (e.configSource !== TOPIC_CONFIG_SOURCE || e.readOnly) continue;
+      if (typeof e.configValue !== 'string') throw new Error(`topic ${w.name} has a setting ${e.configName} whose value the broker does not show; change its retention by hand`);
+      overrides.set(e.configName, e.configValue);
+    }
+    for (const [name, value] of w.pinned) overrides.set(name, value);
+    alters.push({ type: TOPIC_RESOURCE, name: w.name, configEntries: [...overrides].map(([name, value]) => ({ name, value })) });
+    changes.push({ topic: w.t.name, changes: Object.fromEntries(differing.map(([name, to]) => [name, { from: current.get(name) ?? null, to }])) });
+  }
+  if (alters.length > 0) {
+    try {
+      await a.alterConfigs({ validateOnly: false, resources: alters });
+    } catch (err) {
+      throw configError(err, `changing the configuration of topics ${changes.map((c) => c.topic).join(', ')}`);
+    }
+  }
+  return changes;
+}
+
+/** A user without DescribeConfigs/AlterConfigs rights gets told how to set up instead. */
+function configError(err: unknown, what: string): Error {
+  if (/AUTHORIZATION_FAILED/.test(String((err as { type?: unknown }).type ?? ''))) {
+    return new Error(
+      `${what}: not authorized (${(err as Error).message}). Run \`ops setup\` as a user with DescribeConfigs and AlterConfigs on the topics, and start the processes with PIPELINE_SETUP=false`,
+      { cause: err },
+    );
+  }
+  return classify(err, what);
 }
 
 async function waitForLeaders(a: Admin, names: string[], timeoutMs = 30_000): Promise<void> {

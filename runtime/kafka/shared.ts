@@ -3,7 +3,7 @@
  * classification of kafkajs errors, header decoding and the bridge from kafkajs' log to ours.
  */
 import { logLevel, type IHeaders } from 'kafkajs';
-import { TransientError } from '../errors.js';
+import { PermanentError, TransientError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Headers } from './types.js';
 
@@ -46,9 +46,33 @@ export function headersOf(h: IHeaders | undefined): Headers {
   return out;
 }
 
-/** kafkajs marks its own errors retriable or not; keep that, in our classes, at this edge. */
+/**
+ * Refusals the brokers give because of the record itself; no retry and no recovery of the cluster
+ * can make them pass, so the record may be dead-lettered.
+ */
+const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'INVALID_TIMESTAMP']);
+
+/** The brokers refused a record for what it is (too large, invalid), not for the state of the cluster. */
+export class RecordRefusedError extends PermanentError {}
+
+function refusalOf(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError, depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && RECORD_REFUSALS.has(type)) return type;
+  }
+  return undefined;
+}
+
+/**
+ * Classifies a kafkajs failure by cause. kafkajs' own `retriable` flag says whether *its* retry
+ * may help; once its retries are used up it reports `KafkaJSNumberOfRetriesExceeded` with
+ * `retriable: false`, and an unreachable, leaderless or unauthorised cluster looks like that
+ * after 20 s. So only the refusals of a record itself are permanent here; every other failure
+ * is the cluster's state, an outage to wait out, never a reason to dead-letter.
+ */
 export function classify(err: unknown, what: string): Error {
-  const e = err as { retriable?: boolean; message?: string };
-  if (e && e.retriable === true) return new TransientError(`${what}: ${e.message ?? String(err)}`, { cause: err });
-  return err instanceof Error ? err : new Error(String(err));
+  const message = (err as { message?: string })?.message ?? String(err);
+  const refusal = refusalOf(err);
+  if (refusal) return new RecordRefusedError(`${what}: the brokers refused the record (${refusal}): ${message}`, { cause: err });
+  return new TransientError(`${what}: ${message}`, { cause: err });
 }

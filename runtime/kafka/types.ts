@@ -60,6 +60,21 @@ export interface TopicDescription {
   name: string;
   partitions: number;
   compacted: boolean;
+  /** `retention.ms`: -1 keeps records without time limit; absent leaves the broker's default. */
+  retentionMs?: number;
+}
+
+/** A topic whose configuration ensureTopics changed, with each changed setting's value before and after. */
+export interface TopicConfigChange {
+  topic: string;
+  changes: Record<string, { from: string | null; to: string }>;
+}
+
+export interface EnsuredTopics {
+  /** Topics that did not exist and were created. */
+  created: string[];
+  /** Existing topics whose retention.ms (or cleanup.policy) differed from the description and was changed. */
+  reconfigured: TopicConfigChange[];
 }
 
 export interface PartitionOffset {
@@ -68,7 +83,11 @@ export interface PartitionOffset {
 }
 
 export interface PipelineAdmin {
-  ensureTopics(topics: TopicDescription[]): Promise<string[]>;
+  /**
+   * Creates the topics that are missing and brings the retention.ms (and, for compacted topics,
+   * cleanup.policy) of existing ones in line with their description.
+   */
+  ensureTopics(topics: TopicDescription[]): Promise<EnsuredTopics>;
   listTopics(): Promise<string[]>;
   deleteTopics(topics: string[]): Promise<void>;
   /** High-water marks (the offset the next record will get) of every partition. */

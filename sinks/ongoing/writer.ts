@@ -17,7 +17,7 @@ import { setting } from '../../runtime/config.js';
 import { RejectedError } from '../../runtime/errors.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { Runtime } from '../../runtime/runtime.js';
-import { FailedWithOutputs, runStage, type RunningStage } from '../../runtime/stage.js';
+import { FailedWithOutputs, runStage, type Output, type RunningStage } from '../../runtime/stage.js';
 import type { Table } from '../../runtime/table.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 
@@ -49,38 +49,57 @@ export interface OngoingSinkContext {
 }
 
 export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler: OngoingWriteHandler<P>): Promise<RunningStage> {
-  // What this process wrote last, ahead of the id-map table catching up with its own writes.
-  const written = new Map<string, IdMapping>();
   return runStage(rt, {
     name: handler.name,
     input: handler.input,
     partitionsConcurrently: handler.input.partitions,
     tracedFrom: (command) => command.traceOrigin,
-    async handle(command) {
-      const key = idMapKey('ongoing', handler.entityType, command.entityKey);
-      const known = written.get(key) ?? ctx.idMap.get(key);
-      const contentHash = hashOf(command.payload);
-      if (ctx.skipUnchanged && known?.contentHash === contentHash) return [];
-      let externalId: string | null;
-      try {
-        externalId = await handler.write(ctx.api, command.payload, known);
-      } catch (err) {
-        if (!(err instanceof RejectedError)) throw err;
-        metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
-        // Refused, but the entity may exist in Ongoing without our mapping (an earlier write whose
-        // mapping was lost in a crash): record its id, so what depends on it can still be mapped.
-        const existing = known ? null : await handler.find(ctx.api, command.entityKey).catch(() => null);
-        if (!existing) throw err;
-        const learned: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId: existing, updatedAt: Date.now(), contentHash: null };
-        written.set(key, learned);
-        throw new FailedWithOutputs(err, [{ topic: topics.idMap, key, value: learned }]);
-      }
-      if (externalId === null) return [];
-      const mapping: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId, updatedAt: Date.now(), contentHash };
-      written.set(key, mapping);
-      return [{ topic: topics.idMap, key, value: mapping }];
-    },
+    handle: ongoingWriter(ctx, handler),
   });
+}
+
+/** One command to Ongoing: write it (or skip it as unchanged), and the id-map output it yields. */
+export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteHandler<P>): (command: Command<P>) => Promise<Output[]> {
+  // What this process wrote, until the id-map table shows it. The table holds only mappings whose
+  // output the brokers acknowledged; an entry here may belong to a chunk that is being replayed
+  // because its outputs never got out (a rebalance, a produce error), so it is never proof on its own.
+  const written = new Map<string, IdMapping>();
+  return async (command) => {
+    const key = idMapKey('ongoing', handler.entityType, command.entityKey);
+    const acknowledged = ctx.idMap.get(key);
+    const recent = written.get(key);
+    if (recent && acknowledged?.contentHash === recent.contentHash && acknowledged.externalId === recent.externalId) written.delete(key);
+    const known = recent ?? acknowledged;
+    const contentHash = hashOf(command.payload);
+    if (ctx.skipUnchanged && known?.contentHash === contentHash) {
+      // Ongoing has this payload. Its mapping is emitted again unless the table already shows it,
+      // so a chunk replayed after its outputs were lost still records the id.
+      return acknowledged?.contentHash === contentHash ? [] : [{ topic: topics.idMap, key, value: known }];
+    }
+    let externalId: string | null;
+    try {
+      externalId = await handler.write(ctx.api, command.payload, known);
+    } catch (err) {
+      if (!(err instanceof RejectedError)) throw err;
+      metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
+      // Refused, but the entity may exist in Ongoing without our mapping (an earlier write whose
+      // mapping was lost in a crash): record its id, so what depends on it can still be mapped.
+      const existing = known ? null : await handler.find(ctx.api, command.entityKey).catch((findErr: unknown) => {
+        // Ongoing unreachable while we look: try the whole command again later. A refusal of the
+        // lookup itself teaches nothing: the record's own refusal stands.
+        if (findErr instanceof RejectedError) return null;
+        throw findErr;
+      });
+      if (!existing) throw err;
+      const learned: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId: existing, updatedAt: Date.now(), contentHash: null };
+      written.set(key, learned);
+      throw new FailedWithOutputs(err, [{ topic: topics.idMap, key, value: learned }]);
+    }
+    if (externalId === null) return [];
+    const mapping: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId, updatedAt: Date.now(), contentHash };
+    written.set(key, mapping);
+    return [{ topic: topics.idMap, key, value: mapping }];
+  };
 }
 
 /** Drops null and undefined fields: Ongoing treats an absent field as "leave as is". */

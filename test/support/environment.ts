@@ -43,6 +43,7 @@ export async function startTestEnvironment(name: string, extraEnv: NodeJS.Proces
     KAFKA_NAMESPACE: namespace,
     MULTICASE_DATABASE_URL: multicase.url,
     ONGOING_API_BASE_URL: simulator.baseUrl,
+    ONGOING_API_PASSWORD: 'secret',
     ONGOING_API_TIMEOUT_MS: '5000',
     MULTICASE_PRODUCT_POLL_MS: '300',
     MULTICASE_PURCHASE_ORDER_POLL_MS: '2000',

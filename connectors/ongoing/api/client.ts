@@ -5,17 +5,19 @@
  *
  * It is a thin, honest edge: one HTTP call per method, no retries (the runtime retries), and every
  * failure classified where it happens. Network errors and timeouts, 5xx and 429 are
- * TransientError (with `retryAfterMs` from `Retry-After`); any other 4xx is RejectedError with
- * Ongoing's own `Message`. The password only ever lives in a private Authorization header.
+ * TransientError (with `retryAfterMs` from `Retry-After`); 401, 403 and a 404 for an endpoint
+ * (not for one record) are ConfigurationFault, which pauses the stage; any other 4xx is
+ * RejectedError with Ongoing's own `Message`. The password only ever lives in a private Authorization header.
  *
  * This file is the package's entry point: the wire types (./types/) and parseRetryAfter are
  * re-exported here, so importers need only this path.
  */
-import { RejectedError, TransientError } from '../../../runtime/errors.js';
+import { ConfigurationFault, RejectedError, TransientError } from '../../../runtime/errors.js';
 import { setting } from '../../../runtime/config.js';
+import { warnIfPlainHttpToRemoteHost } from '../../../runtime/http-security.js';
 import { describeNetworkError, errorText, parseRetryAfter, reasonFor } from './errors.js';
 import { collect, pages } from './paging.js';
-import { SerialQueue } from './serial-queue.js';
+import { writeQueueFor, type SerialQueue } from './serial-queue.js';
 import type { ArticleFilters, OngoingArticle, OngoingArticlePut } from './types/articles.js';
 import type { OngoingSetReportedReply, OngoingStatus, OngoingTransporterContract, OngoingWarehouse } from './types/common.js';
 import type { InventoryAdjustmentFilters, OngoingInventoryAdjustmentsLine } from './types/inventory-adjustments.js';
@@ -39,7 +41,8 @@ export const ongoingApiSettings = {
     default: 'http://127.0.0.1:8090/demo/api/v1',
   }),
   username: setting.string('ONGOING_API_USERNAME', { description: 'Ongoing API user name', default: 'api' }),
-  password: setting.string('ONGOING_API_PASSWORD', { description: 'Ongoing API user password (the simulator default when unset)', default: 'secret', secret: true }),
+  // No default: a forgotten password must stop the process at start, not meet Ongoing's 401 later.
+  password: setting.string('ONGOING_API_PASSWORD', { description: 'Ongoing API user password (required; the local stack and npm start use the simulator\'s "secret")', secret: true }),
   goodsOwnerId: setting.int('ONGOING_GOODS_OWNER_ID', { description: 'Ongoing goods owner id the integration acts for', default: 1, min: 1 }),
   timeoutMs: setting.int('ONGOING_API_TIMEOUT_MS', { description: 'Timeout of one Ongoing API call in milliseconds', default: 30_000, min: 100 }),
 };
@@ -57,24 +60,19 @@ export interface OngoingApiOptions {
    * simulator) does with them; a pipeline that turns this off gets its writes timed out.
    */
   serialWrites?: boolean;
+  /**
+   * Where to warn (once per process) that the Basic-auth password would travel in clear text: a
+   * plain `http:` base URL to a host other than localhost / 127.0.0.0/8 / ::1. Without it, no warning.
+   */
+  log?: { warn(msg: string, fields?: object): void };
 }
 
 // ------------------------------------------------------------------------------------ client
 
 type QueryValue = string | number | boolean | Date | string[] | undefined;
 
-/**
- * Keyed by `${baseUrl}|${goodsOwnerId}` and module-wide, so that every OngoingApi of the process
- * (sink, goods-receipt source, tools) that writes to one goods owner waits in the same line.
- */
-const writeQueues = new Map<string, SerialQueue>();
-
-function writeQueueFor(baseUrl: string, goodsOwnerId: number): SerialQueue {
-  const key = `${baseUrl}|${goodsOwnerId}`;
-  let queue = writeQueues.get(key);
-  if (!queue) writeQueues.set(key, (queue = new SerialQueue()));
-  return queue;
-}
+/** A path naming one record by its id: there, 404 means that record is gone, not that the address is wrong. */
+const ENTITY_PATH = /\/\d+(\/|$)/;
 
 /**
  * Writes (PUT, POST, PATCH, DELETE) go to Ongoing one at a time per goods owner, across every
@@ -96,6 +94,7 @@ export class OngoingApi {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
     this.#writes = options.serialWrites === false ? undefined : writeQueueFor(this.baseUrl, this.goodsOwnerId);
+    if (options.log) warnIfPlainHttpToRemoteHost(this.baseUrl, 'the Ongoing API (Basic auth)', options.log);
   }
 
   private url(path: string, query: Record<string, QueryValue> = {}): string {
@@ -118,6 +117,11 @@ export class OngoingApi {
     if (status === 429 || status === 408 || status >= 500) {
       const retryAfterMs = parseRetryAfter(retryAfter);
       throw new TransientError(`${what} answered ${status}: ${errorText(text)}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+    }
+    // Refused credentials or rights, or no such endpoint at all, are the configuration's fault, not
+    // the record's: no record can pass until they are fixed, so none may be dead-lettered for them.
+    if (status === 401 || status === 403 || (status === 404 && !ENTITY_PATH.test(path))) {
+      throw new ConfigurationFault(`${what} answered ${status}: ${errorText(text)}${status === 404 ? ' (check ONGOING_API_BASE_URL)' : ''}`, status, reasonFor(status));
     }
     if (status >= 400) throw new RejectedError(`${what} answered ${status}: ${errorText(text)}`, status, reasonFor(status));
     if (status < 200 || status >= 300) throw new TransientError(`${what} answered unexpected status ${status}`);

@@ -7,3 +7,16 @@ export class SerialQueue {
     return result;
   }
 }
+
+/**
+ * Keyed by `${baseUrl}|${goodsOwnerId}` and module-wide, so that every OngoingApi of the process
+ * (sink, goods-receipt source, tools) that writes to one goods owner waits in the same line.
+ */
+const writeQueues = new Map<string, SerialQueue>();
+
+export function writeQueueFor(baseUrl: string, goodsOwnerId: number): SerialQueue {
+  const key = `${baseUrl}|${goodsOwnerId}`;
+  let queue = writeQueues.get(key);
+  if (!queue) writeQueues.set(key, (queue = new SerialQueue()));
+  return queue;
+}

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const log = createLogger({ process: 'demo' });
   // Master data is polled every minute in production; the demo shows it sooner.
   process.env.MULTICASE_PRODUCT_POLL_MS ??= '5000';
+  // The local simulator's own user; a real Ongoing needs its password set.
+  process.env.ONGOING_API_PASSWORD ??= 'secret';
   process.env.ONGOING_GOODS_RECEIPT_POLL_MS ??= '3000';
   process.env.LOG_LEVEL ??= 'warn';
   const demo = loadConfig(demoSettings);

@@ -76,7 +76,7 @@ export async function executePlan(deps: ExecuteDeps, plan: PlannedAction, rng: R
     case 'cancelPurchaseOrder': {
       // Ongoing refuses both once receiving has started there, even before Multicase has booked it.
       const inOngoing = await ongoingLookup(() => api.getPurchaseOrders({ purchaseOrderNumber: plan.key }));
-      if (inOngoing.some((po) => po.purchaseOrderLines.some((l) => l.receivedNumberOfItems > 0))) return skipped('receiving has started in Ongoing', plan.key);
+      if (inOngoing.some((po) => (po.purchaseOrderLines ?? []).some((l) => (l.receivedNumberOfItems ?? 0) > 0))) return skipped('receiving has started in Ongoing', plan.key);
       if (plan.kind === 'changePurchaseOrder') await savePurchaseOrder(db, plan.input);
       else await cancelPurchaseOrder(db, plan.key);
       return done(plan.key, plan.detail);
@@ -113,11 +113,11 @@ export async function executePlan(deps: ExecuteDeps, plan: PlannedAction, rng: R
 
 /** Ongoing has the purchase order as Multicase has it now, and goods are still to come. */
 function receivable(found: OngoingPurchaseOrder, wanted: PurchaseOrderInfo): boolean {
-  const status = found.purchaseOrderInfo.purchaseOrderStatus.number;
+  const status = found.purchaseOrderInfo.purchaseOrderStatus?.number ?? 0;
   if (status >= PURCHASE_ORDER_STATUS.received) return false;
-  const lines = found.purchaseOrderLines;
-  const current = lines.length === wanted.lines.length && wanted.lines.every((w) => lines.some((l) => l.rowNumber === String(w.position) && l.advisedNumberOfItems === w.quantityOrdered));
-  return current && lines.some((l) => l.advisedNumberOfItems > l.receivedNumberOfItems);
+  const lines = found.purchaseOrderLines ?? [];
+  const current = lines.length === wanted.lines.length && wanted.lines.every((w) => lines.some((l) => l.rowNumber === String(w.position) && (l.advisedNumberOfItems ?? 0) === w.quantityOrdered));
+  return current && lines.some((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0));
 }
 
 async function receivePurchaseOrder(api: OngoingApi, control: SimulatorControl, plan: Extract<PlannedAction, { kind: 'receivePurchaseOrder' }>, rng: Rng): Promise<Outcome> {
@@ -129,8 +129,8 @@ async function receivePurchaseOrder(api: OngoingApi, control: SimulatorControl, 
   });
   if (!match) return skipped(`none of ${plan.candidates.length} open purchase orders is waiting in Ongoing`);
   const po = byNumber.get(match.purchaseOrderNumber)!;
-  const outstanding = po.purchaseOrderLines.filter((l) => l.advisedNumberOfItems > l.receivedNumberOfItems).map((l) => ({ line: l, open: l.advisedNumberOfItems - l.receivedNumberOfItems }));
-  const started = po.purchaseOrderLines.some((l) => l.receivedNumberOfItems > 0);
+  const outstanding = (po.purchaseOrderLines ?? []).filter((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0)).map((l) => ({ line: l, open: (l.advisedNumberOfItems ?? 0) - (l.receivedNumberOfItems ?? 0) }));
+  const started = (po.purchaseOrderLines ?? []).some((l) => (l.receivedNumberOfItems ?? 0) > 0);
   const total = outstanding.reduce((s, o) => s + o.open, 0);
   let lines: ReceiveLine[] | undefined;
   let detail: string;
@@ -140,7 +140,7 @@ async function receivePurchaseOrder(api: OngoingApi, control: SimulatorControl, 
     lines = outstanding
       .filter((_, i) => i === first || chance(rng, 0.5))
       .map((o) => ({ purchaseOrderLineId: o.line.id, numberOfItems: o.open > 1 ? int(rng, 1, o.open - 1) : 1 }));
-    detail = `partial: ${lines.map((l) => `${l.numberOfItems} on line ${po.purchaseOrderLines.find((x) => x.id === l.purchaseOrderLineId)?.rowNumber}`).join(', ')}`;
+    detail = `partial: ${lines.map((l) => `${l.numberOfItems} on line ${po.purchaseOrderLines?.find((x) => x.id === l.purchaseOrderLineId)?.rowNumber}`).join(', ')}`;
   } else {
     detail = `${started ? 'the rest' : 'everything'}: ${total} units on ${outstanding.length} lines`;
   }

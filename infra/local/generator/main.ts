@@ -108,7 +108,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const config = loadConfig(generatorSettings);
+  // A local tool: it talks to the simulator as its default user unless told otherwise.
+  const config = loadConfig(generatorSettings, { ONGOING_API_PASSWORD: 'secret', ...process.env });
   const log = createLogger({ process: 'generator' });
   const db = connectMulticase(config.url, { poolMax: 4 });
   const api = new OngoingApi({ baseUrl: config.baseUrl, username: config.username, password: config.password, goodsOwnerId: config.goodsOwnerId, timeoutMs: config.timeoutMs });

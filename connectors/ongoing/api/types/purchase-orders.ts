@@ -23,35 +23,36 @@ export interface OngoingPurchaseOrderPut {
 }
 
 export interface OngoingReceivedArticleItem {
-  numberOfItems: number;
-  inDate: string | null;
-  serial: string | null;
-  batchNumber: string | null;
-  expiryDate: string | null;
-  location: string | null;
+  numberOfItems?: number | null;
+  inDate?: string | null;
+  serial?: string | null;
+  batchNumber?: string | null;
+  expiryDate?: string | null;
+  location?: string | null;
 }
 
+/** As read back. Ongoing may send null for, or leave out, any optional field or list. */
 export interface OngoingPurchaseOrderLine {
   id: number;
-  rowNumber: string;
-  article: OngoingArticleRef;
-  advisedNumberOfItems: number;
-  receivedNumberOfItems: number;
-  reportedNumberOfItems: number | null;
-  articleItems: OngoingReceivedArticleItem[];
+  rowNumber?: string | null;
+  article?: OngoingArticleRef | null;
+  advisedNumberOfItems?: number | null;
+  receivedNumberOfItems?: number | null;
+  reportedNumberOfItems?: number | null;
+  articleItems?: OngoingReceivedArticleItem[] | null;
 }
 
 export interface OngoingPurchaseOrder {
   goodsOwner?: OngoingGoodsOwnerRef;
   purchaseOrderInfo: {
     purchaseOrderId: number;
-    purchaseOrderNumber: string;
-    purchaseOrderStatus: OngoingStatus;
-    inDate: string | null;
+    purchaseOrderNumber?: string | null;
+    purchaseOrderStatus?: OngoingStatus | null;
+    inDate?: string | null;
     supplierOrderNumber?: string | null;
     referenceNumber?: string | null;
   };
-  purchaseOrderLines: OngoingPurchaseOrderLine[];
+  purchaseOrderLines?: OngoingPurchaseOrderLine[] | null;
 }
 
 export interface PurchaseOrderFilters {
