@@ -61,13 +61,19 @@ export async function withRetry<T>(
   work: () => Promise<T>,
   policy: RetryPolicy,
   log: Logger,
-  opts: { signal?: AbortSignal; onRetry?: () => Promise<void> } = {},
+  opts: {
+    signal?: AbortSignal;
+    onRetry?: () => Promise<void>;
+    /** Throw NotYetAvailableError at once instead of waiting here: the caller parks the record and goes on with other keys. */
+    parkLateData?: boolean;
+  } = {},
 ): Promise<{ value: T } & RetryOutcome> {
   let firstError: unknown;
   try {
     return { value: await work(), attempts: 1, firstFailureAt: undefined };
   } catch (err) {
     if (opts.signal?.aborted) throw new Interrupted('stopping', { cause: err });
+    if (opts.parkLateData && err instanceof NotYetAvailableError) throw err;
     if (!isRetriable(err)) throw Object.assign(err as object, { attempts: 1, firstFailureAt: Date.now() });
     firstError = err;
   }
@@ -108,6 +114,7 @@ export async function withRetry<T>(
         try {
           return await work();
         } catch (err) {
+          if (opts.parkLateData && err instanceof NotYetAvailableError) throw new AbortError(err);
           const late = giveUpOnLateData(err);
           if (late) throw new AbortError(late);
           if (!isRetriable(err) || opts.signal?.aborted) throw new AbortError(err instanceof Error ? err : new Error(String(err)));

@@ -8,10 +8,11 @@
 import type { TopicSpec } from '../schemas/topic.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOf } from './dead-letter.js';
-import { errorClass, errorMessage, isRetriable } from './errors.js';
+import { errorClass, errorMessage, isRetriable, NotYetAvailableError, UnmappableError } from './errors.js';
 import type { ConsumedRecord, OutgoingMessage, PartitionBatch } from './kafka.js';
 import { metrics, observeEndToEnd, registerHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
+import { Parking } from './parking.js';
 import { Interrupted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
 
@@ -35,6 +36,9 @@ export class FailedWithOutputs extends Error {
     return false;
   }
 }
+
+/** How often records parked for late data are tried again. */
+const PARKED_RETRY_MS = 500;
 
 export interface StageContext {
   record: ConsumedRecord;
@@ -93,8 +97,12 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     return deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt });
   };
 
-  /** One record to what it yields: its outputs, or its dead letter. Undefined: stopping, not handled. */
-  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch): Promise<Yielded | undefined> {
+  /**
+   * One record to what it yields: its outputs, or its dead letter. 'parked': it waits for data
+   * that is not there yet and the partition goes on with other keys. Undefined: stopping, or the
+   * partition was taken away; not handled.
+   */
+  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch, parking: Parking): Promise<Yielded | 'parked' | undefined> {
     const timer = metrics.handleSeconds.startTimer({ stage: spec.name });
     metrics.recordsIn.inc({ stage: spec.name, topic: record.topic });
     // Should the brokers refuse this record's outputs for good, its dead letter goes instead.
@@ -108,7 +116,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         throw new Interrupted(`partition ${record.topic}[${record.partition}] was taken away while offset ${record.offset} waited`, { cause: err });
       }
     };
-    const retrying = <T>(work: () => Promise<T>) => withRetry(spec.name, work, rt.retry, log, { signal: rt.signal, onRetry: beat });
+    const retrying = <T>(work: () => Promise<T>) => withRetry(spec.name, work, rt.retry, log, { signal: rt.signal, onRetry: beat, parkLateData: true });
     try {
       const { value } = await retrying(async () => {
         const input = await rt.serde.decode(spec.input, record.value);
@@ -123,12 +131,22 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (err instanceof Interrupted && !rt.signal.aborted) log.warn('record abandoned without an outcome', { reason: err.message });
         return undefined;
       }
+      let failure: unknown = err;
+      if (err instanceof NotYetAvailableError) {
+        const since = parking.park(record);
+        const waited = Date.now() - since;
+        if (waited < err.giveUpAfterMs) {
+          if (waited === 0) log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
+          return 'parked';
+        }
+        failure = Object.assign(new UnmappableError(`${err.message} (still missing after ${Math.round(waited / 1000)} s)`), { firstFailureAt: since });
+      }
       try {
         // What a refusal still taught us (an id Ongoing revealed) is kept, through any outage.
-        const side = err instanceof FailedWithOutputs ? (await retrying(() => encode(err.outputs))).value : [];
-        const cause = err instanceof FailedWithOutputs ? err.failure : err;
-        const failure = err as { attempts?: number; firstFailureAt?: number };
-        const letter = deadLetter(record, cause, failure.attempts ?? 1, failure.firstFailureAt ?? Date.now(), 'record dead-lettered');
+        const side = failure instanceof FailedWithOutputs ? (await retrying(() => encode(failure.outputs))).value : [];
+        const cause = failure instanceof FailedWithOutputs ? failure.failure : failure;
+        const counts = failure as { attempts?: number; firstFailureAt?: number };
+        const letter = deadLetter(record, cause, counts.attempts ?? 1, counts.firstFailureAt ?? Date.now(), 'record dead-lettered');
         return { messages: [...side, letter], instead: () => letter };
       } catch (sideErr) {
         if (sideErr instanceof Interrupted || rt.signal.aborted) return undefined;
@@ -139,34 +157,99 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     }
   }
 
+  /** Per partition: the records parked there and what was done after them. */
+  const parkings = new Map<number, Parking>();
+
   async function handleBatch(batch: PartitionBatch): Promise<void> {
-    for (let i = 0; i < batch.records.length && batch.isRunning(); i += chunkSize) {
-      const chunk = batch.records.slice(i, i + chunkSize);
+    let parking = parkings.get(batch.partition);
+    if (!parking) parkings.set(batch.partition, (parking = new Parking()));
+    parking.busy = true;
+    try {
+      await handleChunks(batch, parking);
+    } catch (err) {
+      // Outputs may not have gone out: forget what was done, so that all of it is handled again.
+      parkings.delete(batch.partition);
+      throw err;
+    } finally {
+      parking.busy = false;
+      parking.lastRoundAt = Date.now();
+    }
+  }
+
+  async function handleChunks(batch: PartitionBatch, parking: Parking): Promise<void> {
+    // Parked records first (each key's head, then what waited behind it), then the new ones.
+    const due = parking.dueHeads(Date.now(), PARKED_RETRY_MS);
+    const rounds: Array<{ records: ConsumedRecord[]; parked: boolean }> = due.length > 0 ? [{ records: due, parked: true }] : [];
+    for (let i = 0; i < batch.records.length; i += chunkSize) rounds.push({ records: batch.records.slice(i, i + chunkSize), parked: false });
+    for (const round of rounds) {
+      if (!batch.isRunning()) return;
       const yielded: Yielded[] = [];
-      let next: string | undefined;
-      for (const record of chunk) {
+      const handled: ConsumedRecord[] = [];
+      let stoppedEarly = false;
+      for (const first of round.records) {
         if (!batch.isRunning()) break;
-        const outcome = await handleRecord(record, batch);
-        if (outcome === undefined) break;
-        yielded.push(outcome);
-        next = (BigInt(record.offset) + 1n).toString();
+        if (!round.parked && parking.verdict(first) !== 'try') continue;
+        // A handled head lets the next record of its key go at once.
+        for (let record: ConsumedRecord | undefined = first; record; ) {
+          const outcome = await handleRecord(record, batch, parking);
+          if (outcome === undefined) stoppedEarly = true;
+          if (outcome === undefined || outcome === 'parked') break;
+          yielded.push(outcome);
+          handled.push(record);
+          record = parking.release(record);
+        }
+        if (stoppedEarly) break;
         // Slow targets (Ongoing takes one write at a time) must not make the group think we died;
         // kafkajs sends at most one heartbeat per interval, so this is cheap.
         await batch.heartbeat();
       }
-      if (next === undefined) return;
-      crashPoint('stage.after-handle', spec.name);
-      // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
-      // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
-      const send = (messages: OutgoingMessage[]) =>
-        withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() }).then(() => undefined);
-      const sent = await produceOrDeadLetter(send, yielded, rt.signal);
-      for (const m of sent) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
+      if (handled.length > 0) {
+        crashPoint('stage.after-handle', spec.name);
+        // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
+        // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
+        const send = (messages: OutgoingMessage[]) =>
+          withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() }).then(() => undefined);
+        const sent = await produceOrDeadLetter(send, yielded, rt.signal);
+        for (const m of sent) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
+        for (const r of handled) parking.markDone(r.offset);
+      }
+      if (stoppedEarly) {
+        // Whatever was not handled is read again, by this member or the partition's next owner.
+        const firstLeft = round.records[round.records.findIndex((r) => !handled.includes(r))];
+        if (firstLeft && !round.parked) {
+          const next = BigInt(firstLeft.offset);
+          await batch.commit(parking.commitPoint(next), next.toString());
+        }
+        return;
+      }
+      if (parking.lastSeen < 0n) continue;
       crashPoint('stage.before-commit', spec.name);
-      await batch.commit(next);
+      // Committed never past a parked record (a restart reads it again); fetched on past it.
+      const next = parking.lastSeen + 1n;
+      await batch.commit(parking.commitPoint(next), next.toString());
       await batch.heartbeat();
     }
   }
+
+  // A partition with parked records and nothing new to read gets no batches, so nothing would try
+  // them again: ask for its last record once more, and the batch that brings it retries them.
+  // Parked records of a partition this member no longer holds are its next owner's to read.
+  const retryParked = setInterval(() => {
+    const now = Date.now();
+    const held = consumer.assigned(spec.input.name);
+    if (held === undefined) return;
+    for (const [partition, parking] of parkings) {
+      if (!held.includes(partition)) {
+        if (!parking.busy) parkings.delete(partition);
+        continue;
+      }
+      if (!parking.busy && parking.size > 0 && now - parking.lastRoundAt >= PARKED_RETRY_MS && parking.lastSeen >= 0n) {
+        parking.lastRoundAt = now;
+        consumer.seek(spec.input.name, partition, parking.lastSeen.toString());
+      }
+    }
+  }, PARKED_RETRY_MS);
+  retryParked.unref();
 
   consumer
     .run(handleBatch, { partitionsConcurrently: spec.partitionsConcurrently ?? 1 })
@@ -178,6 +261,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      clearInterval(retryParked);
       await consumer.stop();
       await consumer.disconnect();
       stoppedBy = 'stopped';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../schemas/catalog.js';
 import type { ArticleUpsertCommand, ProductChanged } from '../schemas/types.generated.js';
 import { DLQ_HEADERS } from '../runtime/dead-letter.js';
-import { TransientError, ValidationError } from '../runtime/errors.js';
+import { NotYetAvailableError, TransientError, ValidationError } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { commandFrom } from '../schemas/envelopes.js';
 import { runStage } from '../runtime/stage.js';
@@ -147,5 +147,65 @@ describe('an output the brokers can never accept', () => {
     const dead = await readRecords(rt, `dlq.${input.name}`, 1, 10_000);
     expect(dead.map((r) => r.key)).toEqual(['HUGE']);
     expect(dead[0]!.headers[DLQ_HEADERS.message]).toMatch(/too large|larger than/i);
+  }, 60_000);
+});
+
+describe('a record waiting for data that is not there yet', () => {
+  let rt: Runtime;
+  const input = { ...privateTopic(topics.productChanged), partitions: 1 };
+  const output = { ...privateTopic(topics.articleUpsert), partitions: 1 };
+  const group = uniqueName('stage-parking');
+  const arrived = new Set<string>();
+
+  beforeAll(async () => {
+    rt = testRuntime('stage-parking-test');
+    await createTopics(rt, [input, output]);
+  });
+  afterAll(() => rt.close());
+
+  it('waits by itself: other keys go on, its own key keeps its order behind it, and it is dead-lettered when its grace runs out', async () => {
+    const producer = await rt.producer();
+    const send = async (key: string, text: string) => producer.send([{ topic: input.name, key, value: await rt.serde.encode(input, product(key, text)) }]);
+    await send('LATE', 'late 1');
+    await send('B', 'b 1');
+    await send('LATE', 'late 2');
+    await send('NEVER', 'never');
+    await send('B', 'b 2');
+    await runStage<ProductChanged>(rt, {
+      name: group,
+      input,
+      handle(event) {
+        if (event.entityKey === 'LATE' && !arrived.has('LATE')) throw new NotYetAvailableError('product LATE: its mapping is not there yet', 60_000);
+        if (event.entityKey === 'NEVER') throw new NotYetAvailableError('product NEVER: its mapping is not there yet', 1_500);
+        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)) }];
+      },
+    });
+    // The other key flows while LATE waits.
+    const first = await readRecords(rt, output.name, 2, 15_000);
+    expect(first.map((r) => r.key)).toEqual(['B', 'B']);
+    // NEVER runs out of grace: dead-lettered as unmappable, without holding up anyone.
+    const dead = await readRecords(rt, `dlq.${input.name}`, 1, 15_000);
+    expect(dead.map((r) => r.key)).toEqual(['NEVER']);
+    expect(dead[0]!.headers[DLQ_HEADERS.errorClass]).toBe('UnmappableError');
+    expect(dead[0]!.headers[DLQ_HEADERS.message]).toMatch(/still missing after/);
+    // Nothing is committed past the waiting record.
+    const admin = await rt.kafka.admin();
+    try {
+      expect((await admin.groupOffsets(group, input.name))[0]?.offset).toBe('0');
+      // What it waited for arrives: both LATE records follow, in order, and the group reaches the end.
+      arrived.add('LATE');
+      const all = await readRecords(rt, output.name, 4, 15_000);
+      const values = await Promise.all(all.map((r) => rt.serde.decode<ArticleUpsertCommand>(output, r.value)));
+      expect(values.map((v) => `${v.entityKey}:${v.payload.articleName}`)).toEqual(['B:b 1', 'B:b 2', 'LATE:late 1', 'LATE:late 2']);
+      const deadline = Date.now() + 15_000;
+      let committed: string | undefined;
+      while (Date.now() < deadline && committed !== '5') {
+        committed = (await admin.groupOffsets(group, input.name))[0]?.offset;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(committed).toBe('5');
+    } finally {
+      await admin.disconnect();
+    }
   }, 60_000);
 });

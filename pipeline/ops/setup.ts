@@ -6,6 +6,8 @@ import { plural } from './format.js';
 
 export interface SetupResult {
   createdTopics: string[];
+  /** Existing topics whose retention or cleanup policy was brought in line with the catalog. */
+  reconfiguredTopics?: Array<{ topic: string }>;
   subjects: number;
 }
 
@@ -17,5 +19,8 @@ export function formatSetup(r: SetupResult): string {
   const created = r.createdTopics.length === 0
     ? 'All topics already existed; none created.'
     : `Created ${plural(r.createdTopics.length, 'topic')}:\n${r.createdTopics.map((t) => `  ${t}`).join('\n')}`;
-  return `${created}\nRegistered ${plural(r.subjects, 'value schema')} with BACKWARD compatibility (already registered ones are unchanged).`;
+  const reconfigured = r.reconfiguredTopics?.length
+    ? `\nBrought the retention or cleanup policy of ${plural(r.reconfiguredTopics.length, 'existing topic')} in line:\n${r.reconfiguredTopics.map((t) => `  ${t.topic}`).join('\n')}`
+    : '';
+  return `${created}${reconfigured}\nRegistered ${plural(r.subjects, 'value schema')} with BACKWARD compatibility (already registered ones are unchanged).`;
 }

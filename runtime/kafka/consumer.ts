@@ -9,10 +9,12 @@ import { headersOf, type Namespace } from './shared.js';
 
 type BatchHandler = (batch: PartitionBatch) => Promise<void>;
 
-/** The consumer in use (replaced after a crash) and whether stop() was called. */
+/** The consumer in use (replaced after a crash), whether stop() was called, and what it holds. */
 interface ConsumerState {
   current: Consumer;
   stopped: boolean;
+  /** Partitions held per topic on the cluster; undefined from a rebalance's start until it is done. */
+  assignment: Record<string, number[]> | undefined;
 }
 
 /** How to make, start and run one kafkajs consumer of the group. */
@@ -41,9 +43,18 @@ export async function openConsumer(
     });
   let onJoin!: () => void;
   const joined = new Promise<void>((r) => (onJoin = r));
-  const state: ConsumerState = { current: create(), stopped: false };
+  const state: ConsumerState = { current: create(), stopped: false, assignment: undefined };
   const start = async (c: Consumer) => {
-    c.on(c.events.GROUP_JOIN, () => onJoin());
+    c.on(c.events.GROUP_JOIN, (e) => {
+      state.assignment = e.payload.memberAssignment;
+      onJoin();
+    });
+    c.on(c.events.REBALANCING, () => {
+      state.assignment = undefined;
+    });
+    c.on(c.events.CRASH, () => {
+      state.assignment = undefined;
+    });
     await c.connect();
     await c.subscribe({ topics: opts.topics.map(ns.out), fromBeginning: opts.fromBeginning ?? true });
   };
@@ -55,6 +66,15 @@ export async function openConsumer(
       const runWith = (c: Consumer) => c.run(runConfig(c, ns, opts, handler, runOpts?.partitionsConcurrently ?? 1));
       restartAfterCrash(state, state.current, { create, start, runWith }, opts.groupId, log);
       await runWith(state.current);
+    },
+    assigned: (topic) => state.assignment?.[ns.out(topic)] ?? (state.assignment ? [] : undefined),
+    seek(topic, partition, offset) {
+      if (!state.assignment?.[ns.out(topic)]?.includes(partition)) return;
+      try {
+        state.current.seek({ topic: ns.out(topic), partition, offset });
+      } catch (err) {
+        log.debug('seek refused', { group: opts.groupId, topic, partition, error: (err as Error).message });
+      }
     },
     stop: () => {
       state.stopped = true;
@@ -98,8 +118,8 @@ function toPartitionBatch(
     highWatermark: batch.highWatermark,
     heartbeat,
     isRunning: () => isRunning() && !isStale(),
-    async commit(nextOffset) {
-      resolveOffset((BigInt(nextOffset) - 1n).toString());
+    async commit(nextOffset, fetchFrom = nextOffset) {
+      resolveOffset((BigInt(fetchFrom) - 1n).toString());
       if (opts.autoCommit === false) return;
       await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
     },

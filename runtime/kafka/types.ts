@@ -28,8 +28,8 @@ export interface PartitionBatch {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping: finish or abandon the current record, then return. */
   isRunning(): boolean;
-  /** Commit `nextOffset` (the offset of the next record to read) for this partition. */
-  commit(nextOffset: string): Promise<void>;
+  /** Commit `nextOffset` (the offset of the next record to read) for this partition; the consumer goes on fetching from `fetchFrom` (default: the same). */
+  commit(nextOffset: string, fetchFrom?: string): Promise<void>;
 }
 
 export interface PipelineProducer {
@@ -43,6 +43,10 @@ export interface PipelineConsumer {
   readonly joined: Promise<void>;
   /** Runs until stop(); batches of one partition are handed over in order. */
   run(handler: (batch: PartitionBatch) => Promise<void>, opts?: { partitionsConcurrently?: number }): Promise<void>;
+  /** Fetch the partition from `offset` again (the committed offset stays as it is); ignored for a partition this member does not hold. */
+  seek(topic: string, partition: number, offset: string): void;
+  /** The partitions of `topic` this member holds now; undefined while the group rebalances. */
+  assigned(topic: string): readonly number[] | undefined;
   stop(): Promise<void>;
   disconnect(): Promise<void>;
 }
