@@ -27,6 +27,7 @@ import { receiptBookingHandler } from '../sinks/multicase/receipt-booking.js';
 import { runMulticaseSink, type MulticaseCommandHandler } from '../sinks/multicase/sink.js';
 import { articleUpsertHandler } from '../sinks/ongoing/article-upsert.js';
 import { purchaseOrderUpsertHandler } from '../sinks/ongoing/purchase-order-upsert.js';
+import { receiptReportHandler } from '../sinks/ongoing/receipt-report.js';
 import { runOngoingSink, type OngoingWriteHandler } from '../sinks/ongoing/writer.js';
 import type { PipelineConfig } from './settings.js';
 
@@ -155,7 +156,10 @@ export const flows: readonly Flow[] = [
       },
     ],
     mappings: [mapping(goodsReceiptToBookingProcessor, 'processors/goods-receipt-to-booking.ts')],
-    sinks: [multicaseWrite(receiptBookingHandler, 'stock, stock history and PO lines', 'sinks/multicase/receipt-booking.ts')],
+    sinks: [
+      multicaseWrite(receiptBookingHandler, 'stock, stock history and PO lines', 'sinks/multicase/receipt-booking.ts'),
+      ongoingWrite(receiptReportHandler, 'PATCH …/lines/{id}/reportedNumberOfItems (reporting back)', 'sinks/ongoing/receipt-report.ts'),
+    ],
   },
   notBuilt(4, 'orders / picking lists', 'Multicase → Ongoing', [topics.orderReleased, topics.orderUpsert]),
   notBuilt(5, 'shipping-method translation', 'Multicase → Ongoing', [topics.shippingMethodMap]),

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { allTopics, topics } from '../schemas/catalog.js';
 import type { IdMapping } from '../schemas/types.generated.js';
 import { loadConfig } from '../runtime/config.js';
+import { kafkaSettings } from '../runtime/kafka.js';
+import { openLease, type Lease } from '../runtime/lease.js';
+import { Interrupted } from '../runtime/retry.js';
 import { createLogger } from '../runtime/logger.js';
 import { closeOnSignals, createRuntime, type Runtime } from '../runtime/runtime.js';
 import { openSourcePositions, runSource } from '../runtime/source.js';
@@ -42,12 +45,26 @@ export interface PipelineOptions {
   setup?: boolean;
 }
 
-/** Connections and tables a step may need, each opened once, on first use, and closed with the runtime. */
-function flowContext(rt: Runtime, cfg: PipelineConfig): FlowContext {
+/**
+ * Connections and tables a step may need, each opened once, on first use, and closed with the
+ * runtime. Ongoing writes pass `writeLease()`: without the lease, a write is refused (Interrupted:
+ * the record is read again by whoever holds it).
+ */
+function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease | undefined): FlowContext {
   let db: Knex | undefined;
   let idMap: Promise<Table<IdMapping>> | undefined;
   let lookups: Promise<Lookups> | undefined;
-  const ongoing = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs, log: rt.log });
+  const ongoing = new OngoingApi({
+    baseUrl: cfg.baseUrl,
+    username: cfg.username,
+    password: cfg.password,
+    goodsOwnerId: cfg.goodsOwnerId,
+    timeoutMs: cfg.timeoutMs,
+    log: rt.log,
+    writeGate: (what) => {
+      if (!writeLease()?.held()) throw new Interrupted(`${what} refused: this process does not hold the Ongoing write lease of goods owner ${cfg.goodsOwnerId}`);
+    },
+  });
   const ctx: FlowContext = {
     rt,
     cfg,
@@ -73,15 +90,24 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
   const cfg = loadConfig(pipelineSettings, env);
   const rt = opts.runtime ?? createRuntime('pipeline', { env, serveMetrics: true });
   const stages: RunningStage[] = [];
+  let lease: Lease | undefined;
+  let leasedStarted: Promise<void> = Promise.resolve();
   try {
     if (opts.setup) await ensureTopology(rt, allTopics);
-    const ctx = flowContext(rt, cfg);
+    const ctx = flowContext(rt, cfg, () => lease);
     // Consumers first, sources last: what a source emits finds its readers already in their groups.
     for (const flow of flows) {
       for (const m of flow.mappings) if (roles.has(m.role)) stages.push(await runProcessor(rt, m.spec, await ctx.lookups()));
     }
-    for (const flow of flows) {
-      for (const s of flow.sinks) if (roles.has(s.role)) stages.push(await s.start(ctx));
+    const sinks = flows.flatMap((f) => f.sinks).filter((s) => roles.has(s.role));
+    for (const s of sinks.filter((s) => s.role !== 'sink-ongoing')) stages.push(await s.start(ctx));
+    // Ongoing takes one write at a time per goods owner: of all processes, only the holder of the
+    // goods owner's write lease runs the Ongoing sink; the others stand by until it is theirs.
+    const ongoingSinks = sinks.filter((s) => s.role === 'sink-ongoing');
+    if (ongoingSinks.length > 0) {
+      const { sessionTimeoutMs } = loadConfig({ sessionTimeoutMs: kafkaSettings.sessionTimeoutMs }, env);
+      lease = await openLease(rt, `ongoing-writes.${cfg.goodsOwnerId}`, { sessionTimeoutMs });
+      leasedStarted = runWhileHeld(rt, lease, () => Promise.all(ongoingSinks.map((s) => s.start(ctx))), stages);
     }
     const sources = flows.flatMap((f) => f.sources).filter((s) => roles.has(s.role));
     if (sources.length > 0) {
@@ -97,10 +123,51 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     runtime: rt,
     stages,
     started: async () => {
+      await leasedStarted;
       await Promise.all(stages.map((s) => s.started));
     },
     close: () => rt.close(),
   };
+}
+
+/**
+ * Runs `start`'s stages while the lease is held and stops them when it is lost. Resolves once the
+ * first decision is made: the stages started (the lease came within a few seconds), or not.
+ */
+function runWhileHeld(rt: Runtime, lease: Lease, start: () => Promise<RunningStage[]>, all: RunningStage[]): Promise<void> {
+  let running: RunningStage[] = [];
+  let transitions = Promise.resolve();
+  const change = (held: boolean) => {
+    transitions = transitions
+      .then(async () => {
+        if (held && running.length === 0 && lease.held()) {
+          running = await start();
+          all.push(...running);
+          await Promise.all(running.map((s) => s.started));
+        } else if (!held && running.length > 0) {
+          const stopping = running;
+          running = [];
+          await Promise.all(stopping.map((s) => s.stop()));
+          for (const s of stopping) all.splice(all.indexOf(s), 1);
+        }
+      })
+      .catch((err: unknown) => rt.log.error('could not switch the leased stages', { lease: lease.name, error: err }));
+  };
+  lease.onChange(change);
+  if (lease.held()) change(true);
+  // A first holder is usually known within a few seconds; a standby reports ready without stages.
+  return Promise.race([
+    new Promise<void>((resolve) => {
+      const off = lease.onChange((held) => {
+        if (held) {
+          off();
+          resolve(transitions);
+        }
+      });
+      if (lease.held()) resolve(transitions);
+    }),
+    new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref()),
+  ]);
 }
 
 async function main(argv: string[]): Promise<void> {

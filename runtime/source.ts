@@ -1,8 +1,8 @@
 /**
  * The loop every source connector runs in (Kafka Connect's WorkerSourceTask): poll the system from
  * the stored position, produce the events, wait for the brokers' acknowledgement, then store the
- * new position in the compacted `state.source-offsets` topic, and only then let the connector
- * acknowledge in its own system. A crash anywhere repeats events, never loses them; their
+ * new position in the compacted `state.source-offsets` topic, and only then produce the commands
+ * that acknowledge the events in their own system (carried out by that system's sink). A crash anywhere repeats events, never loses them; their
  * deterministic ids make the repeats harmless downstream.
  */
 import type { TopicSpec } from '../schemas/topic.js';
@@ -36,8 +36,12 @@ export interface PollResult<P> {
   rejected?: RejectedRow[];
   /** Position to store once the events are acknowledged. */
   next: P;
-  /** Runs after events and position are safely in Kafka (e.g. Ongoing's setReported calls). */
-  acknowledge?: () => Promise<void>;
+  /**
+   * Produced only once the events and the new position are safely in Kafka: commands that
+   * acknowledge the events in the source system (Ongoing's reporting back), which a sink carries
+   * out, so that every write to a system goes through its one sink.
+   */
+  followUps?: SourceEvent[];
   /** More is waiting: poll again at once instead of sleeping. */
   more?: boolean;
   /** Poll again after this many ms instead of the connector's interval. */
@@ -149,8 +153,12 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
     await send([{ topic: positions.topic.name, key: connector.name, value: offsetBytes }]);
     position = result.next;
     metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
-    if (result.acknowledge) crashPoint('source.before-ack', connector.name);
-    if (result.acknowledge) await withRetry(`source:${connector.name}`, result.acknowledge, rt.retry, log, { signal });
+    const followUps = result.followUps ?? [];
+    if (followUps.length > 0) {
+      crashPoint('source.before-ack', connector.name);
+      const messages = await Promise.all(followUps.map(async (e) => ({ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) })));
+      await send(messages);
+    }
     if (result.events.length > 0) log.debug('events emitted', { count: result.events.length });
     return result.more ? 0 : (result.nextPollInMs ?? connector.intervalMs);
   }

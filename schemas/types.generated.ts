@@ -481,6 +481,33 @@ export interface ReturnOrderUpsertCommand {
   payload: ReturnOrderUpsert;
 }
 
+/** The quantity to mark reported on one Ongoing line. */
+export interface ReceiptReportLine {
+  lineId: number;
+  reportedNumberOfItems: number;
+}
+
+/** Tell Ongoing what was reported for a purchase order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the receipt event. */
+export interface ReceiptReport {
+  purchaseOrderNumber: string;
+  ongoingPurchaseOrderId: number;
+  lines: Array<ReceiptReportLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface ReceiptReportCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: ReceiptReport;
+}
+
 /** Total received so far for one position. */
 export interface ReceiptBookingLine {
   position: number;

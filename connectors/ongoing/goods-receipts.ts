@@ -2,13 +2,15 @@
  * Source connector for Ongoing WMS, using Ongoing's "reporting back" pattern instead of a clock:
  * every line holds a reported quantity; we ask for the records whose actual quantity differs from
  * it, emit an event with the cumulative quantities, and only once that event is acknowledged by
- * Kafka write the reported quantity back, line by line, to exactly the value we emitted (never
- * "reported := received", which would swallow goods received in between). A crash between the
- * Kafka write and the acknowledgement makes the same event appear again, never a lost one; its id
- * is derived from the quantities, so it is the same event id too.
+ * Kafka emit the command that writes the reported quantity back, line by line, to exactly the
+ * value we emitted (never "reported := received", which would swallow goods received in between).
+ * The Ongoing sink carries that command out, so every write to Ongoing goes through the one
+ * process that holds the goods owner's write lease. Until it has, the same receipt is read and
+ * emitted again, with the same event id (derived from the quantities), never lost.
  */
 import { topics } from '../../schemas/catalog.js';
-import type { GoodsReceiptReceived } from '../../schemas/types.generated.js';
+import { commandFrom } from '../../schemas/envelopes.js';
+import type { GoodsReceiptReceived, ReceiptReport, ReceiptReportCommand } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
 import { ValidationError } from '../../runtime/errors.js';
 import type { PollResult, RejectedRow, SourceConnector, SourceEvent } from '../../runtime/source.js';
@@ -86,6 +88,14 @@ export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt
   };
 }
 
+/** The acknowledgement of a receipt event: report exactly the received quantities it carried, line by line. */
+export function reportOf(event: GoodsReceiptReceived): SourceEvent<ReceiptReportCommand> {
+  const r = event.after!;
+  const lines = r.lines.filter((l) => l.receivedNumberOfItems !== l.reportedNumberOfItems).map((l) => ({ lineId: l.lineId, reportedNumberOfItems: l.receivedNumberOfItems }));
+  const payload: ReceiptReport = { purchaseOrderNumber: r.purchaseOrderNumber, ongoingPurchaseOrderId: r.purchaseOrderId, lines };
+  return { topic: topics.receiptReport, key: event.entityKey, value: commandFrom(event, topics.receiptReport, payload) };
+}
+
 export function goodsReceiptSource(api: OngoingApi, cfg: { goodsReceiptIntervalMs: number; pageSize: number }): SourceConnector<ReportingPosition> {
   return {
     name: 'ongoing.goods-receipts',
@@ -96,12 +106,14 @@ export function goodsReceiptSource(api: OngoingApi, cfg: { goodsReceiptIntervalM
       const toReport = await api.getAllPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }, cfg.pageSize);
       const events: SourceEvent[] = [];
       const rejected: RejectedRow[] = [];
-      const acks: Array<() => Promise<unknown>> = [];
+      const followUps: SourceEvent[] = [];
       const deadLettered: Record<string, string> = {};
       for (const po of toReport) {
         const id = String(po.purchaseOrderInfo.purchaseOrderId);
         try {
-          events.push(purchaseOrderToReceiptEvent(po, capturedAt) as SourceEvent);
+          const event = purchaseOrderToReceiptEvent(po, capturedAt);
+          events.push(event as SourceEvent);
+          followUps.push(reportOf(event.value) as SourceEvent);
         } catch (error) {
           // Never acknowledged: the receipt stays to report in Ongoing, so nothing is lost. It is
           // dead-lettered (as a record of what was seen) once per version, not at every poll.
@@ -110,27 +122,13 @@ export function goodsReceiptSource(api: OngoingApi, cfg: { goodsReceiptIntervalM
           if (position.deadLettered?.[id] !== version) {
             rejected.push({ topic: topics.goodsReceiptReceived as RejectedRow['topic'], key: po.purchaseOrderInfo.purchaseOrderNumber ?? null, row: po, error });
           }
-          continue;
-        }
-        for (const line of linesOf(po)) {
-          const received = line.receivedNumberOfItems ?? 0;
-          if (received !== (line.reportedNumberOfItems ?? 0)) {
-            acks.push(() => api.setPurchaseOrderLineReported(po.purchaseOrderInfo.purchaseOrderId, line.id, received));
-          }
         }
       }
       const next: ReportingPosition = {
         lastReceiptAt: events.length > 0 ? capturedAt : position.lastReceiptAt,
         ...(Object.keys(deadLettered).length > 0 ? { deadLettered } : {}),
       };
-      return {
-        events,
-        rejected,
-        next,
-        acknowledge: async () => {
-          for (const ack of acks) await ack();
-        },
-      };
+      return { events, rejected, next, followUps };
     },
   };
 }

@@ -15,6 +15,8 @@ interface ConsumerState {
   stopped: boolean;
   /** Partitions held per topic on the cluster; undefined from a rebalance's start until it is done. */
   assignment: Record<string, number[]> | undefined;
+  /** When the group last confirmed this member: joined, or a heartbeat answered. */
+  confirmedAt: number;
 }
 
 /** How to make, start and run one kafkajs consumer of the group. */
@@ -43,11 +45,15 @@ export async function openConsumer(
     });
   let onJoin!: () => void;
   const joined = new Promise<void>((r) => (onJoin = r));
-  const state: ConsumerState = { current: create(), stopped: false, assignment: undefined };
+  const state: ConsumerState = { current: create(), stopped: false, assignment: undefined, confirmedAt: 0 };
   const start = async (c: Consumer) => {
     c.on(c.events.GROUP_JOIN, (e) => {
       state.assignment = e.payload.memberAssignment;
+      state.confirmedAt = Date.now();
       onJoin();
+    });
+    c.on(c.events.HEARTBEAT, () => {
+      state.confirmedAt = Date.now();
     });
     c.on(c.events.REBALANCING, () => {
       state.assignment = undefined;
@@ -67,6 +73,7 @@ export async function openConsumer(
       restartAfterCrash(state, state.current, { create, start, runWith }, opts.groupId, log);
       await runWith(state.current);
     },
+    lastConfirmedAt: () => state.confirmedAt,
     assigned: (topic) => state.assignment?.[ns.out(topic)] ?? (state.assignment ? [] : undefined),
     seek(topic, partition, offset) {
       if (!state.assignment?.[ns.out(topic)]?.includes(partition)) return;

@@ -47,6 +47,8 @@ export interface PipelineConsumer {
   seek(topic: string, partition: number, offset: string): void;
   /** The partitions of `topic` this member holds now; undefined while the group rebalances. */
   assigned(topic: string): readonly number[] | undefined;
+  /** When the group last confirmed this member (joined, or a heartbeat answered); 0 before that. */
+  lastConfirmedAt(): number;
   stop(): Promise<void>;
   disconnect(): Promise<void>;
 }

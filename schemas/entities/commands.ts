@@ -89,6 +89,15 @@ export const ReceiptBooking = record('ReceiptBooking', CMD, 'Book goods received
   ]))),
 ]);
 
+export const ReceiptReport = record('ReceiptReport', CMD, 'Tell Ongoing what was reported for a purchase order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the receipt event.', [
+  field('purchaseOrderNumber', 'string'),
+  field('ongoingPurchaseOrderId', 'long'),
+  field('lines', arrayOf(record('ReceiptReportLine', CMD, 'The quantity to mark reported on one Ongoing line.', [
+    field('lineId', 'long'),
+    field('reportedNumberOfItems', 'double'),
+  ]))),
+]);
+
 export const ShipmentInvoice = record('ShipmentInvoice', CMD, 'Record a shipment: packing slip, invoice, tracking link in the order history.', [
   field('orderNumber', 'string'),
   field('pickingListNumber', 'string'),

@@ -13,10 +13,10 @@
  * re-exported here, so importers need only this path.
  */
 import { ConfigurationFault, RejectedError, TransientError } from '../../../runtime/errors.js';
-import { setting } from '../../../runtime/config.js';
 import { warnIfPlainHttpToRemoteHost } from '../../../runtime/http-security.js';
 import { describeNetworkError, errorText, parseRetryAfter, reasonFor } from './errors.js';
 import { collect, pages } from './paging.js';
+import type { OngoingApiOptions } from './options.js';
 import { writeQueueFor, type SerialQueue } from './serial-queue.js';
 import type { ArticleFilters, OngoingArticle, OngoingArticlePut } from './types/articles.js';
 import type { OngoingSetReportedReply, OngoingStatus, OngoingTransporterContract, OngoingWarehouse } from './types/common.js';
@@ -35,37 +35,7 @@ export { parseRetryAfter } from './errors.js';
 
 // ------------------------------------------------------------------------------------ settings
 
-export const ongoingApiSettings = {
-  baseUrl: setting.url('ONGOING_API_BASE_URL', {
-    description: 'Ongoing REST base URL including /{warehouse}/api/v1 (the local simulator by default)',
-    default: 'http://127.0.0.1:8090/demo/api/v1',
-  }),
-  username: setting.string('ONGOING_API_USERNAME', { description: 'Ongoing API user name', default: 'api' }),
-  // No default: a forgotten password must stop the process at start, not meet Ongoing's 401 later.
-  password: setting.string('ONGOING_API_PASSWORD', { description: 'Ongoing API user password (required; the local stack and npm start use the simulator\'s "secret")', secret: true }),
-  goodsOwnerId: setting.int('ONGOING_GOODS_OWNER_ID', { description: 'Ongoing goods owner id the integration acts for', default: 1, min: 1 }),
-  timeoutMs: setting.int('ONGOING_API_TIMEOUT_MS', { description: 'Timeout of one Ongoing API call in milliseconds', default: 30_000, min: 100 }),
-};
-
-export interface OngoingApiOptions {
-  /** `https://api.ongoingsystems.se/{warehouse}/api/v1` or the simulator's baseUrl. */
-  baseUrl: string;
-  username: string;
-  password: string;
-  goodsOwnerId: number;
-  /** Per call, including reading the body; default 30 s. */
-  timeoutMs?: number;
-  /**
-   * Default true. Only for tests that send parallel writes on purpose, to see what Ongoing (or the
-   * simulator) does with them; a pipeline that turns this off gets its writes timed out.
-   */
-  serialWrites?: boolean;
-  /**
-   * Where to warn (once per process) that the Basic-auth password would travel in clear text: a
-   * plain `http:` base URL to a host other than localhost / 127.0.0.0/8 / ::1. Without it, no warning.
-   */
-  log?: { warn(msg: string, fields?: object): void };
-}
+export { ongoingApiSettings, type OngoingApiOptions } from './options.js';
 
 // ------------------------------------------------------------------------------------ client
 
@@ -87,6 +57,7 @@ export class OngoingApi {
   private readonly timeoutMs: number;
   readonly #authorization: string;
   readonly #writes: SerialQueue | undefined;
+  readonly #writeGate: ((what: string) => void) | undefined;
 
   constructor(options: OngoingApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -94,6 +65,7 @@ export class OngoingApi {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
     this.#writes = options.serialWrites === false ? undefined : writeQueueFor(this.baseUrl, this.goodsOwnerId);
+    this.#writeGate = options.writeGate;
     if (options.log) warnIfPlainHttpToRemoteHost(this.baseUrl, 'the Ongoing API (Basic auth)', options.log);
   }
 
@@ -111,7 +83,10 @@ export class OngoingApi {
 
   private async call<T>(method: string, path: string, options: { query?: Record<string, QueryValue>; body?: unknown } = {}): Promise<{ status: number; data: T }> {
     const what = `Ongoing ${method} ${path}`;
-    const send = () => this.send(what, method, path, options);
+    const send = () => {
+      if (method !== 'GET') this.#writeGate?.(what);
+      return this.send(what, method, path, options);
+    };
     // The timeout starts only when a write's turn comes, so a long line is not taken for a dead Ongoing.
     const { status, text, retryAfter } = method === 'GET' || !this.#writes ? await send() : await this.#writes.run(send);
     if (status === 429 || status === 408 || status >= 500) {

@@ -1,0 +1,76 @@
+/**
+ * A lease that at most one process of a deployment holds at a time, kept by Kafka's group
+ * membership: the member of group `lease.<name>` that is assigned the only partition of the
+ * one-partition topic `lease.<name>` holds it. When the holder stops, the group hands the lease
+ * on at once; when it dies, after the session timeout.
+ *
+ * Fencing: the lease counts as held only while the group confirms the member (a heartbeat
+ * answered within half the session timeout) and no rebalance is under way. A holder cut off from
+ * Kafka therefore gives the lease up well before the group can hand it to another member, and
+ * whoever acts under the lease (Ongoing writes) checks it before each action.
+ */
+import { metrics } from './metrics.js';
+import type { Runtime } from './runtime.js';
+
+export interface Lease {
+  readonly name: string;
+  held(): boolean;
+  /** Called with the new state whenever it changes. */
+  onChange(listener: (held: boolean) => void): () => void;
+  close(): Promise<void>;
+}
+
+const CHECK_EVERY_MS = 250;
+
+export async function openLease(rt: Runtime, name: string, opts: { sessionTimeoutMs: number }): Promise<Lease> {
+  const topic = `lease.${name}`;
+  const log = rt.log.child({ lease: name });
+  const admin = await rt.kafka.admin();
+  try {
+    await admin.ensureTopics([{ name: topic, partitions: 1, compacted: false, retentionMs: 3_600_000 }]);
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = await rt.kafka.consumer({ groupId: topic, topics: [topic], autoCommit: false, fromBeginning: false, sessionTimeoutMs: opts.sessionTimeoutMs });
+  // Nothing is ever written to the topic: the membership is the lease.
+  consumer.run(async () => {}).catch((err: unknown) => log.error('lease consumer failed', { error: err }));
+
+  const listeners = new Set<(held: boolean) => void>();
+  const isHeld = () =>
+    (consumer.assigned(topic)?.includes(0) ?? false) && Date.now() - consumer.lastConfirmedAt() < opts.sessionTimeoutMs / 2;
+  let held = false;
+  const check = () => {
+    const now = isHeld();
+    if (now === held) return;
+    held = now;
+    metrics.leaseHeld.set({ lease: name }, held ? 1 : 0);
+    log.info(held ? 'lease acquired' : 'lease given up');
+    for (const l of listeners) l(held);
+  };
+  const timer = setInterval(check, CHECK_EVERY_MS);
+  timer.unref();
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      clearInterval(timer);
+      if (held) {
+        held = false;
+        metrics.leaseHeld.set({ lease: name }, 0);
+        for (const l of listeners) l(false);
+      }
+      await consumer.stop();
+      await consumer.disconnect();
+    })());
+  rt.onClose(close);
+  return {
+    name,
+    // Checked afresh: a holder that lost Kafka must stop at once, not at the next tick.
+    held: () => held && isHeld(),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    close,
+  };
+}
