@@ -132,7 +132,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
 
 /**
  * Runs `start`'s stages while the lease is held and stops them when it is lost. Resolves once the
- * first decision is made: the stages started (the lease came within a few seconds), or not.
+ * lease's group has decided: with the stages running in the holder, with none in a standby.
  */
 function runWhileHeld(rt: Runtime, lease: Lease, start: () => Promise<RunningStage[]>, all: RunningStage[]): Promise<void> {
   let running: RunningStage[] = [];
@@ -155,19 +155,8 @@ function runWhileHeld(rt: Runtime, lease: Lease, start: () => Promise<RunningSta
   };
   lease.onChange(change);
   if (lease.held()) change(true);
-  // A first holder is usually known within a few seconds; a standby reports ready without stages.
-  return Promise.race([
-    new Promise<void>((resolve) => {
-      const off = lease.onChange((held) => {
-        if (held) {
-          off();
-          resolve(transitions);
-        }
-      });
-      if (lease.held()) resolve(transitions);
-    }),
-    new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref()),
-  ]);
+  // Ready once the group has decided: the holder has its stages running, a standby none.
+  return lease.ready.then(() => transitions);
 }
 
 async function main(argv: string[]): Promise<void> {

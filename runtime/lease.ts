@@ -14,6 +14,8 @@ import type { Runtime } from './runtime.js';
 
 export interface Lease {
   readonly name: string;
+  /** Resolves once this member has joined the lease's group, so `held()` answers for good. */
+  readonly ready: Promise<void>;
   held(): boolean;
   /** Called with the new state whenever it changes. */
   onChange(listener: (held: boolean) => void): () => void;
@@ -49,6 +51,7 @@ export async function openLease(rt: Runtime, name: string, opts: { sessionTimeou
   };
   const timer = setInterval(check, CHECK_EVERY_MS);
   timer.unref();
+  const ready = consumer.joined.then(check);
 
   let closed: Promise<void> | undefined;
   const close = () =>
@@ -65,6 +68,7 @@ export async function openLease(rt: Runtime, name: string, opts: { sessionTimeou
   rt.onClose(close);
   return {
     name,
+    ready,
     // Checked afresh: a holder that lost Kafka must stop at once, not at the next tick.
     held: () => held && isHeld(),
     onChange(listener) {

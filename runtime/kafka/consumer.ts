@@ -134,21 +134,30 @@ function toPartitionBatch(
 }
 
 // kafkajs restarts a consumer after a retriable crash only. After any other crash (e.g.
-// "coordinator is not aware of this member" once a session expired) start a fresh one:
-// a stage must not die quietly while its process lives on. Uncommitted records come again.
+// "coordinator is not aware of this member" once a session expired, or "failed to find group
+// coordinator" while the brokers shut down) start a fresh one, and keep trying while the brokers
+// stay away: a stage must not die quietly while its process lives on. Uncommitted records come again.
 function restartAfterCrash(state: ConsumerState, c: Consumer, life: Lifecycle, groupId: string, log: Logger): void {
   c.on(c.events.CRASH, (e) => {
     if (e.payload.restart || state.stopped) return;
     log.warn('consumer crashed; starting a new one', { group: groupId, error: e.payload.error?.message });
-    setTimeout(() => {
-      if (state.stopped) return;
-      const next = life.create();
-      state.current = next;
-      restartAfterCrash(state, next, life, groupId, log);
-      life
-        .start(next)
-        .then(() => life.runWith(next))
-        .catch((err: unknown) => log.error('could not restart the consumer', { group: groupId, error: err }));
-    }, 1_000);
+    const attempt = (n: number) =>
+      setTimeout(() => {
+        if (state.stopped) return;
+        const next = life.create();
+        state.current = next;
+        life.start(next).then(
+          () => {
+            restartAfterCrash(state, next, life, groupId, log);
+            life.runWith(next).catch((err: unknown) => log.error('restarted consumer stopped', { group: groupId, error: err }));
+          },
+          (err: unknown) => {
+            log.warn('could not restart the consumer yet; trying again', { group: groupId, attempt: n, error: (err as Error)?.message });
+            next.disconnect().catch(() => undefined);
+            attempt(n + 1);
+          },
+        );
+      }, Math.min(1_000 * 2 ** Math.min(n - 1, 4), 15_000));
+    attempt(1);
   });
 }

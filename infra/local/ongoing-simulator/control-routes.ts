@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { articleOut, type ArticleRow } from './articles.js';
-import type { AdjustStockRequest, FaultUpdate, OrderRef, PurchaseOrderRef, ReturnOrderRef } from './control.js';
+import type { AdjustStockRequest, FaultUpdate, OrderRef, PurchaseOrderRef, ReceivedCorrection, ReturnOrderRef } from './control.js';
 import type { Faults } from './faults.js';
 import { ApiError, isObject, notFound, utc, type Json, type Query, type Reply } from './http.js';
 import * as operator from './operator.js';
@@ -163,12 +163,13 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
     return { body: faults.snapshot() };
   });
   router.add('PUT', '/faults', async ({ body }) => {
-    const { refuseConnectionsForMs, ...settings } = body as FaultUpdate;
+    const { refuseConnectionsForMs, unauthorizedForMs, ...settings } = body as FaultUpdate;
+    for (const [name, v] of [['refuseConnectionsForMs', refuseConnectionsForMs], ['unauthorizedForMs', unauthorizedForMs]] as const) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new ApiError(400, `${name} must be a non-negative number.`);
+    }
     faults.update(settings);
     store.gate.writeLatencyMs = faults.settings.writeLatencyMs;
-    if (refuseConnectionsForMs !== undefined && (typeof refuseConnectionsForMs !== 'number' || refuseConnectionsForMs < 0)) {
-      throw new ApiError(400, 'refuseConnectionsForMs must be a non-negative number.');
-    }
+    if (unauthorizedForMs !== undefined) faults.unauthorizedUntil = unauthorizedForMs > 0 ? Date.now() + unauthorizedForMs : undefined;
     const reply: ControlReply = { body: faults.snapshot() };
     if (refuseConnectionsForMs) {
       faults.refusingUntil = Date.now() + refuseConnectionsForMs;
@@ -194,6 +195,22 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
       async (trx) => {
         const po: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
         await operator.receivePurchaseOrder(trx, po, optionalList(body, 'lines'));
+        const fresh: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
+        return { body: (await purchaseOrderOut(store, trx, [fresh]))[0] };
+      },
+      { rateLimited: false },
+    );
+  });
+
+  router.add('POST', '/purchaseOrders/setReceived', async ({ body }) => {
+    const found = await findPurchaseOrder(db, body as PurchaseOrderRef, defaultGoodsOwner);
+    const lines = optionalList<ReceivedCorrection>(body, 'lines');
+    if (!lines?.length) throw new ApiError(400, 'lines is required: [{purchaseOrderLineId | rowNumber, receivedNumberOfItems}].');
+    return store.write(
+      found.goods_owner_id,
+      async (trx) => {
+        const po: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
+        await operator.setReceivedQuantity(trx, po, lines);
         const fresh: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
         return { body: (await purchaseOrderOut(store, trx, [fresh]))[0] };
       },

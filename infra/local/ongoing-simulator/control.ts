@@ -41,6 +41,15 @@ export interface ReceiveLine {
   comment?: string;
 }
 
+/** A receiving error found in the warehouse: the line's received quantity is set to what was really counted. */
+export interface ReceivedCorrection {
+  purchaseOrderLineId?: number;
+  rowNumber?: string;
+  /** The line's corrected total received quantity (not a change). */
+  receivedNumberOfItems: number;
+  comment?: string;
+}
+
 export interface OrderLineQuantity {
   orderLineId?: number;
   rowNumber?: string;
@@ -93,12 +102,17 @@ export interface AdjustStockRequest {
 }
 
 export interface FaultState extends FaultSettings {
+  /** How much longer connections are refused. */
   refusingConnectionsForMs: number;
+  /** How much longer every API request is answered 401. */
+  unauthorizedForMs: number;
 }
 
 export interface FaultUpdate extends Partial<FaultSettings> {
   /** Close the listener and drop every connection for this long, then accept again. */
   refuseConnectionsForMs?: number;
+  /** Answer every API request 401 `{"Message":"Authorization has been denied for this request."}` for this long (0 ends it). */
+  unauthorizedForMs?: number;
 }
 
 export interface SimulatorState {
@@ -180,6 +194,14 @@ export class SimulatorControl {
 
   receivePurchaseOrder(ref: PurchaseOrderRef, lines?: ReceiveLine[]): Promise<Json> {
     return this.call('POST', '/purchaseOrders/receive', { ...ref, lines });
+  }
+  /** Corrects received quantities (a miscount found later): stock follows the difference, nothing is reported. */
+  setReceivedQuantity(ref: PurchaseOrderRef, lines: ReceivedCorrection[]): Promise<Json> {
+    return this.call('POST', '/purchaseOrders/setReceived', { ...ref, lines });
+  }
+  /** Every API request is answered 401 for `ms`, then credentials are accepted again. */
+  denyAuthorization(ms: number): Promise<FaultState> {
+    return this.setFaults({ unauthorizedForMs: ms });
   }
   allocateOrder(ref: OrderRef, lines?: OrderLineQuantity[]): Promise<Json> {
     return this.call('POST', '/orders/allocate', { ...ref, lines });

@@ -1,9 +1,9 @@
 /**
  * Fault injection for `/api/v1` requests, switchable at runtime through the control path (which
  * itself is never faulted): a fraction of requests answered 500 with the ASP.NET body, added
- * latency, a burst of 429s with Retry-After, requests that never answer, and a period in which
- * connections are refused. Deterministic counters (`…Next`) exist beside the random rate so tests
- * can rely on them.
+ * latency, a burst of 429s with Retry-After, requests that never answer, a period in which every
+ * request is answered 401 (credentials revoked or rotated), and a period in which connections are
+ * refused. Deterministic counters (`…Next`) exist beside the random rate so tests can rely on them.
  */
 import { ApiError } from './http.js';
 
@@ -36,10 +36,22 @@ export const NO_FAULTS: FaultSettings = {
 
 export type FaultOutcome = { kind: 'hang' } | { kind: 'error'; error: ApiError } | undefined;
 
+/** What Ongoing (ASP.NET Web API) answers a request whose credentials it does not accept. */
+export function unauthorized(): ApiError {
+  return new ApiError(401, 'Authorization has been denied for this request.', {}, { 'WWW-Authenticate': 'Basic realm="Ongoing WMS"' });
+}
+
+export interface FaultSnapshot extends FaultSettings {
+  refusingConnectionsForMs: number;
+  unauthorizedForMs: number;
+}
+
 export class Faults {
   settings: FaultSettings = { ...NO_FAULTS };
   /** When set, connections are refused until this time (ms since epoch). */
   refusingUntil: number | undefined;
+  /** When set, every API request is answered 401 until this time (ms since epoch), whatever its credentials. */
+  unauthorizedUntil: number | undefined;
 
   update(partial: Partial<FaultSettings>): FaultSettings {
     for (const key of Object.keys(NO_FAULTS) as (keyof FaultSettings)[]) {
@@ -55,15 +67,22 @@ export class Faults {
   clear(): void {
     this.settings = { ...NO_FAULTS };
     this.refusingUntil = undefined;
+    this.unauthorizedUntil = undefined;
   }
 
-  snapshot(): FaultSettings & { refusingConnectionsForMs: number } {
-    return { ...this.settings, refusingConnectionsForMs: Math.max(0, (this.refusingUntil ?? 0) - Date.now()) };
+  snapshot(): FaultSnapshot {
+    const left = (until: number | undefined) => Math.max(0, (until ?? 0) - Date.now());
+    return { ...this.settings, refusingConnectionsForMs: left(this.refusingUntil), unauthorizedForMs: left(this.unauthorizedUntil) };
   }
 
   /** Decides the fate of one API request; latency is awaited here. */
   async apply(): Promise<FaultOutcome> {
     const s = this.settings;
+    // Authorization is checked before anything else is done with the request.
+    if (this.unauthorizedUntil !== undefined) {
+      if (this.unauthorizedUntil > Date.now()) return { kind: 'error', error: unauthorized() };
+      this.unauthorizedUntil = undefined;
+    }
     if (s.hangNext > 0) {
       s.hangNext--;
       return { kind: 'hang' };

@@ -1,13 +1,13 @@
 /**
  * The warehouse staff: what happens on the floor between API calls. Receiving against a purchase
- * order, allocating, picking (with discrepancies), packing and sending an order, taking returns
+ * order (and correcting a miscounted receipt), allocating, picking (with discrepancies), packing and sending an order, taking returns
  * back and correcting stock. Each action runs in the goods owner's write turn like an API write
  * (but is not rate-limited) and moves quantities, statuses and stock exactly as the API then
  * reports them. Stock availability is not enforced: the ERP keeps allocating from its own stock,
  * so a pick may drive the simulated stock below zero.
  */
 import type { Knex } from 'knex';
-import type { AdjustStockRequest, OrderLineQuantity, PickLine, ReceiveLine, ReceiveReturnLine, ReturnLine, ShipOptions } from './control.js';
+import type { AdjustStockRequest, OrderLineQuantity, PickLine, ReceivedCorrection, ReceiveLine, ReceiveReturnLine, ReturnLine, ShipOptions } from './control.js';
 import { ApiError, notFound, type Json } from './http.js';
 import { recordInventory } from './inventory-adjustments.js';
 import type { OrderLineRow, OrderRow, Parcel, PickedItem, Tracking } from './order-shape.js';
@@ -72,6 +72,65 @@ export async function receivePurchaseOrder(trx: Knex.Transaction, po: PurchaseOr
       updated_at: trx.fn.now(),
       ...(status !== po.status_number ? { status_number: status, status_changed_at: trx.fn.now() } : {}),
     });
+}
+
+/** Received quantities → purchase-order status: 500 when every line is complete, 400 when anything came, else as it was before receiving. */
+function receivingStatus(po: PurchaseOrderRow, lines: PurchaseOrderLineRow[]): number {
+  if (lines.every((l) => l.received >= l.advised)) return PURCHASE_ORDER_STATUS.received;
+  if (lines.some((l) => l.received > 0)) return PURCHASE_ORDER_STATUS.deflection;
+  return po.status_number === PURCHASE_ORDER_STATUS.deflection || po.status_number === PURCHASE_ORDER_STATUS.received ? PURCHASE_ORDER_STATUS.notified : po.status_number;
+}
+
+/**
+ * A receipt corrected after the fact (a miscount): each line's received quantity is set to the
+ * counted total. The stock follows the difference; fewer units take from the line's newest article
+ * items, more units arrive as a new item. The reported quantity is left alone, so the line is "to
+ * report" again until the integration reports the corrected total.
+ */
+export async function setReceivedQuantity(trx: Knex.Transaction, po: PurchaseOrderRow, corrections: ReceivedCorrection[]): Promise<void> {
+  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled) throw conflict(`Purchase order ${po.purchase_order_number} is cancelled.`);
+  const lines: PurchaseOrderLineRow[] = await trx('purchase_order_lines').where({ purchase_order_id: po.purchase_order_id }).orderBy('id');
+  for (const c of corrections) {
+    const line = pickLineFor(lines, c, `Purchase order ${po.purchase_order_number}`);
+    const target = c.receivedNumberOfItems;
+    if (typeof target !== 'number' || !Number.isFinite(target) || target < 0) {
+      throw new ApiError(400, `purchase order line ${line.id}: receivedNumberOfItems must be a non-negative number.`);
+    }
+    const delta = target - line.received;
+    if (delta === 0) continue;
+    let items: ReceivedItem[];
+    if (delta > 0) {
+      items = [
+        ...line.article_items,
+        {
+          originalArticleItemId: await nextId(trx, 'article_item_seq'),
+          numberOfItems: delta,
+          inDate: now(),
+          serial: null,
+          batchNumber: null,
+          expiryDate: null,
+          location: 'IN-01',
+          comment: c.comment ?? 'received quantity corrected',
+        },
+      ];
+    } else {
+      let take = -delta;
+      items = [];
+      for (const item of [...line.article_items].reverse()) {
+        const n = Math.min(take, item.numberOfItems);
+        take -= n;
+        if (item.numberOfItems > n) items.unshift({ ...item, numberOfItems: item.numberOfItems - n });
+      }
+    }
+    line.received = target;
+    line.article_items = items;
+    await trx('purchase_order_lines').where({ id: line.id }).update({ received: target, article_items: JSON.stringify(items) });
+    await changeStock(trx, line.article_system_id, delta, { inbound: delta > 0 });
+  }
+  const status = receivingStatus(po, lines);
+  await trx('purchase_orders')
+    .where({ purchase_order_id: po.purchase_order_id })
+    .update({ updated_at: trx.fn.now(), ...(status !== po.status_number ? { status_number: status, status_changed_at: trx.fn.now() } : {}) });
 }
 
 // ---------------------------------------------------------------- orders

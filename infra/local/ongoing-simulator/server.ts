@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../../../runtime/logger.js';
 import { registerArticleRoutes } from './articles.js';
 import { ApiRequest, type ApiHandler, type ApiUser } from './context.js';
 import { controlBody, controlRouter, type ControlHandler } from './control-routes.js';
-import { Faults } from './faults.js';
+import { Faults, unauthorized } from './faults.js';
 import { ApiError, Query, type Reply } from './http.js';
 import { registerInventoryAdjustmentRoutes } from './inventory-adjustments.js';
 import { registerOrderPatchRoutes } from './order-patches.js';
@@ -86,7 +86,7 @@ function authenticate(req: IncomingMessage, users: ApiUser[]): ApiUser {
     const user = users.find((u) => u.username === username && u.password === password);
     if (colon > 0 && user) return user;
   }
-  throw new ApiError(401, 'Authorization has been denied for this request.', {}, { 'WWW-Authenticate': 'Basic realm="Ongoing WMS"' });
+  throw unauthorized();
 }
 
 export async function startOngoingSimulator(options: OngoingSimulatorOptions): Promise<OngoingSimulator> {
