@@ -50,6 +50,13 @@ describe('Avro through the broker and the registry', () => {
     expect(type.fromBuffer(bytes.subarray(5))).toEqual(event);
   });
 
+  it('registers the value schema under the topic as named on the cluster, namespace included', async () => {
+    const versions = (subject: string) => fetch(`${REGISTRY}/subjects/${encodeURIComponent(subject)}/versions`).then((r) => r.status);
+    // testRuntime works in namespace "t-unit.": standard tools find the schema of the topic they read.
+    expect(await versions(`t-unit.${topic.name}-value`)).toBe(200);
+    expect(await versions(`${topic.name}-value`)).toBe(404);
+  });
+
   it('refuses to encode a value that does not match the schema, naming the field', async () => {
     const bad = { ...event, after: { ...event.after!, productNumber: 42 } } as unknown as ProductChanged;
     await expect(rt.serde.encode(topic, bad)).rejects.toThrow(/after.*productNumber|productNumber/);
