@@ -79,7 +79,7 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
     },
     idMap: () => (idMap ??= openTable(rt, topics.idMap)),
     lookups: () =>
-      (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs }))()),
+      (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs, ongoingWarehouse: cfg.ongoingWarehouse }))()),
   };
   return ctx;
 }

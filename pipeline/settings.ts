@@ -10,6 +10,7 @@ import { tableSourceSettings } from '../connectors/multicase/table-source.js';
 import { ongoingApiSettings } from '../connectors/ongoing/api/client.js';
 import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
+import { processorSettings } from '../processors/processor.js';
 
 export const pipelineSettings = {
   setup: setting.bool('PIPELINE_SETUP', {
@@ -21,6 +22,7 @@ export const pipelineSettings = {
     min: 0,
     description: 'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
   }),
+  ...processorSettings,
   ...multicaseDbSettings,
   ...tableSourceSettings,
   ...productSourceSettings,

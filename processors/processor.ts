@@ -6,15 +6,26 @@
 import { commandFrom, type ChangeEvent } from '../schemas/envelopes.js';
 import type { TopicSpec } from '../schemas/topic.js';
 import type { IdMapping, ShippingMethodMapping } from '../schemas/types.generated.js';
+import { setting } from '../runtime/config.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { runStage, type RunningStage } from '../runtime/stage.js';
 import type { Table } from '../runtime/table.js';
 
+export const processorSettings = {
+  ongoingWarehouse: setting.string('MULTICASE_ONGOING_WAREHOUSE', {
+    default: 'MAIN',
+    description: 'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
+  }),
+};
+
+/** What a mapping may read besides its event. */
 export interface Lookups {
   idMap: Pick<Table<IdMapping>, 'get'>;
   shippingMethods: Pick<Table<ShippingMethodMapping>, 'get' | 'entries'>;
   /** How long a missing mapping may be waited for before the record is unmappable. */
   graceMs: number;
+  /** The Multicase warehouse code that Ongoing runs. */
+  ongoingWarehouse: string;
 }
 
 export interface ProcessorSpec<I extends ChangeEvent<unknown> = ChangeEvent<unknown>, P = unknown> {

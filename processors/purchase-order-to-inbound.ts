@@ -3,6 +3,9 @@
  * order, so the warehouse expects the goods. Changes are re-sent while the order is open or partly
  * received; a cancelled order cancels it in Ongoing; a fully received one needs nothing more.
  *
+ * Only purchase orders of the warehouse Ongoing runs go there (MULTICASE_ONGOING_WAREHOUSE); one
+ * moved to another warehouse after it was sent is cancelled in Ongoing.
+ *
  * Ongoing refuses lines for articles it does not know, and products travel on their own schedule,
  * so a line whose article has not reached Ongoing yet (no id-map entry) makes the order wait for it,
  * ID_MAP_GRACE_MS at most, instead of being refused.
@@ -13,13 +16,16 @@ import { NotYetAvailableError, ValidationError } from '../runtime/errors.js';
 import type { Lookups, ProcessorSpec } from './processor.js';
 import { requirePositive, requireText, requireUnique } from './validate.js';
 
-export function purchaseOrderToInbound(event: PurchaseOrderChanged, lookups: Pick<Lookups, 'idMap' | 'graceMs'>): PurchaseOrderUpsert | null {
+export function purchaseOrderToInbound(event: PurchaseOrderChanged, lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>): PurchaseOrderUpsert | null {
   const po = event.after;
   if (po === null || po.status === 'received') return null;
   const record = `purchase order ${event.entityKey}`;
   const number = requireText(record, 'purchaseOrderNumber', po.purchaseOrderNumber);
   if (!['open', 'partly_received', 'cancelled'].includes(po.status)) throw new ValidationError(record, 'status', `is unknown: ${po.status}`);
-  const cancel = po.status === 'cancelled';
+  const elsewhere = po.warehouseCode !== lookups.ongoingWarehouse;
+  // Another warehouse's: nothing for Ongoing, unless it was sent there before it moved.
+  if (elsewhere && !lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number))) return null;
+  const cancel = po.status === 'cancelled' || elsewhere;
   if (!cancel && po.lines.length === 0) throw new ValidationError(record, 'lines', 'is empty');
   requireUnique(record, 'lines', po.lines, (l) => l.position);
   const lines = po.lines.map((l, i) => ({

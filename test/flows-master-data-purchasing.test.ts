@@ -87,7 +87,7 @@ describe('flows 2 and 3: purchase orders and goods receipts', () => {
     await eventually(() => env.api.getPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }), (l) => l.length === 0, 10_000, 'all receipts reported');
   });
 
-  it('a change Ongoing refuses (receiving started) is dead-lettered with its message and counted; the flow goes on', async () => {
+  it('a change to a partly received PO reaches Ongoing; one below what was received is refused, dead-lettered with its message and counted; the flow goes on', async () => {
     const rejectedBefore = (await metrics.targetRejections.get()).values.reduce((s, v) => s + v.value, 0);
     const po = await savePurchaseOrder(env.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 20 }] });
     const n = po.purchaseOrderNumber;
@@ -95,34 +95,50 @@ describe('flows 2 and 3: purchase orders and goods receipts', () => {
     await env.control.receivePurchaseOrder({ purchaseOrderNumber: n }, [{ rowNumber: '1', numberOfItems: 8 }]);
     await eventually(() => getPurchaseOrder(env.db, n), (p) => p?.lines[0]?.quantityReceived === 8, 20_000, 'partial receipt booked');
 
-    // The buyer raises the quantity of the partly received PO: Multicase re-sends it, Ongoing says no.
-    await savePurchaseOrder(env.db, { purchaseOrderNumber: n, supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 30 }] });
+    // The buyer raises the quantity of the partly received PO and adds a line: Ongoing takes both.
+    await savePurchaseOrder(env.db, {
+      purchaseOrderNumber: n, supplierNumber: 'S1002', warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 30 }, { position: 2, productNumber: 'WOOL-SOCK', quantityOrdered: 6 }],
+    });
+    const changed = await eventually(
+      () => env.api.getPurchaseOrders({ purchaseOrderNumber: n }).then((p) => p[0]),
+      (p) => p?.purchaseOrderLines?.length === 2 && p.purchaseOrderLines[0]?.advisedNumberOfItems === 30,
+      10_000, 'the change of the partly received PO in Ongoing',
+    );
+    expect(changed!.purchaseOrderLines!.map((l) => [l.rowNumber, l.article?.articleNumber, l.advisedNumberOfItems, l.receivedNumberOfItems])).toEqual([['1', 'JACKET-M', 30, 8], ['2', 'WOOL-SOCK', 6, 0]]);
+
+    // Below what the warehouse has already received: Ongoing says no, with its reason.
+    await savePurchaseOrder(env.db, {
+      purchaseOrderNumber: n, supplierNumber: 'S1002', warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 5 }, { position: 2, productNumber: 'WOOL-SOCK', quantityOrdered: 6 }],
+    });
     const dead = await eventually(
       async () => (await readRecords(env.rt, `dlq.${topics.purchaseOrderUpsert.name}`, 1, 2_000)).filter((r) => r.key === n),
       (r) => r.length === 1, 20_000, 'refusal in the DLQ',
     );
     expect(dead[0]!.headers[DLQ_HEADERS.errorClass]).toBe('RejectedError');
-    expect(dead[0]!.headers[DLQ_HEADERS.message]).toMatch(/purchaseOrders answered 4\d\d/);
+    expect(dead[0]!.headers[DLQ_HEADERS.message]).toMatch(/purchaseOrders answered 4\d\d: .*row 1 can not be advised 5 items: 8 have been received/);
     const rejectedAfter = (await metrics.targetRejections.get()).values.reduce((s, v) => s + v.value, 0);
     expect(rejectedAfter).toBeGreaterThan(rejectedBefore);
 
-    // Nothing stalled: a new PO still goes through.
+    // Nothing stalled: a new PO still goes through; one for another warehouse stays out of Ongoing.
+    const store = await savePurchaseOrder(env.db, { supplierNumber: 'S1002', warehouseCode: 'STORE', lines: [{ position: 1, productNumber: 'WOOL-SOCK', quantityOrdered: 2 }] });
     const next = await savePurchaseOrder(env.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'WOOL-SOCK', quantityOrdered: 3 }] });
     await eventually(() => env.api.getPurchaseOrders({ purchaseOrderNumber: next.purchaseOrderNumber }), (p) => p.length === 1, 10_000, 'next PO in Ongoing');
+    expect(await env.api.getPurchaseOrders({ purchaseOrderNumber: store.purchaseOrderNumber })).toEqual([]);
   });
-});
 
-describe('an Ongoing purchase order without our id mapping', () => {
   it('is learned when Ongoing refuses the write, so its receipts still reach Multicase', async () => {
     // As after a crash between the Ongoing write and recording its id: the PO is in Ongoing,
-    // the warehouse started receiving, and the pipeline has no mapping for it.
+    // the warehouse received 4, and the pipeline has no mapping for it. Multicase now orders
+    // fewer than were received, which Ongoing refuses.
     const number = 'PO-LOST-MAP-1';
     await env.api.upsertPurchaseOrder({ purchaseOrderNumber: number, purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'SLBAG-3S', numberOfItems: 6 }] });
-    await env.control.receivePurchaseOrder({ purchaseOrderNumber: number }, [{ rowNumber: '1', numberOfItems: 2 }]);
-    await savePurchaseOrder(env.db, { purchaseOrderNumber: number, supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'SLBAG-3S', quantityOrdered: 6 }] });
+    await env.control.receivePurchaseOrder({ purchaseOrderNumber: number }, [{ rowNumber: '1', numberOfItems: 4 }]);
+    await savePurchaseOrder(env.db, { purchaseOrderNumber: number, supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'SLBAG-3S', quantityOrdered: 3 }] });
 
-    const booked = await eventually(() => getPurchaseOrder(env.db, number), (p) => p?.lines[0]?.quantityReceived === 2, 30_000, 'receipt booked after the id was learned');
-    expect(booked!.status).toBe('partly_received');
+    const booked = await eventually(() => getPurchaseOrder(env.db, number), (p) => p?.lines[0]?.quantityReceived === 4, 30_000, 'receipt booked after the id was learned');
+    expect(booked!.status).toBe('received');
     const dead = (await readRecords(env.rt, `dlq.${topics.purchaseOrderUpsert.name}`, 100, 2_000)).filter((r) => r.key === number);
     expect(dead.length).toBeGreaterThanOrEqual(1);
     expect(dead[0]!.headers[DLQ_HEADERS.errorClass]).toBe('RejectedError');

@@ -252,16 +252,31 @@ describe('refusals once the warehouse has started', () => {
     expect((await api('GET', `/orders/${open}`)).body.orderInfo.orderStatus).toEqual({ number: 1000, text: 'Cancelled' });
   });
 
-  it('refuses to update or cancel a purchase order once anything is received', async () => {
+  it('takes changes to a partly received purchase order, but not below what was received, and refuses to cancel it', async () => {
     await article('A1');
+    await article('A2');
     const id = await purchaseOrder('PO-W', [['1', 'A1', 10]]);
-    await control.receivePurchaseOrder({ purchaseOrderId: id }, [{ rowNumber: '1', numberOfItems: 1 }]);
-    const update = await api('PUT', '/purchaseOrders', { body: { goodsOwnerId: 1, purchaseOrderNumber: 'PO-W', purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'A1', numberOfItems: 20 }] } });
-    expect(update.status).toBe(400);
-    expect(update.body.Message).toMatch(/received/);
+    await control.receivePurchaseOrder({ purchaseOrderId: id }, [{ rowNumber: '1', numberOfItems: 4 }]);
+    const put = (lines: Array<[string, string, number]>) =>
+      api('PUT', '/purchaseOrders', { body: { goodsOwnerId: 1, purchaseOrderNumber: 'PO-W', purchaseOrderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber, articleNumber, numberOfItems })) } });
+    const raised = await put([['1', 'A1', 20], ['2', 'A2', 3]]);
+    expect(raised.status).toBe(200);
+    const now = (await api('GET', `/purchaseOrders/${id}`)).body;
+    expect(now.purchaseOrderLines.map((l: { advisedNumberOfItems: number; receivedNumberOfItems: number }) => [l.advisedNumberOfItems, l.receivedNumberOfItems])).toEqual([[20, 4], [3, 0]]);
+
+    const below = await put([['1', 'A1', 3], ['2', 'A2', 3]]);
+    expect(below.status).toBe(400);
+    expect(below.body.Message).toMatch(/row 1 can not be advised 3 items: 4 have been received/);
+    expect((await put([['1', 'A2', 20]])).body.Message).toMatch(/row 1 can not change article/);
+    expect((await put([['2', 'A2', 3]])).body.Message).toMatch(/row 1 can not be removed/);
     const cancel = await api('DELETE', '/purchaseOrders?goodsOwnerId=1&purchaseOrderNumber=PO-W');
     expect(cancel.status).toBe(400);
     expect(cancel.body.Message).toMatch(/received/);
+
+    // Advising exactly what was received completes the order; after that it takes no changes.
+    expect((await put([['1', 'A1', 4]])).status).toBe(200);
+    expect((await api('GET', `/purchaseOrders/${id}`)).body.purchaseOrderInfo.purchaseOrderStatus.number).toBe(500);
+    expect((await put([['1', 'A1', 5]])).body.Message).toMatch(/fully received/);
 
     const untouched = await purchaseOrder('PO-C', [['1', 'A1', 1]]);
     expect((await api('DELETE', `/purchaseOrders/${untouched}`)).status).toBe(200);

@@ -46,9 +46,10 @@ const poEvent = (p: Partial<PurchaseOrder>): PurchaseOrderChanged => ({ ...envel
 
 const articlesKnown = {
   graceMs: 1_000,
+  ongoingWarehouse: 'MAIN',
   idMap: { get: (k: string): IdMapping | undefined => ({ system: 'ongoing', entityType: 'article', businessKey: k, externalId: '1', updatedAt: 0, contentHash: null }) },
 };
-const noArticles = { graceMs: 1_000, idMap: { get: (): IdMapping | undefined => undefined } };
+const noArticles = { graceMs: 1_000, ongoingWarehouse: 'MAIN', idMap: { get: (): IdMapping | undefined => undefined } };
 
 describe('purchase order → Ongoing purchase order', () => {
   it('maps positions to row numbers and ordered quantities to items', () => {
@@ -62,6 +63,13 @@ describe('purchase order → Ongoing purchase order', () => {
     expect(purchaseOrderToInbound(poEvent({ status: 'partly_received' }), articlesKnown)?.cancel).toBe(false);
     expect(purchaseOrderToInbound(poEvent({ status: 'cancelled' }), noArticles)?.cancel).toBe(true);
     expect(purchaseOrderToInbound(poEvent({ status: 'received' }), articlesKnown)).toBeNull();
+  });
+  it('sends only purchase orders of the warehouse Ongoing runs, and cancels one that moved away after it was sent', () => {
+    expect(purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), noArticles)).toBeNull();
+    expect(purchaseOrderToInbound(poEvent({ warehouseCode: null }), noArticles)).toBeNull();
+    // articlesKnown answers every key, the purchase order's too: it was sent to Ongoing before.
+    expect(purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), articlesKnown)?.cancel).toBe(true);
+    expect(purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), { ...articlesKnown, ongoingWarehouse: 'STORE' })?.cancel).toBe(false);
   });
   it('rejects a negative quantity or a missing article number, naming the line', () => {
     const neg = poEvent({ lines: [{ ...basePo.lines[0]!, quantityOrdered: -3 }] });

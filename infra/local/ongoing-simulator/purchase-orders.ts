@@ -1,6 +1,7 @@
 /**
- * Purchase orders (inbound): `PUT /purchaseOrders` upserts by `purchaseOrderNumber` and is refused
- * once anything has been received; goods receipts are found with
+ * Purchase orders (inbound): `PUT /purchaseOrders` upserts by `purchaseOrderNumber`; a change is
+ * taken until the order is fully received or cancelled, as long as lines with received goods keep
+ * their article and at least what was received; cancelling is refused once anything was received; goods receipts are found with
  * `onlyPurchaseOrdersWithOrderLinesToReport=true` (some line reported ≠ received) and acknowledged
  * with the set-reported PATCHes, so a partial receipt reappears when the rest arrives.
  */
@@ -129,10 +130,27 @@ async function receivingStarted(db: Knex | Knex.Transaction, purchaseOrderId: nu
   return Boolean(await db('purchase_order_lines').where({ purchase_order_id: purchaseOrderId }).where('received', '>', 0).first());
 }
 
-async function assertPurchaseOrderEditable(trx: Knex.Transaction, po: PurchaseOrderRow, action: string): Promise<void> {
-  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled) throw refused(`Purchase order ${po.purchase_order_number} is cancelled and can not be ${action}.`);
+/** Ongoing refuses to cancel a purchase order against which goods have been received. */
+async function assertPurchaseOrderCancellable(trx: Knex.Transaction, po: PurchaseOrderRow): Promise<void> {
+  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled) throw refused(`Purchase order ${po.purchase_order_number} is cancelled and can not be cancelled.`);
   if (await receivingStarted(trx, po.purchase_order_id)) {
-    throw refused(`Purchase order ${po.purchase_order_number} can not be ${action}: goods have been received against it (purchase order status ${po.status_number}).`);
+    throw refused(`Purchase order ${po.purchase_order_number} can not be cancelled: goods have been received against it (purchase order status ${po.status_number}).`);
+  }
+}
+
+/**
+ * Ongoing takes changes to a purchase order until it is fully received or cancelled (reference
+ * §10); a line that has received goods keeps its article and cannot drop below, or lose, what was received.
+ */
+function assertPurchaseOrderChangeable(po: PurchaseOrderRow, old: PurchaseOrderLineRow[], input: PurchaseOrderInput, articleIds: Map<string, number>): void {
+  const name = po.purchase_order_number;
+  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled) throw refused(`Purchase order ${name} is cancelled and can not be updated.`);
+  if (po.status_number === PURCHASE_ORDER_STATUS.received) throw refused(`Purchase order ${name} is fully received and can not be updated.`);
+  for (const line of old.filter((l) => l.received > 0)) {
+    const next = input.lines.find((l) => l.rowNumber === line.row_number);
+    if (!next) throw refused(`Purchase order ${name} row ${line.row_number} can not be removed: ${line.received} items have been received on it.`);
+    if (articleIds.get(next.articleNumber) !== line.article_system_id) throw refused(`Purchase order ${name} row ${line.row_number} can not change article: goods have been received on it.`);
+    if (next.numberOfItems < line.received) throw refused(`Purchase order ${name} row ${line.row_number} can not be advised ${next.numberOfItems} items: ${line.received} have been received.`);
   }
 }
 
@@ -141,9 +159,9 @@ async function savePurchaseOrder(trx: Knex.Transaction, input: PurchaseOrderInpu
   let id: number;
   let old: PurchaseOrderLineRow[] = [];
   if (existing) {
-    await assertPurchaseOrderEditable(trx, existing, 'updated');
     id = existing.purchase_order_id;
     old = await trx('purchase_order_lines').where({ purchase_order_id: id });
+    assertPurchaseOrderChangeable(existing, old, input, new Map([...articles].map(([n, a]) => [n, a.article_system_id])));
     await trx('purchase_orders')
       .where({ purchase_order_id: id })
       .update({ purchase_order_number: input.purchaseOrderNumber, in_date: input.inDate ?? null, data: JSON.stringify(input.data), updated_at: trx.fn.now() });
@@ -162,6 +180,12 @@ async function savePurchaseOrder(trx: Knex.Transaction, input: PurchaseOrderInpu
     byRow.delete(line.rowNumber);
   }
   if (byRow.size) await trx('purchase_order_lines').whereIn('id', [...byRow.values()].map((l) => l.id)).delete();
+  if (old.some((l) => l.received > 0)) {
+    // A changed advice can complete a partly received order (or reopen it).
+    const lines = await trx<PurchaseOrderLineRow>('purchase_order_lines').where({ purchase_order_id: id });
+    const status = lines.every((l) => l.received >= l.advised) ? PURCHASE_ORDER_STATUS.received : PURCHASE_ORDER_STATUS.deflection;
+    await trx('purchase_orders').where({ purchase_order_id: id }).update({ status_number: status, status_changed_at: trx.fn.now() });
+  }
   await touchStock(trx, [...old.map((l) => l.article_system_id), ...[...articles.values()].map((a) => a.article_system_id)]);
   return { purchaseOrderId: id, message: existing ? `Purchase order ${input.purchaseOrderNumber} updated.` : `Purchase order ${input.purchaseOrderNumber} created.` };
 }
@@ -208,7 +232,7 @@ async function cancelPurchaseOrder(req: ApiRequest, goodsOwnerId: number, where:
     const po: PurchaseOrderRow | undefined = await trx('purchase_orders').where(where).first();
     if (!po) throw notFound(`No purchase order with ${label} was found.`);
     if (po.status_number !== PURCHASE_ORDER_STATUS.cancelled) {
-      await assertPurchaseOrderEditable(trx, po, 'cancelled');
+      await assertPurchaseOrderCancellable(trx, po);
       await trx('purchase_orders').where({ purchase_order_id: po.purchase_order_id }).update({ status_number: PURCHASE_ORDER_STATUS.cancelled, status_changed_at: trx.fn.now(), updated_at: trx.fn.now() });
       const lines: PurchaseOrderLineRow[] = await trx('purchase_order_lines').where({ purchase_order_id: po.purchase_order_id });
       await touchStock(trx, lines.map((l) => l.article_system_id));
