@@ -1,9 +1,10 @@
 /**
  * The loop every source connector runs in (Kafka Connect's WorkerSourceTask): poll the system from
  * the stored position, produce the events, wait for the brokers' acknowledgement, then store the
- * new position in the compacted `state.source-offsets` topic, and only then produce the commands
- * that acknowledge the events in their own system (carried out by that system's sink). A crash anywhere repeats events, never loses them; their
- * deterministic ids make the repeats harmless downstream.
+ * new position in the source-positions topic, and only then produce the commands that acknowledge
+ * the events in their own system (carried out by that system's sink). A crash anywhere repeats
+ * events, never loses them; their deterministic ids make the repeats harmless downstream. A fault
+ * of infrastructure never advances the position: the poll is tried again.
  */
 import type { TopicSpec } from '../schemas/topic.js';
 import type { SourceOffset } from '../schemas/types.generated.js';

@@ -2,8 +2,10 @@
  * The consumer loop every processor and sink runs in (what Kafka Connect's WorkerSinkTask is to
  * its connectors): decode, hand the value to the flow's function, encode and produce what it
  * returns, and only then commit. Within a partition records are handled one after another, so
- * order per key holds. Transient failures are retried in place (the partition waits); a record
- * that can never succeed goes to `dlq.<topic>` with its reason and the partition moves on.
+ * order per key holds. A fault of infrastructure is retried in place without end (the partition
+ * waits, the stage reports itself paused); a record waiting for late data is parked with the later
+ * records of its key while other keys go on (parking.ts); a record that can never succeed goes to
+ * `dlq.<topic>` with its reason and the partition moves on.
  */
 import type { TopicSpec } from '../schemas/topic.js';
 import { crashPoint } from './crash-points.js';
@@ -133,10 +135,11 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       }
       let failure: unknown = err;
       if (err instanceof NotYetAvailableError) {
-        const since = parking.park(record);
-        const waited = Date.now() - since;
+        const now = Date.now();
+        const since = parking.park(record, now);
+        const waited = now - since;
         if (waited < err.giveUpAfterMs) {
-          if (waited === 0) log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
+          if (since === now) log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
           return 'parked';
         }
         failure = Object.assign(new UnmappableError(`${err.message} (still missing after ${Math.round(waited / 1000)} s)`), { firstFailureAt: since });
