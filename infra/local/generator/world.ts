@@ -66,7 +66,7 @@ export interface World {
   products: ProductInfo[];
   suppliers: string[];
   customers: CustomerInfo[];
-  /** Active shipping methods (FreightIDs). */
+  /** Active shipping methods (FreightIDs) that need no pickup point. */
   shippingMethodIds: number[];
   /** Open or partly received purchase orders of the warehouse. */
   purchaseOrders: PurchaseOrderInfo[];
@@ -124,7 +124,8 @@ export async function readWorld(db: Knex): Promise<World> {
     db.raw(`SELECT max((regexp_match(product_number, ?))[1]::int) AS serial FROM ${S}.products`, [`^${GENERATED_PRODUCT_PREFIX}([0-9]{1,9})$`]),
     db(`${S}.suppliers`).orderBy('id').select('supplier_number'),
     db(`${S}.customers`).orderBy('id').limit(500).select('customer_number', 'preferred_shipping_method_id'),
-    db(`${S}.shipping_methods`).where({ active: true }).orderBy('id').select('id'),
+    // methods that need a pickup point are left out: the generator's orders carry none
+    db(`${S}.shipping_methods`).where({ active: true, needs_pickup_point: false }).orderBy('id').select('id'),
   ]);
   const reserved = new Map<number, number>((reservedRows.rows as Row[]).map((r) => [r.product_id as number, Number(r.reserved)]));
   const onDocuments = new Set<number>((onDocumentRows.rows as Row[]).map((r) => r.product_id as number));

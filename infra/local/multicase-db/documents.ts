@@ -75,6 +75,14 @@ export interface SalesOrderLine {
   vatRate: number;
   quantityDelivered: number;
   quantityReturned: number;
+  /** A service item (freight, fee): invoiced with the order, never allocated nor picked. */
+  isService: boolean;
+  /** Reserved on stock for this line and not yet delivered; includes what was sent. */
+  quantityAllocated: number;
+  /** On picking lists still at the warehouse (status sent), not yet shipped; never above allocated. */
+  quantitySent: number;
+  /** Neither delivered nor at the warehouse: quantity − delivered − sent (0 for service lines). */
+  quantityBackOrdered: number;
 }
 
 export interface SalesOrder {
@@ -82,12 +90,16 @@ export interface SalesOrder {
   orderNumber: string;
   customerNumber: string;
   shippingMethodId: number;
+  /** Required when the shipping method needs a pickup point. */
+  pickupPointCode: string | null;
   warehouseCode: string;
   deliveryAddress: DeliveryAddress;
   orderDate: string;
   deliveryDate: string | null;
   reference: string | null;
   currency: string;
+  /** The order's payment terms, else its customer's: days from invoice date to due date. */
+  paymentTermsDays: number;
   status: SalesOrderStatus;
   createdAt: Date;
   updatedAt: Date;
@@ -115,6 +127,13 @@ export interface ReturnOrder {
   createdAt: Date;
   changeSeq: string;
   lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number; quantityReceived: number; cause: string | null }[];
+}
+
+export interface StockLevels {
+  onHand: number;
+  allocated: number;
+  /** onHand − allocated, never below zero. */
+  available: number;
 }
 
 export interface StockTransaction {

@@ -4,9 +4,10 @@
  * actions, tests, the demo and the load generator; sinks and sources query the tables directly.
  */
 import type { Knex } from 'knex';
-import type { OrderHistoryEntry, PickingList, PickingListStatus, Product, PurchaseOrder, PurchaseOrderStatus, ReturnOrder, ReturnOrderStatus, SalesOrder, SalesOrderStatus, StockTransaction } from './documents.js';
+import type { OrderHistoryEntry, PickingList, PickingListStatus, Product, PurchaseOrder, PurchaseOrderStatus, ReturnOrder, ReturnOrderStatus, SalesOrder, SalesOrderStatus } from './documents.js';
 
 export type * from './documents.js';
+export * from './reads-stock.js';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => v as string;
@@ -127,13 +128,13 @@ const SALES_ORDER: DocumentRead<SalesOrder> = {
     table: 'multicase.sales_orders as o',
     key: 'o.order_number',
     join: [['multicase.customers as c', 'c.id', 'o.customer_id'], ['multicase.warehouses as w', 'w.id', 'o.warehouse_id']],
-    select: ['o.*', 'c.customer_number', 'w.code as warehouse_code'],
+    select: ['o.*', 'c.customer_number', 'c.payment_terms_days as customer_payment_terms_days', 'w.code as warehouse_code'],
   },
   lines: {
     table: 'multicase.sales_order_lines as l',
     parent: 'l.sales_order_id',
     join: [['multicase.products as p', 'p.id', 'l.product_id']],
-    select: ['l.*', 'p.product_number'],
+    select: ['l.*', 'p.product_number', 'p.is_service'],
     orderBy: 'l.position',
   },
   map: (h, lines) => ({
@@ -141,6 +142,7 @@ const SALES_ORDER: DocumentRead<SalesOrder> = {
     orderNumber: str(h.order_number),
     customerNumber: str(h.customer_number),
     shippingMethodId: num(h.shipping_method_id),
+    pickupPointCode: strOrNull(h.pickup_point_code),
     warehouseCode: str(h.warehouse_code),
     deliveryAddress: {
       name: str(h.delivery_name),
@@ -157,6 +159,7 @@ const SALES_ORDER: DocumentRead<SalesOrder> = {
     deliveryDate: strOrNull(h.delivery_date),
     reference: strOrNull(h.reference),
     currency: str(h.currency),
+    paymentTermsDays: num(h.payment_terms_days ?? h.customer_payment_terms_days),
     status: h.status as SalesOrderStatus,
     createdAt: h.created_at as Date,
     updatedAt: h.updated_at as Date,
@@ -170,6 +173,11 @@ const SALES_ORDER: DocumentRead<SalesOrder> = {
       vatRate: num(l.vat_rate),
       quantityDelivered: num(l.quantity_delivered),
       quantityReturned: num(l.quantity_returned),
+      isService: l.is_service as boolean,
+      quantityAllocated: num(l.quantity_allocated),
+      quantitySent: num(l.quantity_sent),
+      // service lines are never picked, so never back-ordered
+      quantityBackOrdered: l.is_service ? 0 : Math.max(num(l.quantity) - num(l.quantity_delivered) - num(l.quantity_sent), 0),
     })),
   }),
 };
@@ -263,38 +271,4 @@ export async function getOrderHistory(db: Knex, orderNumber: string): Promise<Or
     .orderBy('h.id')
     .select('h.*');
   return rows.map((r) => ({ type: str(r.entry_type), text: str(r.text), link: strOrNull(r.link), createdAt: r.created_at as Date }));
-}
-
-/** Stock of a product in a warehouse; 0 when it has never had any. */
-export async function getStock(db: Knex, productNumber: string, warehouseCode: string): Promise<number> {
-  const r = await db('multicase.stock as s')
-    .join('multicase.products as p', 'p.id', 's.product_id')
-    .join('multicase.warehouses as w', 'w.id', 's.warehouse_id')
-    .where({ 'p.product_number': productNumber, 'w.code': warehouseCode })
-    .first('s.quantity');
-  return r ? num(r.quantity) : 0;
-}
-
-/** The stock history of a product, oldest first, optionally for one warehouse. */
-export async function getStockTransactions(db: Knex, productNumber: string, warehouseCode?: string): Promise<StockTransaction[]> {
-  const q = db('multicase.stock_transactions as t')
-    .join('multicase.products as p', 'p.id', 't.product_id')
-    .join('multicase.warehouses as w', 'w.id', 't.warehouse_id')
-    .where('p.product_number', productNumber)
-    .orderBy('t.id')
-    .select('t.*', 'p.product_number', 'w.code as warehouse_code');
-  if (warehouseCode !== undefined) q.where('w.code', warehouseCode);
-  const rows: Row[] = await q;
-  return rows.map((r) => ({
-    id: String(r.id),
-    productNumber: str(r.product_number),
-    warehouseCode: str(r.warehouse_code),
-    quantityChange: num(r.quantity_change),
-    balanceAfter: num(r.balance_after),
-    kind: r.kind as StockTransaction['kind'],
-    reference: strOrNull(r.reference),
-    cause: strOrNull(r.cause),
-    eventId: strOrNull(r.event_id),
-    createdAt: r.created_at as Date,
-  }));
 }

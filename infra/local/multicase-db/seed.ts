@@ -18,21 +18,26 @@ export const DEMO_SUPPLIERS = [
   { supplier_number: 'S1003', name: 'Kaffebrenneriet Import AS' },
 ] as const;
 
-/** Multicase freight methods; ids are Multicase FreightIDs. */
+/**
+ * Multicase freight methods; ids are Multicase FreightIDs. Only PN-LOCKER needs a pickup point on
+ * the order (the carrier picks the nearest one for the others, e.g. BRING-SP by post code).
+ */
 export const DEMO_SHIPPING_METHODS = [
-  { id: 1, name: 'PostNord MyPack Collect', short_name: 'PN-COLLECT', carrier: 'PostNord', active: true },
-  { id: 2, name: 'Bring Pakke i postkassen', short_name: 'BRING-PIP', carrier: 'Bring', active: true },
-  { id: 3, name: 'Bring Pakke til hentested', short_name: 'BRING-SP', carrier: 'Bring', active: true },
-  { id: 4, name: 'DHL Express Worldwide', short_name: 'DHL-EXP', carrier: 'DHL', active: true },
-  { id: 5, name: 'Henting på lager', short_name: 'PICKUP', carrier: null, active: true },
-  { id: 6, name: 'Schenker System (utgått)', short_name: 'DBS-SYS', carrier: 'DB Schenker', active: false },
+  { id: 1, name: 'PostNord MyPack Collect', short_name: 'PN-COLLECT', carrier: 'PostNord', active: true, needs_pickup_point: false },
+  { id: 2, name: 'Bring Pakke i postkassen', short_name: 'BRING-PIP', carrier: 'Bring', active: true, needs_pickup_point: false },
+  { id: 3, name: 'Bring Pakke til hentested', short_name: 'BRING-SP', carrier: 'Bring', active: true, needs_pickup_point: false },
+  { id: 4, name: 'DHL Express Worldwide', short_name: 'DHL-EXP', carrier: 'DHL', active: true, needs_pickup_point: false },
+  { id: 5, name: 'Henting på lager', short_name: 'PICKUP', carrier: null, active: true, needs_pickup_point: false },
+  { id: 6, name: 'Schenker System (utgått)', short_name: 'DBS-SYS', carrier: 'DB Schenker', active: false, needs_pickup_point: false },
+  { id: 7, name: 'PostNord Pakkeboks', short_name: 'PN-LOCKER', carrier: 'PostNord', active: true, needs_pickup_point: true },
 ] as const;
 
+/** Customers with their payment terms (days from invoice to due date). */
 export const DEMO_CUSTOMERS = [
-  { customer_number: 'C10001', name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', address1: 'Storgata 1', post_code: '0155', city: 'Oslo', country_code: 'NO', preferred_shipping_method_id: 2 },
-  { customer_number: 'C10002', name: 'Ola Hansen', email: 'ola@example.no', phone: '+4792345678', address1: 'Bryggen 12', post_code: '5003', city: 'Bergen', country_code: 'NO', preferred_shipping_method_id: 3 },
-  { customer_number: 'C10003', name: 'Anna Svensson', email: 'anna@example.se', phone: '+46701234567', address1: 'Drottninggatan 5', post_code: '11151', city: 'Stockholm', country_code: 'SE', preferred_shipping_method_id: 1 },
-  { customer_number: 'C10004', name: 'Fjellsport Butikk AS', email: 'ordre@fjellsport.example.no', phone: '+4722334455', address1: 'Kongens gate 20', post_code: '7011', city: 'Trondheim', country_code: 'NO', preferred_shipping_method_id: 4 },
+  { customer_number: 'C10001', name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', address1: 'Storgata 1', post_code: '0155', city: 'Oslo', country_code: 'NO', preferred_shipping_method_id: 2, payment_terms_days: 14 },
+  { customer_number: 'C10002', name: 'Ola Hansen', email: 'ola@example.no', phone: '+4792345678', address1: 'Bryggen 12', post_code: '5003', city: 'Bergen', country_code: 'NO', preferred_shipping_method_id: 3, payment_terms_days: 14 },
+  { customer_number: 'C10003', name: 'Anna Svensson', email: 'anna@example.se', phone: '+46701234567', address1: 'Drottninggatan 5', post_code: '11151', city: 'Stockholm', country_code: 'SE', preferred_shipping_method_id: 1, payment_terms_days: 30 },
+  { customer_number: 'C10004', name: 'Fjellsport Butikk AS', email: 'ordre@fjellsport.example.no', phone: '+4722334455', address1: 'Kongens gate 20', post_code: '7011', city: 'Trondheim', country_code: 'NO', preferred_shipping_method_id: 4, payment_terms_days: 30 },
 ] as const;
 
 export const DEMO_PRODUCTS: readonly (ProductInput & { stock?: number })[] = [

@@ -1,9 +1,13 @@
-/** Sales orders and picking lists: take an order, send it to the warehouse, cancel it. */
+/**
+ * Taking a customer order. Allocating it, sending it to the warehouse, changing and cancelling
+ * it: allocation.ts, picking-lists.ts, order-changes.ts.
+ */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
-import { addOrderHistory, allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
-import { getPickingList, getSalesOrder, type DeliveryAddress, type PickingList, type SalesOrder } from '../reads.js';
+import { allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
+import { getSalesOrder, type DeliveryAddress, type SalesOrder } from '../reads.js';
 import { countryCode, isoDate, lineField, notNegative, optionalText, position, positive, productsByNumber, text, uniquePositions, warehouseId, type Row } from './checks.js';
+import { paymentTermsDays, pickupPoint, shippingMethod } from './order-rules.js';
 
 export interface SalesOrderLineInput {
   /** Defaults to the line's place in the list, from 1. */
@@ -20,6 +24,10 @@ export interface SalesOrderInput {
   customerNumber: string;
   /** FreightID (number) or short name; defaults to the customer's preferred shipping method. */
   shippingMethod?: number | string;
+  /** Required when the shipping method needs a pickup point (parcel locker, post office). */
+  pickupPointCode?: string | null;
+  /** Days from invoice date to due date; defaults to the customer's payment terms. */
+  paymentTermsDays?: number;
   /** Defaults to the only warehouse, when there is exactly one. */
   warehouseCode?: string;
   /** Defaults to the customer's address; given fields override it. */
@@ -43,11 +51,7 @@ export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promis
 
     const method = input.shippingMethod ?? (customer.preferred_shipping_method_id as number | null);
     if (method === null || method === undefined) throw new ValidationError(record, 'shippingMethod', 'is required: the customer has no preferred shipping method');
-    const shipping = await trx('multicase.shipping_methods')
-      .where(typeof method === 'number' ? { id: method } : { short_name: method })
-      .first('id', 'active');
-    if (!shipping) throw new ValidationError(record, 'shippingMethod', `names no known shipping method (${String(method)})`);
-    if (!shipping.active) throw new ValidationError(record, 'shippingMethod', `names an inactive shipping method (${String(method)})`);
+    const shipping = await shippingMethod(trx, record, method);
 
     let warehouse: number;
     if (input.warehouseCode !== undefined) warehouse = await warehouseId(trx, record, input.warehouseCode);
@@ -89,12 +93,16 @@ export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promis
     });
     uniquePositions(record, lines.map((l) => l.position));
     const products = await productsByNumber(trx, record, lines, 'sell');
+    const pickupPointCode = pickupPoint(record, shipping, input.pickupPointCode);
+    const terms = paymentTermsDays(record, input.paymentTermsDays) ?? (customer.payment_terms_days as number);
 
     const [order] = await trx('multicase.sales_orders')
       .insert({
         order_number: number,
         customer_id: customer.id,
         shipping_method_id: shipping.id,
+        pickup_point_code: pickupPointCode,
+        payment_terms_days: terms,
         warehouse_id: warehouse,
         ...address,
         order_date: isoDate(record, 'orderDate', input.orderDate) ?? trx.raw('current_date'),
@@ -114,76 +122,5 @@ export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promis
       })),
     );
     return (await getSalesOrder(trx, number))!;
-  });
-}
-
-/** Quantity of each line of an order not yet delivered nor on a picking list still at the warehouse. */
-async function openQuantities(db: Knex, salesOrderId: number): Promise<Row[]> {
-  return db('multicase.sales_order_lines as l')
-    .where('l.sales_order_id', salesOrderId)
-    .orderBy('l.position')
-    .select(
-      'l.id',
-      'l.position',
-      db.raw(
-        `l.quantity - l.quantity_delivered - coalesce((
-           SELECT sum(pll.quantity) FROM multicase.picking_list_lines pll
-             JOIN multicase.picking_lists pl ON pl.id = pll.picking_list_id
-            WHERE pll.sales_order_line_id = l.id AND pl.status = 'sent'), 0) AS open`,
-      ),
-    );
-}
-
-/**
- * The user sends an order (all its open quantities, or the given lines) to the warehouse: a new
- * picking list, the order marked sent_to_warehouse, and an order-history entry. This is what
- * the `multicase.order.released` flow captures.
- */
-export async function sendOrderToWarehouse(db: Knex, orderNumber: string, only?: { position: number; quantity?: number }[]): Promise<PickingList> {
-  const record = `sales order ${orderNumber}`;
-  return db.transaction(async (trx) => {
-    const order = await trx('multicase.sales_orders').where({ order_number: orderNumber }).forUpdate().first('id', 'status');
-    if (!order) throw new ValidationError(record, 'orderNumber', 'names no known sales order');
-    if (!['open', 'sent_to_warehouse', 'partly_shipped'].includes(order.status as string))
-      throw new ValidationError(record, 'status', `is ${order.status as string}: only an open or partly shipped order can be sent to the warehouse`);
-
-    const open = await openQuantities(trx, order.id as number);
-    let pick: { lineId: number; quantity: number }[];
-    if (only === undefined) {
-      pick = open.filter((l) => Number(l.open) > 0).map((l) => ({ lineId: l.id as number, quantity: Number(l.open) }));
-    } else {
-      uniquePositions(record, only.map((l) => l.position));
-      pick = only.map((want) => {
-        const line = open.find((l) => l.position === want.position);
-        if (!line) throw new ValidationError(record, `lines[position ${want.position}]`, 'names no line of the order');
-        const available = Number(line.open);
-        const quantity = want.quantity === undefined ? available : positive(record, lineField(want.position, 'quantity'), want.quantity);
-        if (quantity <= 0 || quantity > available) throw new ValidationError(record, lineField(want.position, 'quantity'), `is ${quantity} but ${available} is open`);
-        return { lineId: line.id as number, quantity };
-      });
-    }
-    if (pick.length === 0) throw new ValidationError(record, 'lines', 'has nothing left to send to the warehouse');
-
-    const number = await allocateNumber(trx, 'picking_list');
-    const [list] = await trx('multicase.picking_lists').insert({ picking_list_number: number, sales_order_id: order.id }).returning('id');
-    await trx('multicase.picking_list_lines').insert(pick.map((p, i) => ({ picking_list_id: list.id, position: i + 1, sales_order_line_id: p.lineId, quantity: p.quantity })));
-    if (order.status === 'open') await trx('multicase.sales_orders').where({ id: order.id }).update({ status: 'sent_to_warehouse' });
-    await addOrderHistory(trx, { salesOrderId: order.id as number, type: 'sent_to_warehouse', text: `Picking list ${number} sent to the warehouse` });
-    return (await getPickingList(trx, number))!;
-  });
-}
-
-/** Cancels an order nothing of which has shipped, with its picking lists still at the warehouse. */
-export async function cancelOrder(db: Knex, orderNumber: string): Promise<SalesOrder> {
-  const record = `sales order ${orderNumber}`;
-  return db.transaction(async (trx) => {
-    const order = await trx('multicase.sales_orders').where({ order_number: orderNumber }).forUpdate().first('id', 'status');
-    if (!order) throw new ValidationError(record, 'orderNumber', 'names no known sales order');
-    if (order.status === 'cancelled') return (await getSalesOrder(trx, orderNumber))!;
-    if (!['open', 'sent_to_warehouse'].includes(order.status as string)) throw new ValidationError(record, 'status', `is ${order.status as string}: an order with goods shipped cannot be cancelled`);
-    await trx('multicase.picking_lists').where({ sales_order_id: order.id, status: 'sent' }).update({ status: 'cancelled' });
-    await trx('multicase.sales_orders').where({ id: order.id }).update({ status: 'cancelled' });
-    await addOrderHistory(trx, { salesOrderId: order.id as number, type: 'note', text: 'Order cancelled' });
-    return (await getSalesOrder(trx, orderNumber))!;
   });
 }

@@ -8,7 +8,8 @@
  * `multicase` schema gone entirely.
  *
  * 0001-0007 stand in for Multicase's own schema; 0008 and 0009 are what the integration installs
- * in it, and live with the connector (connectors/multicase/install.ts).
+ * in it, and live with the connector (connectors/multicase/install.ts). 0010 adds allocation,
+ * pickup points and payment terms to the stand-in (Multicase's own schema again).
  *
  * Conventions the sinks and sources rely on (see README.md in the folder above):
  * - ids are `integer` identities (stock_transactions and order_history: `bigint`); business keys
@@ -20,6 +21,7 @@
  */
 import type { Knex } from 'knex';
 import { changeTrackingMigration, notifyOnChangeMigration, type SqlMigration } from '../../../../connectors/multicase/install.js';
+import { allocationAndOrderTerms } from './allocation-and-order-terms.js';
 import { idempotencyAndNumbers } from './idempotency-and-number-series.js';
 import { purchasing } from './purchasing.js';
 import { referenceData } from './reference-data.js';
@@ -41,6 +43,7 @@ export const multicaseMigrations: readonly SqlMigration[] = [
   idempotencyAndNumbers,
   changeTrackingMigration,
   notifyOnChangeMigration,
+  allocationAndOrderTerms,
 ];
 
 /** Feeds the list above to knex's migrator; knex runs each migration in its own transaction. */
