@@ -15,17 +15,20 @@ import type { RunningStage } from '../runtime/stage.js';
 import type { Table } from '../runtime/table.js';
 import type { IdMapping } from '../schemas/types.generated.js';
 import { productReader } from '../connectors/multicase/products.js';
+import { pickingListReader } from '../connectors/multicase/picking-lists.js';
 import { purchaseOrderReader } from '../connectors/multicase/purchase-orders.js';
 import { tableSource, type TableReader } from '../connectors/multicase/table-source.js';
 import type { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { goodsReceiptSource } from '../connectors/ongoing/goods-receipts.js';
 import { goodsReceiptToBookingProcessor } from '../processors/goods-receipt-to-booking.js';
+import { pickingListToOrderProcessor } from '../processors/picking-list-to-order.js';
 import type { Lookups, ProcessorSpec } from '../processors/processor.js';
 import { productToArticleProcessor } from '../processors/product-to-article.js';
 import { purchaseOrderToInboundProcessor } from '../processors/purchase-order-to-inbound.js';
 import { receiptBookingHandler } from '../sinks/multicase/receipt-booking.js';
 import { runMulticaseSink, type MulticaseCommandHandler } from '../sinks/multicase/sink.js';
 import { articleUpsertHandler } from '../sinks/ongoing/article-upsert.js';
+import { orderUpsertHandler } from '../sinks/ongoing/order-upsert.js';
 import { purchaseOrderUpsertHandler } from '../sinks/ongoing/purchase-order-upsert.js';
 import { receiptReportHandler } from '../sinks/ongoing/receipt-report.js';
 import { runOngoingSink, type OngoingWriteHandler } from '../sinks/ongoing/writer.js';
@@ -81,9 +84,11 @@ export interface Flow {
   readonly sinks: readonly SinkStep[];
   /** A flow not built yet has no steps; these are the catalog topics it is going to run through. */
   readonly plannedTopics?: readonly TopicSpec<unknown>[];
+  /** A flow that is a step of another flow's mapping: which flow, the file, and the state it reads. */
+  readonly builtInto?: { readonly flow: number; readonly where: string; readonly reads: TopicSpec<unknown>; readonly editedWith: string };
 }
 
-export const isBuilt = (flow: Flow): boolean => flow.sources.length + flow.mappings.length + flow.sinks.length > 0;
+export const isBuilt = (flow: Flow): boolean => flow.sources.length + flow.mappings.length + flow.sinks.length > 0 || flow.builtInto !== undefined;
 
 const multicaseTable = (reader: TableReader, where: string, intervalMs: (cfg: PipelineConfig) => number, listen = false): SourceStep => ({
   role: 'source-multicase',
@@ -161,8 +166,23 @@ export const flows: readonly Flow[] = [
       ongoingWrite(receiptReportHandler, 'PATCH …/lines/{id}/reportedNumberOfItems (reporting back)', 'sinks/ongoing/receipt-report.ts'),
     ],
   },
-  notBuilt(4, 'orders / picking lists', 'Multicase → Ongoing', [topics.orderReleased, topics.orderUpsert]),
-  notBuilt(5, 'shipping-method translation', 'Multicase → Ongoing', [topics.shippingMethodMap]),
+  {
+    number: 4,
+    name: 'orders / picking lists',
+    direction: 'Multicase → Ongoing',
+    sources: [multicaseTable(pickingListReader, 'connectors/multicase/picking-lists.ts', (c) => c.pickingListIntervalMs, true)],
+    mappings: [mapping(pickingListToOrderProcessor, 'processors/picking-list-to-order.ts')],
+    sinks: [ongoingWrite(orderUpsertHandler, 'PUT /orders, or cancel', 'sinks/ongoing/order-upsert.ts')],
+  },
+  {
+    number: 5,
+    name: 'shipping-method translation',
+    direction: 'Multicase → Ongoing',
+    sources: [],
+    mappings: [],
+    sinks: [],
+    builtInto: { flow: 4, where: 'processors/picking-list-to-order.ts', reads: topics.shippingMethodMap, editedWith: 'npm run ops -- shipping-map' },
+  },
   notBuilt(6, 'shipment & invoicing', 'Ongoing → Multicase', [topics.orderShipped, topics.shipmentInvoice]),
   notBuilt(7, 'returns & credit notes', 'both', [topics.returnOrderChanged, topics.returnOrderUpsert, topics.returnReceived, topics.returnCredit]),
   notBuilt(8, 'inventory adjustments', 'Ongoing → Multicase', [topics.inventoryAdjusted, topics.stockAdjust]),

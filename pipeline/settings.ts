@@ -4,6 +4,7 @@
  */
 import { setting, type ConfigOf } from '../runtime/config.js';
 import { multicaseDbSettings } from '../connectors/multicase/database.js';
+import { pickingListSourceSettings } from '../connectors/multicase/picking-lists.js';
 import { productSourceSettings } from '../connectors/multicase/products.js';
 import { purchaseOrderSourceSettings } from '../connectors/multicase/purchase-orders.js';
 import { tableSourceSettings } from '../connectors/multicase/table-source.js';
@@ -27,6 +28,7 @@ export const pipelineSettings = {
   ...tableSourceSettings,
   ...productSourceSettings,
   ...purchaseOrderSourceSettings,
+  ...pickingListSourceSettings,
   ...ongoingApiSettings,
   ...ongoingSourceSettings,
   ...ongoingSinkSettings,

@@ -126,6 +126,14 @@ export interface ReleasedOrder {
   /** ISO date */
   deliveryDate: null | string;
   reference: null | string;
+  /** the Multicase warehouse the goods leave from */
+  warehouseCode: null | string;
+  /** the service point the customer picks the parcel up at, for methods that need one */
+  pickupPointCode: null | string;
+  /** ISO 4217 code of the order */
+  currency: null | string;
+  /** false when the freight method has been taken out of use */
+  shippingMethodActive: null | boolean;
   lines: Array<ReleasedOrderLine>;
 }
 
@@ -431,6 +439,10 @@ export interface OrderUpsert {
   wayOfDeliveryName: null | string;
   transporterCode: null | string;
   transporterServiceCode: null | string;
+  /** pickup point of the parcel */
+  servicePointCode: null | string;
+  /** ISO 4217 code of the line prices */
+  currency: null | string;
   consignee: Consignee;
   lines: Array<OrderUpsertLine>;
 }

@@ -12,6 +12,7 @@ const topicsOf = (flow: Flow): string[] => [
     ...flow.mappings.flatMap((m) => [m.spec.input.name, m.spec.output.name]),
     ...flow.sinks.map((s) => s.input.name),
     ...(flow.plannedTopics ?? []).map((t) => t.name),
+    ...(flow.builtInto ? [flow.builtInto.reads.name] : []),
   ]),
 ];
 
@@ -22,6 +23,10 @@ export function flowsText(table: readonly Flow[] = flows): string {
   const rows: Cell[][] = [];
   for (const f of table) {
     const head = [String(f.number), f.name, f.direction];
+    if (f.builtInto) {
+      rows.push([...head, `in flow ${f.builtInto.flow}`, f.builtInto.editedWith, f.builtInto.where, `reads ${f.builtInto.reads.name}`]);
+      continue;
+    }
     if (!isBuilt(f)) {
       rows.push([...head, 'not built yet', BLANK, BLANK, topicsOf(f).join(', ')]);
       continue;
@@ -40,7 +45,9 @@ const code = (s: string) => `\`${s}\``;
 
 export function flowsMarkdown(table: readonly Flow[] = flows): string {
   const rows = table.map((f) => {
-    const cells = isBuilt(f)
+    const cells = f.builtInto
+      ? [`\`${f.builtInto.editedWith}\``, `in flow ${f.builtInto.flow}: ${code(f.builtInto.where)}`, '']
+      : isBuilt(f)
       ? [
           f.sources.map((s) => code(s.where)).join('<br>'),
           f.mappings.map((m) => code(m.where)).join('<br>'),

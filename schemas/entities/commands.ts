@@ -46,6 +46,8 @@ export const OrderUpsert = record('OrderUpsert', CMD, 'Create, update or cancel 
   optional('wayOfDeliveryName', 'string'),
   optional('transporterCode', 'string'),
   optional('transporterServiceCode', 'string'),
+  optional('servicePointCode', 'string', 'pickup point of the parcel'),
+  optional('currency', 'string', 'ISO 4217 code of the line prices'),
   field('consignee', record('Consignee', CMD, 'Who receives the goods.', [
     field('customerNumber', 'string'),
     field('name', 'string'),

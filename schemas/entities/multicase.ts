@@ -63,6 +63,10 @@ export const ReleasedOrder = record('ReleasedOrder', MC, 'An order / picking lis
   field('deliveryAddress', Address),
   optional('deliveryDate', 'string', 'ISO date'),
   optional('reference', 'string'),
+  optional('warehouseCode', 'string', 'the Multicase warehouse the goods leave from'),
+  optional('pickupPointCode', 'string', 'the service point the customer picks the parcel up at, for methods that need one'),
+  optional('currency', 'string', 'ISO 4217 code of the order'),
+  optional('shippingMethodActive', 'boolean', 'false when the freight method has been taken out of use'),
   field('lines', arrayOf(record('ReleasedOrderLine', MC, 'One line of the picking list.', [
     field('position', 'int'),
     field('productNumber', 'string'),

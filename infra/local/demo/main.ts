@@ -14,6 +14,7 @@ import { generatorSettings, runGenerator } from '../generator/main.js';
 import { SimulatorControl } from '../ongoing-simulator/control.js';
 import { connectMulticase, migrateLatest } from '../multicase-db/db.js';
 import { seedDemoData } from '../multicase-db/seed.js';
+import { seedShippingMap } from './shipping-map.js';
 import { pipelineSettings, startPipeline } from '../../../pipeline/main.js';
 import { demoProgress } from './progress.js';
 
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   console.log('▶ creating topics and registering schemas, starting sources, processors and sinks…');
   const pipeline = await startPipeline({ setup: true });
   await pipeline.started();
+  const mapped = await seedShippingMap(pipeline.runtime);
+  console.log(`▶ shipping-method map: ${mapped} demo freight methods mapped to Ongoing ways of delivery and transporters`);
 
   const control = new SimulatorControl(demo.controlUrl);
   const api = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs });

@@ -32,10 +32,11 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
   return async (): Promise<string> => {
     const t = Math.round((Date.now() - started) / 1000);
     const clock = `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-    const [events, articles, pos, receipts, dead, p50, p99] = await Promise.all([
+    const [events, articles, pos, orders, receipts, dead, p50, p99] = await Promise.all([
       sum(metrics.sourceEvents),
       sum(metrics.recordsIn, { stage: 'sink.ongoing.article' }),
       sum(metrics.recordsIn, { stage: 'sink.ongoing.purchase-order' }),
+      sum(metrics.recordsIn, { stage: 'sink.ongoing.order' }),
       sum(metrics.recordsIn, { stage: 'sink.multicase.receipt-booking' }),
       sum(metrics.deadLettered),
       histogramQuantile(deps.e2e, 0.5),
@@ -44,7 +45,7 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
     const booked = (await deps.db('multicase.stock_transactions').where('kind', 'receipt').sum({ s: 'quantity_change' }).first()) as { s: string | null } | undefined;
     const fmt = (v: number | null) => (v === null ? '–' : v === Infinity ? '>120 s' : `≤${v} s`);
     return (
-      `[${clock}] generator ${deps.actions()} actions | source events ${events} | articles→Ongoing ${articles} | POs→Ongoing ${pos} | ` +
+      `[${clock}] generator ${deps.actions()} actions | source events ${events} | articles→Ongoing ${articles} | POs→Ongoing ${pos} | orders→Ongoing ${orders} | ` +
       `receipts→Multicase ${receipts} (${Number(booked?.s ?? 0)} units in stock history) | dead letters ${dead} | ` +
       `end-to-end p50 ${fmt(p50.value)} p99 ${fmt(p99.value)} (n=${p50.count})`
     );

@@ -1,0 +1,79 @@
+/**
+ * Flows 4 and 5 end to end on the real stack: a Multicase order sent to the warehouse reaches
+ * Ongoing as an order with its freight method translated; a picking list whose freight method
+ * has no mapping is held and goes out by itself once mapped; a cancel before picking cancels in
+ * Ongoing; another warehouse's picking list stays out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelPickingList, createSalesOrder, sendOrderToWarehouse, setStock } from '../infra/local/multicase-db/actions.js';
+import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
+import { setShippingMethod } from '../pipeline/ops/shipping-map.js';
+import { startPipeline, type Pipeline } from '../pipeline/main.js';
+import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+
+let env: TestEnvironment;
+let pipeline: Pipeline;
+
+beforeAll(async () => {
+  env = await startTestEnvironment('orders', { MULTICASE_PICKING_LIST_POLL_MS: '2000' });
+  // Every demo freight method but the parcel locker (7) is mapped.
+  await seedShippingMap(env.rt, [1, 2, 3, 4, 5]);
+  pipeline = await startPipeline({ env: env.env });
+  await pipeline.started();
+});
+
+afterAll(async () => {
+  await pipeline?.close();
+  await env?.close();
+});
+
+const inOngoing = (orderNumber: string) => env.api.getOrders({ orderNumber }).then((o) => o[0]);
+
+describe('orders to the warehouse', () => {
+  it('a picking list reaches Ongoing with the translated way of delivery, transporter, consignee, notifications and prices', async () => {
+    const order = await createSalesOrder(env.db, {
+      customerNumber: 'C10002', shippingMethod: 'BRING-PIP', warehouseCode: 'MAIN', reference: 'web 77', deliveryDate: '2026-12-04',
+      deliveryAddress: { email: 'kunde@example.no', phone: '+4791234567' },
+      lines: [{ productNumber: 'TENT-2P', quantity: 2, unitPrice: 2499 }, { productNumber: 'WOOL-SOCK', quantity: 3, unitPrice: 99 }],
+    });
+    const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
+    const o = await eventually(() => inOngoing(picking.pickingListNumber), (x) => x !== undefined, 20_000, `order ${picking.pickingListNumber} in Ongoing`);
+    expect(o!.orderInfo.goodsOwnerOrderId).toBe(order.orderNumber);
+    expect(o!.orderInfo.referenceNumber).toBe(`${order.orderNumber} / web 77`);
+    expect(o!.orderInfo.wayOfDelivery?.code).toBe('STANDARD');
+    expect(o!.transporter).toMatchObject({ code: 'BRING', serviceCode: 'BRINGPARCEL' });
+    expect(o!.consignee).toMatchObject({ customerNumber: 'C10002', countryCode: 'NO' });
+    expect(o!.orderLines.map((l) => [l.rowNumber, l.article.articleNumber, l.orderedNumberOfItems])).toEqual([['1', 'TENT-2P', 2], ['2', 'WOOL-SOCK', 3]]);
+  });
+
+  it('holds a picking list whose freight method has no mapping, and sends it by itself once it is mapped', async () => {
+    const order = await createSalesOrder(env.db, { customerNumber: 'C10001', shippingMethod: 'PN-LOCKER', pickupPointCode: 'PUP-4411', warehouseCode: 'MAIN', lines: [{ productNumber: 'COFFEE-500', quantity: 4, unitPrice: 129 }] });
+    const held = await sendOrderToWarehouse(env.db, order.orderNumber);
+    // Meanwhile the rest flows: a mapped picking list sent after it gets there.
+    const other = await createSalesOrder(env.db, { customerNumber: 'C10001', shippingMethod: 'DHL-EXP', warehouseCode: 'MAIN', lines: [{ productNumber: 'JACKET-M', quantity: 1, unitPrice: 1999 }] });
+    const after = await sendOrderToWarehouse(env.db, other.orderNumber);
+    await eventually(() => inOngoing(after.pickingListNumber), (x) => x !== undefined, 20_000, 'the mapped one in Ongoing');
+    expect(await inOngoing(held.pickingListNumber)).toBeUndefined();
+
+    await setShippingMethod(env.rt, 7, { shippingMethodCode: 'PN-LOCKER', wayOfDeliveryCode: 'SERVICEPOINT', transporterCode: 'PLAB', transporterServiceCode: 'P19' });
+    const o = await eventually(() => inOngoing(held.pickingListNumber), (x) => x !== undefined, 20_000, 'the held one in Ongoing once mapped');
+    expect(o!.orderInfo.servicePointCode).toBe('PUP-4411');
+    expect(o!.orderInfo.wayOfDelivery?.code).toBe('SERVICEPOINT');
+  });
+
+  it('cancels in Ongoing what is cancelled in Multicase before picking; another warehouse stays out', async () => {
+    const order = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 2, warehouseCode: 'MAIN', lines: [{ productNumber: 'SLBAG-3S', quantity: 1, unitPrice: 899 }] });
+    const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
+    await eventually(() => inOngoing(picking.pickingListNumber), (x) => x !== undefined, 20_000, 'order in Ongoing');
+    await cancelPickingList(env.db, picking.pickingListNumber);
+    await eventually(() => inOngoing(picking.pickingListNumber), (x) => x?.orderInfo.orderStatus.number === 1000, 20_000, 'cancelled in Ongoing');
+
+    await setStock(env.db, 'SLBAG-3S', 'STORE', 5);
+    const store = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 2, warehouseCode: 'STORE', lines: [{ productNumber: 'SLBAG-3S', quantity: 1, unitPrice: 899 }] });
+    const fromStore = await sendOrderToWarehouse(env.db, store.orderNumber);
+    const main = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 2, warehouseCode: 'MAIN', lines: [{ productNumber: 'SLBAG-3S', quantity: 1, unitPrice: 899 }] });
+    const fromMain = await sendOrderToWarehouse(env.db, main.orderNumber);
+    await eventually(() => inOngoing(fromMain.pickingListNumber), (x) => x !== undefined, 20_000, 'the MAIN picking list in Ongoing');
+    expect(await inOngoing(fromStore.pickingListNumber)).toBeUndefined();
+  });
+});
