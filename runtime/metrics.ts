@@ -25,6 +25,7 @@ export const metrics = {
   targetRejections: new Counter({ name: 'pipeline_target_rejections_total', help: 'writes the target system refused (e.g. work already started in the warehouse)', labelNames: ['stage', 'reason'], registers: [registry] }),
   tableSize: new Gauge({ name: 'pipeline_table_entries', help: 'entries in a compacted-topic table', labelNames: ['table'], registers: [registry] }),
   paused: new Gauge({ name: 'pipeline_stage_paused', help: '1 while a stage or source waits out a fault of infrastructure or configuration (the reason is on /healthz)', labelNames: ['stage'], registers: [registry] }),
+  parked: new Gauge({ name: 'pipeline_parked_records', help: 'records a stage holds back until what they need arrives (an id mapping, a shipping-method mapping)', labelNames: ['stage'], registers: [registry] }),
   leaseHeld: new Gauge({ name: 'pipeline_lease_held', help: '1 while this process holds the lease (e.g. the Ongoing write lease of a goods owner)', labelNames: ['lease'], registers: [registry] }),
   faults: new Counter({ name: 'pipeline_faults_total', help: 'pauses begun because of a fault of infrastructure or configuration, by its class', labelNames: ['stage', 'error_class'], registers: [registry] }),
 };

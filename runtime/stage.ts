@@ -239,6 +239,9 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   // Parked records of a partition this member no longer holds are its next owner's to read.
   const retryParked = setInterval(() => {
     const now = Date.now();
+    let parked = 0;
+    for (const p of parkings.values()) parked += p.size;
+    metrics.parked.set({ stage: spec.name }, parked);
     const held = consumer.assigned(spec.input.name);
     if (held === undefined) return;
     for (const [partition, parking] of parkings) {

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelPickingList, createSalesOrder, sendOrderToWarehouse, setStock } from '../infra/local/multicase-db/actions.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
-import { setShippingMethod } from '../pipeline/ops/shipping-map.js';
+import { runOps } from '../pipeline/ops/cli.js';
+import { deleteShippingMethod, setShippingMethod } from '../pipeline/ops/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
 
@@ -75,5 +76,36 @@ describe('orders to the warehouse', () => {
     const fromMain = await sendOrderToWarehouse(env.db, main.orderNumber);
     await eventually(() => inOngoing(fromMain.pickingListNumber), (x) => x !== undefined, 20_000, 'the MAIN picking list in Ongoing');
     expect(await inOngoing(fromStore.pickingListNumber)).toBeUndefined();
+  });
+});
+
+describe('the shipping-method map against Ongoing', () => {
+  const io = () => {
+    const out = { stdout: '', stderr: '' };
+    return Object.assign(out, {
+      out: (t: string) => void (out.stdout += t),
+      err: (t: string) => void (out.stderr += t),
+      runtime: () => env.rt,
+      ongoing: () => env.api,
+      multicaseDb: () => env.db,
+    });
+  };
+
+  it('refuses a mapping to codes Ongoing does not have, naming them; check finds unmapped methods and stale mappings', async () => {
+    const refused = io();
+    expect(await runOps(['shipping-map', 'set', '--id', '5', '--transporter', 'NOPE', '--service', 'X'], refused)).toBe(2);
+    expect(refused.stderr).toMatch(/transporter NOPE has no contract in Ongoing \(.*BRING.*\)/);
+    const wrongService = io();
+    expect(await runOps(['shipping-map', 'set', '--id', '5', '--service', 'BRINGPARCEL'], wrongService)).toBe(2);
+    expect(wrongService.stderr).toMatch(/service BRINGPARCEL is not a service of PICKUP/);
+
+    // A mapping Ongoing no longer follows (set past the check), and a method without one.
+    await setShippingMethod(env.rt, 4, { wayOfDeliveryCode: 'GONE' });
+    await deleteShippingMethod(env.rt, 1);
+    const checked = io();
+    expect(await runOps(['shipping-map', 'check'], checked)).toBe(0);
+    expect(checked.stdout).toMatch(/^1\s+PN-COLLECT\s+PostNord MyPack Collect$/m);
+    expect(checked.stdout).toMatch(/4: way of delivery GONE is not one of Ongoing's/);
+    expect(checked.stdout).not.toMatch(/^6\s/m);
   });
 });

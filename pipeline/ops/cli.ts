@@ -2,8 +2,9 @@
  * The operations CLI: `npm run ops -- <command>`. This file only parses the command line and
  * prints; what each command does lives in `pipeline/ops/<command>.ts` as functions over a Runtime.
  */
+import type { Knex } from 'knex';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../../runtime/config.js';
+import { ConfigError, loadConfig } from '../../runtime/config.js';
 import { createRuntime, type Runtime } from '../../runtime/runtime.js';
 import { integerOption, parseOptions, required, timeOption } from './args.js';
 import { configMarkdown } from './config.js';
@@ -13,7 +14,10 @@ import { formatReplay, replay, type ReplayTarget } from './replay.js';
 import { formatSetup, runSetup } from './setup.js';
 import { deleteShippingMethod, formatShippingMethods, listShippingMethods, setShippingMethod, type ShippingMethodChanges } from './shipping-map.js';
 import { collectStatus, formatStatus } from './status.js';
+import { checkShippingMap, formatMapCheck, mappingProblems, ongoingCodes } from './shipping-map-check.js';
 import { flowsMarkdown, flowsText } from './flows.js';
+import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
+import { OngoingApi, ongoingApiSettings } from '../../connectors/ongoing/api/client.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -44,8 +48,12 @@ Commands:
   shipping-map list
       Show how Multicase shipping methods (FreightID) map to Ongoing way of delivery/transporter.
   shipping-map set --id N [--code C] [--way-of-delivery CODE] [--way-of-delivery-name NAME]
-                   [--transporter CODE] [--service CODE]
+                   [--transporter CODE] [--service CODE] [--skip-check]
       Add or change the mapping of FreightID N. Options not given keep their value; "" clears one.
+      The codes are checked against Ongoing's ways of delivery and transporter contracts first
+      (--skip-check when Ongoing cannot be reached). Held picking lists go out once mapped.
+  shipping-map check
+      Active Multicase freight methods without a mapping, and mappings naming codes Ongoing lacks.
   shipping-map delete --id N
       Remove the mapping of FreightID N (a tombstone on the compacted topic).
   help
@@ -60,6 +68,10 @@ export interface OpsIo {
   err(text: string): void;
   /** The runtime to work with; only called by commands that talk to Kafka or the registry. */
   runtime(): Runtime;
+  /** Ongoing's API, for commands that check against it. */
+  ongoing?(): OngoingApi;
+  /** The Multicase database, for commands that read it. */
+  multicaseDb?(): Knex;
 }
 
 type Command = (args: string[], io: OpsIo) => Promise<string>;
@@ -143,7 +155,7 @@ const commands: Record<string, Command> = {
       return formatShippingMethods(await listShippingMethods(io.runtime()));
     }
     if (sub === 'set') {
-      const o = parseOptions('shipping-map set', rest, { id: 'string', code: 'string', 'way-of-delivery': 'string', 'way-of-delivery-name': 'string', transporter: 'string', service: 'string' });
+      const o = parseOptions('shipping-map set', rest, { id: 'string', code: 'string', 'way-of-delivery': 'string', 'way-of-delivery-name': 'string', transporter: 'string', service: 'string', 'skip-check': 'boolean' });
       const id = shippingId('shipping-map set', o.id);
       const changes: ShippingMethodChanges = {
         shippingMethodCode: emptyToNull(o.code),
@@ -152,8 +164,20 @@ const commands: Record<string, Command> = {
         transporterCode: emptyToNull(o.transporter),
         transporterServiceCode: emptyToNull(o.service),
       };
+      if (!o['skip-check']) {
+        if (!io.ongoing) throw new UsageError('shipping-map set: cannot check the codes against Ongoing here; give --skip-check');
+        const previous = (await listShippingMethods(io.runtime())).find((m) => m.shippingMethodId === id);
+        const next = { wayOfDeliveryCode: null, transporterCode: null, transporterServiceCode: null, ...previous, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+        const problems = mappingProblems(next, await ongoingCodes(io.ongoing()));
+        if (problems.length > 0) throw new UsageError(`shipping-map set: the mapping of shipping method ${id} ${problems.join('; ')}`);
+      }
       const { previous, current } = await setShippingMethod(io.runtime(), id, changes);
       return `${previous ? 'Changed' : 'Added'} the mapping of shipping method ${id}:\n${formatShippingMethods([current])}`;
+    }
+    if (sub === 'check') {
+      parseOptions('shipping-map check', rest, {});
+      if (!io.ongoing || !io.multicaseDb) throw new UsageError('shipping-map check: needs Ongoing and the Multicase database');
+      return formatMapCheck(await checkShippingMap(await listShippingMethods(io.runtime()), io.multicaseDb(), io.ongoing()));
     }
     if (sub === 'delete') {
       const o = parseOptions('shipping-map delete', rest, { id: 'string' });
@@ -161,7 +185,7 @@ const commands: Record<string, Command> = {
       const previous = await deleteShippingMethod(io.runtime(), id);
       return `Deleted the mapping of shipping method ${id} (was: ${previous.wayOfDeliveryCode ?? '-'} / ${previous.transporterCode ?? '-'} / ${previous.transporterServiceCode ?? '-'}).`;
     }
-    throw new UsageError(sub === undefined ? 'shipping-map: give a subcommand: list, set or delete' : `shipping-map: unknown subcommand "${sub}"; use list, set or delete`);
+    throw new UsageError(sub === undefined ? 'shipping-map: give a subcommand: list, set, check or delete' : `shipping-map: unknown subcommand "${sub}"; use list, set, check or delete`);
   },
   async help() {
     return USAGE;
@@ -203,13 +227,20 @@ async function main(): Promise<void> {
   // Client chatter (table loaded, rebalances) is noise on a terminal; LOG_LEVEL=info shows it.
   process.env.LOG_LEVEL ??= 'warn';
   let rt: Runtime | undefined;
+  let db: Knex | undefined;
   const io: OpsIo = {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     runtime: () => (rt ??= createRuntime('ops')),
+    ongoing: () => {
+      const c = loadConfig(ongoingApiSettings);
+      return new OngoingApi({ baseUrl: c.baseUrl, username: c.username, password: c.password, goodsOwnerId: c.goodsOwnerId, timeoutMs: c.timeoutMs });
+    },
+    multicaseDb: () => (db ??= connectMulticase(loadConfig(multicaseDbSettings).url)),
   };
   const code = await runOps(process.argv.slice(2), io);
   if (rt) await rt.close();
+  if (db) await db.destroy();
   process.exit(code);
 }
 
