@@ -20,14 +20,18 @@ import { purchaseOrderReader } from '../connectors/multicase/purchase-orders.js'
 import { tableSource, type TableReader } from '../connectors/multicase/table-source.js';
 import type { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { goodsReceiptSource } from '../connectors/ongoing/goods-receipts.js';
+import { shipmentSource } from '../connectors/ongoing/shipments.js';
 import { goodsReceiptToBookingProcessor } from '../processors/goods-receipt-to-booking.js';
 import { pickingListToOrderProcessor } from '../processors/picking-list-to-order.js';
+import { shipmentToInvoiceProcessor } from '../processors/shipment-to-invoice.js';
 import type { Lookups, ProcessorSpec } from '../processors/processor.js';
 import { productToArticleProcessor } from '../processors/product-to-article.js';
 import { purchaseOrderToInboundProcessor } from '../processors/purchase-order-to-inbound.js';
 import { receiptBookingHandler } from '../sinks/multicase/receipt-booking.js';
+import { shipmentInvoiceHandler } from '../sinks/multicase/shipment-invoice.js';
 import { runMulticaseSink, type MulticaseCommandHandler } from '../sinks/multicase/sink.js';
 import { articleUpsertHandler } from '../sinks/ongoing/article-upsert.js';
+import { orderReportHandler } from '../sinks/ongoing/order-report.js';
 import { orderUpsertHandler } from '../sinks/ongoing/order-upsert.js';
 import { purchaseOrderUpsertHandler } from '../sinks/ongoing/purchase-order-upsert.js';
 import { receiptReportHandler } from '../sinks/ongoing/receipt-report.js';
@@ -183,7 +187,25 @@ export const flows: readonly Flow[] = [
     sinks: [],
     builtInto: { flow: 4, where: 'processors/picking-list-to-order.ts', reads: topics.shippingMethodMap, editedWith: 'npm run ops -- shipping-map' },
   },
-  notBuilt(6, 'shipment & invoicing', 'Ongoing → Multicase', [topics.orderShipped, topics.shipmentInvoice]),
+  {
+    number: 6,
+    name: 'shipment & invoicing',
+    direction: 'Ongoing → Multicase',
+    sources: [
+      {
+        role: 'source-ongoing',
+        name: 'ongoing.shipments',
+        output: topics.orderShipped,
+        where: 'connectors/ongoing/shipments.ts',
+        connector: (ctx) => shipmentSource(ctx.ongoing, ctx.cfg) as SourceConnector<unknown>,
+      },
+    ],
+    mappings: [mapping(shipmentToInvoiceProcessor, 'processors/shipment-to-invoice.ts')],
+    sinks: [
+      multicaseWrite(shipmentInvoiceHandler, 'packing slip, stock, invoice, tracking link in the order history', 'sinks/multicase/shipment-invoice.ts'),
+      ongoingWrite(orderReportHandler, 'PATCH …/orders/{id}/lines/{id}/reportedNumberOfItems (reporting back)', 'sinks/ongoing/order-report.ts'),
+    ],
+  },
   notBuilt(7, 'returns & credit notes', 'both', [topics.returnOrderChanged, topics.returnOrderUpsert, topics.returnReceived, topics.returnCredit]),
   notBuilt(8, 'inventory adjustments', 'Ongoing → Multicase', [topics.inventoryAdjusted, topics.stockAdjust]),
 ];

@@ -10,6 +10,7 @@ import { purchaseOrderSourceSettings } from '../connectors/multicase/purchase-or
 import { tableSourceSettings } from '../connectors/multicase/table-source.js';
 import { ongoingApiSettings } from '../connectors/ongoing/api/client.js';
 import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
+import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
 import { processorSettings } from '../processors/processor.js';
 
@@ -31,6 +32,7 @@ export const pipelineSettings = {
   ...pickingListSourceSettings,
   ...ongoingApiSettings,
   ...ongoingSourceSettings,
+  ...shipmentSourceSettings,
   ...ongoingSinkSettings,
 };
 

@@ -33,6 +33,7 @@ export const topics = {
   purchaseOrderUpsert: command<T.PurchaseOrderUpsertCommand>('ongoing.purchase-order.upsert', 'PurchaseOrderUpsertCommand', e.PurchaseOrderUpsert, 'purchase order number'),
   orderUpsert: command<T.OrderUpsertCommand>('ongoing.order.upsert', 'OrderUpsertCommand', e.OrderUpsert, 'order number'),
   returnOrderUpsert: command<T.ReturnOrderUpsertCommand>('ongoing.return-order.upsert', 'ReturnOrderUpsertCommand', e.ReturnOrderUpsert, 'return order number'),
+  orderReport: command<T.OrderReportCommand>('ongoing.order.report', 'OrderReportCommand', e.OrderReport, 'order number'),
   receiptReport: command<T.ReceiptReportCommand>('ongoing.goods-receipt.report', 'ReceiptReportCommand', e.ReceiptReport, 'purchase order number'),
   receiptBook: command<T.ReceiptBookingCommand>('multicase.receipt.book', 'ReceiptBookingCommand', e.ReceiptBooking, 'purchase order number'),
   shipmentInvoice: command<T.ShipmentInvoiceCommand>('multicase.shipment.invoice', 'ShipmentInvoiceCommand', e.ShipmentInvoice, 'order number'),

@@ -249,6 +249,8 @@ export interface ShippedOrder {
   trackingUrl: null | string;
   transporterCode: null | string;
   transporterServiceCode: null | string;
+  /** the Multicase order number the pipeline sent with the order */
+  goodsOwnerOrderId: null | string;
   parcels: Array<ShippedParcel>;
   lines: Array<ShippedOrderLine>;
 }
@@ -491,6 +493,33 @@ export interface ReturnOrderUpsertCommand {
   /** capturedAt of the originating change, for end-to-end latency */
   traceOrigin: null | number;
   payload: ReturnOrderUpsert;
+}
+
+/** The quantity to mark reported on one Ongoing order line. */
+export interface OrderReportLine {
+  lineId: number;
+  reportedNumberOfItems: number;
+}
+
+/** Tell Ongoing what was reported for an outbound order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the shipment event. */
+export interface OrderReport {
+  orderNumber: string;
+  ongoingOrderId: number;
+  lines: Array<OrderReportLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface OrderReportCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: OrderReport;
 }
 
 /** The quantity to mark reported on one Ongoing line. */

@@ -42,7 +42,7 @@ describe('the goods-receipt source', () => {
 
   it('acknowledges only what became an event, and dead-letters an unreadable receipt once per version', async () => {
     const source = goodsReceiptSource(ongoingAnswering([sparse, broken]), { goodsReceiptIntervalMs: 1_000, pageSize: 100 });
-    const first = await source.poll({ lastReceiptAt: null }, new AbortController().signal);
+    const first = await source.poll({ lastReadAt: null }, new AbortController().signal);
     expect(first.events.map((e) => e.key)).toEqual(['PO-7']);
     expect(first.rejected?.map((r) => [r.key, (r.error as Error).message])).toEqual([['PO-8', 'Ongoing purchase order PO-8: field purchaseOrderLines[0].article.articleNumber is missing']]);
     // The report command covers PO-7's line with goods only; PO-8 is never reported.

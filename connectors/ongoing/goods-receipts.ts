@@ -1,38 +1,23 @@
 /**
- * Source connector for Ongoing WMS, using Ongoing's "reporting back" pattern instead of a clock:
- * every line holds a reported quantity; we ask for the records whose actual quantity differs from
- * it, emit an event with the cumulative quantities, and only once that event is acknowledged by
- * Kafka emit the command that writes the reported quantity back, line by line, to exactly the
- * value we emitted (never "reported := received", which would swallow goods received in between).
- * The Ongoing sink carries that command out, so every write to Ongoing goes through the one
- * process that holds the goods owner's write lease. Until it has, the same receipt is read and
- * emitted again, with the same event id (derived from the quantities), never lost.
+ * Flow 3's source: goods received in Ongoing against purchase orders, read by reporting back
+ * (reporting-back.ts) on purchase-order lines.
  */
 import { topics } from '../../schemas/catalog.js';
 import { commandFrom } from '../../schemas/envelopes.js';
 import type { GoodsReceiptReceived, ReceiptReport, ReceiptReportCommand } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
 import { ValidationError } from '../../runtime/errors.js';
-import type { PollResult, RejectedRow, SourceConnector, SourceEvent } from '../../runtime/source.js';
+import type { TopicSpec } from '../../schemas/topic.js';
+import type { SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi, OngoingPurchaseOrder } from './api/client.js';
+import { reportingBackSource, type ReportingPosition } from './reporting-back.js';
+
+export type { ReportingPosition } from './reporting-back.js';
 
 export const ongoingSourceSettings = {
   goodsReceiptIntervalMs: setting.int('ONGOING_GOODS_RECEIPT_POLL_MS', { default: 30_000, min: 100, description: 'how often Ongoing is asked for goods receipts to report' }),
   pageSize: setting.int('ONGOING_SOURCE_PAGE_SIZE', { default: 100, min: 1, max: 1000, description: 'records per page when reading Ongoing' }),
 };
-
-/** What is still to report lives in Ongoing itself; the position only remembers what was dead-lettered. */
-export interface ReportingPosition {
-  /** When the last receipt was read, for `ops status`. */
-  lastReceiptAt: number | null;
-  /**
-   * Receipts that cannot become events, by Ongoing purchase order id: the version that was
-   * dead-lettered. They are never acknowledged in Ongoing, so they are read again at every poll
-   * (and flow once Ongoing's data or this connector is fixed); this keeps them from being
-   * dead-lettered again until they change.
-   */
-  deadLettered?: Record<string, string>;
-}
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 const linesOf = (po: OngoingPurchaseOrder) => po.purchaseOrderLines ?? [];
@@ -97,38 +82,15 @@ export function reportOf(event: GoodsReceiptReceived): SourceEvent<ReceiptReport
 }
 
 export function goodsReceiptSource(api: OngoingApi, cfg: { goodsReceiptIntervalMs: number; pageSize: number }): SourceConnector<ReportingPosition> {
-  return {
+  return reportingBackSource<OngoingPurchaseOrder>({
     name: 'ongoing.goods-receipts',
-    initialPosition: { lastReceiptAt: null },
     intervalMs: cfg.goodsReceiptIntervalMs,
-    async poll(position): Promise<PollResult<ReportingPosition>> {
-      const capturedAt = Date.now();
-      const toReport = await api.getAllPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }, cfg.pageSize);
-      const events: SourceEvent[] = [];
-      const rejected: RejectedRow[] = [];
-      const followUps: SourceEvent[] = [];
-      const deadLettered: Record<string, string> = {};
-      for (const po of toReport) {
-        const id = String(po.purchaseOrderInfo.purchaseOrderId);
-        try {
-          const event = purchaseOrderToReceiptEvent(po, capturedAt);
-          events.push(event as SourceEvent);
-          followUps.push(reportOf(event.value) as SourceEvent);
-        } catch (error) {
-          // Never acknowledged: the receipt stays to report in Ongoing, so nothing is lost. It is
-          // dead-lettered (as a record of what was seen) once per version, not at every poll.
-          const version = versionOf(po);
-          deadLettered[id] = version;
-          if (position.deadLettered?.[id] !== version) {
-            rejected.push({ topic: topics.goodsReceiptReceived as RejectedRow['topic'], key: po.purchaseOrderInfo.purchaseOrderNumber ?? null, row: po, error });
-          }
-        }
-      }
-      const next: ReportingPosition = {
-        lastReceiptAt: events.length > 0 ? capturedAt : position.lastReceiptAt,
-        ...(Object.keys(deadLettered).length > 0 ? { deadLettered } : {}),
-      };
-      return { events, rejected, next, followUps };
-    },
-  };
+    topic: topics.goodsReceiptReceived as TopicSpec<unknown>,
+    toReport: () => api.getAllPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }, cfg.pageSize),
+    idOf: (po) => po.purchaseOrderInfo.purchaseOrderId,
+    keyOf: (po) => po.purchaseOrderInfo.purchaseOrderNumber ?? null,
+    versionOf,
+    toEvent: (po, capturedAt) => purchaseOrderToReceiptEvent(po, capturedAt) as SourceEvent,
+    reportOf: (event) => reportOf((event as SourceEvent<GoodsReceiptReceived>).value) as SourceEvent,
+  });
 }

@@ -100,6 +100,15 @@ export const ReceiptReport = record('ReceiptReport', CMD, 'Tell Ongoing what was
   ]))),
 ]);
 
+export const OrderReport = record('OrderReport', CMD, 'Tell Ongoing what was reported for an outbound order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the shipment event.', [
+  field('orderNumber', 'string'),
+  field('ongoingOrderId', 'long'),
+  field('lines', arrayOf(record('OrderReportLine', CMD, 'The quantity to mark reported on one Ongoing order line.', [
+    field('lineId', 'long'),
+    field('reportedNumberOfItems', 'double'),
+  ]))),
+]);
+
 export const ShipmentInvoice = record('ShipmentInvoice', CMD, 'Record a shipment: packing slip, invoice, tracking link in the order history.', [
   field('orderNumber', 'string'),
   field('pickingListNumber', 'string'),

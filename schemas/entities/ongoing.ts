@@ -27,6 +27,7 @@ export const ShippedOrder = record('ShippedOrder', ON, 'An outbound order the wa
   optional('trackingUrl', 'string'),
   optional('transporterCode', 'string'),
   optional('transporterServiceCode', 'string'),
+  optional('goodsOwnerOrderId', 'string', 'the Multicase order number the pipeline sent with the order'),
   field('parcels', arrayOf(record('ShippedParcel', ON, 'One parcel of the shipment.', [
     field('parcelNumber', 'string'),
     optional('trackingUrl', 'string'),
