@@ -3,43 +3,15 @@
  * (SIGKILL, no clean-up) at the points between the steps whose order matters, and at random
  * moments; after a restart every entity has arrived exactly once in effect.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder } from '../infra/local/multicase-db/actions.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
-
-const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
+import { pipelineProcesses } from './support/pipeline-process.js';
 
 let env: TestEnvironment;
-const children = new Set<ChildProcess>();
-/** Everything the pipeline processes printed, shown when a test fails. */
-let transcript = '';
-
-function startPipelineProcess(crashPoints?: string): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null>; output: () => string } {
-  let output = '';
-  const child = spawn(process.execPath, [pipelineJs, 'all'], {
-    env: { ...process.env, ...env.env, LOG_LEVEL: 'warn', ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const record = (d: Buffer) => {
-    output += d.toString();
-    transcript += d.toString();
-  };
-  child.stdout!.on('data', record);
-  child.stderr!.on('data', record);
-  children.add(child);
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => {
-    children.delete(child);
-    resolve(signal ?? code);
-  }));
-  return { child, exited, output: () => output };
-}
-
-async function stop(p: { child: ChildProcess; exited: Promise<unknown> }): Promise<void> {
-  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-  await p.exited;
-}
+const pipelines = pipelineProcesses(() => env.env);
+const startPipelineProcess = (crashPoints?: string) => pipelines.start(crashPoints);
+const stop = pipelines.stop;
 
 const articleCount = async (numbers: string[]) => (await env.api.getArticles({ articleNumbers: numbers })).length;
 
@@ -47,9 +19,8 @@ beforeAll(async () => {
   env = await startTestEnvironment('crash');
 }, 120_000);
 afterEach(async (ctx) => {
-  for (const c of children) c.kill('SIGKILL');
+  const transcript = pipelines.killAll();
   if (ctx.task.result?.state === 'fail') process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
-  transcript = '';
 });
 afterAll(async () => {
   await env?.close();

@@ -23,6 +23,7 @@ interface Shipped {
   productId: number;
   productNumber: string;
   quantity: number;
+  isService: boolean;
 }
 
 export async function bookShipment(trx: Knex.Transaction, payload: ShipmentInvoice, eventId: string): Promise<void> {
@@ -41,7 +42,7 @@ export async function bookShipment(trx: Knex.Transaction, payload: ShipmentInvoi
     .join('multicase.sales_order_lines as l', 'l.id', 'pll.sales_order_line_id')
     .join('multicase.products as p', 'p.id', 'l.product_id')
     .where('pll.picking_list_id', list.id as number)
-    .select('pll.position', 'pll.quantity', 'pll.sales_order_line_id', 'l.product_id', 'p.product_number');
+    .select('pll.position', 'pll.quantity', 'pll.sales_order_line_id', 'l.product_id', 'p.product_number', 'p.is_service');
   const byPosition = new Map(listLines.map((l) => [Number(l.position), l]));
   const earlier: Row[] = await trx('multicase.delivery_lines as dl')
     .join('multicase.deliveries as d', 'd.id', 'dl.delivery_id')
@@ -73,7 +74,7 @@ export async function bookShipment(trx: Knex.Transaction, payload: ShipmentInvoi
     }
     reported.set(s.position, s.totalShipped);
     delivered.set(orderLineId, s.totalShipped);
-    if (delta > 0) shipped.push({ orderLineId, productId: Number(line.product_id), productNumber: s.productNumber, quantity: delta });
+    if (delta > 0) shipped.push({ orderLineId, productId: Number(line.product_id), productNumber: s.productNumber, quantity: delta, isService: Boolean(line.is_service) });
   }
   // A repeat of the final report: everything below already happened.
   if (list.status === 'shipped') return;
@@ -101,7 +102,8 @@ export async function bookShipment(trx: Knex.Transaction, payload: ShipmentInvoi
     // Allocation is released first (by the trigger above), so taking the goods off hand never
     // runs into stock still allocated to them. Stock rows are locked in product order.
     const perProduct = new Map<number, number>();
-    for (const s of shipped) perProduct.set(s.productId, qty((perProduct.get(s.productId) ?? 0) + s.quantity));
+    // A service item holds no stock (older picking lists may still carry one).
+    for (const s of shipped.filter((x) => !x.isService)) perProduct.set(s.productId, qty((perProduct.get(s.productId) ?? 0) + s.quantity));
     for (const [productId, quantity] of [...perProduct].sort((a, b) => a[0] - b[0])) {
       await bookStockChange(trx, {
         productId,

@@ -1,0 +1,53 @@
+/**
+ * The pipeline as a separate process, for tests that kill it (SIGKILL, no clean-up) at named
+ * crash points (PIPELINE_CRASH_POINTS) and start it again; what every process printed is kept.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const pipelineJs = fileURLToPath(new URL('../../dist/pipeline/main.js', import.meta.url));
+
+export interface PipelineProcess {
+  child: ChildProcess;
+  exited: Promise<NodeJS.Signals | number | null>;
+  output(): string;
+}
+
+export function pipelineProcesses(env: () => NodeJS.ProcessEnv) {
+  const children = new Set<ChildProcess>();
+  let transcript = '';
+  return {
+    start(crashPoints?: string): PipelineProcess {
+      let output = '';
+      const child = spawn(process.execPath, [pipelineJs, 'all'], {
+        env: { ...process.env, ...env(), LOG_LEVEL: 'warn', ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const record = (d: Buffer) => {
+        output += d.toString();
+        transcript += d.toString();
+      };
+      child.stdout!.on('data', record);
+      child.stderr!.on('data', record);
+      children.add(child);
+      const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+        child.on('exit', (code, signal) => {
+          children.delete(child);
+          resolve(signal ?? code);
+        }),
+      );
+      return { child, exited, output: () => output };
+    },
+    async stop(p: PipelineProcess): Promise<void> {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      await p.exited;
+    },
+    /** Kills what is left and hands over (then forgets) what they printed. */
+    killAll(): string {
+      for (const c of children) c.kill('SIGKILL');
+      const t = transcript;
+      transcript = '';
+      return t;
+    },
+  };
+}
