@@ -5,6 +5,7 @@
  */
 import { dlqTopicName, retentionMsOf, valueSubject, type TopicSpec } from '../schemas/topic.js';
 import type { TopicConfigChange, TopicDescription } from './kafka.js';
+import { withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
 
 export function topologyTopics(topics: readonly TopicSpec<unknown>[]): TopicDescription[] {
@@ -29,13 +30,16 @@ export async function ensureTopology(
     await admin.disconnect();
   }
   for (const r of reconfiguredTopics) rt.log.info('topic configuration brought in line', { topic: r.topic, changes: r.changes });
+  // A registry that is down, or slow just after it started, is waited out: setup runs at every start.
+  const register = (t: TopicSpec<unknown>, subject?: string) =>
+    withRetry('setup', () => rt.serde.register(t, subject), rt.retry, rt.log, { signal: rt.signal }).then((r) => r.value);
   let subjects = 0;
   for (const t of topics) {
-    await rt.serde.register(t);
+    await register(t);
     subjects++;
     // Dead letters keep the original bytes, so their subject holds the original schema.
     if (t.kind !== 'state') {
-      await rt.serde.register(t, valueSubject(dlqTopicName(t.name)));
+      await register(t, valueSubject(dlqTopicName(t.name)));
       subjects++;
     }
   }

@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: measured speed of flows 1-3 on the real local stack, each figure next to a
+ * `npm run bench`: measured speed of flows 1-4 and 6 on the real local stack, each figure next to a
  * baseline run in the same process (the same Ongoing/Multicase work done directly, without Kafka),
  * so the ratio shows what the pipeline costs. Prints figures; asserts nothing.
  *
  *   BENCH_PRODUCTS (2000)  products pushed through flow 1
  *   BENCH_RECEIPTS (200)   purchase orders received through flows 2 and 3
  *   BENCH_LATENCY_SAMPLES (40)  purchase orders saved one at a time on an idle pipeline
+ *   BENCH_ORDERS (20)      picking lists sent one at a time, then shipped (flows 4 and 6, default poll intervals)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,11 +15,14 @@ import { savePurchaseOrder } from '../../infra/local/multicase-db/actions.js';
 import { startPipeline } from '../../pipeline/main.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../support/environment.js';
 import { testRuntime } from '../support/kafka.js';
+import { seedShippingMap } from '../../infra/local/demo/shipping-map.js';
+import { orderLatencies } from './orders.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const N_PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 2000);
 const N_RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 200);
 const N_LATENCY = Number(process.env.BENCH_LATENCY_SAMPLES ?? 40);
+const N_ORDERS = Number(process.env.BENCH_ORDERS ?? 20);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
@@ -114,10 +118,20 @@ async function main(): Promise<void> {
     row(`products → articles, events/s (n=${N_PRODUCTS})`, prod.pipelineRate.toFixed(0), prod.baselineRate.toFixed(0), `${(prod.pipelineRate / prod.baselineRate).toFixed(2)}`);
     const rec = await receiptThroughput(env);
     row(`goods receipts → Multicase stock, POs/s (n=${N_RECEIPTS})`, rec.pipelineRate.toFixed(0), rec.baselineRate.toFixed(0), `${(rec.pipelineRate / rec.baselineRate).toFixed(2)}`);
+    await seedShippingMap(env.rt);
+    const ord = await orderLatencies(env, N_ORDERS);
+    for (const q of [0.5, 0.99]) {
+      row(`picking list sent → order in Ongoing, p${q * 100} (n=${N_ORDERS})`, ms(pct(ord.sent, q)), ms(pct(ord.baseline, q)), `${(pct(ord.sent, q) / pct(ord.baseline, q)).toFixed(1)}x`);
+    }
+    const halfPoll = 15_000;
+    for (const q of [0.5, 0.99]) {
+      row(`order shipped → invoice in Multicase, p${q * 100} (n=${N_ORDERS})`, ms(pct(ord.shipped, q)), ms(halfPoll), `${(pct(ord.shipped, q) / halfPoll).toFixed(2)}`);
+    }
     console.log(`
 baseline: latency = one direct PUT /purchaseOrders from this process; products = sequential direct PUT /articles
 (Ongoing takes one write at a time per goods owner, so this is the ceiling); receipts = the warehouse's own receiving rate
-through the simulator's control path (the pipeline books while receiving goes on). ratio < 1 for rates means slower than the baseline.`);
+through the simulator's control path (the pipeline books while receiving goes on); orders = one direct PUT /orders;
+shipments = half the default Ongoing poll interval (30 s), the expected wait for the next poll. ratio < 1 for rates means slower than the baseline.`);
   } finally {
     await pipeline.close();
     await env.close();
