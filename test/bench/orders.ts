@@ -7,9 +7,10 @@
 import { createSalesOrder, sendOrderToWarehouse } from '../../infra/local/multicase-db/actions.js';
 import type { TestEnvironment } from '../support/environment.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(probe: () => Promise<boolean>, pollMs: number, timeoutMs: number): Promise<void> {
+/** Polls `probe` every `pollMs` until it holds; throws after `timeoutMs`. */
+export async function until(probe: () => Promise<boolean>, pollMs: number, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > end) throw new Error('timed out');

@@ -16,7 +16,7 @@ import { startPipeline } from '../../pipeline/main.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../support/environment.js';
 import { testRuntime } from '../support/kafka.js';
 import { seedShippingMap } from '../../infra/local/demo/shipping-map.js';
-import { orderLatencies } from './orders.js';
+import { orderLatencies, sleep, until } from './orders.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const N_PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 2000);
@@ -24,20 +24,11 @@ const N_RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 200);
 const N_LATENCY = Number(process.env.BENCH_LATENCY_SAMPLES ?? 40);
 const N_ORDERS = Number(process.env.BENCH_ORDERS ?? 20);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 function row(name: string, pipeline: string, baseline: string, ratio: string) {
   console.log(`${name.padEnd(44)} ${pipeline.padStart(16)} ${baseline.padStart(16)} ${ratio.padStart(8)}`);
-}
-
-async function waitFor(probe: () => Promise<boolean>, pollMs: number, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(pollMs);
-  }
 }
 
 async function latency(env: TestEnvironment): Promise<{ pipeline: number[]; baseline: number[] }> {
@@ -53,7 +44,7 @@ async function latency(env: TestEnvironment): Promise<{ pipeline: number[]; base
   for (let i = 0; i < N_LATENCY; i++) {
     const po = await savePurchaseOrder(env.db, { supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 1 + i }] });
     const t0 = performance.now();
-    await waitFor(async () => (await env.api.getPurchaseOrders({ purchaseOrderNumber: po.purchaseOrderNumber })).length === 1, 2, 30_000);
+    await until(async () => (await env.api.getPurchaseOrders({ purchaseOrderNumber: po.purchaseOrderNumber })).length === 1, 2, 30_000);
     pipeline.push(performance.now() - t0);
     await sleep(150); // idle between samples
   }
@@ -69,9 +60,9 @@ async function productThroughput(env: TestEnvironment): Promise<{ pipelineRate: 
   const t1 = performance.now();
   for (let i = 0; i < rows.length; i += 500) await env.db('multicase.products').insert(rows.slice(i, i + 500));
   const last = `BENCH-${N_PRODUCTS - 1}`;
-  await waitFor(async () => (await env.api.getArticles({ articleNumber: last })).length === 1, 50, 600_000);
+  await until(async () => (await env.api.getArticles({ articleNumber: last })).length === 1, 50, 600_000);
   // Per-key order holds, but partitions run in parallel: wait for every article, not just the last.
-  await waitFor(async () => (await env.api.getAllArticles({}, 1000)).filter((a) => a.articleNumber.startsWith('BENCH-')).length === N_PRODUCTS, 200, 600_000);
+  await until(async () => (await env.api.getAllArticles({}, 1000)).filter((a) => a.articleNumber.startsWith('BENCH-')).length === N_PRODUCTS, 200, 600_000);
   const pipelineRate = N_PRODUCTS / ((performance.now() - t1) / 1000);
   return { pipelineRate, baselineRate };
 }
@@ -82,7 +73,7 @@ async function receiptThroughput(env: TestEnvironment): Promise<{ pipelineRate: 
     const po = await savePurchaseOrder(env.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'WOOL-SOCK', quantityOrdered: 4 }, { position: 2, productNumber: 'JACKET-M', quantityOrdered: 2 }] });
     numbers.push(po.purchaseOrderNumber);
   }
-  await waitFor(async () => (await env.api.getPurchaseOrders({ purchaseOrderNumber: numbers.at(-1)! })).length === 1, 50, 120_000);
+  await until(async () => (await env.api.getPurchaseOrders({ purchaseOrderNumber: numbers.at(-1)! })).length === 1, 50, 120_000);
   for (const n of numbers) await eventually(() => env.api.getPurchaseOrders({ purchaseOrderNumber: n }), (p) => p.length === 1, 60_000);
 
   // The warehouse receives everything through the simulator (the baseline: how fast receipts happen);
@@ -91,7 +82,7 @@ async function receiptThroughput(env: TestEnvironment): Promise<{ pipelineRate: 
   const t0 = performance.now();
   for (const n of numbers) await env.control.receivePurchaseOrder({ purchaseOrderNumber: n });
   const receiveSeconds = (performance.now() - t0) / 1000;
-  await waitFor(async () => {
+  await until(async () => {
     const r = await env.db('multicase.purchase_orders').whereIn('purchase_order_number', numbers).where('status', 'received').count({ c: '*' }).first();
     return Number(r?.c) === numbers.length;
   }, 20, 600_000);
