@@ -110,6 +110,14 @@ const multicaseTable = (reader: TableReader, where: string, intervalMs: (cfg: Pi
 });
 
 // Each spec is typed by its own event; the table holds them side by side.
+const ongoingSource = (name: string, output: TopicSpec<unknown>, where: string, connector: (ctx: FlowContext) => SourceConnector<unknown>): SourceStep => ({
+  role: 'source-ongoing',
+  name,
+  output,
+  where,
+  connector,
+});
+
 const mapping = <I extends ChangeEvent<unknown>>(spec: ProcessorSpec<I>, where: string): MappingStep => ({ role: 'processors', spec: spec as unknown as ProcessorSpec, where });
 
 const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where: string): SinkStep => ({
@@ -155,15 +163,7 @@ export const flows: readonly Flow[] = [
     number: 3,
     name: 'goods receipts',
     direction: 'Ongoing → Multicase',
-    sources: [
-      {
-        role: 'source-ongoing',
-        name: 'ongoing.goods-receipts',
-        output: topics.goodsReceiptReceived,
-        where: 'connectors/ongoing/goods-receipts.ts',
-        connector: (ctx) => goodsReceiptSource(ctx.ongoing, ctx.cfg) as SourceConnector<unknown>,
-      },
-    ],
+    sources: [ongoingSource('ongoing.goods-receipts', topics.goodsReceiptReceived, 'connectors/ongoing/goods-receipts.ts', (ctx) => goodsReceiptSource(ctx.ongoing, ctx.cfg))],
     mappings: [mapping(goodsReceiptToBookingProcessor, 'processors/goods-receipt-to-booking.ts')],
     sinks: [
       multicaseWrite(receiptBookingHandler, 'stock, stock history and PO lines', 'sinks/multicase/receipt-booking.ts'),
@@ -191,15 +191,7 @@ export const flows: readonly Flow[] = [
     number: 6,
     name: 'shipment & invoicing',
     direction: 'Ongoing → Multicase',
-    sources: [
-      {
-        role: 'source-ongoing',
-        name: 'ongoing.shipments',
-        output: topics.orderShipped,
-        where: 'connectors/ongoing/shipments.ts',
-        connector: (ctx) => shipmentSource(ctx.ongoing, ctx.cfg) as SourceConnector<unknown>,
-      },
-    ],
+    sources: [ongoingSource('ongoing.shipments', topics.orderShipped, 'connectors/ongoing/shipments.ts', (ctx) => shipmentSource(ctx.ongoing, ctx.cfg))],
     mappings: [mapping(shipmentToInvoiceProcessor, 'processors/shipment-to-invoice.ts')],
     sinks: [
       multicaseWrite(shipmentInvoiceHandler, 'packing slip, stock, invoice, tracking link in the order history', 'sinks/multicase/shipment-invoice.ts'),

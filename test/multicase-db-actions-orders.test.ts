@@ -19,19 +19,15 @@ import {
   setStock,
 } from '../infra/local/multicase-db/actions.js';
 import { allocateNumber } from '../sinks/multicase/bookkeeping.js';
-import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
-import { seedDemoData } from '../infra/local/multicase-db/seed.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
+import type { TempDatabase } from './support/databases.js';
+import { seededMulticase } from './support/multicase.js';
 import { refused } from './support/multicase-actions.js';
 
 let db: TempDatabase;
 let knex: Knex;
 
 beforeAll(async () => {
-  db = await createTempDatabase('mcdb_actions_orders');
-  knex = connectMulticase(db.url);
-  await migrateLatest(knex);
-  await seedDemoData(knex);
+  ({ db, knex } = await seededMulticase('mcdb_actions_orders'));
 });
 
 afterAll(async () => {

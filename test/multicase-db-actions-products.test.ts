@@ -14,19 +14,15 @@ import {
   savePurchaseOrder,
   updateProduct,
 } from '../infra/local/multicase-db/actions.js';
-import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
-import { seedDemoData } from '../infra/local/multicase-db/seed.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
+import type { TempDatabase } from './support/databases.js';
+import { seededMulticase } from './support/multicase.js';
 import { refused } from './support/multicase-actions.js';
 
 let db: TempDatabase;
 let knex: Knex;
 
 beforeAll(async () => {
-  db = await createTempDatabase('mcdb_actions_products');
-  knex = connectMulticase(db.url);
-  await migrateLatest(knex);
-  await seedDemoData(knex);
+  ({ db, knex } = await seededMulticase('mcdb_actions_products'));
 });
 
 afterAll(async () => {

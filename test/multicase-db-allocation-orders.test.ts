@@ -5,19 +5,15 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocate, changeOrder, createProduct, createSalesOrder, getOrderHistory, getSalesOrder, getStockLevels, sendOrderToWarehouse, setStock } from '../infra/local/multicase-db/actions.js';
-import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
-import { seedDemoData } from '../infra/local/multicase-db/seed.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
+import type { TempDatabase } from './support/databases.js';
+import { seededMulticase } from './support/multicase.js';
 import { refused } from './support/multicase-actions.js';
 
 let db: TempDatabase;
 let knex: Knex;
 
 beforeAll(async () => {
-  db = await createTempDatabase('mcdb_allocation_orders');
-  knex = connectMulticase(db.url);
-  await migrateLatest(knex);
-  await seedDemoData(knex);
+  ({ db, knex } = await seededMulticase('mcdb_allocation_orders'));
   await createProduct(knex, { productNumber: 'CHG-A', description: 'Change test product' });
   await setStock(knex, 'CHG-A', 'MAIN', 20);
 });

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../runtime/errors.js';
 import { createSalesOrder, getStock, getStockTransactions, savePurchaseOrder, setStock } from '../infra/local/multicase-db/actions.js';
 import { bookStockChange, recordAppliedEvent } from '../sinks/multicase/bookkeeping.js';
-import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
-import { seedDemoData } from '../infra/local/multicase-db/seed.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
+import type { TempDatabase } from './support/databases.js';
+import { seededMulticase } from './support/multicase.js';
 
 let db: TempDatabase;
 let knex: Knex;
@@ -41,10 +40,7 @@ async function salesOrderId(trx: Knex): Promise<number> {
 }
 
 beforeAll(async () => {
-  db = await createTempDatabase('mcdb_constraints');
-  knex = connectMulticase(db.url);
-  await migrateLatest(knex);
-  await seedDemoData(knex);
+  ({ db, knex } = await seededMulticase('mcdb_constraints'));
   const id = async (table: string, where: Record<string, string>) => ((await knex(`multicase.${table}`).where(where).first('id')) as { id: number }).id;
   ids = {
     tent: await id('products', { product_number: 'TENT-2P' }),

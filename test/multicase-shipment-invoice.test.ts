@@ -5,21 +5,17 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelPickingList, createSalesOrder, getOrderHistory, getSalesOrder, getStockLevels, sendOrderToWarehouse, type PickingList } from '../infra/local/multicase-db/actions.js';
-import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
-import { seedDemoData } from '../infra/local/multicase-db/seed.js';
 import { UnmappableError, ValidationError } from '../runtime/errors.js';
 import type { ShipmentInvoice } from '../schemas/types.generated.js';
 import { bookShipment, shipmentInvoiceHandler } from '../sinks/multicase/shipment-invoice.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
+import type { TempDatabase } from './support/databases.js';
+import { seededMulticase } from './support/multicase.js';
 
 let db: TempDatabase;
 let knex: Knex;
 
 beforeAll(async () => {
-  db = await createTempDatabase('mc_shipment_invoice');
-  knex = connectMulticase(db.url);
-  await migrateLatest(knex);
-  await seedDemoData(knex);
+  ({ db, knex } = await seededMulticase('mc_shipment_invoice'));
 });
 
 afterAll(async () => {
