@@ -145,7 +145,7 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
   });
 
   router.add('POST', '/seed', async ({ body }) => {
-    const keys = ['orderStatuses', 'purchaseOrderStatuses', 'returnOrderStatuses', 'transporterContracts', 'waysOfDelivery', 'warehouses'] as const;
+    const keys = ['orderStatuses', 'purchaseOrderStatuses', 'returnOrderStatuses', 'transporterContracts', 'waysOfDelivery', 'transporterAssignments', 'warehouses'] as const;
     const given: SeedData = {};
     for (const k of keys) {
       const list = optionalList(body, k);

@@ -16,6 +16,7 @@ import { ORDER_STATUS, PURCHASE_ORDER_STATUS, RETURN_ORDER_STATUS } from './refe
 import type { ReturnOrderLineRow, ReturnOrderRow, ReturnedItem } from './return-orders.js';
 import { nextId } from './schema.js';
 import { changeStock, touchStock } from './stock.js';
+import { transporterOfOrder } from './transporter-assignment.js';
 
 /** A control-path refusal (the operator can not do that now). */
 export function conflict(message: string): ApiError {
@@ -215,7 +216,7 @@ export async function shipOrder(trx: Knex.Transaction, order: OrderRow, options:
   }
   for (const l of lines) await trx('order_lines').where({ id: l.id }).update({ packed: l.picked });
   const waybill = options.waybill ?? `SIM${String(order.order_id).padStart(9, '0')}SE`;
-  const code = String((order.data.transporter as { transporterCode?: string } | undefined)?.transporterCode ?? '').toLowerCase();
+  const code = ((await transporterOfOrder(trx, order))?.transporterCode ?? '').toLowerCase();
   const trackingUrl = options.trackingUrl ?? `${TRACKING_URLS[code] ?? 'https://tracking.ongoing-simulator.invalid/?id='}${encodeURIComponent(waybill)}`;
   const parcels: Parcel[] = [...order.parcels];
   for (let i = 0; i < Math.max(1, options.parcels ?? 1); i++) {

@@ -11,6 +11,7 @@ import { ApiError, field, idParam, invalid, notFound, refused, type Json, type R
 import { orderOut, type OrderLineRow, type OrderRow } from './order-shape.js';
 import { ensureWayOfDelivery, ORDER_STATUS, requireTransporter } from './reference-data.js';
 import { touchStock } from './stock.js';
+import { withAssignedTransporter } from './transporter-assignment.js';
 
 interface LineInput {
   rowNumber: string;
@@ -70,6 +71,7 @@ export function assertOrderEditable(order: OrderRow, action: string): void {
 
 async function saveOrder(trx: Knex.Transaction, input: OrderInput, existing: OrderRow | undefined): Promise<{ orderId: number; message: string }> {
   const notes: string[] = [];
+  input = { ...input, data: await withAssignedTransporter(trx, input.goodsOwnerId, input.data) };
   const transporter = input.data.transporter as { transporterCode: string; transporterServiceCode?: string } | undefined;
   if (transporter) await requireTransporter(trx, transporter.transporterCode, transporter.transporterServiceCode);
   const wayOfDelivery = input.data.wayOfDelivery as { code: string; name?: string } | undefined;

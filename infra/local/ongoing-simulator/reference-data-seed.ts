@@ -1,6 +1,6 @@
 /**
  * The code lists a fresh simulator starts with: the default statuses, a few transporters with
- * their services, common ways of delivery and one warehouse. Tests and the demo may seed others
+ * their services, common ways of delivery with the transporter each is assigned, and one warehouse. Tests and the demo may seed others
  * through the control path (seedReferenceData in reference-data.ts). The shapes of seed data are declared here with it.
  */
 export interface StatusEntry {
@@ -28,6 +28,18 @@ export interface WayOfDeliverySeed {
   name: string;
 }
 
+/**
+ * A transporter assignment: warehouse staff map a way of delivery to a transporter service, and an
+ * order that names the way of delivery but no transporter gets that transporter (reference §5.4).
+ */
+export interface TransporterAssignmentSeed {
+  /** Omit to assign for every goods owner. */
+  goodsOwnerId?: number;
+  wayOfDeliveryCode: string;
+  transporterCode: string;
+  transporterServiceCode?: string | null;
+}
+
 export interface WarehouseSeed {
   id: number;
   code: string;
@@ -40,6 +52,7 @@ export interface SeedData {
   returnOrderStatuses?: StatusEntry[];
   transporterContracts?: TransporterContract[];
   waysOfDelivery?: WayOfDeliverySeed[];
+  transporterAssignments?: TransporterAssignmentSeed[];
   warehouses?: WarehouseSeed[];
 }
 
@@ -126,6 +139,13 @@ export const DEFAULT_SEED: Required<SeedData> = {
     { code: 'SERVICEPOINT', name: 'Delivery to service point' },
     { code: 'PALLET', name: 'Pallet freight' },
     { code: 'PICKUP', name: 'Customer pickup' },
+  ],
+  transporterAssignments: [
+    { wayOfDeliveryCode: 'STANDARD', transporterCode: 'PLAB', transporterServiceCode: 'P18' },
+    { wayOfDeliveryCode: 'EXPRESS', transporterCode: 'DHL', transporterServiceCode: 'DHLPARCEL' },
+    { wayOfDeliveryCode: 'SERVICEPOINT', transporterCode: 'PLAB', transporterServiceCode: 'P19' },
+    { wayOfDeliveryCode: 'PALLET', transporterCode: 'DHL', transporterServiceCode: 'DHLPALLET' },
+    { wayOfDeliveryCode: 'PICKUP', transporterCode: 'PICKUP', transporterServiceCode: 'PICKUP' },
   ],
   warehouses: [{ id: 1, code: 'MAIN', name: 'Main warehouse' }],
 };

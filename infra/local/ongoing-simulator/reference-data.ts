@@ -1,6 +1,6 @@
 /**
  * Code lists: order, purchase-order and return-order statuses, transporter contracts, ways of
- * delivery and warehouses. Installations may rename, renumber or add statuses, so integrations
+ * delivery with their transporter assignments (transporter-assignment.ts) and warehouses. Installations may rename, renumber or add statuses, so integrations
  * must read them from the `/statuses` endpoints; the simulator serves what was seeded. Its own
  * warehouse workflow (receive, allocate, pick, ship, return) moves records through the default
  * numbers below.
@@ -9,11 +9,12 @@ import type { Knex } from 'knex';
 import type { ApiRequest, RouteTable } from './context.js';
 import { field, idParam, notFound, refused, type Reply } from './http.js';
 import type { GoodsOwner } from './store.js';
+import { seedTransporterAssignments } from './transporter-assignment.js';
 
 import type { SeedData, StatusEntry, TransporterContract, TransporterService } from './reference-data-seed.js';
 
 export { DEFAULT_SEED } from './reference-data-seed.js';
-export type { SeedData, StatusEntry, TransporterContract, TransporterService, WarehouseSeed, WayOfDeliverySeed } from './reference-data-seed.js';
+export type { SeedData, StatusEntry, TransporterAssignmentSeed, TransporterContract, TransporterService, WarehouseSeed, WayOfDeliverySeed } from './reference-data-seed.js';
 
 export const ORDER_STATUS = { error: 150, open: 200, released: 300, allocated: 320, picked: 400, sent: 450, collected: 500, returned: 800, cancelled: 1000 } as const;
 export const PURCHASE_ORDER_STATUS = { notified: 100, arrivalSpace: 200, inbound: 300, deflection: 400, received: 500, cancelled: 900 } as const;
@@ -65,6 +66,9 @@ export async function seedReferenceData(db: Knex, goodsOwners: readonly GoodsOwn
           await trx('ways_of_delivery').insert({ goods_owner_id: goodsOwnerId, code: w.code, name: w.name }).onConflict(['goods_owner_id', 'code']).merge();
         }
       }
+    }
+    if (seed.transporterAssignments && (mode === 'replace' || (await isEmpty('transporter_assignments')))) {
+      await seedTransporterAssignments(trx, goodsOwners, seed.transporterAssignments);
     }
     if (seed.warehouses && (mode === 'replace' || (await isEmpty('warehouses')))) {
       await trx('warehouses').delete();

@@ -129,6 +129,12 @@ const ddl = [
      code text NOT NULL,
      name text,
      UNIQUE (goods_owner_id, code))`,
+  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.transporter_assignments (
+     goods_owner_id integer NOT NULL,
+     way_of_delivery_code text NOT NULL,
+     transporter_code text NOT NULL,
+     transporter_service_code text,
+     PRIMARY KEY (goods_owner_id, way_of_delivery_code))`,
   `CREATE TABLE IF NOT EXISTS ${SCHEMA}.warehouses (
      id integer PRIMARY KEY,
      code text NOT NULL,
