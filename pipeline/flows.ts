@@ -17,20 +17,29 @@ import type { IdMapping } from '../schemas/types.generated.js';
 import { productReader } from '../connectors/multicase/products.js';
 import { pickingListReader } from '../connectors/multicase/picking-lists.js';
 import { purchaseOrderReader } from '../connectors/multicase/purchase-orders.js';
+import { returnReader } from '../connectors/multicase/returns.js';
 import { tableSource, type TableReader } from '../connectors/multicase/table-source.js';
 import type { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { goodsReceiptSource } from '../connectors/ongoing/goods-receipts.js';
+import { inventoryAdjustmentSource } from '../connectors/ongoing/inventory-adjustments.js';
 import { shipmentSource } from '../connectors/ongoing/shipments.js';
 import { goodsReceiptToBookingProcessor } from '../processors/goods-receipt-to-booking.js';
+import { inventoryAdjustmentToStockProcessor } from '../processors/inventory-adjustment-to-stock.js';
 import { pickingListToOrderProcessor } from '../processors/picking-list-to-order.js';
 import { shipmentToInvoiceProcessor } from '../processors/shipment-to-invoice.js';
 import type { Lookups, ProcessorSpec } from '../processors/processor.js';
 import { productToArticleProcessor } from '../processors/product-to-article.js';
 import { purchaseOrderToInboundProcessor } from '../processors/purchase-order-to-inbound.js';
+import { returnReceiptToBookingProcessor } from '../processors/return-receipt-to-booking.js';
+import { returnToInboundProcessor } from '../processors/return-to-inbound.js';
 import { receiptBookingHandler } from '../sinks/multicase/receipt-booking.js';
+import { returnBookingHandler } from '../sinks/multicase/return-booking.js';
+import { orderNoteHandler } from '../sinks/multicase/order-note.js';
 import { shipmentInvoiceHandler } from '../sinks/multicase/shipment-invoice.js';
+import { stockAdjustmentHandler } from '../sinks/multicase/stock-adjustment.js';
 import { runMulticaseSink, type MulticaseCommandHandler } from '../sinks/multicase/sink.js';
 import { articleUpsertHandler } from '../sinks/ongoing/article-upsert.js';
+import { inventoryAdjustmentReportHandler } from '../sinks/ongoing/inventory-adjustment-report.js';
 import { orderReportHandler } from '../sinks/ongoing/order-report.js';
 import { orderUpsertHandler } from '../sinks/ongoing/order-upsert.js';
 import { purchaseOrderUpsertHandler } from '../sinks/ongoing/purchase-order-upsert.js';
@@ -176,7 +185,10 @@ export const flows: readonly Flow[] = [
     direction: 'Multicase → Ongoing',
     sources: [multicaseTable(pickingListReader, 'connectors/multicase/picking-lists.ts', (c) => c.pickingListIntervalMs, true)],
     mappings: [mapping(pickingListToOrderProcessor, 'processors/picking-list-to-order.ts')],
-    sinks: [ongoingWrite(orderUpsertHandler, 'PUT /orders, or cancel', 'sinks/ongoing/order-upsert.ts')],
+    sinks: [
+      ongoingWrite(orderUpsertHandler, 'PUT /orders, or cancel', 'sinks/ongoing/order-upsert.ts'),
+      multicaseWrite(orderNoteHandler, "a change or cancel Ongoing refused, into the order's history", 'sinks/multicase/order-note.ts'),
+    ],
   },
   {
     number: 5,
@@ -198,8 +210,32 @@ export const flows: readonly Flow[] = [
       ongoingWrite(orderReportHandler, 'PATCH …/orders/{id}/lines/{id}/reportedNumberOfItems (reporting back)', 'sinks/ongoing/order-report.ts'),
     ],
   },
-  notBuilt(7, 'returns & credit notes', 'both', [topics.returnOrderChanged, topics.returnOrderUpsert, topics.returnReceived, topics.returnCredit]),
-  notBuilt(8, 'inventory adjustments', 'Ongoing → Multicase', [topics.inventoryAdjusted, topics.stockAdjust]),
+  {
+    number: 7,
+    name: 'returns & credit notes',
+    direction: 'both',
+    // To Ongoing through flow 2's purchase-order sink (a receipt marked as a return); back through
+    // flow 3's goods-receipt source, whose events carry the return marker.
+    sources: [multicaseTable(returnReader, 'connectors/multicase/returns.ts', (c) => c.returnIntervalMs, true)],
+    mappings: [
+      mapping(returnToInboundProcessor, 'processors/return-to-inbound.ts'),
+      mapping(returnReceiptToBookingProcessor, 'processors/return-receipt-to-booking.ts'),
+    ],
+    sinks: [multicaseWrite(returnBookingHandler, 'stock and stock history naming the return; a complete return settled with a credit note', 'sinks/multicase/return-booking.ts')],
+  },
+  {
+    number: 8,
+    name: 'inventory adjustments',
+    direction: 'Ongoing → Multicase',
+    sources: [
+      ongoingSource('ongoing.inventory-adjustments', topics.inventoryAdjusted, 'connectors/ongoing/inventory-adjustments.ts', (ctx) => inventoryAdjustmentSource(ctx.ongoing, ctx.cfg)),
+    ],
+    mappings: [mapping(inventoryAdjustmentToStockProcessor, 'processors/inventory-adjustment-to-stock.ts')],
+    sinks: [
+      multicaseWrite(stockAdjustmentHandler, 'stock and stock history; what the stock model cannot take is recorded as a discrepancy', 'sinks/multicase/stock-adjustment.ts'),
+      ongoingWrite(inventoryAdjustmentReportHandler, 'PATCH /inventoryAdjustments/{id}/articles/{id}/setReported (reporting back)', 'sinks/ongoing/inventory-adjustment-report.ts'),
+    ],
+  },
 ];
 
 /** Every consumer group the flows run, with the topic it reads and the role that runs it. */

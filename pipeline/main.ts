@@ -24,6 +24,7 @@ import { connectMulticase } from '../connectors/multicase/database.js';
 import { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { runProcessor, type Lookups } from '../processors/processor.js';
 import { flows, ROLES, type FlowContext, type Role } from './flows.js';
+import { scheduleReconcile } from './ops/reconcile.js';
 import { pipelineSettings, type PipelineConfig } from './settings.js';
 
 export { ROLES, type Role } from './flows.js';
@@ -113,6 +114,10 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     if (sources.length > 0) {
       const positions = await openSourcePositions(rt, topics.sourceOffsets);
       for (const s of sources) await runSource(rt, s.connector(ctx), positions);
+    }
+    // The stock check reads both systems and writes neither; one role runs it, the one beside Multicase's books.
+    if (roles.has('sink-multicase') && cfg.reconcileIntervalMs > 0) {
+      scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({ ongoing: ctx.ongoing, db: ctx.multicaseDb(), warehouse: cfg.ongoingWarehouse }));
     }
   } catch (err) {
     await rt.close();

@@ -7,12 +7,15 @@ import { multicaseDbSettings } from '../connectors/multicase/database.js';
 import { pickingListSourceSettings } from '../connectors/multicase/picking-lists.js';
 import { productSourceSettings } from '../connectors/multicase/products.js';
 import { purchaseOrderSourceSettings } from '../connectors/multicase/purchase-orders.js';
+import { returnSourceSettings } from '../connectors/multicase/returns.js';
 import { tableSourceSettings } from '../connectors/multicase/table-source.js';
 import { ongoingApiSettings } from '../connectors/ongoing/api/client.js';
 import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
+import { inventoryAdjustmentSourceSettings } from '../connectors/ongoing/inventory-adjustments.js';
 import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
 import { processorSettings } from '../processors/processor.js';
+import { reconcileSettings } from './ops/reconcile.js';
 
 export const pipelineSettings = {
   setup: setting.bool('PIPELINE_SETUP', {
@@ -30,10 +33,13 @@ export const pipelineSettings = {
   ...productSourceSettings,
   ...purchaseOrderSourceSettings,
   ...pickingListSourceSettings,
+  ...returnSourceSettings,
   ...ongoingApiSettings,
   ...ongoingSourceSettings,
   ...shipmentSourceSettings,
+  ...inventoryAdjustmentSourceSettings,
   ...ongoingSinkSettings,
+  ...reconcileSettings,
 };
 
 export type PipelineConfig = ConfigOf<typeof pipelineSettings>;

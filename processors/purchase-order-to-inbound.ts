@@ -48,6 +48,7 @@ export function purchaseOrderToInbound(event: PurchaseOrderChanged, lookups: Pic
     inDate: po.expectedDate,
     referenceNumber: po.reference,
     comment: po.note,
+    isReturn: null,
     lines,
   };
 }

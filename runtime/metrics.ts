@@ -27,6 +27,13 @@ export const metrics = {
   paused: new Gauge({ name: 'pipeline_stage_paused', help: '1 while a stage or source waits out a fault of infrastructure or configuration (the reason is on /healthz)', labelNames: ['stage'], registers: [registry] }),
   parked: new Gauge({ name: 'pipeline_parked_records', help: 'records a stage holds back until what they need arrives (an id mapping, a shipping-method mapping)', labelNames: ['stage'], registers: [registry] }),
   leaseHeld: new Gauge({ name: 'pipeline_lease_held', help: '1 while this process holds the lease (e.g. the Ongoing write lease of a goods owner)', labelNames: ['lease'], registers: [registry] }),
+  stockDiscrepancies: new Counter({
+    name: 'pipeline_stock_discrepancies_total',
+    help: "stock changes from the warehouse that Multicase's stock model could not take in full (below zero, or below what is allocated): booked as far as it allows, the rest recorded as a discrepancy",
+    labelNames: ['stage', 'limit'],
+    registers: [registry],
+  }),
+  stockDrift: new Gauge({ name: 'pipeline_stock_drift_items', help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step', labelNames: ['article'], registers: [registry] }),
   faults: new Counter({ name: 'pipeline_faults_total', help: 'pauses begun because of a fault of infrastructure or configuration, by its class', labelNames: ['stage', 'error_class'], registers: [registry] }),
 };
 

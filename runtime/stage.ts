@@ -7,7 +7,9 @@
  * records of its key while other keys go on (parking.ts); a record that can never succeed goes to
  * `dlq.<topic>` with its reason and the partition moves on.
  */
+import { topics } from '../schemas/catalog.js';
 import type { TopicSpec } from '../schemas/topic.js';
+import type { HeldRecord } from '../schemas/types.generated.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOf } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable, NotYetAvailableError, UnmappableError } from './errors.js';
@@ -99,6 +101,19 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     return deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt });
   };
 
+  // Records held for setup a person must do (a freight method without mapping): announced on
+  // state.held-records so that `ops status` can name them, and tombstoned when they go on.
+  const holding = new Set<string>();
+  const holdKey = (r: ConsumedRecord) => `${spec.name}|${r.topic}|${r.partition}|${r.key ?? ''}`;
+  async function announceHold(record: ConsumedRecord, reason: string, since: number): Promise<void> {
+    const held: HeldRecord = { stage: spec.name, topic: record.topic, partition: record.partition, offset: Number(record.offset), key: record.key, reason, since };
+    const message = { topic: topics.heldRecords.name, key: holdKey(record), value: await rt.serde.encode(topics.heldRecords, held) };
+    await withRetry(spec.name, () => producer.send([message]), rt.retry, log, { signal: rt.signal });
+    holding.add(`${record.partition}@${record.offset}`);
+  }
+  const holdEnded = (record: ConsumedRecord): OutgoingMessage[] =>
+    holding.delete(`${record.partition}@${record.offset}`) ? [{ topic: topics.heldRecords.name, key: holdKey(record), value: null }] : [];
+
   /**
    * One record to what it yields: its outputs, or its dead letter. 'parked': it waits for data
    * that is not there yet and the partition goes on with other keys. Undefined: stopping, or the
@@ -127,7 +142,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (origin) observeEndToEnd(spec.name, origin);
         return outputs;
       });
-      return { messages: value, instead };
+      return { messages: [...value, ...holdEnded(record)], instead };
     } catch (err) {
       if (err instanceof Interrupted || rt.signal.aborted) {
         if (err instanceof Interrupted && !rt.signal.aborted) log.warn('record abandoned without an outcome', { reason: err.message });
@@ -139,7 +154,10 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         const since = parking.park(record, now);
         const waited = now - since;
         if (waited < err.giveUpAfterMs) {
-          if (since === now) log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
+          if (since === now) {
+            log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
+            if (err.giveUpAfterMs === Number.POSITIVE_INFINITY) await announceHold(record, err.message, since);
+          }
           return 'parked';
         }
         failure = Object.assign(new UnmappableError(`${err.message} (still missing after ${Math.round(waited / 1000)} s)`), { firstFailureAt: since });
@@ -150,7 +168,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         const cause = failure instanceof FailedWithOutputs ? failure.failure : failure;
         const counts = failure as { attempts?: number; firstFailureAt?: number };
         const letter = deadLetter(record, cause, counts.attempts ?? 1, counts.firstFailureAt ?? Date.now(), 'record dead-lettered');
-        return { messages: [...side, letter], instead: () => letter };
+        return { messages: [...side, letter, ...holdEnded(record)], instead: () => letter };
       } catch (sideErr) {
         if (sideErr instanceof Interrupted || rt.signal.aborted) return undefined;
         throw sideErr;

@@ -26,22 +26,23 @@ export const topics = {
   returnOrderChanged: change<T.ReturnOrderChanged>('multicase.return-order.changed', 'ReturnOrderChanged', 'pipeline.multicase', e.ReturnOrder, 'return number'),
   goodsReceiptReceived: change<T.GoodsReceiptReceived>('ongoing.goods-receipt.received', 'GoodsReceiptReceived', 'pipeline.ongoing', e.GoodsReceipt, 'purchase order number'),
   orderShipped: change<T.OrderShipped>('ongoing.order.shipped', 'OrderShipped', 'pipeline.ongoing', e.ShippedOrder, 'order number'),
-  returnReceived: change<T.ReturnReceived>('ongoing.return.received', 'ReturnReceived', 'pipeline.ongoing', e.ReceivedReturn, 'return order number'),
   inventoryAdjusted: change<T.InventoryAdjusted>('ongoing.inventory.adjusted', 'InventoryAdjusted', 'pipeline.ongoing', e.InventoryAdjustment, 'article number'),
 
   articleUpsert: command<T.ArticleUpsertCommand>('ongoing.article.upsert', 'ArticleUpsertCommand', e.ArticleUpsert, 'article number'),
   purchaseOrderUpsert: command<T.PurchaseOrderUpsertCommand>('ongoing.purchase-order.upsert', 'PurchaseOrderUpsertCommand', e.PurchaseOrderUpsert, 'purchase order number'),
   orderUpsert: command<T.OrderUpsertCommand>('ongoing.order.upsert', 'OrderUpsertCommand', e.OrderUpsert, 'order number'),
-  returnOrderUpsert: command<T.ReturnOrderUpsertCommand>('ongoing.return-order.upsert', 'ReturnOrderUpsertCommand', e.ReturnOrderUpsert, 'return order number'),
   orderReport: command<T.OrderReportCommand>('ongoing.order.report', 'OrderReportCommand', e.OrderReport, 'order number'),
+  inventoryAdjustmentReport: command<T.InventoryAdjustmentReportCommand>('ongoing.inventory-adjustment.report', 'InventoryAdjustmentReportCommand', e.InventoryAdjustmentReport, 'article number'),
   receiptReport: command<T.ReceiptReportCommand>('ongoing.goods-receipt.report', 'ReceiptReportCommand', e.ReceiptReport, 'purchase order number'),
   receiptBook: command<T.ReceiptBookingCommand>('multicase.receipt.book', 'ReceiptBookingCommand', e.ReceiptBooking, 'purchase order number'),
   shipmentInvoice: command<T.ShipmentInvoiceCommand>('multicase.shipment.invoice', 'ShipmentInvoiceCommand', e.ShipmentInvoice, 'order number'),
-  returnCredit: command<T.ReturnCreditCommand>('multicase.return.credit', 'ReturnCreditCommand', e.ReturnCredit, 'return number'),
+  returnBook: command<T.ReturnBookingCommand>('multicase.return.book', 'ReturnBookingCommand', e.ReturnBooking, 'return number'),
+  orderNote: command<T.OrderNoteCommand>('multicase.order.note', 'OrderNoteCommand', e.OrderNote, 'order number'),
   stockAdjust: command<T.StockAdjustmentCommand>('multicase.stock.adjust', 'StockAdjustmentCommand', e.StockAdjustment, 'product number'),
 
   idMap: state<T.IdMapping>('state.id-map', e.IdMapping, 'system:entityType:businessKey'),
   shippingMethodMap: state<T.ShippingMethodMapping>('state.shipping-method-map', e.ShippingMethodMapping, 'Multicase shipping method id'),
+  heldRecords: state<T.HeldRecord>('state.held-records', e.HeldRecord, 'stage|topic|partition|key'),
   sourceOffsets: state<T.SourceOffset>('state.source-offsets', e.SourceOffset, 'source name'),
 } as const;
 

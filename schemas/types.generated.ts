@@ -160,15 +160,25 @@ export interface ReturnOrderLine {
   productNumber: string;
   quantity: number;
   cause: null | string;
+  /** to_stock (received in the warehouse) | scrap | repair (handled in Multicase only) */
+  handling: null | string;
+  quantityReceived: null | number;
 }
 
-/** A return registered in Multicase against a sales order. */
+/** A customer return registered in Multicase against delivered order lines. */
 export interface ReturnOrder {
   returnNumber: string;
   orderNumber: string;
-  /** registered | sent_to_warehouse | received | credited | cancelled */
+  /** registered | sent_to_warehouse | partly_received | received | closed | cancelled */
   status: string;
   reason: null | string;
+  /** credit | replace */
+  settlement: null | string;
+  /** the warehouse that receives the goods */
+  warehouseCode: null | string;
+  /** the customer sending the goods back */
+  customerNumber: null | string;
+  customerName: null | string;
   lines: Array<ReturnOrderLine>;
 }
 
@@ -198,12 +208,14 @@ export interface GoodsReceiptLine {
   reportedNumberOfItems: number;
 }
 
-/** Goods received in the warehouse against a purchase order (received vs reported per line). */
+/** Goods received in the warehouse against a purchase order, or a customer return received as one (received vs reported per line). */
 export interface GoodsReceipt {
   purchaseOrderId: number;
   purchaseOrderNumber: string;
   statusNumber: number;
   lastReceivedAt: null | number;
+  /** true: a customer return, received on a purchase order marked as a return (advanced.purchaseOrderIsReturnType) */
+  isReturn: null | boolean;
   lines: Array<GoodsReceiptLine>;
 }
 
@@ -271,51 +283,26 @@ export interface OrderShipped {
   after: null | ShippedOrder;
 }
 
-/** Returned quantity of one line. */
-export interface ReceivedReturnLine {
-  rowNumber: string;
-  articleNumber: string;
-  toBeReturnedNumberOfItems: number;
-  returnedNumberOfItems: number;
-  returnCause: null | string;
-}
-
-/** A return order whose goods the warehouse received. */
-export interface ReceivedReturn {
-  returnOrderId: number;
-  returnOrderNumber: string;
-  orderNumber: null | string;
-  statusNumber: number;
-  lines: Array<ReceivedReturnLine>;
-}
-
-/** A change event (shared envelope; `after` holds the entity state). */
-export interface ReturnReceived {
-  /** deterministic: system:entity:key:version, the same on every replay */
-  eventId: string;
-  /** the business key; also the Kafka record key */
-  entityKey: string;
-  operation: Operation;
-  source: SourcePosition;
-  /** when the change happened in the source, as far as it tells */
-  occurredAt: number;
-  /** when the source connector read it */
-  capturedAt: number;
-  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
-  after: null | ReceivedReturn;
-}
-
-/** A stock correction made in the warehouse (signed change). */
+/** A stock change booked in the warehouse (a count, damage, a picking discrepancy): the signed total of one article in one Ongoing inventory, which Ongoing acknowledges as one (setReported per inventoryId and articleSystemId). */
 export interface InventoryAdjustment {
   inventoryId: number;
   articleSystemId: number;
   articleNumber: string;
-  /** signed change, e.g. -2 */
+  /** signed change, e.g. -2: the sum of the inventory's items of this article */
   numberOfItems: number;
-  adjustedAt: number;
-  cause: null | string;
+  /** the latest inventoryTime of those items */
+  adjustedAt: null | number;
+  /** Ongoing's inventoryAdjustmentCause.code, e.g. PICKDIFF */
+  causeCode: null | string;
+  /** Ongoing's inventoryAdjustmentCause.name */
+  causeName: null | string;
+  /** inventoryItemComment */
   comment: null | string;
+  location: null | string;
+  /** code of the Ongoing warehouse, when Ongoing names one */
   warehouse: null | string;
+  /** for a picking discrepancy: the Ongoing order (Multicase picking list) it was found on, as the warehouse noted it */
+  pickedOrderNumber: null | string;
 }
 
 /** A change event (shared envelope; `after` holds the entity state). */
@@ -390,6 +377,8 @@ export interface PurchaseOrderUpsert {
   inDate: null | string;
   referenceNumber: null | string;
   comment: null | string;
+  /** true: a customer return announced as a purchase order marked as a return; the supplier is the customer sending it */
+  isReturn: null | boolean;
   lines: Array<PurchaseOrderUpsertLine>;
 }
 
@@ -463,38 +452,6 @@ export interface OrderUpsertCommand {
   payload: OrderUpsert;
 }
 
-/** One announced return line. */
-export interface ReturnOrderUpsertLine {
-  returnOrderRowNumber: string;
-  /** Ongoing's id of the original order line */
-  orderLineId: number;
-  toBeReturnedNumberOfItems: number;
-  returnCauseCode: null | string;
-}
-
-/** Announce a return to Ongoing (PUT /returnOrders) against the original order. */
-export interface ReturnOrderUpsert {
-  returnOrderNumber: string;
-  /** Ongoing's id of the original order */
-  orderId: number;
-  comment: null | string;
-  lines: Array<ReturnOrderUpsertLine>;
-}
-
-/** A command (shared envelope; `payload` holds what to apply). */
-export interface ReturnOrderUpsertCommand {
-  /** deterministic: derived from the causing event id, the same on every replay */
-  commandId: string;
-  /** eventId of the change event this command was derived from */
-  causationId: string;
-  /** the business key; also the Kafka record key */
-  entityKey: string;
-  issuedAt: number;
-  /** capturedAt of the originating change, for end-to-end latency */
-  traceOrigin: null | number;
-  payload: ReturnOrderUpsert;
-}
-
 /** The quantity to mark reported on one Ongoing order line. */
 export interface OrderReportLine {
   lineId: number;
@@ -520,6 +477,27 @@ export interface OrderReportCommand {
   /** capturedAt of the originating change, for end-to-end latency */
   traceOrigin: null | number;
   payload: OrderReport;
+}
+
+/** Acknowledge an inventory adjustment in Ongoing (PATCH /inventoryAdjustments/{inventoryId}/articles/{articleSystemId}/setReported) once its event is in Kafka. */
+export interface InventoryAdjustmentReport {
+  inventoryId: number;
+  articleSystemId: number;
+  articleNumber: string;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface InventoryAdjustmentReportCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: InventoryAdjustmentReport;
 }
 
 /** The quantity to mark reported on one Ongoing line. */
@@ -611,23 +589,24 @@ export interface ShipmentInvoiceCommand {
   payload: ShipmentInvoice;
 }
 
-/** Total returned so far for one return position. */
-export interface ReturnCreditLine {
+/** Total received so far for one return line. */
+export interface ReturnBookingLine {
+  /** the return line */
   position: number;
   productNumber: string;
-  totalReturned: number;
-  cause: null | string;
+  totalReceived: number;
 }
 
-/** Book received returned goods into stock and credit them where needed. */
-export interface ReturnCredit {
+/** Book returned goods the warehouse received into Multicase stock (cumulative received quantity per return line); a complete return is settled. */
+export interface ReturnBooking {
   returnNumber: string;
-  orderNumber: string;
-  lines: Array<ReturnCreditLine>;
+  ongoingPurchaseOrderId: number;
+  receivedAt: null | number;
+  lines: Array<ReturnBookingLine>;
 }
 
 /** A command (shared envelope; `payload` holds what to apply). */
-export interface ReturnCreditCommand {
+export interface ReturnBookingCommand {
   /** deterministic: derived from the causing event id, the same on every replay */
   commandId: string;
   /** eventId of the change event this command was derived from */
@@ -637,17 +616,46 @@ export interface ReturnCreditCommand {
   issuedAt: number;
   /** capturedAt of the originating change, for end-to-end latency */
   traceOrigin: null | number;
-  payload: ReturnCredit;
+  payload: ReturnBooking;
 }
 
-/** Apply a stock change made in the warehouse to Multicase stock. */
+/** Write an entry into a Multicase order's history: what happened to it in the warehouse that the user must see where they work (a change or cancel Ongoing refused). */
+export interface OrderNote {
+  /** the Multicase sales order */
+  orderNumber: string;
+  pickingListNumber: null | string;
+  text: string;
+  notedAt: number;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface OrderNoteCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: OrderNote;
+}
+
+/** Apply a stock change made in the warehouse to Multicase stock. quantityChange is the total of the Ongoing adjustment; the sink books what it has not booked for adjustmentId yet. */
 export interface StockAdjustment {
-  /** inventoryId:articleSystemId in Ongoing */
+  /** Ongoing's adjustment, e.g. 'inventory 123/article 45': the reference in Multicase's stock history */
   adjustmentId: string;
   productNumber: string;
   quantityChange: number;
-  adjustedAt: number;
-  cause: null | string;
+  adjustedAt: null | number;
+  /** Ongoing's cause code, e.g. PICKDIFF */
+  causeCode: null | string;
+  causeName: null | string;
+  comment: null | string;
+  /** for a picking discrepancy: the Multicase picking list (Ongoing order) it was found on */
+  pickingListNumber: null | string;
+  /** the Multicase warehouse Ongoing runs */
   warehouseCode: null | string;
 }
 
@@ -688,6 +696,18 @@ export interface ShippingMethodMapping {
   transporterCode: null | string;
   transporterServiceCode: null | string;
   updatedAt: number;
+}
+
+/** A record a stage holds until setup it needs appears (a picking list whose freight method has no mapping). Tombstoned when it goes on; an entry at or below its group's committed offset is history. */
+export interface HeldRecord {
+  stage: string;
+  topic: string;
+  partition: number;
+  offset: number;
+  key: null | string;
+  /** names the record and what it waits for */
+  reason: string;
+  since: number;
 }
 
 /** A source connector's position in its system. */

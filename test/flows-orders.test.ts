@@ -2,12 +2,16 @@
  * Flows 4 and 5 end to end on the real stack: a Multicase order sent to the warehouse reaches
  * Ongoing as an order with its freight method translated; a picking list whose freight method
  * has no mapping is held and goes out by itself once mapped; a cancel before picking cancels in
- * Ongoing; another warehouse's picking list stays out.
+ * Ongoing; a cancel after picking started is refused by Ongoing, dead-lettered and written into
+ * the order's history in Multicase; another warehouse's picking list stays out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelPickingList, createSalesOrder, sendOrderToWarehouse, setStock } from '../infra/local/multicase-db/actions.js';
+import { cancelPickingList, createSalesOrder, getOrderHistory, sendOrderToWarehouse, setStock } from '../infra/local/multicase-db/actions.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { runOps } from '../pipeline/ops/cli.js';
+import { listDeadLetters } from '../pipeline/ops/dlq.js';
+import { collectStatus, formatStatus } from '../pipeline/ops/status.js';
+import { dlqTopicName, topics } from '../schemas/catalog.js';
 import { deleteShippingMethod, setShippingMethod } from '../pipeline/ops/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
@@ -55,11 +59,17 @@ describe('orders to the warehouse', () => {
     const after = await sendOrderToWarehouse(env.db, other.orderNumber);
     await eventually(() => inOngoing(after.pickingListNumber), (x) => x !== undefined, 20_000, 'the mapped one in Ongoing');
     expect(await inOngoing(held.pickingListNumber)).toBeUndefined();
+    // Shown in `ops status`, naming the picking list and its freight method.
+    const status = await eventually(() => collectStatus(env.rt, env.env), (r) => r.held.length === 1, 20_000, 'the held picking list in ops status');
+    expect(status.held[0]).toMatchObject({ stage: 'processor.picking-list-to-order', key: held.pickingListNumber });
+    expect(status.held[0]!.reason).toMatch(new RegExp(`picking list ${held.pickingListNumber}: .*freight method 7 \\(PN-LOCKER\\), which has no mapping`));
+    expect(formatStatus(status)).toContain(held.pickingListNumber);
 
     await setShippingMethod(env.rt, 7, { shippingMethodCode: 'PN-LOCKER', wayOfDeliveryCode: 'SERVICEPOINT', transporterCode: 'PLAB', transporterServiceCode: 'P19' });
     const o = await eventually(() => inOngoing(held.pickingListNumber), (x) => x !== undefined, 20_000, 'the held one in Ongoing once mapped');
     expect(o!.orderInfo.servicePointCode).toBe('PUP-4411');
     expect(o!.orderInfo.wayOfDelivery?.code).toBe('SERVICEPOINT');
+    await eventually(() => collectStatus(env.rt, env.env), (r) => r.held.length === 0, 20_000, 'no longer held in ops status');
   });
 
   it('cancels in Ongoing what is cancelled in Multicase before picking; another warehouse stays out', async () => {
@@ -77,6 +87,27 @@ describe('orders to the warehouse', () => {
     await eventually(() => inOngoing(fromMain.pickingListNumber), (x) => x !== undefined, 20_000, 'the MAIN picking list in Ongoing');
     expect(await inOngoing(fromStore.pickingListNumber)).toBeUndefined();
   });
+
+  it('a cancel after picking started is refused by Ongoing: dead-lettered, and in the order history in Multicase once', async () => {
+    const order = await createSalesOrder(env.db, { customerNumber: 'C10001', shippingMethod: 2, warehouseCode: 'MAIN', lines: [{ productNumber: 'WOOL-SOCK', quantity: 2, unitPrice: 99 }] });
+    const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
+    await eventually(() => inOngoing(picking.pickingListNumber), (x) => x !== undefined, 20_000, 'order in Ongoing');
+    await env.control.pickOrder({ orderNumber: picking.pickingListNumber });
+    await cancelPickingList(env.db, picking.pickingListNumber);
+
+    const refusals = await eventually(
+      () => getOrderHistory(env.db, order.orderNumber).then((h) => h.filter((e) => e.text.includes('refused the cancel'))),
+      (h) => h.length === 1,
+      20_000,
+      'the refusal in the order history',
+    );
+    expect(refusals[0]!.text).toContain(`picking list ${picking.pickingListNumber}`);
+    expect(refusals[0]!.text).toMatch(/can not be cancelled/);
+    const [page] = await listDeadLetters(env.rt, { topic: dlqTopicName(topics.orderUpsert.name) });
+    expect(page!.letters.filter((l) => l.key === picking.pickingListNumber)).toEqual([expect.objectContaining({ errorClass: 'RejectedError' })]);
+    // Ongoing still has it, being picked.
+    expect((await inOngoing(picking.pickingListNumber))!.orderInfo.orderStatus.number).not.toBe(1000);
+  }, 60_000);
 });
 
 describe('the shipping-method map against Ongoing', () => {

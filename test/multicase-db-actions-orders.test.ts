@@ -138,9 +138,9 @@ describe('sales orders, picking lists and returns', () => {
 
     await refused(registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 3 }]), 'return for sales order WEB-30', 'lines[position 1].quantity', /only 2 can be returned/);
     await refused(registerReturn(knex, 'WEB-30', [{ position: 2, quantity: 1 }]), 'return for sales order WEB-30', 'lines[position 2].position', /service item/);
-    const ret = await registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 2, cause: 'too small' }], 'wrong size');
+    const ret = await registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 2, cause: 'too small' }], { reason: 'wrong size' });
     expect(ret).toMatchObject({ orderNumber: 'WEB-30', warehouseCode: 'MAIN', status: 'registered', reason: 'wrong size' });
-    expect(ret.lines).toEqual([{ position: 1, salesOrderLinePosition: 1, productNumber: 'JACKET-M', quantity: 2, quantityReceived: 0, cause: 'too small' }]);
+    expect(ret.lines).toEqual([{ position: 1, salesOrderLinePosition: 1, productNumber: 'JACKET-M', quantity: 2, quantityReceived: 0, cause: 'too small', handling: 'to_stock' }]);
     // both delivered jackets are already expected back
     await refused(registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 1 }]), 'return for sales order WEB-30', 'lines[position 1].quantity', /only 0 can be returned/);
 

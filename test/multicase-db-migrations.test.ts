@@ -26,6 +26,7 @@ const EXPECTED_TABLES = [
   'sales_orders',
   'shipping_methods',
   'stock',
+  'stock_discrepancies',
   'stock_transactions',
   'suppliers',
   'warehouses',

@@ -55,7 +55,7 @@ describe('purchase order → Ongoing purchase order', () => {
   it('maps positions to row numbers and ordered quantities to items', () => {
     expect(purchaseOrderToInbound(poEvent({}), articlesKnown)).toEqual({
       purchaseOrderNumber: 'PO-1', cancel: false, supplierNumber: 'S-1', supplierName: 'Supplier', inDate: '2026-12-01',
-      referenceNumber: 'ref', comment: null,
+      referenceNumber: 'ref', comment: null, isReturn: null,
       lines: [{ rowNumber: '1', articleNumber: 'MUG-1', numberOfItems: 10 }, { rowNumber: '2', articleNumber: 'CUP-1', numberOfItems: 5 }],
     });
   });
@@ -93,7 +93,7 @@ describe('goods receipt → receipt booking', () => {
   const receipt: GoodsReceiptReceived = {
     ...envelope, eventId: 'e', entityKey: 'PO-1',
     after: {
-      purchaseOrderId: 17, purchaseOrderNumber: 'PO-1', statusNumber: 400, lastReceivedAt: 5,
+      purchaseOrderId: 17, purchaseOrderNumber: 'PO-1', statusNumber: 400, lastReceivedAt: 5, isReturn: false,
       lines: [{ lineId: 1, rowNumber: '1', articleNumber: 'MUG-1', advisedNumberOfItems: 10, receivedNumberOfItems: 4, reportedNumberOfItems: 0 }],
     },
   };

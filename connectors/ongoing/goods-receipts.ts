@@ -1,6 +1,8 @@
 /**
  * Flow 3's source: goods received in Ongoing against purchase orders, read by reporting back
- * (reporting-back.ts) on purchase-order lines.
+ * (reporting-back.ts) on purchase-order lines. Customer returns (flow 7) arrive the same way, on
+ * purchase orders marked as a return (`advanced.purchaseOrderIsReturnType`); the event carries
+ * the marker (`isReturn`) and the two flows' mappings each take their own.
  */
 import { topics } from '../../schemas/catalog.js';
 import { commandFrom } from '../../schemas/envelopes.js';
@@ -68,7 +70,7 @@ export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt
       source: { system: 'ongoing', entity: 'purchase-order', position: version },
       occurredAt: lastReceivedAt ?? capturedAt,
       capturedAt,
-      after: { purchaseOrderId: info.purchaseOrderId, purchaseOrderNumber: key, statusNumber, lastReceivedAt, lines },
+      after: { purchaseOrderId: info.purchaseOrderId, purchaseOrderNumber: key, statusNumber, lastReceivedAt, isReturn: info.advanced?.purchaseOrderIsReturnType === true, lines },
     },
   };
 }

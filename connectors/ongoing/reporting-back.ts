@@ -28,7 +28,7 @@ export interface ReportingBack<R> {
   topic: TopicSpec<unknown>;
   /** The records with lines still to report. */
   toReport(): Promise<R[]>;
-  idOf(record: R): number;
+  idOf(record: R): number | string;
   keyOf(record: R): string | null;
   /** What the lines hold now; part of the event id, so the same state gives the same id. */
   versionOf(record: R): string;

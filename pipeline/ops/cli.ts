@@ -18,6 +18,9 @@ import { checkShippingMap, formatMapCheck, mappingProblems, ongoingCodes } from 
 import { flowsMarkdown, flowsText } from './flows.js';
 import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
 import { OngoingApi, ongoingApiSettings } from '../../connectors/ongoing/api/client.js';
+import { processorSettings } from '../../processors/processor.js';
+import { reconcileStock } from './reconcile.js';
+import { formatStockReport, stockReportJson } from './reconcile-diff.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -56,6 +59,12 @@ Commands:
       Active Multicase freight methods without a mapping, and mappings naming codes Ongoing lacks.
   shipping-map delete --id N
       Remove the mapping of FreightID N (a tombstone on the compacted topic).
+  reconcile [--json] [--all]
+      Ongoing's stock per article against Multicase's on-hand stock in the warehouse Ongoing runs
+      (MULTICASE_ONGOING_WAREHOUSE). What Ongoing has done and Multicase has not booked yet
+      (receipts, picks, returns, adjustments, compared by document) is shown as in flight, not as
+      drift. Lists the articles that differ (--all: every article); sets pipeline_stock_drift_items.
+      Exit code 0 when there is no drift, 3 when there is (1 failed, 2 bad usage), for cron and CI.
   help
       Show this text.
 
@@ -74,7 +83,11 @@ export interface OpsIo {
   multicaseDb?(): Knex;
 }
 
-type Command = (args: string[], io: OpsIo) => Promise<string>;
+/** What a command prints, and the exit code when it is not 0 (e.g. `reconcile` found drift). */
+type Command = (args: string[], io: OpsIo) => Promise<string | { text: string; exitCode: number }>;
+
+/** `ops reconcile` exits with this when it finds drift: not a failure of the command (1) nor bad usage (2). */
+export const DRIFT_EXIT_CODE = 3;
 
 const optionalInt = (command: string, name: string, raw: string | undefined, min = 0) => (raw === undefined ? undefined : integerOption(command, name, raw, min));
 const emptyToNull = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? null : v);
@@ -187,6 +200,13 @@ const commands: Record<string, Command> = {
     }
     throw new UsageError(sub === undefined ? 'shipping-map: give a subcommand: list, set, check or delete' : `shipping-map: unknown subcommand "${sub}"; use list, set, check or delete`);
   },
+  async reconcile(args, io) {
+    const o = parseOptions('reconcile', args, { json: 'boolean', all: 'boolean' });
+    if (!io.ongoing || !io.multicaseDb) throw new UsageError('reconcile: needs Ongoing and the Multicase database');
+    const report = await reconcileStock({ ongoing: io.ongoing(), db: io.multicaseDb(), warehouse: loadConfig(processorSettings).ongoingWarehouse });
+    const text = o.json ? stockReportJson(report, { all: o.all ?? false }) : formatStockReport(report, { all: o.all ?? false });
+    return { text, exitCode: report.drifted > 0 ? DRIFT_EXIT_CODE : 0 };
+  },
   async help() {
     return USAGE;
   },
@@ -194,7 +214,7 @@ const commands: Record<string, Command> = {
 
 export const COMMANDS = Object.keys(commands);
 
-/** Runs one command; returns the process exit code (0 done, 1 failed, 2 bad usage). */
+/** Runs one command; returns the process exit code (0 done, 1 failed, 2 bad usage, 3 drift found by reconcile). */
 export async function runOps(argv: string[], io: OpsIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
@@ -207,8 +227,9 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
     return 2;
   }
   try {
-    io.out(await command(args, io));
-    return 0;
+    const result = await command(args, io);
+    io.out(typeof result === 'string' ? result : result.text);
+    return typeof result === 'string' ? 0 : result.exitCode;
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`${err.message}\n(run \`npm run ops -- help\` for the usage of every command)`);

@@ -1,15 +1,16 @@
 /**
  * `ops status`: how far behind every stage is (committed offset vs end offset per partition), where
  * every source stands in its system, whether an open transaction holds the Multicase sources back
- * (their change-capture horizon, measured on MULTICASE_DATABASE_URL), and how many dead letters
- * each `dlq.*` topic holds.
+ * (their change-capture horizon, measured on MULTICASE_DATABASE_URL), how many dead letters
+ * each `dlq.*` topic holds, and the open stock discrepancies (flow 8: warehouse stock changes
+ * Multicase's stock model could not take in full).
  */
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { horizonLag, type HorizonLag } from '../../connectors/multicase/change-tracking.js';
 import { multicaseDbSettings } from '../../connectors/multicase/database.js';
 import { describeBlocker, horizonSettings } from '../../connectors/multicase/horizon.js';
 import { topics } from '../../schemas/catalog.js';
-import type { SourceOffset } from '../../schemas/types.generated.js';
+import type { HeldRecord, SourceOffset } from '../../schemas/types.generated.js';
 import { ConfigError, loadConfig } from '../../runtime/config.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { PipelineAdmin } from '../../runtime/kafka.js';
@@ -47,12 +48,35 @@ export type CaptureHorizon =
   | { sources: string[]; measured: true; lag: HorizonLag; warnMs: number }
   | { sources: string[]; measured: false; problem: string };
 
+/** A record a stage holds until a person sets something up (state.held-records), still ahead of its group's commit. */
+export type HeldEntry = Pick<HeldRecord, 'stage' | 'topic' | 'partition' | 'offset' | 'key' | 'reason' | 'since'>;
+
+/** A stock change from the warehouse booked only in part (multicase.stock_discrepancies, unresolved). */
+export interface StockDiscrepancy {
+  createdAt: number;
+  productNumber: string;
+  warehouseCode: string;
+  reference: string;
+  change: number;
+  booked: number;
+  unbooked: number;
+  onHandBefore: number;
+  allocated: number;
+  cause: string | null;
+}
+
+/** The open stock discrepancies (the most recent of them), or why they could not be read. */
+export type DiscrepancyReport = { measured: true; open: number; recent: StockDiscrepancy[] } | { measured: false; problem: string };
+
 export interface StatusReport {
   groups: GroupLag[];
+  held: HeldEntry[];
   totalLag: number;
   sources: SourceOffset[];
   horizon: CaptureHorizon;
   deadLetters: DeadLetterCount[];
+  /** Flow 8's open stock discrepancies in the Multicase database. */
+  discrepancies?: DiscrepancyReport;
 }
 
 /** Fails with a hint when the topology has not been set up in this namespace. */
@@ -79,17 +103,16 @@ async function groupLag(admin: PipelineAdmin, group: string, topic: string): Pro
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /**
- * Measures the Multicase sources' horizon on MULTICASE_DATABASE_URL (its default when unset, as the
- * pipeline would). Never throws: a database that is not configured or cannot be reached becomes
- * a `problem`, so the rest of the status still shows.
+ * Runs `query` on MULTICASE_DATABASE_URL (its default when unset, as the pipeline would). Never
+ * throws: a database that is not configured or cannot be reached becomes a `problem`, so the rest
+ * of the status still shows.
  */
-export async function collectHorizon(env: NodeJS.ProcessEnv = process.env): Promise<CaptureHorizon> {
-  const sources = flows.flatMap((f) => f.sources).filter((s) => s.role === 'source-multicase').map((s) => s.name);
+async function onMulticaseDatabase<T>(env: NodeJS.ProcessEnv, query: (knex: Knex, cfg: { horizonLagWarnMs: number }) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
   let cfg: { url: string; horizonLagWarnMs: number };
   try {
     cfg = loadConfig({ ...multicaseDbSettings, ...horizonSettings }, env);
   } catch (err) {
-    if (err instanceof ConfigError) return { sources, measured: false, problem: `not configured: ${oneLine(err.problems.join('; '))}` };
+    if (err instanceof ConfigError) return { ok: false, problem: `not configured: ${oneLine(err.problems.join('; '))}` };
     throw err;
   }
   const where = `${String(redact(cfg.url))}${env.MULTICASE_DATABASE_URL ? '' : ' (the default; MULTICASE_DATABASE_URL is not set)'}`;
@@ -102,17 +125,56 @@ export async function collectHorizon(env: NodeJS.ProcessEnv = process.env): Prom
     log: { warn() {}, error() {}, debug() {}, deprecate() {} },
   });
   try {
-    return { sources, measured: true, lag: await horizonLag(knex), warnMs: cfg.horizonLagWarnMs };
+    return { ok: true, value: await query(knex, cfg) };
   } catch (err) {
-    return { sources, measured: false, problem: `could not query the Multicase database at ${where}: ${oneLine(errorMessage(err))}` };
+    return { ok: false, problem: `could not query the Multicase database at ${where}: ${oneLine(errorMessage(err))}` };
   } finally {
     await knex.destroy().catch(() => undefined);
   }
 }
 
+/** Measures the Multicase sources' horizon on MULTICASE_DATABASE_URL. Never throws. */
+export async function collectHorizon(env: NodeJS.ProcessEnv = process.env): Promise<CaptureHorizon> {
+  const sources = flows.flatMap((f) => f.sources).filter((s) => s.role === 'source-multicase').map((s) => s.name);
+  const r = await onMulticaseDatabase(env, async (knex, cfg) => ({ lag: await horizonLag(knex), warnMs: cfg.horizonLagWarnMs }));
+  return r.ok ? { sources, measured: true, ...r.value } : { sources, measured: false, problem: r.problem };
+}
+
+/** The open stock discrepancies, the most recent `limit` in full. Never throws. */
+export async function collectDiscrepancies(env: NodeJS.ProcessEnv = process.env, limit = 20): Promise<DiscrepancyReport> {
+  const r = await onMulticaseDatabase(env, async (knex) => {
+    const open = knex('multicase.stock_discrepancies').whereNull('resolved_at');
+    const [{ n }] = (await open.clone().count({ n: '*' })) as [{ n: string | number }];
+    const rows: Record<string, unknown>[] = await open
+      .clone()
+      .join('multicase.products as p', 'p.id', 'stock_discrepancies.product_id')
+      .join('multicase.warehouses as w', 'w.id', 'stock_discrepancies.warehouse_id')
+      .orderBy('stock_discrepancies.id', 'desc')
+      .limit(limit)
+      .select('stock_discrepancies.*', 'p.product_number', 'w.code as warehouse_code');
+    return {
+      open: Number(n),
+      recent: rows.map((d) => ({
+        createdAt: new Date(d.created_at as string).getTime(),
+        productNumber: String(d.product_number),
+        warehouseCode: String(d.warehouse_code),
+        reference: String(d.reference),
+        change: Number(d.quantity_change),
+        booked: Number(d.quantity_booked),
+        unbooked: Number(d.quantity_unbooked),
+        onHandBefore: Number(d.on_hand_before),
+        allocated: Number(d.allocated),
+        cause: (d.cause as string | null) ?? null,
+      })),
+    };
+  });
+  return r.ok ? { measured: true, ...r.value } : { measured: false, problem: r.problem };
+}
+
 export async function collectStatus(rt: Runtime, env: NodeJS.ProcessEnv = process.env): Promise<StatusReport> {
   // Runs beside the Kafka queries; it never rejects, so it cannot be left unhandled if they fail.
   const horizon = collectHorizon(env);
+  const discrepancies = collectDiscrepancies(env);
   const admin = await rt.kafka.admin();
   try {
     await requireTopics(admin, [topics.sourceOffsets.name]);
@@ -124,10 +186,23 @@ export async function collectStatus(rt: Runtime, env: NodeJS.ProcessEnv = proces
       dlqTopics.map(async (topic) => ({ topic, records: (await admin.endOffsets(topic)).reduce((s, p) => s + Number(p.offset), 0) })),
     );
     const sources = [...(await readTableOnce(rt, topics.sourceOffsets)).values()].sort((a, b) => a.source.localeCompare(b.source));
-    return { groups, totalLag: groups.reduce((s, g) => s + g.lag, 0), sources, horizon: await horizon, deadLetters };
+    const held = existing.has(topics.heldRecords.name) ? stillHeld([...(await readTableOnce(rt, topics.heldRecords)).values()], groups) : [];
+    return { groups, held, totalLag: groups.reduce((s, g) => s + g.lag, 0), sources, horizon: await horizon, deadLetters, discrepancies: await discrepancies };
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The held entries still ahead of their group's committed offset. A stage never commits past a
+ * held record, so an entry below the commit is history (it went on, its tombstone not written:
+ * a process that restarted and found its mapping at once).
+ */
+export function stillHeld(entries: HeldRecord[], groups: GroupLag[]): HeldEntry[] {
+  const committed = new Map(groups.flatMap((g) => g.partitions.map((p) => [`${g.group}|${g.topic}|${p.partition}`, p.committed ?? 0] as const)));
+  return entries
+    .filter((e) => e.offset >= (committed.get(`${e.stage}|${e.topic}|${e.partition}`) ?? 0))
+    .sort((a, b) => a.since - b.since);
 }
 
 export function formatHorizon(h: CaptureHorizon): string[] {
@@ -143,6 +218,18 @@ export function formatHorizon(h: CaptureHorizon): string[] {
         ? `${Math.round(seconds)} s, more than ${warn}: the sources report unhealthy`
         : `${Math.round(seconds)} s (warns above ${warn})`;
   return [title, `horizon lag: ${lag}`, `held back by: ${describeBlocker(blocker)}`];
+}
+
+export function formatDiscrepancies(d: DiscrepancyReport): string[] {
+  const title = 'Stock discrepancies (flow 8: warehouse stock changes booked only as far as Multicase allows; resolve by setting multicase.stock_discrepancies.resolved_at)';
+  if (!d.measured) return [title, `unknown; ${d.problem}`];
+  if (d.open === 0) return [title, 'none open'];
+  const rows = d.recent.map((x) => [isoTime(x.createdAt), x.productNumber, x.warehouseCode, x.reference, x.change, x.booked, x.unbooked, x.onHandBefore, x.allocated, x.cause]);
+  return [
+    title,
+    textTable(['created', 'product', 'warehouse', 'reference', 'change', 'booked', 'not booked', 'on hand before', 'allocated', 'cause'], rows),
+    ...(d.open > d.recent.length ? [`(${d.open} open; the ${d.recent.length} most recent shown)`] : [`${plural(d.open, 'open discrepancy', 'open discrepancies')}`]),
+  ];
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -161,8 +248,12 @@ export function formatStatus(r: StatusReport): string {
     '',
     ...formatHorizon(r.horizon),
     '',
+    'Held (waiting for setup: they go on by themselves once it is done)',
+    r.held.length === 0 ? 'none' : textTable(['stage', 'key', 'since', 'reason'], r.held.map((h) => [h.stage, h.key, isoTime(h.since), h.reason])),
+    '',
     'Dead letters',
     withLetters.length === 0 ? 'none' : textTable(['topic', 'records'], withLetters.map((d) => [d.topic, d.records])),
     ...(withLetters.length > 0 && emptyDlqs > 0 ? [`(${plural(emptyDlqs, 'other dlq topic')} empty)`] : []),
+    ...(r.discrepancies ? ['', ...formatDiscrepancies(r.discrepancies)] : []),
   ].join('\n');
 }

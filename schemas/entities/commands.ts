@@ -29,6 +29,7 @@ export const PurchaseOrderUpsert = record('PurchaseOrderUpsert', CMD, 'Create, u
   optional('inDate', 'string', 'ISO date the goods are expected'),
   optional('referenceNumber', 'string'),
   optional('comment', 'string'),
+  optional('isReturn', 'boolean', 'true: a customer return announced as a purchase order marked as a return; the supplier is the customer sending it'),
   field('lines', arrayOf(record('PurchaseOrderUpsertLine', CMD, 'One line; rowNumber is the Multicase position.', [
     field('rowNumber', 'string'),
     field('articleNumber', 'string'),
@@ -68,18 +69,6 @@ export const OrderUpsert = record('OrderUpsert', CMD, 'Create, update or cancel 
   ]))),
 ]);
 
-export const ReturnOrderUpsert = record('ReturnOrderUpsert', CMD, 'Announce a return to Ongoing (PUT /returnOrders) against the original order.', [
-  field('returnOrderNumber', 'string'),
-  field('orderId', 'long', "Ongoing's id of the original order"),
-  optional('comment', 'string'),
-  field('lines', arrayOf(record('ReturnOrderUpsertLine', CMD, 'One announced return line.', [
-    field('returnOrderRowNumber', 'string'),
-    field('orderLineId', 'long', "Ongoing's id of the original order line"),
-    field('toBeReturnedNumberOfItems', 'double'),
-    optional('returnCauseCode', 'string'),
-  ]))),
-]);
-
 export const ReceiptBooking = record('ReceiptBooking', CMD, 'Book goods received against a Multicase purchase order (cumulative received quantity per line).', [
   field('purchaseOrderNumber', 'string'),
   field('ongoingPurchaseOrderId', 'long'),
@@ -109,6 +98,17 @@ export const OrderReport = record('OrderReport', CMD, 'Tell Ongoing what was rep
   ]))),
 ]);
 
+export const ReturnBooking = record('ReturnBooking', CMD, 'Book returned goods the warehouse received into Multicase stock (cumulative received quantity per return line); a complete return is settled.', [
+  field('returnNumber', 'string'),
+  field('ongoingPurchaseOrderId', 'long'),
+  optional('receivedAt', timestampMillis),
+  field('lines', arrayOf(record('ReturnBookingLine', CMD, 'Total received so far for one return line.', [
+    field('position', 'int', 'the return line'),
+    field('productNumber', 'string'),
+    field('totalReceived', 'double'),
+  ]))),
+]);
+
 export const ShipmentInvoice = record('ShipmentInvoice', CMD, 'Record a shipment: packing slip, invoice, tracking link in the order history.', [
   field('orderNumber', 'string'),
   field('pickingListNumber', 'string'),
@@ -124,22 +124,27 @@ export const ShipmentInvoice = record('ShipmentInvoice', CMD, 'Record a shipment
   ]))),
 ]);
 
-export const ReturnCredit = record('ReturnCredit', CMD, 'Book received returned goods into stock and credit them where needed.', [
-  field('returnNumber', 'string'),
-  field('orderNumber', 'string'),
-  field('lines', arrayOf(record('ReturnCreditLine', CMD, 'Total returned so far for one return position.', [
-    field('position', 'int'),
-    field('productNumber', 'string'),
-    field('totalReturned', 'double'),
-    optional('cause', 'string'),
-  ]))),
+export const OrderNote = record('OrderNote', CMD, "Write an entry into a Multicase order's history: what happened to it in the warehouse that the user must see where they work (a change or cancel Ongoing refused).", [
+  field('orderNumber', 'string', 'the Multicase sales order'),
+  optional('pickingListNumber', 'string'),
+  field('text', 'string'),
+  field('notedAt', timestampMillis),
 ]);
 
-export const StockAdjustment = record('StockAdjustment', CMD, 'Apply a stock change made in the warehouse to Multicase stock.', [
-  field('adjustmentId', 'string', 'inventoryId:articleSystemId in Ongoing'),
+export const StockAdjustment = record('StockAdjustment', CMD, 'Apply a stock change made in the warehouse to Multicase stock. quantityChange is the total of the Ongoing adjustment; the sink books what it has not booked for adjustmentId yet.', [
+  field('adjustmentId', 'string', "Ongoing's adjustment, e.g. 'inventory 123/article 45': the reference in Multicase's stock history"),
   field('productNumber', 'string'),
   field('quantityChange', 'double'),
-  field('adjustedAt', timestampMillis),
-  optional('cause', 'string'),
-  optional('warehouseCode', 'string'),
+  optional('adjustedAt', timestampMillis),
+  optional('causeCode', 'string', "Ongoing's cause code, e.g. PICKDIFF"),
+  optional('causeName', 'string'),
+  optional('comment', 'string'),
+  optional('pickingListNumber', 'string', 'for a picking discrepancy: the Multicase picking list (Ongoing order) it was found on'),
+  optional('warehouseCode', 'string', 'the Multicase warehouse Ongoing runs'),
+]);
+
+export const InventoryAdjustmentReport = record('InventoryAdjustmentReport', CMD, "Acknowledge an inventory adjustment in Ongoing (PATCH /inventoryAdjustments/{inventoryId}/articles/{articleSystemId}/setReported) once its event is in Kafka.", [
+  field('inventoryId', 'long'),
+  field('articleSystemId', 'long'),
+  field('articleNumber', 'string'),
 ]);

@@ -75,16 +75,23 @@ export const ReleasedOrder = record('ReleasedOrder', MC, 'An order / picking lis
   ]))),
 ]);
 
-export const ReturnOrder = record('ReturnOrder', MC, 'A return registered in Multicase against a sales order.', [
+export const ReturnOrder = record('ReturnOrder', MC, 'A customer return registered in Multicase against delivered order lines.', [
   field('returnNumber', 'string'),
   field('orderNumber', 'string'),
-  field('status', 'string', 'registered | sent_to_warehouse | received | credited | cancelled'),
+  field('status', 'string', 'registered | sent_to_warehouse | partly_received | received | closed | cancelled'),
   optional('reason', 'string'),
+  optional('settlement', 'string', 'credit | replace'),
+  optional('warehouseCode', 'string', 'the warehouse that receives the goods'),
+  optional('customerNumber', 'string', 'the customer sending the goods back'),
+  optional('customerName', 'string'),
   field('lines', arrayOf(record('ReturnOrderLine', MC, 'One returned position.', [
     field('position', 'int'),
     field('orderLinePosition', 'int'),
     field('productNumber', 'string'),
     field('quantity', 'double'),
     optional('cause', 'string'),
+    optional('handling', 'string', 'to_stock (received in the warehouse) | scrap | repair (handled in Multicase only)'),
+    optional('quantityReceived', 'double'),
   ]))),
 ]);
+

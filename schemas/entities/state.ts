@@ -27,3 +27,13 @@ export const SourceOffset = record('SourceOffset', ST, "A source connector's pos
   field('position', 'string', 'connector-specific, JSON'),
   field('updatedAt', timestampMillis),
 ]);
+
+export const HeldRecord = record('HeldRecord', ST, 'A record a stage holds until setup it needs appears (a picking list whose freight method has no mapping). Tombstoned when it goes on; an entry at or below its group\'s committed offset is history.', [
+  field('stage', 'string'),
+  field('topic', 'string'),
+  field('partition', 'int'),
+  field('offset', 'long'),
+  optional('key', 'string'),
+  field('reason', 'string', 'names the record and what it waits for'),
+  field('since', timestampMillis),
+]);

@@ -2,10 +2,14 @@
  * Flow 4, Ongoing side: PUT /orders (upsert by order number = picking-list number), or cancel.
  * The consignee's email and mobile number become Ongoing's email and SMS notifications; a pickup
  * point becomes the service point; line prices go with the order's currency. Ongoing refuses a
- * change or cancel once the warehouse has started work: the refusal reaches the DLQ with its message.
+ * change or cancel once the warehouse has started work: the refusal reaches the DLQ with its message,
+ * and a note with that message goes into the order's history in Multicase (flow 4's second sink).
  */
 import { topics } from '../../schemas/catalog.js';
-import type { OrderUpsert } from '../../schemas/types.generated.js';
+import { commandFrom, type Command } from '../../schemas/envelopes.js';
+import type { OrderNote, OrderUpsert } from '../../schemas/types.generated.js';
+import type { RejectedError } from '../../runtime/errors.js';
+import type { Output } from '../../runtime/stage.js';
 import type { OngoingOrderPut } from '../../connectors/ongoing/api/client.js';
 import { compact, type OngoingWriteHandler } from './writer.js';
 
@@ -44,6 +48,21 @@ export function orderPut(o: OrderUpsert): OngoingOrderPut {
   }) as OngoingOrderPut;
 }
 
+/** The order-history note for a refused write: one per refused command, however often it is replayed. */
+export function refusalNote(command: Command<OrderUpsert>, refusal: RejectedError): Output[] {
+  const o = command.payload;
+  if (!o.goodsOwnerOrderId) return [];
+  const what = o.cancel ? 'cancel' : 'change';
+  const note: OrderNote = {
+    orderNumber: o.goodsOwnerOrderId,
+    pickingListNumber: o.orderNumber,
+    text: `The warehouse (Ongoing) refused the ${what} of picking list ${o.orderNumber}: ${refusal.message}`,
+    notedAt: command.issuedAt,
+  };
+  const cause = { eventId: command.commandId, entityKey: o.goodsOwnerOrderId, capturedAt: command.traceOrigin ?? command.issuedAt };
+  return [{ topic: topics.orderNote, key: o.goodsOwnerOrderId, value: commandFrom(cause, topics.orderNote, note) }];
+}
+
 export const orderUpsertHandler: OngoingWriteHandler<OrderUpsert> = {
   name: 'sink.ongoing.order',
   input: topics.orderUpsert,
@@ -62,4 +81,5 @@ export const orderUpsertHandler: OngoingWriteHandler<OrderUpsert> = {
     const [found] = await api.getOrders({ orderNumber });
     return found ? String(found.orderInfo.orderId) : null;
   },
+  refused: refusalNote,
 };

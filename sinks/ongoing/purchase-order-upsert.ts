@@ -1,6 +1,8 @@
 /**
- * Flow 2, Ongoing side: PUT /purchaseOrders (upsert by purchase order number), or DELETE to cancel.
- * Ongoing refuses both once receiving has started; the refusal reaches the DLQ with its message.
+ * Flows 2 and 7, Ongoing side: PUT /purchaseOrders (upsert by purchase order number), or DELETE to
+ * cancel. Customer returns go the same way, marked as a return, with the customer as the supplier
+ * (the sender). Ongoing refuses edits below what was received, and a cancel once receiving has
+ * started; the refusal reaches the DLQ with its message.
  */
 import { topics } from '../../schemas/catalog.js';
 import type { PurchaseOrderUpsert } from '../../schemas/types.generated.js';
@@ -14,6 +16,8 @@ export function purchaseOrderPut(po: PurchaseOrderUpsert): OngoingPurchaseOrderP
     inDate: po.inDate,
     supplierInfo: po.supplierNumber || po.supplierName ? compact({ supplierNumber: po.supplierNumber, supplierName: po.supplierName }) : null,
     purchaseOrderLines: po.lines.map((l) => ({ rowNumber: l.rowNumber, articleNumber: l.articleNumber, numberOfItems: l.numberOfItems })),
+    // A customer return (flow 7): received like a purchase order, told apart by this marker.
+    advanced: po.isReturn ? { purchaseOrderIsReturnType: true } : null,
   });
 }
 

@@ -6,7 +6,8 @@
  * `state.id-map`, together with a hash of the payload: a command whose payload equals the last one
  * written is skipped (a purchase order touched only by our own receipt booking, a product saved
  * without changes), which also keeps refusals for already-started work from piling up.
- * Refusals (4xx) go to the DLQ through the runtime, counted by reason.
+ * Refusals (4xx) go to the DLQ through the runtime, counted by reason; a handler may add what the
+ * refusal yields besides (a note in the Multicase order's history).
  */
 import { createHash } from 'node:crypto';
 import { idMapKey, topics } from '../../schemas/catalog.js';
@@ -38,6 +39,8 @@ export interface OngoingWriteHandler<P> {
   write(api: OngoingApi, payload: P, known: IdMapping | undefined): Promise<string | null>;
   /** Ongoing's id of the entity by business number, if it exists there. */
   find(api: OngoingApi, businessKey: string): Promise<string | null>;
+  /** What a refusal yields besides the dead letter: e.g. a note in the Multicase order's history, so the user sees it. */
+  refused?(command: Command<P>, refusal: RejectedError): Output[];
 }
 
 const hashOf = (payload: unknown) => createHash('sha256').update(JSON.stringify(payload)).digest('base64url').slice(0, 22);
@@ -82,6 +85,7 @@ export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteH
     } catch (err) {
       if (!(err instanceof RejectedError)) throw err;
       metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
+      const told = handler.refused?.(command, err) ?? [];
       // Refused, but the entity may exist in Ongoing without our mapping (an earlier write whose
       // mapping was lost in a crash): record its id, so what depends on it can still be mapped.
       const existing = known ? null : await handler.find(ctx.api, command.entityKey).catch((findErr: unknown) => {
@@ -90,10 +94,13 @@ export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteH
         if (findErr instanceof RejectedError) return null;
         throw findErr;
       });
-      if (!existing) throw err;
+      if (!existing) {
+        if (told.length > 0) throw new FailedWithOutputs(err, told);
+        throw err;
+      }
       const learned: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId: existing, updatedAt: Date.now(), contentHash: null };
       written.set(key, learned);
-      throw new FailedWithOutputs(err, [{ topic: topics.idMap, key, value: learned }]);
+      throw new FailedWithOutputs(err, [...told, { topic: topics.idMap, key, value: learned }]);
     }
     if (externalId === null) return [];
     const mapping: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId, updatedAt: Date.now(), contentHash };

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   // The local simulator's own user; a real Ongoing needs its password set.
   process.env.ONGOING_API_PASSWORD ??= 'secret';
   process.env.ONGOING_GOODS_RECEIPT_POLL_MS ??= '3000';
+  process.env.ONGOING_INVENTORY_ADJUSTMENT_POLL_MS ??= '5000';
   process.env.LOG_LEVEL ??= 'warn';
   const demo = loadConfig(demoSettings);
   const cfg = loadConfig(pipelineSettings);

@@ -70,7 +70,7 @@ export type PlannedAction =
   | { kind: 'cancelPurchaseOrder'; key: string; detail: string }
   | { kind: 'createSalesOrder'; detail: string; input: SalesOrderInput }
   | { kind: 'sendOrderToWarehouse'; key: string; detail: string }
-  | { kind: 'registerReturn'; key: string; detail: string; lines: ReturnLineInput[]; reason: string }
+  | { kind: 'registerReturn'; key: string; detail: string; lines: ReturnLineInput[]; reason: string; settlement: 'credit' | 'replace' }
   | { kind: 'sendReturnToWarehouse'; key: string; detail: string }
   | { kind: 'receivePurchaseOrder'; candidates: PurchaseOrderInfo[]; partial: boolean }
   | { kind: 'pickOrder'; candidates: PickingListInfo[]; discrepancy: boolean; shortPick: boolean }

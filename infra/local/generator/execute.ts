@@ -8,7 +8,7 @@
  * skipped. Failures are thrown; the runner counts them.
  */
 import type { Knex } from 'knex';
-import type { OngoingApi, OngoingOrder, OngoingPurchaseOrder, OngoingReturnOrder } from '../../../connectors/ongoing/api/client.js';
+import type { OngoingApi, OngoingOrder, OngoingPurchaseOrder } from '../../../connectors/ongoing/api/client.js';
 import { isRetriable } from '../../../runtime/errors.js';
 import {
   cancelPurchaseOrder,
@@ -20,8 +20,8 @@ import {
   sendReturnToWarehouse,
   updateProduct,
 } from '../multicase-db/actions.js';
-import type { PickLine, ReceiveLine, ReceiveReturnLine, SimulatorControl } from '../ongoing-simulator/control.js';
-import { ORDER_STATUS, PURCHASE_ORDER_STATUS, RETURN_ORDER_STATUS } from '../ongoing-simulator/reference-data.js';
+import type { PickLine, ReceiveLine, SimulatorControl } from '../ongoing-simulator/control.js';
+import { ORDER_STATUS, PURCHASE_ORDER_STATUS } from '../ongoing-simulator/reference-data.js';
 import type { PlannedAction } from './plan.js';
 import { chance, int, type Rng } from './rng.js';
 import type { PurchaseOrderInfo, World } from './world.js';
@@ -90,7 +90,7 @@ export async function executePlan(deps: ExecuteDeps, plan: PlannedAction, rng: R
       return done(plan.key, `picking list ${list.pickingListNumber} (${list.lines.length} lines)`);
     }
     case 'registerReturn': {
-      const ret = await registerReturn(db, plan.key, plan.lines, plan.reason);
+      const ret = await registerReturn(db, plan.key, plan.lines, { reason: plan.reason, settlement: plan.settlement });
       return done(ret.returnNumber, `order ${plan.key}: ${plan.detail}`);
     }
     case 'sendReturnToWarehouse':
@@ -196,31 +196,28 @@ async function workOrder(api: OngoingApi, control: SimulatorControl, plan: Extra
 // ---------------------------------------------------------------------------------------------
 // Returns and stock
 
-function expectingGoods(ro: OngoingReturnOrder): boolean {
-  const status = ro.returnOrderInfo.returnOrderStatus.number;
-  return status < RETURN_ORDER_STATUS.received && ro.returnOrderLines.some((l) => l.toBeReturnedNumberOfItems > l.returnedNumberOfItems);
+/** A customer return at the warehouse: a purchase order marked as a return, still expecting goods. */
+function expectingGoods(po: OngoingPurchaseOrder): boolean {
+  const status = po.purchaseOrderInfo.purchaseOrderStatus?.number ?? 0;
+  return po.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType === true && status < PURCHASE_ORDER_STATUS.received
+    && (po.purchaseOrderLines ?? []).some((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0));
 }
 
 async function receiveReturn(api: OngoingApi, control: SimulatorControl, plan: Extract<PlannedAction, { kind: 'receiveReturn' }>, rng: Rng): Promise<Outcome> {
-  const found = await ongoingLookup(() => api.getReturnOrders({ returnOrderNumbers: plan.candidates }));
-  const byNumber = new Map(found.map((r) => [r.returnOrderInfo.returnOrderNumber, r]));
-  const number = plan.candidates.find((n) => {
-    const r = byNumber.get(n);
-    return r !== undefined && expectingGoods(r);
-  });
-  if (number === undefined) return skipped(`none of ${plan.candidates.length} returns is expected in Ongoing`);
-  const ro = byNumber.get(number)!;
-  const open = ro.returnOrderLines.filter((l) => l.toBeReturnedNumberOfItems > l.returnedNumberOfItems);
-  const splittable = open.filter((l) => l.toBeReturnedNumberOfItems - l.returnedNumberOfItems > 1);
-  let lines: ReceiveReturnLine[] | undefined;
+  const found = await ongoingLookup(() => api.getPurchaseOrders({ purchaseOrderNumbers: plan.candidates }));
+  const po = found.find(expectingGoods);
+  if (po === undefined) return skipped(`none of ${plan.candidates.length} returns is expected in Ongoing`);
+  const open = (po.purchaseOrderLines ?? []).map((l) => ({ line: l, open: (l.advisedNumberOfItems ?? 0) - (l.receivedNumberOfItems ?? 0) })).filter((o) => o.open > 0);
+  const splittable = open.filter((o) => o.open > 1);
+  let lines: ReceiveLine[] | undefined;
   let detail = `${open.length} lines in full`;
   if (plan.partial && splittable.length > 0) {
-    const l = splittable[int(rng, 0, splittable.length - 1)]!;
-    lines = [{ returnOrderLineId: l.returnOrderLineId, numberOfItems: l.toBeReturnedNumberOfItems - l.returnedNumberOfItems - 1 }];
-    detail = `partial: ${lines[0]!.numberOfItems} of ${l.article.articleNumber}`;
+    const o = splittable[int(rng, 0, splittable.length - 1)]!;
+    lines = [{ purchaseOrderLineId: o.line.id, numberOfItems: o.open - 1 }];
+    detail = `partial: ${o.open - 1} of ${o.line.article?.articleNumber ?? '?'}`;
   }
-  await control.receiveReturnOrder({ returnOrderId: ro.returnOrderInfo.returnOrderId }, lines);
-  return done(number, detail);
+  await control.receivePurchaseOrder({ purchaseOrderId: po.purchaseOrderInfo.purchaseOrderId }, lines);
+  return done(po.purchaseOrderInfo.purchaseOrderNumber ?? String(po.purchaseOrderInfo.purchaseOrderId), detail);
 }
 
 async function adjustStock(api: OngoingApi, control: SimulatorControl, plan: Extract<PlannedAction, { kind: 'adjustStock' }>): Promise<Outcome> {

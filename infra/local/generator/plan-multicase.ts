@@ -182,12 +182,20 @@ export function planRegisterReturn(rng: Rng, world: World): PlannedAction {
   const order = pick(rng, world.returnableOrders);
   const cause = pick(rng, RETURN_CAUSES);
   const chosen = sample(rng, order.lines, int(rng, 1, Math.min(2, order.lines.length)));
-  const lines: ReturnLineInput[] = chosen.map((l) => ({ position: l.position, quantity: int(rng, 1, Math.max(1, Math.floor(l.returnable))), cause: cause.code }));
+  // Most goods go back on the shelf; a damaged one now and then is scrapped in Multicase.
+  const lines: ReturnLineInput[] = chosen.map((l) => ({
+    position: l.position,
+    quantity: int(rng, 1, Math.max(1, Math.floor(l.returnable))),
+    cause: cause.code,
+    handling: chance(rng, 0.15) ? 'scrap' : 'to_stock',
+  }));
+  const settlement = chance(rng, 0.2) ? 'replace' : 'credit';
   return {
     kind: 'registerReturn',
     key: order.orderNumber,
-    detail: `${cause.reason}: ${lines.map((l) => `${l.quantity} of line ${l.position}`).join(', ')}`,
+    detail: `${cause.reason}, ${settlement}: ${lines.map((l) => `${l.quantity} of line ${l.position}${l.handling === 'scrap' ? ' (scrap)' : ''}`).join(', ')}`,
     lines,
     reason: cause.reason,
+    settlement,
   };
 }

@@ -163,7 +163,7 @@ export async function readWorld(db: Knex): Promise<World> {
               l.quantity_delivered - l.quantity_returned - coalesce((
                 SELECT sum(rl.quantity - rl.quantity_received) FROM ${S}.return_order_lines rl
                   JOIN ${S}.return_orders r ON r.id = rl.return_order_id
-                 WHERE rl.sales_order_line_id = l.id AND r.status IN ('registered', 'sent_to_warehouse')), 0) AS returnable
+                 WHERE rl.sales_order_line_id = l.id AND r.status IN ('registered', 'sent_to_warehouse', 'partly_received')), 0) AS returnable
          FROM (SELECT id, order_number FROM ${S}.sales_orders
                 WHERE warehouse_id = ? AND status IN ('partly_shipped', 'shipped', 'invoiced') ORDER BY id DESC LIMIT 200) o
          JOIN ${S}.sales_order_lines l ON l.sales_order_id = o.id
@@ -171,7 +171,7 @@ export async function readWorld(db: Knex): Promise<World> {
         ORDER BY o.id, l.position`,
       [wid],
     ),
-    db(`${S}.return_orders`).where({ warehouse_id: wid }).whereIn('status', ['registered', 'sent_to_warehouse']).orderBy('id', 'desc').limit(400).select('return_number', 'status'),
+    db(`${S}.return_orders`).where({ warehouse_id: wid }).whereIn('status', ['registered', 'sent_to_warehouse', 'partly_received']).orderBy('id', 'desc').limit(400).select('return_number', 'status'),
   ]);
 
   const returnableOrders = new Map<string, ReturnableOrderInfo>();
@@ -197,7 +197,7 @@ export async function readWorld(db: Knex): Promise<World> {
     pickingListsAtWarehouse: oldestFirst(pickingLists.rows as Row[]).map((r) => ({ pickingListNumber: r.picking_list_number, orderNumber: r.order_number })),
     returnableOrders: [...returnableOrders.values()],
     registeredReturns: returnRows.filter((r) => r.status === 'registered').map((r) => r.return_number),
-    returnsAtWarehouse: returnRows.filter((r) => r.status === 'sent_to_warehouse').map((r) => r.return_number),
+    returnsAtWarehouse: returnRows.filter((r) => r.status === 'sent_to_warehouse' || r.status === 'partly_received').map((r) => r.return_number),
   };
 }
 

@@ -6,7 +6,9 @@
 export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'cancelled';
 export type SalesOrderStatus = 'open' | 'sent_to_warehouse' | 'partly_shipped' | 'shipped' | 'invoiced' | 'cancelled';
 export type PickingListStatus = 'sent' | 'shipped' | 'cancelled';
-export type ReturnOrderStatus = 'registered' | 'sent_to_warehouse' | 'received' | 'credited' | 'cancelled';
+export type ReturnOrderStatus = 'registered' | 'sent_to_warehouse' | 'partly_received' | 'received' | 'closed' | 'cancelled';
+export type ReturnHandling = 'to_stock' | 'scrap' | 'repair';
+export type ReturnSettlement = 'credit' | 'replace';
 
 export interface Product {
   id: number;
@@ -123,10 +125,11 @@ export interface ReturnOrder {
   orderNumber: string;
   warehouseCode: string;
   status: ReturnOrderStatus;
+  settlement: ReturnSettlement;
   reason: string | null;
   createdAt: Date;
   changeSeq: string;
-  lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number; quantityReceived: number; cause: string | null }[];
+  lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number; quantityReceived: number; cause: string | null; handling: ReturnHandling }[];
 }
 
 export interface StockLevels {

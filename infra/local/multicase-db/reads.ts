@@ -4,7 +4,7 @@
  * actions, tests, the demo and the load generator; sinks and sources query the tables directly.
  */
 import type { Knex } from 'knex';
-import type { OrderHistoryEntry, PickingList, PickingListStatus, Product, PurchaseOrder, PurchaseOrderStatus, ReturnOrder, ReturnOrderStatus, SalesOrder, SalesOrderStatus } from './documents.js';
+import type { OrderHistoryEntry, PickingList, PickingListStatus, Product, PurchaseOrder, PurchaseOrderStatus, ReturnHandling, ReturnOrder, ReturnOrderStatus, ReturnSettlement, SalesOrder, SalesOrderStatus } from './documents.js';
 
 export type * from './documents.js';
 export * from './reads-stock.js';
@@ -232,6 +232,7 @@ const RETURN_ORDER: DocumentRead<ReturnOrder> = {
     orderNumber: str(h.order_number),
     warehouseCode: str(h.warehouse_code),
     status: h.status as ReturnOrderStatus,
+    settlement: h.settlement as ReturnSettlement,
     reason: strOrNull(h.reason),
     createdAt: h.created_at as Date,
     changeSeq: String(h.change_seq),
@@ -242,6 +243,7 @@ const RETURN_ORDER: DocumentRead<ReturnOrder> = {
       quantity: num(l.quantity),
       quantityReceived: num(l.quantity_received),
       cause: strOrNull(l.cause),
+      handling: l.handling as ReturnHandling,
     })),
   }),
 };

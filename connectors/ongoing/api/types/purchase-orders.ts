@@ -51,6 +51,8 @@ export interface OngoingPurchaseOrder {
     inDate?: string | null;
     supplierOrderNumber?: string | null;
     referenceNumber?: string | null;
+    /** The return marker: a customer return received as a purchase order. */
+    advanced?: { purchaseOrderIsReturnType?: boolean | null } | null;
   };
   purchaseOrderLines?: OngoingPurchaseOrderLine[] | null;
 }

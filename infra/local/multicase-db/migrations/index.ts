@@ -9,7 +9,9 @@
  *
  * 0001-0007 stand in for Multicase's own schema; 0008 and 0009 are what the integration installs
  * in it, and live with the connector (connectors/multicase/install.ts). 0010 adds allocation,
- * pickup points and payment terms to the stand-in (Multicase's own schema again).
+ * pickup points and payment terms to the stand-in (Multicase's own schema again); 0011 the stock
+ * discrepancies flow 8 records where the warehouse's stock change does not fit Multicase's model;
+ * 0012 return handling (to stock or in Multicase only), settlement and the invoice line billed.
  *
  * Conventions the sinks and sources rely on (see README.md in the folder above):
  * - ids are `integer` identities (stock_transactions and order_history: `bigint`); business keys
@@ -25,10 +27,12 @@ import { allocationAndOrderTerms } from './allocation-and-order-terms.js';
 import { idempotencyAndNumbers } from './idempotency-and-number-series.js';
 import { purchasing } from './purchasing.js';
 import { referenceData } from './reference-data.js';
+import { returnHandling } from './return-handling.js';
 import { returns } from './returns.js';
 import { salesOrders } from './sales-orders.js';
 import { shippingAndInvoicing } from './shipping-and-invoicing.js';
 import { stock } from './stock.js';
+import { stockDiscrepancies } from './stock-discrepancies.js';
 
 export type { SqlMigration };
 
@@ -44,6 +48,8 @@ export const multicaseMigrations: readonly SqlMigration[] = [
   changeTrackingMigration,
   notifyOnChangeMigration,
   allocationAndOrderTerms,
+  stockDiscrepancies,
+  returnHandling,
 ];
 
 /** Feeds the list above to knex's migrator; knex runs each migration in its own transaction. */

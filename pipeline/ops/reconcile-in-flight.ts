@@ -1,0 +1,182 @@
+/**
+ * What each flow may have in flight between Ongoing and Multicase, one contributor per flow. A
+ * contributor compares documents in the two systems, never Kafka: what Ongoing has done per
+ * document and article (read from Ongoing's API, paged), and what Multicase has booked for the same
+ * documents (read inside the reconciliation's database snapshot). Both as signed stock changes.
+ * Adding or changing a flow's accounting is one entry in IN_FLIGHT_CONTRIBUTORS.
+ */
+import type { Knex } from 'knex';
+import type { OngoingApi, OngoingInventoryAdjustmentsLine, OngoingOrder, OngoingPurchaseOrder } from '../../connectors/ongoing/api/client.js';
+import { adjustmentReference } from '../../processors/inventory-adjustment-to-stock.js';
+import type { DocumentQuantity } from './reconcile-diff.js';
+
+/** Ongoing reads shared by the contributors, each made once per pass. */
+export class OngoingReads {
+  #purchaseOrders: Promise<OngoingPurchaseOrder[]> | undefined;
+  #orders: Promise<OngoingOrder[]> | undefined;
+
+  constructor(
+    readonly api: OngoingApi,
+    readonly now: number,
+  ) {}
+
+  purchaseOrders(): Promise<OngoingPurchaseOrder[]> {
+    return (this.#purchaseOrders ??= this.api.getAllPurchaseOrders());
+  }
+
+  orders(): Promise<OngoingOrder[]> {
+    return (this.#orders ??= this.api.getAllOrders());
+  }
+}
+
+export interface InFlightContributor {
+  /** Names the flow in the output, e.g. "goods receipt (flow 3)". */
+  flow: string;
+  /** A document booked at all in Multicase is settled; see inFlightOf. */
+  settledOnceBooked?: boolean;
+  /** What Ongoing has done, per document and article. */
+  ongoing(reads: OngoingReads): Promise<DocumentQuantity[]>;
+  /** What Multicase has booked for these documents (those `ongoing` named) in the warehouse Ongoing runs. */
+  multicase(trx: Knex.Transaction, warehouse: string, documents: string[]): Promise<DocumentQuantity[]>;
+}
+
+type Row = Record<string, unknown>;
+
+const rowsToQuantities = (rows: Row[], sign: 1 | -1 = 1): DocumentQuantity[] =>
+  rows.map((r) => ({ document: String(r.document), article: String(r.article), quantity: sign * Number(r.quantity) }));
+
+/** A return received "as a goods receipt" (flow 7) is a purchase order marked as a return. */
+export const isReturnReceipt = (po: OngoingPurchaseOrder): boolean => po.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType === true;
+
+function receivedPerLine(pos: OngoingPurchaseOrder[]): DocumentQuantity[] {
+  return pos.flatMap((po) =>
+    (po.purchaseOrderLines ?? [])
+      .filter((l) => l.article?.articleNumber && l.receivedNumberOfItems)
+      .map((l) => ({ document: String(po.purchaseOrderInfo.purchaseOrderNumber ?? ''), article: l.article!.articleNumber, quantity: Number(l.receivedNumberOfItems) })),
+  );
+}
+
+/** Flow 3: received in Ongoing against a purchase order, less Multicase's quantity received on its lines. */
+export const goodsReceipts: InFlightContributor = {
+  flow: 'goods receipt (flow 3)',
+  async ongoing(reads) {
+    return receivedPerLine((await reads.purchaseOrders()).filter((po) => !isReturnReceipt(po)));
+  },
+  async multicase(trx, warehouse, documents) {
+    const rows: Row[] = await trx('multicase.purchase_order_lines as l')
+      .join('multicase.purchase_orders as po', 'po.id', 'l.purchase_order_id')
+      .join('multicase.warehouses as w', 'w.id', 'po.warehouse_id')
+      .join('multicase.products as p', 'p.id', 'l.product_id')
+      .where('w.code', warehouse)
+      .whereRaw('po.purchase_order_number = ANY(?)', [documents])
+      .groupBy('po.purchase_order_number', 'p.product_number')
+      .select('po.purchase_order_number as document', 'p.product_number as article', trx.raw('sum(l.quantity_received)::float8 AS quantity'));
+    return rowsToQuantities(rows);
+  },
+};
+
+/**
+ * Flow 6: picked in Ongoing (stock leaves at the pick), less what Multicase delivered on the
+ * picking list of the same number. A picked order not yet sent is in flight too: Multicase books
+ * the shipment only once Ongoing reports it sent.
+ */
+export const shipments: InFlightContributor = {
+  flow: 'shipment (flow 6)',
+  async ongoing(reads) {
+    return (await reads.orders()).flatMap((o) =>
+      o.orderLines.filter((l) => l.pickedNumberOfItems > 0).map((l) => ({ document: o.orderInfo.orderNumber, article: l.article.articleNumber, quantity: -l.pickedNumberOfItems })),
+    );
+  },
+  async multicase(trx, warehouse, documents) {
+    const rows: Row[] = await trx('multicase.delivery_lines as dl')
+      .join('multicase.deliveries as d', 'd.id', 'dl.delivery_id')
+      .join('multicase.picking_lists as pl', 'pl.id', 'd.picking_list_id')
+      .join('multicase.sales_orders as o', 'o.id', 'd.sales_order_id')
+      .join('multicase.warehouses as w', 'w.id', 'o.warehouse_id')
+      .join('multicase.sales_order_lines as l', 'l.id', 'dl.sales_order_line_id')
+      .join('multicase.products as p', 'p.id', 'l.product_id')
+      .where({ 'w.code': warehouse, 'p.is_service': false })
+      .whereRaw('pl.picking_list_number = ANY(?)', [documents])
+      .groupBy('pl.picking_list_number', 'p.product_number')
+      .select('pl.picking_list_number as document', 'p.product_number as article', trx.raw('sum(dl.quantity)::float8 AS quantity'));
+    return rowsToQuantities(rows, -1);
+  },
+};
+
+/** Reported adjustments older than this are taken as booked: if Multicase lacks one, that is drift. */
+export const ADJUSTMENT_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+function adjustmentQuantities(lines: OngoingInventoryAdjustmentsLine[]): DocumentQuantity[] {
+  const seen = new Map<string, DocumentQuantity>();
+  for (const line of lines) {
+    for (const a of line.inventoryAdjustments) {
+      const document = adjustmentReference(a.inventoryId, line.article.articleSystemId);
+      const d = seen.get(document) ?? { document, article: line.article.articleNumber, quantity: 0 };
+      d.quantity += a.numberOfItems;
+      seen.set(document, d);
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Flow 8: stock changes made in Ongoing, less what Multicase booked as an adjustment naming them
+ * (processors/inventory-adjustment-to-stock.ts names them). Unreported ones are all read, and
+ * reported ones of the last day (Ongoing has no cursor here, only a time window). An adjustment
+ * the sink has handled is settled even where Multicase's model could not take all of it (what it
+ * recorded in stock_discrepancies): that rest is real drift, and shown as such.
+ */
+export const inventoryAdjustments: InFlightContributor = {
+  flow: 'inventory adjustment (flow 8)',
+  settledOnceBooked: true,
+  async ongoing(reads) {
+    const recent = await reads.api.getInventoryAdjustments({ from: new Date(reads.now - ADJUSTMENT_LOOKBACK_MS), toTime: new Date(reads.now + 60_000) });
+    const unreported = await reads.api.getInventoryAdjustments({ isReported: false });
+    const byDocument = new Map([...adjustmentQuantities(unreported), ...adjustmentQuantities(recent)].map((d) => [d.document, d]));
+    return [...byDocument.values()];
+  },
+  async multicase(trx, warehouse, documents) {
+    const rows: Row[] = await trx('multicase.stock_transactions as t')
+      .join('multicase.warehouses as w', 'w.id', 't.warehouse_id')
+      .join('multicase.products as p', 'p.id', 't.product_id')
+      .where({ 'w.code': warehouse, 't.kind': 'adjustment' })
+      .whereRaw('t.reference = ANY(?)', [documents])
+      .groupBy('t.reference', 'p.product_number')
+      .select('t.reference as document', 'p.product_number as article', trx.raw('sum(t.quantity_change)::float8 AS quantity'));
+    // Handled, nothing booked: listed with 0, so the document counts as settled.
+    const unbooked: Row[] = await trx('multicase.stock_discrepancies as d')
+      .join('multicase.warehouses as w', 'w.id', 'd.warehouse_id')
+      .join('multicase.products as p', 'p.id', 'd.product_id')
+      .where('w.code', warehouse)
+      .whereRaw('d.reference = ANY(?)', [documents])
+      .distinct('d.reference as document', 'p.product_number as article', trx.raw('0 AS quantity'));
+    return rowsToQuantities([...rows, ...unbooked]);
+  },
+};
+
+/**
+ * Flow 7: returns received in Ongoing as return-marked purchase orders (numbered by the Multicase
+ * return), less the stock Multicase booked for that return (sinks/multicase/return-booking.ts:
+ * kind 'return', or 'correction' when Ongoing lowered a received quantity, referenced by the return
+ * number). The stock history is compared rather than the return lines' received quantities: lines
+ * handled in Multicase only (scrap, repair) are received there without touching stock.
+ */
+export const returns: InFlightContributor = {
+  flow: 'return (flow 7)',
+  async ongoing(reads) {
+    return receivedPerLine((await reads.purchaseOrders()).filter(isReturnReceipt));
+  },
+  async multicase(trx, warehouse, documents) {
+    const rows: Row[] = await trx('multicase.stock_transactions as t')
+      .join('multicase.warehouses as w', 'w.id', 't.warehouse_id')
+      .join('multicase.products as p', 'p.id', 't.product_id')
+      .where('w.code', warehouse)
+      .whereIn('t.kind', ['return', 'correction'])
+      .whereRaw('t.reference = ANY(?)', [documents])
+      .groupBy('t.reference', 'p.product_number')
+      .select('t.reference as document', 'p.product_number as article', trx.raw('sum(t.quantity_change)::float8 AS quantity'));
+    return rowsToQuantities(rows);
+  },
+};
+
+export const IN_FLIGHT_CONTRIBUTORS: readonly InFlightContributor[] = [goodsReceipts, shipments, returns, inventoryAdjustments];
