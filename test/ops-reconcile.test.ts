@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesOrder, getPurchaseOrder, savePurchaseOrder, sendOrderToWarehouse } from '../infra/local/multicase-db/actions.js';
+import { openingStock } from '../infra/local/demo/opening-stock.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { DRIFT_EXIT_CODE, runOps, type OpsIo } from '../pipeline/ops/cli.js';
@@ -60,12 +61,8 @@ beforeAll(async () => {
   await seedShippingMap(env.rt);
   pipeline = await startPipeline({ env: env.env });
   await pipeline.started();
-  // Ongoing starts empty: once flow 1 has created the articles, give the warehouse the stock
-  // Multicase says it holds (an opening balance, no adjustment record).
-  const stocked = (await mainStock(env.db)).filter((r) => Number(r.quantity) > 0);
-  const articles = await eventually(() => env.api.getAllArticles(), (a) => stocked.every((s) => a.some((x) => x.articleNumber === s.product_number)), 30_000, 'every stocked product in Ongoing');
-  const adjustments = stocked.map((s) => ({ articleNumber: String(s.product_number), numberOfItems: Number(s.quantity) - (articles.find((a) => a.articleNumber === s.product_number)?.inventoryInfo?.numberOfItems ?? 0) }));
-  await env.control.adjustStock({ adjustments: adjustments.filter((a) => a.numberOfItems !== 0), recordAdjustment: false });
+  // Ongoing starts empty: the opening stock the demo gives it too.
+  expect(await openingStock(env.db, env.api, env.control, 'MAIN', 30_000)).toBeGreaterThan(0);
 }, 60_000);
 
 afterAll(async () => {

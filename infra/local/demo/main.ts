@@ -17,6 +17,9 @@ import { seedDemoData } from '../multicase-db/seed.js';
 import { seedShippingMap } from './shipping-map.js';
 import { pipelineSettings, startPipeline } from '../../../pipeline/main.js';
 import { demoProgress } from './progress.js';
+import { openingStock } from './opening-stock.js';
+import { reconcileStock } from '../../../pipeline/ops/reconcile.js';
+import { formatStockReport } from '../../../pipeline/ops/reconcile-diff.js';
 
 const demoSettings = {
   rate: setting.int('DEMO_RATE', { default: 3, min: 0, max: 1000, description: 'generator actions per second in npm start (0: no generated activity)' }),
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
 
   const control = new SimulatorControl(demo.controlUrl);
   const api = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs });
+  const opened = await openingStock(db, api, control, cfg.ongoingWarehouse);
+  if (opened > 0) console.log(`▶ opening stock: ${opened} articles in Ongoing given Multicase's on-hand stock of ${cfg.ongoingWarehouse}`);
   const abort = new AbortController();
   let actions = 0;
   const generator =
@@ -76,6 +81,12 @@ async function main(): Promise<void> {
     abort.abort();
     const summary = await generator.catch(() => undefined);
     if (summary) console.log('  generator summary:', JSON.stringify(summary));
+    // What operators check by hand: does Ongoing's stock match Multicase's, events in flight counted?
+    const report = await reconcileStock({ ongoing: api, db, warehouse: cfg.ongoingWarehouse }).catch((err: unknown) => {
+      console.log(`  stock reconciliation failed: ${(err as Error).message}`);
+      return undefined;
+    });
+    if (report) console.log(`▶ stock reconciliation (npm run ops -- reconcile):\n${formatStockReport(report)}`);
     await pipeline.close();
     await db.destroy();
     if (!demo.keepStack) spawnSync('bash', [`${root}/infra/local/stack.sh`, 'down'], { stdio: 'inherit' });

@@ -32,13 +32,14 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
   return async (): Promise<string> => {
     const t = Math.round((Date.now() - started) / 1000);
     const clock = `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-    const [events, articles, pos, orders, receipts, shipments, adjustments, discrepancies, dead, p50, p99] = await Promise.all([
+    const [events, articles, pos, orders, receipts, shipments, returns, adjustments, discrepancies, dead, p50, p99] = await Promise.all([
       sum(metrics.sourceEvents),
       sum(metrics.recordsIn, { stage: 'sink.ongoing.article' }),
       sum(metrics.recordsIn, { stage: 'sink.ongoing.purchase-order' }),
       sum(metrics.recordsIn, { stage: 'sink.ongoing.order' }),
       sum(metrics.recordsIn, { stage: 'sink.multicase.receipt-booking' }),
       sum(metrics.recordsIn, { stage: 'sink.multicase.shipment-invoice' }),
+      sum(metrics.recordsIn, { stage: 'sink.multicase.return-booking' }),
       sum(metrics.recordsIn, { stage: 'sink.multicase.stock-adjustment' }),
       sum(metrics.stockDiscrepancies),
       sum(metrics.deadLettered),
@@ -46,10 +47,11 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
       histogramQuantile(deps.e2e, 0.99),
     ]);
     const booked = (await deps.db('multicase.stock_transactions').where('kind', 'receipt').sum({ s: 'quantity_change' }).first()) as { s: string | null } | undefined;
+    const credits = (await deps.db('multicase.credit_notes').count({ n: '*' }).first()) as { n: string } | undefined;
     const fmt = (v: number | null) => (v === null ? '–' : v === Infinity ? '>120 s' : `≤${v} s`);
     return (
       `[${clock}] generator ${deps.actions()} actions | source events ${events} | articles→Ongoing ${articles} | POs→Ongoing ${pos} | orders→Ongoing ${orders} | ` +
-      `receipts→Multicase ${receipts} (${Number(booked?.s ?? 0)} units in stock history) | shipments→invoices ${shipments} | ` +
+      `receipts→Multicase ${receipts} (${Number(booked?.s ?? 0)} units in stock history) | shipments→invoices ${shipments} | returns→Multicase ${returns} (${Number(credits?.n ?? 0)} credit notes) | ` +
       `adjustments→Multicase ${adjustments}${discrepancies > 0 ? ` (${discrepancies} discrepancies)` : ''} | dead letters ${dead} | ` +
       `end-to-end p50 ${fmt(p50.value)} p99 ${fmt(p99.value)} (n=${p50.count})`
     );
