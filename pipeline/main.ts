@@ -8,11 +8,11 @@
  */
 import type { Knex } from 'knex';
 import { fileURLToPath } from 'node:url';
-import { allTopics, topics } from '../schemas/catalog.js';
+import { allTopics, idMapCodec, topics } from '../schemas/catalog.js';
 import type { IdMapping } from '../schemas/types.generated.js';
 import { loadConfig } from '../runtime/config.js';
 import { kafkaSettings } from '../runtime/kafka.js';
-import { openLease, type Lease } from '../runtime/lease.js';
+import type { Lease } from '../runtime/lease.js';
 import { Interrupted } from '../runtime/retry.js';
 import { createLogger } from '../runtime/logger.js';
 import { closeOnSignals, createRuntime, type Runtime } from '../runtime/runtime.js';
@@ -25,6 +25,9 @@ import { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { runProcessor, type Lookups } from '../processors/processor.js';
 import { flows, ROLES, type FlowContext, type Role } from './flows.js';
 import { scheduleReconcile } from './ops/reconcile.js';
+import { leased } from './leases.js';
+import { startConsole, type RunningConsole } from './console/server.js';
+import { inProcessTelemetry } from './console/telemetry.js';
 import { pipelineSettings, type PipelineConfig } from './settings.js';
 
 export { ROLES, type Role } from './flows.js';
@@ -35,6 +38,8 @@ export interface Pipeline {
   readonly stages: RunningStage[];
   /** Resolves when every consumer has joined its group. */
   started(): Promise<void>;
+  /** The browser console, served by this process when CONSOLE_PORT is set. */
+  readonly console?: RunningConsole;
   close(): Promise<void>;
 }
 
@@ -78,7 +83,7 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
       }
       return db;
     },
-    idMap: () => (idMap ??= openTable(rt, topics.idMap)),
+    idMap: () => (idMap ??= openTable(rt, topics.idMap, { codec: idMapCodec })),
     lookups: () =>
       (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs, ongoingWarehouse: cfg.ongoingWarehouse }))()),
   };
@@ -92,7 +97,10 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
   const rt = opts.runtime ?? createRuntime('pipeline', { env, serveMetrics: true });
   const stages: RunningStage[] = [];
   let lease: Lease | undefined;
-  let leasedStarted: Promise<void> = Promise.resolve();
+  let consoleServer: RunningConsole | undefined;
+  // Each lease's group has decided (the holder runs what it guards, a standby nothing).
+  const leasesDecided: Promise<void>[] = [];
+  const { sessionTimeoutMs } = loadConfig({ sessionTimeoutMs: kafkaSettings.sessionTimeoutMs }, env);
   try {
     if (opts.setup) await ensureTopology(rt, allTopics);
     const ctx = flowContext(rt, cfg, () => lease);
@@ -106,18 +114,36 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     // goods owner's write lease runs the Ongoing sink; the others stand by until it is theirs.
     const ongoingSinks = sinks.filter((s) => s.role === 'sink-ongoing');
     if (ongoingSinks.length > 0) {
-      const { sessionTimeoutMs } = loadConfig({ sessionTimeoutMs: kafkaSettings.sessionTimeoutMs }, env);
-      lease = await openLease(rt, `ongoing-writes.${cfg.goodsOwnerId}`, { sessionTimeoutMs });
-      leasedStarted = runWhileHeld(rt, lease, () => Promise.all(ongoingSinks.map((s) => s.start(ctx))), stages);
+      const writes = await leased(rt, `ongoing-writes.${cfg.goodsOwnerId}`, sessionTimeoutMs, {
+        start: () => Promise.all(ongoingSinks.map((s) => s.start(ctx))),
+        onStarted: async (running) => {
+          stages.push(...running);
+          await Promise.all(running.map((s) => s.started));
+        },
+        onStopped: (stopped) => {
+          for (const s of stopped) stages.splice(stages.indexOf(s), 1);
+        },
+      });
+      lease = writes.lease;
+      leasesDecided.push(writes.decided);
     }
+    // A source is a single poller: each holds a lease of its own, so of all copies of its role only
+    // one polls it (sources spread over the copies); the others take over when that one stops or dies.
     const sources = flows.flatMap((f) => f.sources).filter((s) => roles.has(s.role));
     if (sources.length > 0) {
-      const positions = await openSourcePositions(rt, topics.sourceOffsets);
-      for (const s of sources) await runSource(rt, s.connector(ctx), positions);
+      const positions = await openSourcePositions(rt, topics.sourceOffsets, topics.sourceSignals);
+      const sourceLeases = await Promise.all(
+        sources.map((s) => leased(rt, `source.${s.name}`, sessionTimeoutMs, { start: async () => [await runSource(rt, s.connector(ctx), positions)] })),
+      );
+      leasesDecided.push(...sourceLeases.map((l) => l.decided));
     }
     // The stock check reads both systems and writes neither; one role runs it, the one beside Multicase's books.
     if (roles.has('sink-multicase') && cfg.reconcileIntervalMs > 0) {
       scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({ ongoing: ctx.ongoing, db: ctx.multicaseDb(), warehouse: cfg.ongoingWarehouse }));
+    }
+    // The browser console, when asked for; it shows this process's own metrics and health.
+    if (env.CONSOLE_PORT) {
+      consoleServer = await startConsole({ rt, env, ongoing: ctx.ongoing, multicaseDb: () => ctx.multicaseDb(), warehouse: cfg.ongoingWarehouse, telemetry: inProcessTelemetry });
     }
   } catch (err) {
     await rt.close();
@@ -128,40 +154,12 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     runtime: rt,
     stages,
     started: async () => {
-      await leasedStarted;
+      await Promise.all(leasesDecided);
       await Promise.all(stages.map((s) => s.started));
     },
+    ...(consoleServer ? { console: consoleServer } : {}),
     close: () => rt.close(),
   };
-}
-
-/**
- * Runs `start`'s stages while the lease is held and stops them when it is lost. Resolves once the
- * lease's group has decided: with the stages running in the holder, with none in a standby.
- */
-function runWhileHeld(rt: Runtime, lease: Lease, start: () => Promise<RunningStage[]>, all: RunningStage[]): Promise<void> {
-  let running: RunningStage[] = [];
-  let transitions = Promise.resolve();
-  const change = (held: boolean) => {
-    transitions = transitions
-      .then(async () => {
-        if (held && running.length === 0 && lease.held()) {
-          running = await start();
-          all.push(...running);
-          await Promise.all(running.map((s) => s.started));
-        } else if (!held && running.length > 0) {
-          const stopping = running;
-          running = [];
-          await Promise.all(stopping.map((s) => s.stop()));
-          for (const s of stopping) all.splice(all.indexOf(s), 1);
-        }
-      })
-      .catch((err: unknown) => rt.log.error('could not switch the leased stages', { lease: lease.name, error: err }));
-  };
-  lease.onChange(change);
-  if (lease.held()) change(true);
-  // Ready once the group has decided: the holder has its stages running, a standby none.
-  return lease.ready.then(() => transitions);
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -16,6 +16,7 @@ import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
 import { processorSettings } from '../processors/processor.js';
 import { reconcileSettings } from './ops/reconcile.js';
+import { consoleSettings } from './console/settings.js';
 
 export const pipelineSettings = {
   setup: setting.bool('PIPELINE_SETUP', {
@@ -40,6 +41,7 @@ export const pipelineSettings = {
   ...inventoryAdjustmentSourceSettings,
   ...ongoingSinkSettings,
   ...reconcileSettings,
+  ...consoleSettings,
 };
 
 export type PipelineConfig = ConfigOf<typeof pipelineSettings>;

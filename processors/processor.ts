@@ -38,13 +38,15 @@ export interface ProcessorSpec<I extends ChangeEvent<unknown> = ChangeEvent<unkn
 }
 
 export function runProcessor<I extends ChangeEvent<unknown>>(rt: Runtime, spec: ProcessorSpec<I>, lookups: Lookups, opts: { partitionsConcurrently?: number } = {}): Promise<RunningStage> {
+  const outputsOf = (event: I) => {
+    const payload = spec.map(event, lookups);
+    return payload === null ? [] : [{ topic: spec.output, key: event.entityKey, value: commandFrom(event, spec.output, payload) }];
+  };
   return runStage<I>(rt, {
     name: spec.name,
     input: spec.input,
     partitionsConcurrently: opts.partitionsConcurrently ?? spec.input.partitions,
-    handle(event) {
-      const payload = spec.map(event, lookups);
-      return payload === null ? [] : [{ topic: spec.output, key: event.entityKey, value: commandFrom(event, spec.output, payload) }];
-    },
+    handle: (event) => outputsOf(event),
+    handleKnown: (event) => outputsOf(event),
   });
 }

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import type { SASLOptions } from 'kafkajs';
+import { kafkajs } from './kafka/kafkajs.js';
 import { ConfigError, setting } from './config.js';
 import type { Logger } from './logger.js';
 import { openAdmin } from './kafka/admin.js';
@@ -13,6 +14,8 @@ import { openConsumer } from './kafka/consumer.js';
 import { openProducer } from './kafka/producer.js';
 import { namespaceOf, toLogCreator } from './kafka/shared.js';
 import type { KafkaClient } from './kafka/types.js';
+
+const { Kafka, logLevel } = kafkajs;
 
 export const kafkaSettings = {
   brokers: setting.hostPorts('KAFKA_BROKERS', { default: ['127.0.0.1:9092'], description: 'Kafka bootstrap servers' }),

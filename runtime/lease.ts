@@ -4,8 +4,12 @@
  * one-partition topic `lease.<name>` holds it. When the holder stops, the group hands the lease
  * on at once; when it dies, after the session timeout.
  *
+ * A member that joins later waits: the group's sticky assignor leaves the partition with its
+ * holder (runtime/kafka/sticky-assigner.ts), and the holder keeps the lease through such a
+ * rebalance instead of stopping and restarting what it guards.
+ *
  * Fencing: the lease counts as held only while the group confirms the member (a heartbeat
- * answered within half the session timeout) and no rebalance is under way. A holder cut off from
+ * answered, or a join, within half the session timeout). A holder cut off from
  * Kafka therefore gives the lease up well before the group can hand it to another member, and
  * whoever acts under the lease (Ongoing writes) checks it before each action.
  */
@@ -33,13 +37,19 @@ export async function openLease(rt: Runtime, name: string, opts: { sessionTimeou
   } finally {
     await admin.disconnect();
   }
-  const consumer = await rt.kafka.consumer({ groupId: topic, topics: [topic], autoCommit: false, fromBeginning: false, sessionTimeoutMs: opts.sessionTimeoutMs });
+  const consumer = await rt.kafka.consumer({ groupId: topic, topics: [topic], autoCommit: false, fromBeginning: false, sessionTimeoutMs: opts.sessionTimeoutMs, sticky: true });
   // Nothing is ever written to the topic: the membership is the lease.
   consumer.run(async () => {}).catch((err: unknown) => log.error('lease consumer failed', { error: err }));
 
   const listeners = new Set<(held: boolean) => void>();
-  const isHeld = () =>
-    (consumer.assigned(topic)?.includes(0) ?? false) && Date.now() - consumer.lastConfirmedAt() < opts.sessionTimeoutMs / 2;
+  // During a rebalance (assignment unknown) the last answer stands: the sticky assignor gives the
+  // partition back to its holder, and a holder that does not rejoin soon stops being confirmed.
+  let assigned = false;
+  const isHeld = () => {
+    const now = consumer.assigned(topic);
+    if (now !== undefined) assigned = now.includes(0);
+    return assigned && Date.now() - consumer.lastConfirmedAt() < opts.sessionTimeoutMs / 2;
+  };
   let held = false;
   const check = () => {
     const now = isHeld();

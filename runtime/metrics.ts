@@ -35,7 +35,16 @@ export const metrics = {
   }),
   stockDrift: new Gauge({ name: 'pipeline_stock_drift_items', help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step', labelNames: ['article'], registers: [registry] }),
   faults: new Counter({ name: 'pipeline_faults_total', help: 'pauses begun because of a fault of infrastructure or configuration, by its class', labelNames: ['stage', 'error_class'], registers: [registry] }),
+  consumerLag: new Gauge({ name: 'pipeline_consumer_lag_records', help: "records of a partition the stage has still to read (the partition's high watermark minus the next offset to read), as of the stage's last batch", labelNames: ['stage', 'topic', 'partition'], registers: [registry] }),
+  sourceLastSuccess: new Gauge({ name: 'pipeline_source_last_success_timestamp_seconds', help: 'when a source last polled its system successfully (set at start too), in seconds since the epoch', labelNames: ['source'], registers: [registry] }),
+  ongoingRequests: new Counter({ name: 'pipeline_ongoing_requests_total', help: 'requests to the Ongoing API by method, resource (first path segment) and HTTP status ("network" when no answer came)', labelNames: ['method', 'resource', 'status'], registers: [registry] }),
 };
+
+/** The lag of one partition as a stage sees it after a batch: what is left to read up to the high watermark. */
+export function observeConsumerLag(stage: string, topic: string, partition: number, highWatermark: string, nextOffset: bigint): void {
+  const lag = BigInt(highWatermark) - nextOffset;
+  metrics.consumerLag.set({ stage, topic, partition: String(partition) }, lag > 0n ? Number(lag) : 0);
+}
 
 /** From a change read in its source system to its effect in the target, observed by the stage that applied it. */
 export function observeEndToEnd(stage: string, tracedFromMs: number): void {

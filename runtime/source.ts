@@ -7,12 +7,12 @@
  * of infrastructure never advances the position: the poll is tried again.
  */
 import type { TopicSpec } from '../schemas/topic.js';
-import type { SourceOffset } from '../schemas/types.generated.js';
+import type { SourceOffset, SourceSignal } from '../schemas/types.generated.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOfSourceRow } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { OutgoingMessage } from './kafka.js';
-import { metrics, registerHealthCheck } from './metrics.js';
+import { metrics, registerHealthCheck, unregisterHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
 import { Interrupted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
@@ -57,6 +57,12 @@ export interface SourceConnector<P> {
   poll(position: P, signal: AbortSignal): Promise<PollResult<P>>;
   /** Optional push wake-up (e.g. PostgreSQL LISTEN): call `wake` to poll before the interval ends. */
   subscribe?(wake: () => void): Promise<() => Promise<void>>;
+  /**
+   * An operator's signal for this source (`ops resnapshot`): returns the position that carries it
+   * out, or the same position when it was accepted before (the position remembers it). Called
+   * before a poll; a connector without it ignores signals.
+   */
+  signal?(position: P, signal: SourceSignal): P;
 }
 
 export interface RunningSource {
@@ -68,10 +74,13 @@ export interface RunningSource {
 export interface SourcePositions {
   readonly topic: TopicSpec<SourceOffset>;
   readonly table: Table<SourceOffset>;
+  /** Operators' signals to running sources, keyed by source name (a compacted topic). */
+  readonly signals?: Table<SourceSignal>;
 }
 
-export async function openSourcePositions(rt: Runtime, topic: TopicSpec<SourceOffset>): Promise<SourcePositions> {
-  return { topic, table: await openTable(rt, topic) };
+export async function openSourcePositions(rt: Runtime, topic: TopicSpec<SourceOffset>, signalTopic?: TopicSpec<SourceSignal>): Promise<SourcePositions> {
+  const [table, signals] = await Promise.all([openTable(rt, topic), signalTopic ? openTable(rt, signalTopic) : undefined]);
+  return { topic, table, ...(signals ? { signals } : {}) };
 }
 
 export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, positions: SourcePositions): Promise<RunningSource> {
@@ -92,7 +101,16 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
         else wokenDuringPoll = true;
       })
     : undefined;
+  // A signal wakes the source, like a commit does.
+  const unwatchSignals = connector.signal
+    ? positions.signals?.onChange((key) => {
+        if (key !== connector.name) return;
+        if (wake) wake();
+        else wokenDuringPoll = true;
+      })
+    : undefined;
   let lastSuccess = Date.now();
+  metrics.sourceLastSuccess.set({ source: connector.name }, lastSuccess / 1000);
   let lastError: string | undefined;
   const staleAfterMs = Math.max(60_000, connector.intervalMs * 5);
   registerHealthCheck(`source:${connector.name}`, () =>
@@ -118,6 +136,12 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
 
   /** One poll, produce, store-position, acknowledge round; returns how long to sleep. */
   async function cycle(): Promise<number> {
+    const pending = connector.signal && positions.signals?.get(connector.name);
+    if (pending) {
+      const accepted = connector.signal!(position, pending);
+      if (accepted !== position) log.info('signal accepted', { signal: pending.signalId, kind: pending.kind });
+      position = accepted;
+    }
     const { value: result } = await withRetry(`source:${connector.name}`, () => connector.poll(position, signal), rt.retry, log, { signal });
     const stage = `source:${connector.name}`;
     const deadLetter = (topic: string, key: string | null, row: unknown, error: unknown): OutgoingMessage => {
@@ -171,6 +195,7 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
         pause = await cycle();
         metrics.sourcePolls.inc({ source: connector.name, outcome: 'ok' });
         lastSuccess = Date.now();
+        metrics.sourceLastSuccess.set({ source: connector.name }, lastSuccess / 1000);
         lastError = undefined;
       } catch (err) {
         if (signal.aborted || err instanceof Interrupted) break;
@@ -187,7 +212,11 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
     (stopped ??= (async () => {
       stopping.abort();
       await loop;
+      unwatchSignals?.();
       await unsubscribe?.();
+      // A stopped source (its lease passed to another process) is no longer this process's to report on.
+      unregisterHealthCheck(`source:${connector.name}`);
+      metrics.sourceLastSuccess.remove({ source: connector.name });
       log.info('source stopped');
     })());
   rt.onClose(stop);

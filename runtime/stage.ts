@@ -7,72 +7,22 @@
  * records of its key while other keys go on (parking.ts); a record that can never succeed goes to
  * `dlq.<topic>` with its reason and the partition moves on.
  */
-import { topics } from '../schemas/catalog.js';
-import type { TopicSpec } from '../schemas/topic.js';
-import type { HeldRecord } from '../schemas/types.generated.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOf } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable, NotYetAvailableError, UnmappableError } from './errors.js';
 import type { ConsumedRecord, OutgoingMessage, PartitionBatch } from './kafka.js';
-import { metrics, observeEndToEnd, registerHealthCheck } from './metrics.js';
+import { metrics, observeConsumerLag, observeEndToEnd, registerHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
+import { Holds } from './holds.js';
 import { Parking } from './parking.js';
 import { Interrupted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
+import { FailedWithOutputs, type Output, type RunningStage, type StageSpec } from './stage-spec.js';
 
-export interface Output<V = unknown> {
-  topic: TopicSpec<V>;
-  key: string;
-  /** null writes a tombstone (compacted topics). */
-  value: V | null;
-}
-
-/**
- * A record that failed for good but still yields outputs that hold, e.g. the id a target
- * revealed while refusing a write. The record is dead-lettered and the outputs produced with it.
- */
-export class FailedWithOutputs extends Error {
-  constructor(readonly failure: unknown, readonly outputs: Output[]) {
-    super(errorMessage(failure));
-    this.name = errorClass(failure);
-  }
-  get retriable(): boolean {
-    return false;
-  }
-}
+export { FailedWithOutputs, type Output, type RunningStage, type StageContext, type StageSpec } from './stage-spec.js';
 
 /** How often records parked for late data are tried again. */
 const PARKED_RETRY_MS = 500;
-
-export interface StageContext {
-  record: ConsumedRecord;
-  signal: AbortSignal;
-}
-
-export interface StageSpec<I> {
-  /** Also the consumer group id unless `groupId` is given. */
-  name: string;
-  groupId?: string;
-  input: TopicSpec<I>;
-  handle(value: I, ctx: StageContext): Promise<Output[]> | Output[];
-  /** Partitions handled in parallel in this process (order holds within each). */
-  partitionsConcurrently?: number;
-  /** Records handled before outputs are produced and the offset committed. */
-  chunkSize?: number;
-  /**
-   * When the change behind this record was first read in its source system (a command's
-   * `traceOrigin`); given for stages that apply commands to a target, so that the end-to-end
-   * latency is observed once a record's effect is done.
-   */
-  tracedFrom?(value: I): number | null;
-}
-
-export interface RunningStage {
-  readonly name: string;
-  /** Resolves once the consumer has joined its group and is fetching. */
-  readonly started: Promise<void>;
-  stop(): Promise<void>;
-}
 
 export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<RunningStage> {
   const log = rt.log.child({ stage: spec.name });
@@ -101,18 +51,37 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     return deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt });
   };
 
-  // Records held for setup a person must do (a freight method without mapping): announced on
-  // state.held-records so that `ops status` can name them, and tombstoned when they go on.
-  const holding = new Set<string>();
-  const holdKey = (r: ConsumedRecord) => `${spec.name}|${r.topic}|${r.partition}|${r.key ?? ''}`;
-  async function announceHold(record: ConsumedRecord, reason: string, since: number): Promise<void> {
-    const held: HeldRecord = { stage: spec.name, topic: record.topic, partition: record.partition, offset: Number(record.offset), key: record.key, reason, since };
-    const message = { topic: topics.heldRecords.name, key: holdKey(record), value: await rt.serde.encode(topics.heldRecords, held) };
-    await withRetry(spec.name, () => producer.send([message]), rt.retry, log, { signal: rt.signal });
-    holding.add(`${record.partition}@${record.offset}`);
+  const holds = new Holds(spec.name, rt, producer, log);
+
+  // Children of the labelled metrics, made once: a label object per record is measurable.
+  const handleSeconds = metrics.handleSeconds.labels({ stage: spec.name });
+  const recordsIn = metrics.recordsIn.labels({ stage: spec.name, topic: spec.input.name });
+
+  /**
+   * The fast path of a record that needs no I/O: decoded, mapped and encoded at once, with the
+   * schemas this process already knows. Undefined: not possible here, take the full path.
+   */
+  function handleKnown(record: ConsumedRecord): Yielded | undefined {
+    if (!spec.handleKnown) return undefined;
+    const t0 = performance.now();
+    const input = rt.serde.decodeKnown(spec.input, record.value);
+    if (input === undefined) return undefined;
+    let outputs: Output[];
+    try {
+      outputs = spec.handleKnown(input);
+    } catch {
+      return undefined;
+    }
+    const messages: OutgoingMessage[] = [];
+    for (const o of outputs) {
+      const value = o.value === null ? null : rt.serde.encodeKnown(o.topic, o.value);
+      if (value === undefined) return undefined;
+      messages.push({ topic: o.topic.name, key: o.key, value });
+    }
+    if (holds.size > 0) messages.push(...holds.ended(record));
+    handleSeconds.observe((performance.now() - t0) / 1000);
+    return { messages, instead: (err) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered') };
   }
-  const holdEnded = (record: ConsumedRecord): OutgoingMessage[] =>
-    holding.delete(`${record.partition}@${record.offset}`) ? [{ topic: topics.heldRecords.name, key: holdKey(record), value: null }] : [];
 
   /**
    * One record to what it yields: its outputs, or its dead letter. 'parked': it waits for data
@@ -120,8 +89,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
    * partition was taken away; not handled.
    */
   async function handleRecord(record: ConsumedRecord, batch: PartitionBatch, parking: Parking): Promise<Yielded | 'parked' | undefined> {
-    const timer = metrics.handleSeconds.startTimer({ stage: spec.name });
-    metrics.recordsIn.inc({ stage: spec.name, topic: record.topic });
+    const timer = handleSeconds.startTimer();
     // Should the brokers refuse this record's outputs for good, its dead letter goes instead.
     const instead = (err: unknown) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered');
     // A heartbeat refused while a record waits (a rebalance took the partition away) ends the
@@ -142,7 +110,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (origin) observeEndToEnd(spec.name, origin);
         return outputs;
       });
-      return { messages: [...value, ...holdEnded(record)], instead };
+      return { messages: [...value, ...holds.ended(record)], instead };
     } catch (err) {
       if (err instanceof Interrupted || rt.signal.aborted) {
         if (err instanceof Interrupted && !rt.signal.aborted) log.warn('record abandoned without an outcome', { reason: err.message });
@@ -156,7 +124,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (waited < err.giveUpAfterMs) {
           if (since === now) {
             log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
-            if (err.giveUpAfterMs === Number.POSITIVE_INFINITY) await announceHold(record, err.message, since);
+            if (err.giveUpAfterMs === Number.POSITIVE_INFINITY) await holds.announce(record, err.message, since);
           }
           return 'parked';
         }
@@ -168,7 +136,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         const cause = failure instanceof FailedWithOutputs ? failure.failure : failure;
         const counts = failure as { attempts?: number; firstFailureAt?: number };
         const letter = deadLetter(record, cause, counts.attempts ?? 1, counts.firstFailureAt ?? Date.now(), 'record dead-lettered');
-        return { messages: [...side, letter, ...holdEnded(record)], instead: () => letter };
+        return { messages: [...side, letter, ...holds.ended(record)], instead: () => letter };
       } catch (sideErr) {
         if (sideErr instanceof Interrupted || rt.signal.aborted) return undefined;
         throw sideErr;
@@ -185,8 +153,11 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     let parking = parkings.get(batch.partition);
     if (!parking) parkings.set(batch.partition, (parking = new Parking()));
     parking.busy = true;
+    const lag = (next: bigint) => observeConsumerLag(spec.name, batch.topic, batch.partition, batch.highWatermark, next);
+    if (batch.records[0]) lag(BigInt(batch.records[0].offset));
     try {
       await handleChunks(batch, parking);
+      if (parking.lastSeen >= 0n) lag(parking.lastSeen + 1n);
     } catch (err) {
       // Outputs may not have gone out: forget what was done, so that all of it is handled again.
       parkings.delete(batch.partition);
@@ -202,17 +173,21 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     const due = parking.dueHeads(Date.now(), PARKED_RETRY_MS);
     const rounds: Array<{ records: ConsumedRecord[]; parked: boolean }> = due.length > 0 ? [{ records: due, parked: true }] : [];
     for (let i = 0; i < batch.records.length; i += chunkSize) rounds.push({ records: batch.records.slice(i, i + chunkSize), parked: false });
+    let committedAt = Date.now();
     for (const round of rounds) {
       if (!batch.isRunning()) return;
       const yielded: Yielded[] = [];
       const handled: ConsumedRecord[] = [];
       let stoppedEarly = false;
+      let tried = 0;
+      let beatAt = Date.now();
       for (const first of round.records) {
         if (!batch.isRunning()) break;
         if (!round.parked && parking.verdict(first) !== 'try') continue;
         // A handled head lets the next record of its key go at once.
         for (let record: ConsumedRecord | undefined = first; record; ) {
-          const outcome = await handleRecord(record, batch, parking);
+          tried++;
+          const outcome = handleKnown(record) ?? (await handleRecord(record, batch, parking));
           if (outcome === undefined) stoppedEarly = true;
           if (outcome === undefined || outcome === 'parked') break;
           yielded.push(outcome);
@@ -220,10 +195,15 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
           record = parking.release(record);
         }
         if (stoppedEarly) break;
-        // Slow targets (Ongoing takes one write at a time) must not make the group think we died;
-        // kafkajs sends at most one heartbeat per interval, so this is cheap.
-        await batch.heartbeat();
+        // Slow targets (Ongoing takes one write at a time) must not make the group think we died.
+        // kafkajs sends at most one heartbeat per interval; asking once a second is enough.
+        const now = Date.now();
+        if (now - beatAt >= 1_000) {
+          beatAt = now;
+          await batch.heartbeat();
+        }
       }
+      recordsIn.inc(tried);
       if (handled.length > 0) {
         crashPoint('stage.after-handle', spec.name);
         // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
@@ -231,7 +211,9 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         const send = (messages: OutgoingMessage[]) =>
           withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() }).then(() => undefined);
         const sent = await produceOrDeadLetter(send, yielded, rt.signal);
-        for (const m of sent) metrics.recordsOut.inc({ stage: spec.name, topic: m.topic });
+        const out = new Map<string, number>();
+        for (const m of sent) out.set(m.topic, (out.get(m.topic) ?? 0) + 1);
+        for (const [topic, n] of out) metrics.recordsOut.inc({ stage: spec.name, topic }, n);
         for (const r of handled) parking.markDone(r.offset);
       }
       if (stoppedEarly) {
@@ -244,6 +226,10 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         return;
       }
       if (parking.lastSeen < 0n) continue;
+      // A commit is a round trip to the group coordinator: once per batch, and once a second
+      // while a slow batch goes on (a sink's progress survives a crash).
+      if (round !== rounds[rounds.length - 1] && Date.now() - committedAt < 1_000) continue;
+      committedAt = Date.now();
       crashPoint('stage.before-commit', spec.name);
       // Committed never past a parked record (a restart reads it again); fetched on past it.
       const next = parking.lastSeen + 1n;
@@ -265,6 +251,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     for (const [partition, parking] of parkings) {
       if (!held.includes(partition)) {
         if (!parking.busy) parkings.delete(partition);
+        // Its next owner reports its lag now.
+        metrics.consumerLag.remove({ stage: spec.name, topic: spec.input.name, partition: String(partition) });
         continue;
       }
       if (!parking.busy && parking.size > 0 && now - parking.lastRoundAt >= PARKED_RETRY_MS && parking.lastSeen >= 0n) {

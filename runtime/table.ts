@@ -3,6 +3,11 @@
  * partition from the beginning into memory, is `ready` once it has reached the end offsets seen at
  * start, then keeps following the topic. A tombstone (null value) deletes the key. This is the
  * state store for the id map, the shipping-method map and the source offsets.
+ *
+ * A large table (the id map: millions of entries) keeps each value packed into one string by its
+ * codec instead of as an object, and unpacks it on `get`: far less heap, and far less for the
+ * garbage collector to walk. Records are decoded without a promise once the schema is known. The
+ * table's consumer group is throw-away: it commits nothing and is deleted when the table closes.
  */
 import { randomUUID } from 'node:crypto';
 import type { TopicSpec } from '../schemas/topic.js';
@@ -13,6 +18,17 @@ import { metrics } from './metrics.js';
 import type { Runtime } from './runtime.js';
 
 type Listener<V> = (key: string, value: V | undefined) => void;
+
+/** How a table keeps its values: packed into one string each, unpacked when read. */
+export interface TableCodec<V> {
+  pack(value: V): string;
+  unpack(key: string, packed: string): V;
+}
+
+export interface TableOptions<V> {
+  loadTimeoutMs?: number;
+  codec?: TableCodec<V>;
+}
 
 export interface Table<V> {
   readonly name: string;
@@ -25,9 +41,11 @@ export interface Table<V> {
   close(): Promise<void>;
 }
 
-export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: { loadTimeoutMs?: number } = {}): Promise<Table<V>> {
+export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: TableOptions<V> = {}): Promise<Table<V>> {
   const log = rt.log.child({ table: topic.name });
-  const state = new Map<string, V>();
+  const codec = opts.codec;
+  const state = new Map<string, V | string>();
+  const read = (key: string, v: V | string | undefined): V | undefined => (v === undefined ? undefined : codec ? codec.unpack(key, v as string) : (v as V));
   const listeners = new Set<Listener<V>>();
   const admin = await rt.kafka.admin();
   const ends = await admin.endOffsets(topic.name).finally(() => admin.disconnect());
@@ -39,21 +57,24 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: { loa
   const checkReady = () => pending.size === 0 && markReady();
   checkReady();
 
+  const groupId = `table.${topic.name}.${randomUUID()}`;
   const consumer: PipelineConsumer = await rt.kafka.consumer({
-    groupId: `table.${topic.name}.${randomUUID()}`,
+    groupId,
     topics: [topic.name],
     fromBeginning: true,
     autoCommit: false,
     sessionTimeoutMs: 10_000,
+    maxBytesPerPartition: 8 * 2 ** 20,
   });
+  // A registry that cannot be reached is waited out: skipping would lose the entry for good.
+  const decodeSlowly = async (bytes: Buffer): Promise<V> => (await withRetry(`table:${topic.name}`, () => rt.serde.decode(topic, bytes), rt.retry, log, { signal: rt.signal })).value;
 
   async function apply(batch: PartitionBatch) {
     for (const r of batch.records) {
       if (r.key !== null) {
         let value: V | undefined;
         try {
-          // A registry that cannot be reached is waited out: skipping would lose the entry for good.
-          value = r.value === null ? undefined : (await withRetry(`table:${topic.name}`, () => rt.serde.decode(topic, r.value), rt.retry, log, { signal: rt.signal })).value;
+          value = r.value === null ? undefined : (rt.serde.decodeKnown(topic, r.value) ?? (await decodeSlowly(r.value)));
         } catch (err) {
           if (err instanceof Interrupted) return;
           // Bytes that are no value of their schema can never be read; the table goes on without them.
@@ -62,18 +83,15 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: { loa
           continue;
         }
         if (value === undefined) state.delete(r.key);
-        else state.set(r.key, value);
-        for (const l of listeners) l(r.key, value);
-      }
-      const last = pending.get(batch.partition);
-      if (last !== undefined && BigInt(r.offset) >= last) {
-        pending.delete(batch.partition);
-        checkReady();
+        else state.set(r.key, codec ? codec.pack(value) : value);
+        if (listeners.size > 0) for (const l of listeners) l(r.key, value);
       }
     }
-    // Compaction may have removed the records just below the end offset seen at start.
+    // Caught up once the batch reaches the end seen at start; compaction may have removed the
+    // records just below it, so the batch's own high watermark counts too.
     const last = pending.get(batch.partition);
-    if (last !== undefined && BigInt(batch.highWatermark) - 1n <= BigInt(batch.records.at(-1)?.offset ?? -1)) {
+    const lastRead = BigInt(batch.records.at(-1)?.offset ?? -1);
+    if (last !== undefined && (lastRead >= last || BigInt(batch.highWatermark) - 1n <= lastRead)) {
       pending.delete(batch.partition);
       checkReady();
     }
@@ -84,7 +102,15 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: { loa
   consumer.run(apply).catch((err: unknown) => log.error('table consumer failed', { error: err }));
 
   let closed: Promise<void> | undefined;
-  const close = () => (closed ??= consumer.stop().then(() => consumer.disconnect()));
+  const close = () =>
+    (closed ??= (async () => {
+      await consumer.stop();
+      await consumer.disconnect();
+      // The group held no offsets; leave nothing behind on the cluster.
+      const admin = await rt.kafka.admin().catch(() => undefined);
+      await admin?.deleteGroups([groupId]).catch((err: unknown) => log.debug('table group not deleted', { groupId, error: errorMessage(err) }));
+      await admin?.disconnect().catch(() => undefined);
+    })());
   rt.onClose(close);
 
   const timeout = opts.loadTimeoutMs ?? 60_000;
@@ -104,13 +130,16 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: { loa
 
   return {
     name: topic.name,
-    get: (key) => state.get(key),
-    entries: () => state.entries(),
+    get: (key) => read(key, state.get(key)),
+    *entries() {
+      for (const [k, v] of state) yield [k, read(k, v)!] as [string, V];
+    },
     get size() {
       return state.size;
     },
     waitFor(key, predicate, timeoutMs) {
-      if (predicate(state.get(key))) return Promise.resolve(state.get(key));
+      const now = read(key, state.get(key));
+      if (predicate(now)) return Promise.resolve(now);
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => {
           off();

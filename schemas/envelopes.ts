@@ -76,3 +76,18 @@ export function commandFrom<P>(
     payload,
   };
 }
+
+/**
+ * A resnapshot (`ops resnapshot`) sends an entity's current state again on purpose, e.g. into a
+ * restored Ongoing. Its events carry the row version's id plus this mark and the signal, so the
+ * commands derived from them (whose ids and causation ids come from the event's) can be told apart
+ * by their id, the one structured field every envelope has: a sink writes them even when it wrote
+ * the same payload before.
+ */
+const RESNAPSHOT_MARK = '#resnapshot:';
+
+export const resnapshotEventId = (eventId: string, signalId: string): string => `${eventId}${RESNAPSHOT_MARK}${signalId}`;
+
+/** True for a command (or event id) that a resnapshot caused. */
+export const isResnapshot = (idOrCommand: string | Pick<Command<unknown>, 'causationId'>): boolean =>
+  (typeof idOrCommand === 'string' ? idOrCommand : idOrCommand.causationId).includes(RESNAPSHOT_MARK);

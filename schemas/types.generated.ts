@@ -717,3 +717,16 @@ export interface SourceOffset {
   position: string;
   updatedAt: number;
 }
+
+/** An operator's request to a running source (Debezium's signal channel): the source with this name picks it up between two polls. The latest signal per source counts; one already carried out (its id is in the source's position) is not repeated. */
+export interface SourceSignal {
+  /** the source it is for, e.g. multicase.products */
+  source: string;
+  /** unique per request */
+  signalId: string;
+  /** resnapshot: send every row the source holds again, in chunks between its change reads */
+  kind: string;
+  requestedAt: number;
+  /** who asked (user@host), for the record */
+  requestedBy: null | string;
+}

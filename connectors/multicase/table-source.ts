@@ -12,6 +12,14 @@
  * NOTIFY on every commit that touches a tracked table, which wakes the connector at once. Neither
  * spins: an unchanged table costs one indexed query per interval.
  *
+ * Resnapshot (`ops resnapshot`, Debezium's incremental snapshot): on a signal the source re-reads
+ * every row of its table by id, one chunk per poll after its change read, in the same snapshot,
+ * and emits them as SNAPSHOT events under ids of their own (resnapshotEventId), while change
+ * capture goes on. A chunk row is at least as new as anything the change read emitted before it
+ * (both read committed rows in their current state), so per key nothing older overtakes anything
+ * newer; a row that changes meanwhile is emitted again by the change read. Progress lives in the
+ * position, so a restart (or the standby that takes over) carries on from the last chunk.
+ *
  * Stalls: a transaction left open anywhere on the server holds every change behind it back, while
  * polls keep succeeding. Each poll therefore also measures the horizon (at most every few seconds)
  * into `pipeline_cdc_horizon_lag_seconds`, a health check and warnings naming the transaction
@@ -20,7 +28,8 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
 import type { TopicSpec } from '../../schemas/topic.js';
-import type { Operation } from '../../schemas/types.generated.js';
+import { resnapshotEventId, type ChangeEvent } from '../../schemas/envelopes.js';
+import type { Operation, SourceSignal } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { PollResult, RejectedRow, SourceConnector, SourceEvent } from '../../runtime/source.js';
@@ -38,6 +47,19 @@ export interface TablePosition {
   cursor: ChangeCursor | null;
   /** False until the first pass over existing rows has caught up. */
   snapshotDone: boolean;
+  /** The last resnapshot signal accepted, and how far it got (kept when finished, for `ops resnapshot`). */
+  resnapshot?: ResnapshotProgress;
+}
+
+export interface ResnapshotProgress {
+  signal: string;
+  /** Rows up to this id were sent again. */
+  afterId: number;
+  sent: number;
+  /** Rows in the table when it started; null until counted. */
+  total: number | null;
+  startedAt: number;
+  finishedAt: number | null;
 }
 
 export type Row = Record<string, unknown>;
@@ -114,15 +136,21 @@ export function tableSource(
     initialPosition: { cursor: null, snapshotDone: false },
     intervalMs: opts.intervalMs,
     async poll(position): Promise<PollResult<TablePosition>> {
+      const running = position.resnapshot && position.resnapshot.finishedAt === null ? position.resnapshot : undefined;
       const wasNotified = pendingNotify;
       pendingNotify = false;
       // One REPEATABLE READ transaction: the rows and their lines come from one snapshot.
-      const { rows, cursor, events, rejected } = await db
+      const { rows, cursor, events, rejected, resnapshot } = await db
         .transaction(
           async (trx) => {
             const batch = await changedSince<Row>(trx, reader.table, position.cursor, opts.batchSize);
             const mapped = batch.rows.length ? await reader.toEvents(trx, batch.rows, !position.snapshotDone) : { events: [], rejected: [] };
-            return { rows: batch.rows, cursor: batch.cursor, ...mapped };
+            const chunk = running ? await resnapshotChunk(trx, reader, running, opts.batchSize) : undefined;
+            if (chunk) {
+              mapped.events.push(...chunk.events);
+              mapped.rejected.push(...chunk.rejected);
+            }
+            return { rows: batch.rows, cursor: batch.cursor, ...mapped, resnapshot: chunk?.progress };
           },
           { isolationLevel: 'repeatable read', readOnly: true },
         )
@@ -143,10 +171,14 @@ export function tableSource(
       return {
         events,
         rejected,
-        next: { cursor, snapshotDone: position.snapshotDone || !full },
-        more: full,
+        next: { cursor, snapshotDone: position.snapshotDone || !full, ...(resnapshot ?? position.resnapshot ? { resnapshot: resnapshot ?? position.resnapshot } : {}) },
+        more: full || (resnapshot !== undefined && resnapshot.finishedAt === null),
         ...(nextPollInMs !== undefined ? { nextPollInMs } : {}),
       };
+    },
+    signal(position, signal: SourceSignal) {
+      if (signal.kind !== 'resnapshot' || position.resnapshot?.signal === signal.signalId) return position;
+      return { ...position, resnapshot: { signal: signal.signalId, afterId: 0, sent: 0, total: null, startedAt: Date.now(), finishedAt: null } };
     },
     ...(opts.databaseUrl
       ? {
@@ -162,4 +194,24 @@ export function tableSource(
         }
       : {}),
   };
+}
+
+/** The next chunk of a resnapshot: rows after `afterId` by id, as SNAPSHOT events under ids of their own. */
+async function resnapshotChunk(trx: Knex.Transaction, reader: TableReader, progress: ResnapshotProgress, limit: number) {
+  const table = `multicase.${reader.table}`;
+  const total = progress.total ?? Number((await trx(table).count<{ n: string }[]>({ n: '*' }))[0]?.n ?? 0);
+  const rows: Row[] = await trx(table).where('id', '>', progress.afterId).orderBy('id').limit(limit).select('*');
+  const { events, rejected } = rows.length ? await reader.toEvents(trx, rows, true) : { events: [], rejected: [] };
+  for (const e of events) {
+    const value = e.value as ChangeEvent<unknown>;
+    e.value = { ...value, eventId: resnapshotEventId(value.eventId, progress.signal) };
+  }
+  const next: ResnapshotProgress = {
+    ...progress,
+    afterId: rows.length ? Number(rows.at(-1)!.id) : progress.afterId,
+    sent: progress.sent + rows.length,
+    total,
+    finishedAt: rows.length < limit ? Date.now() : null,
+  };
+  return { events, rejected, progress: next };
 }

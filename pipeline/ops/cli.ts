@@ -10,7 +10,9 @@ import { integerOption, parseOptions, required, timeOption } from './args.js';
 import { configMarkdown } from './config.js';
 import { formatDeadLetters, formatRetry, listDeadLetters, retryDeadLetters } from './dlq.js';
 import { OpsError, UsageError } from './errors.js';
-import { formatReplay, replay, type ReplayTarget } from './replay.js';
+import { followReplay, formatReplay, replay, type ReplayTarget } from './replay.js';
+import { progressReporter, type ProgressReporter } from './progress.js';
+import { resnapshotCommand } from './resnapshot.js';
 import { formatSetup, runSetup } from './setup.js';
 import { deleteShippingMethod, formatShippingMethods, listShippingMethods, setShippingMethod, type ShippingMethodChanges } from './shipping-map.js';
 import { collectStatus, formatStatus } from './status.js';
@@ -20,7 +22,9 @@ import { connectMulticase, multicaseDbSettings } from '../../connectors/multicas
 import { OngoingApi, ongoingApiSettings } from '../../connectors/ongoing/api/client.js';
 import { processorSettings } from '../../processors/processor.js';
 import { reconcileStock } from './reconcile.js';
+import { describeConsole, startStandaloneConsole, untilSignal } from '../console/standalone.js';
 import { formatStockReport, stockReportJson } from './reconcile-diff.js';
+import { formatChangeTracking, installChangeTracking } from './install-change-tracking.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -35,11 +39,16 @@ Commands:
       Print every configuration variable (default, description; secrets marked) as a Markdown table.
   status
       Lag of every pipeline consumer group per partition, source positions, dead letters per topic.
-  replay --group G --topic T (--to-earliest | --to-time ISO | --to-offset N) [--partition P] [--dry-run]
+  replay --group G --topic T (--to-earliest | --to-time ISO | --to-offset N) [--partition P] [--dry-run] [--follow]
       Move group G's committed offsets on T back (or forward), e.g. to resync after an outage.
       The stage re-reads from there; re-processing is safe, every command is idempotent.
       Stop the pipeline role that runs G first: Kafka only moves offsets of a group without members.
-      --to-offset is limited to each partition's earliest..end offset.
+      --to-offset is limited to each partition's earliest..end offset. --follow then shows how far
+      the group has read again (start the role meanwhile), with rate and time left.
+  resnapshot --source S [--no-wait] [--pickup-timeout-ms N]
+      Ask the running source S (e.g. multicase.products) to send every row it holds again, in
+      chunks between its change reads (Debezium's incremental snapshot); the Ongoing sink writes
+      them even if unchanged. How to refill a restored Ongoing. Follows its progress unless --no-wait.
   dlq list [--topic dlq.T] [--from-offset N] [--limit N]
       Show dead letters (default: every dlq.* topic holding letters, the first 50 of each):
       key, original topic/partition@offset, stage, error, attempts, first failure, message.
@@ -65,6 +74,15 @@ Commands:
       (receipts, picks, returns, adjustments, compared by document) is shown as in flight, not as
       drift. Lists the articles that differ (--all: every article); sets pipeline_stock_drift_items.
       Exit code 0 when there is no drift, 3 when there is (1 failed, 2 bad usage), for cron and CI.
+  multicase install-change-tracking [--dry-run]
+      Install in the Multicase database (MULTICASE_DATABASE_URL) the change tracking the sources
+      read (columns, triggers, NOTIFY of connectors/multicase/install.ts) and nothing else; what is
+      there already is left alone, so it is safe to run again. --dry-run prints the SQL instead.
+  console
+      The browser console on CONSOLE_PORT (default 8088): the flows with live figures, what needs
+      a person (held picking lists, dead letters, paused stages, stock drift) and the shipping-method
+      map editor. Read-only unless CONSOLE_WRITE=true, which needs CONSOLE_TOKEN. Figures come from
+      the pipeline's /metrics URLs in CONSOLE_METRICS_URLS. Runs until Ctrl-C.
   help
       Show this text.
 
@@ -81,6 +99,8 @@ export interface OpsIo {
   ongoing?(): OngoingApi;
   /** The Multicase database, for commands that read it. */
   multicaseDb?(): Knex;
+  /** A progress bar on stderr for a long operation. */
+  progress?(label: string): ProgressReporter;
 }
 
 /** What a command prints, and the exit code when it is not 0 (e.g. `reconcile` found drift). */
@@ -124,13 +144,18 @@ const commands: Record<string, Command> = {
     return formatStatus(await collectStatus(io.runtime()));
   },
   async replay(args, io) {
-    const o = parseOptions('replay', args, { group: 'string', topic: 'string', 'to-earliest': 'boolean', 'to-time': 'string', 'to-offset': 'string', partition: 'string', 'dry-run': 'boolean' });
+    const o = parseOptions('replay', args, { group: 'string', topic: 'string', 'to-earliest': 'boolean', 'to-time': 'string', 'to-offset': 'string', partition: 'string', 'dry-run': 'boolean', follow: 'boolean' });
     const group = required('replay', 'group', o.group);
     const topic = required('replay', 'topic', o.topic);
     const target = replayTarget(o);
     const partition = optionalInt('replay', 'partition', o.partition);
     const result = await replay(io.runtime(), { group, topic, target, ...(partition !== undefined ? { partition: Number(partition) } : {}), dryRun: o['dry-run'] ?? false });
-    return formatReplay(result);
+    if (!o.follow || !result.applied) return formatReplay(result);
+    io.out(formatReplay(result));
+    const progress = io.progress?.(`replay ${group}`);
+    const followed = await followReplay(io.runtime(), result, progress ?? { update() {}, finish() {} });
+    progress?.finish();
+    return `Group ${group} has read ${followed.done} of the ${followed.total} records again.`;
   },
   async dlq(args, io) {
     const [sub, ...rest] = args;
@@ -156,6 +181,7 @@ const commands: Record<string, Command> = {
         ...(fromOffset !== undefined ? { fromOffset } : {}),
         ...(limit !== undefined ? { limit: Number(limit) } : {}),
         dryRun: o['dry-run'] ?? false,
+        ...(io.progress && !o['dry-run'] ? { progress: io.progress('dlq retry') } : {}),
       });
       return formatRetry(result);
     }
@@ -203,10 +229,30 @@ const commands: Record<string, Command> = {
   async reconcile(args, io) {
     const o = parseOptions('reconcile', args, { json: 'boolean', all: 'boolean' });
     if (!io.ongoing || !io.multicaseDb) throw new UsageError('reconcile: needs Ongoing and the Multicase database');
-    const report = await reconcileStock({ ongoing: io.ongoing(), db: io.multicaseDb(), warehouse: loadConfig(processorSettings).ongoingWarehouse });
+    const report = await reconcileStock(
+      { ongoing: io.ongoing(), db: io.multicaseDb(), warehouse: loadConfig(processorSettings).ongoingWarehouse },
+      io.progress ? { progress: io.progress('reconcile: Ongoing documents and articles read') } : {},
+    );
     const text = o.json ? stockReportJson(report, { all: o.all ?? false }) : formatStockReport(report, { all: o.all ?? false });
     return { text, exitCode: report.drifted > 0 ? DRIFT_EXIT_CODE : 0 };
   },
+  async console(args, io) {
+    parseOptions('console', args, {});
+    if (!io.ongoing || !io.multicaseDb) throw new UsageError('console: needs Ongoing and the Multicase database');
+    const running = await startStandaloneConsole(io.runtime(), io.ongoing(), () => io.multicaseDb!());
+    io.out(describeConsole(running));
+    await untilSignal();
+    await running.close();
+    return 'Console stopped.';
+  },
+  async multicase(args, io) {
+    const [sub, ...rest] = args;
+    if (sub !== 'install-change-tracking') throw new UsageError(sub === undefined ? 'multicase: give a subcommand: install-change-tracking' : `multicase: unknown subcommand "${sub}"; use install-change-tracking`);
+    const o = parseOptions('multicase install-change-tracking', rest, { 'dry-run': 'boolean' });
+    if (!io.multicaseDb) throw new UsageError('multicase install-change-tracking: needs the Multicase database');
+    return formatChangeTracking(await installChangeTracking(io.multicaseDb(), { dryRun: o['dry-run'] ?? false }));
+  },
+  resnapshot: (args, io) => resnapshotCommand(args, io),
   async help() {
     return USAGE;
   },
@@ -258,6 +304,7 @@ async function main(): Promise<void> {
       return new OngoingApi({ baseUrl: c.baseUrl, username: c.username, password: c.password, goodsOwnerId: c.goodsOwnerId, timeoutMs: c.timeoutMs });
     },
     multicaseDb: () => (db ??= connectMulticase(loadConfig(multicaseDbSettings).url)),
+    progress: (label) => progressReporter(label),
   };
   const code = await runOps(process.argv.slice(2), io);
   if (rt) await rt.close();

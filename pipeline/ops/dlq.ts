@@ -9,6 +9,7 @@ import type { ConsumedRecord, Headers, OutgoingMessage, PartitionOffset } from '
 import type { Runtime } from '../../runtime/runtime.js';
 import { UsageError } from './errors.js';
 import { plural, textTable } from './format.js';
+import type { ProgressReporter } from './progress.js';
 import { readTopic } from './read-topic.js';
 
 export interface DeadLetter {
@@ -154,6 +155,8 @@ export interface RetryOptions {
   limit?: number;
   dryRun?: boolean;
   timeoutMs?: number;
+  /** Letters re-published so far, of those to re-publish. */
+  progress?: ProgressReporter;
 }
 
 export interface RetryResult {
@@ -199,8 +202,12 @@ export async function retryDeadLetters(rt: Runtime, opts: RetryOptions): Promise
   }
   if (!opts.dryRun) {
     const producer = await rt.producer();
-    for (let i = 0; i < out.length; i += SEND_CHUNK) await producer.send(out.slice(i, i + SEND_CHUNK));
+    for (let i = 0; i < out.length; i += SEND_CHUNK) {
+      await producer.send(out.slice(i, i + SEND_CHUNK));
+      opts.progress?.update(Math.min(i + SEND_CHUNK, out.length), out.length);
+    }
   }
+  opts.progress?.finish();
   const counts = new Map<string, number>();
   for (const m of out) counts.set(m.topic, (counts.get(m.topic) ?? 0) + 1);
   return {

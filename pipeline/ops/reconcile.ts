@@ -15,6 +15,7 @@ import { metrics } from '../../runtime/metrics.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { compareStock, inFlightOf, sameDrift, type DocumentQuantity, type InFlight, type StockReport } from './reconcile-diff.js';
 import { IN_FLIGHT_CONTRIBUTORS, OngoingReads, type InFlightContributor } from './reconcile-in-flight.js';
+import type { ProgressReporter } from './progress.js';
 
 export const reconcileSettings = {
   reconcileIntervalMs: setting.int('RECONCILE_INTERVAL_MS', {
@@ -38,11 +39,14 @@ export interface ReconcileOptions {
   maxPasses?: number;
   /** Pause between passes, for the warehouse action that raced the reads to finish. */
   settleMs?: number;
+  /** Ongoing documents and articles read (their number is not known beforehand). */
+  progress?: ProgressReporter;
 }
 
-async function ongoingStock(api: OngoingApi): Promise<Map<string, number>> {
+async function ongoingStock(api: OngoingApi, onPage: (articles: number) => void): Promise<Map<string, number>> {
   const stock = new Map<string, number>();
   for await (const page of api.articlePages()) {
+    onPage(page.length);
     for (const a of page) {
       if (a.isStockArticle === false) continue;
       stock.set(a.articleNumber, (stock.get(a.articleNumber) ?? 0) + Number(a.inventoryInfo?.numberOfItems ?? 0));
@@ -61,12 +65,19 @@ async function multicaseStock(trx: Knex.Transaction, warehouse: string): Promise
 }
 
 /** One comparison: Ongoing first (its documents before Multicase's bookings of them), then one Multicase snapshot. */
-export async function reconcileOnce(src: ReconcileSources, contributors: readonly InFlightContributor[] = IN_FLIGHT_CONTRIBUTORS): Promise<StockReport> {
+export async function reconcileOnce(
+  src: ReconcileSources,
+  contributors: readonly InFlightContributor[] = IN_FLIGHT_CONTRIBUTORS,
+  onRead: (items: number) => void = () => {},
+): Promise<StockReport> {
   const checkedAt = Date.now();
   const reads = new OngoingReads(src.ongoing, checkedAt);
   const ongoingDone: DocumentQuantity[][] = [];
-  for (const c of contributors) ongoingDone.push(await c.ongoing(reads));
-  const ongoing = await ongoingStock(src.ongoing);
+  for (const c of contributors) {
+    ongoingDone.push(await c.ongoing(reads));
+    onRead(ongoingDone.at(-1)!.length);
+  }
+  const ongoing = await ongoingStock(src.ongoing, onRead);
   const { multicase, inFlight } = await src.db.transaction(
     async (trx) => {
       const inFlight: InFlight[] = [];
@@ -84,15 +95,18 @@ export async function reconcileOnce(src: ReconcileSources, contributors: readonl
 
 /** Compares until drift is confirmed by two passes in a row (or none is found), sets the gauge, and returns the last pass. */
 export async function reconcileStock(src: ReconcileSources, options: ReconcileOptions = {}): Promise<StockReport> {
-  const { contributors = IN_FLIGHT_CONTRIBUTORS, maxPasses = 3, settleMs = 1_000 } = options;
-  let report = await reconcileOnce(src, contributors);
+  const { contributors = IN_FLIGHT_CONTRIBUTORS, maxPasses = 3, settleMs = 1_000, progress } = options;
+  let read = 0;
+  const onRead = (items: number) => progress?.update((read += items));
+  let report = await reconcileOnce(src, contributors, onRead);
   for (let pass = 2; pass <= maxPasses && report.drifted > 0; pass++) {
     await new Promise((r) => setTimeout(r, settleMs));
-    const next = await reconcileOnce(src, contributors);
+    const next = await reconcileOnce(src, contributors, onRead);
     const confirmed = sameDrift(report, next);
     report = next;
     if (confirmed) break;
   }
+  progress?.finish();
   setDriftGauge(report);
   return report;
 }

@@ -8,6 +8,7 @@ import type { PartitionOffset } from '../../runtime/kafka.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { OpsError, UsageError } from './errors.js';
 import { isoTime, textTable } from './format.js';
+import type { ProgressReporter } from './progress.js';
 import { pipelineStages, roleOfGroup } from './stages.js';
 
 export type ReplayTarget = { kind: 'earliest' } | { kind: 'time'; timestampMs: number } | { kind: 'offset'; offset: bigint };
@@ -114,4 +115,37 @@ export function formatReplay(r: ReplayResult): string {
     textTable(['partition', 'old', '', 'new'], r.moves.map((m) => [m.partition, m.from ?? 'none', '→', m.to])),
     r.applied ? `Start the stage again; it re-reads from the new offsets.` : 'Nothing was changed (--dry-run).',
   ].join('\n');
+}
+
+/**
+ * `replay --follow`: after the move, how far the group has read again, from its committed offsets
+ * against the end offsets when the replay was made (records written since are not counted), until
+ * it has caught up with them. The role must be started again meanwhile for anything to happen.
+ */
+export async function followReplay(rt: Runtime, r: ReplayResult, progress: ProgressReporter, opts: { pollMs?: number; timeoutMs?: number } = {}): Promise<{ done: number; total: number; caughtUp: boolean }> {
+  const admin = await rt.kafka.admin();
+  try {
+    const ends = byPartition(await admin.endOffsets(r.topic));
+    const target = r.moves.map((m) => ({ partition: m.partition, from: BigInt(m.to), to: ends.get(m.partition) ?? BigInt(m.to) }));
+    const total = target.reduce((s, t) => s + Number(t.to > t.from ? t.to - t.from : 0n), 0);
+    const deadline = Date.now() + (opts.timeoutMs ?? 24 * 3_600_000);
+    for (;;) {
+      const committed = byPartition(await admin.groupOffsets(r.group, r.topic));
+      const done = replayedSoFar(target, committed);
+      progress.update(done, total);
+      if (done >= total || Date.now() > deadline) return { done, total, caughtUp: done >= total };
+      await new Promise((res) => setTimeout(res, opts.pollMs ?? 1_000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Records read again so far: per partition, the committed offset's way from the replay's start to its end (clamped). */
+export function replayedSoFar(target: { partition: number; from: bigint; to: bigint }[], committed: Map<number, bigint>): number {
+  return target.reduce((s, t) => {
+    const at = committed.get(t.partition) ?? t.from;
+    const clamped = at < t.from ? t.from : at > t.to ? t.to : at;
+    return s + Number(clamped - t.from);
+  }, 0);
 }

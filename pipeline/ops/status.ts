@@ -86,7 +86,7 @@ export async function requireTopics(admin: PipelineAdmin, names: string[]): Prom
   if (missing.length > 0) throw new OpsError(`topic ${missing.join(', ')} does not exist; run \`npm run ops -- setup\` first (or check KAFKA_NAMESPACE)`);
 }
 
-async function groupLag(admin: PipelineAdmin, group: string, topic: string): Promise<GroupLag> {
+export async function groupLag(admin: PipelineAdmin, group: string, topic: string): Promise<GroupLag> {
   const [ends, committed] = await Promise.all([admin.endOffsets(topic), admin.groupOffsets(group, topic)]);
   const byPartition = new Map(committed.map((c) => [c.partition, Number(c.offset)]));
   const partitions = ends

@@ -31,6 +31,9 @@ export async function openAdmin(kafka: Kafka, ns: Namespace): Promise<PipelineAd
       const r = await a.listGroups();
       return r.groups.map((g) => g.groupId).filter((g) => g.startsWith(ns.prefix)).map(back);
     },
+    async deleteGroups(groupIds) {
+      await a.deleteGroups(groupIds.map(out));
+    },
     disconnect: () => a.disconnect(),
   };
 }

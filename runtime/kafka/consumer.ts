@@ -6,6 +6,7 @@ import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafka
 import type { Logger } from '../logger.js';
 import type { ConsumedRecord, ConsumerOptions, PartitionBatch, PipelineConsumer } from './types.js';
 import { headersOf, type Namespace } from './shared.js';
+import { stickyAssigner } from './sticky-assigner.js';
 
 type BatchHandler = (batch: PartitionBatch) => Promise<void>;
 
@@ -17,6 +18,8 @@ interface ConsumerState {
   assignment: Record<string, number[]> | undefined;
   /** When the group last confirmed this member: joined, or a heartbeat answered. */
   confirmedAt: number;
+  /** What the last join assigned (kept through a rebalance, for the sticky assignor). */
+  lastJoined: { held: Record<string, number[]>; at: number };
 }
 
 /** How to make, start and run one kafkajs consumer of the group. */
@@ -41,14 +44,17 @@ export async function openConsumer(
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 6)),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 250,
+      ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition, maxBytes: Math.max(10 * 2 ** 20, opts.maxBytesPerPartition) } : {}),
       retry: { retries: 10 },
+      ...(opts.sticky ? { partitionAssigners: [stickyAssigner(() => state.lastJoined)] } : {}),
     });
   let onJoin!: () => void;
   const joined = new Promise<void>((r) => (onJoin = r));
-  const state: ConsumerState = { current: create(), stopped: false, assignment: undefined, confirmedAt: 0 };
+  const state: ConsumerState = { current: create(), stopped: false, assignment: undefined, confirmedAt: 0, lastJoined: { held: {}, at: 0 } };
   const start = async (c: Consumer) => {
     c.on(c.events.GROUP_JOIN, (e) => {
       state.assignment = e.payload.memberAssignment;
+      state.lastJoined = { held: e.payload.memberAssignment, at: Date.now() };
       state.confirmedAt = Date.now();
       onJoin();
     });

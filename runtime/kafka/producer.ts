@@ -1,7 +1,10 @@
 /** The idempotent producer behind PipelineProducer. */
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { kafkajs } from './kafkajs.js';
 import type { OutgoingMessage, PipelineProducer } from './types.js';
 import { classify, type Namespace } from './shared.js';
+
+const { Partitioners } = kafkajs;
 
 export async function openProducer(kafka: Kafka, ns: Namespace): Promise<PipelineProducer> {
   const p: Producer = kafka.producer({
@@ -20,7 +23,7 @@ export async function openProducer(kafka: Kafka, ns: Namespace): Promise<Pipelin
           acks: -1,
           topicMessages: [...byTopic(messages)].map(([topic, ms]) => ({
             topic: ns.out(topic),
-            messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
+            messages: ms.map((m) => (m.headers ? { key: m.key, value: m.value, headers: m.headers } : { key: m.key, value: m.value })),
           })),
         });
       } catch (err) {

@@ -2,10 +2,13 @@
  * What the producer, consumer and admin of ../kafka.ts share: the topic and group namespace, the
  * classification of kafkajs errors, header decoding and the bridge from kafkajs' log to ours.
  */
-import { logLevel, type IHeaders } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
+import { kafkajs } from './kafkajs.js';
 import { PermanentError, TransientError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Headers } from './types.js';
+
+const { logLevel } = kafkajs;
 
 /** Maps topic and group names to the cluster (`out`) and back; `prefix` is "" without a namespace. */
 export interface Namespace {
@@ -36,14 +39,19 @@ export function toLogCreator(log: Logger) {
   };
 }
 
+const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+
 export function headersOf(h: IHeaders | undefined): Headers {
-  const out: Headers = {};
-  for (const [k, v] of Object.entries(h ?? {})) {
+  // Most records carry none: one shared, frozen empty object instead of one per record.
+  if (!h) return NO_HEADERS;
+  let out: Headers | undefined;
+  for (const k in h) {
+    const v = h[k];
     if (v === undefined) continue;
     const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+    if (first !== undefined) (out ??= {})[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
   }
-  return out;
+  return out ?? NO_HEADERS;
 }
 
 /**

@@ -60,6 +60,10 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /** Read-only consumers (tables) never commit; their group is throw-away. */
   autoCommit?: false;
+  /** Leave each partition with the member that held it before a rebalance (leases: a standby that joins waits). */
+  sticky?: boolean;
+  /** Bytes fetched per partition and request (kafkajs' default 1 MB); tables loading a large topic ask for more. */
+  maxBytesPerPartition?: number;
 }
 
 export interface TopicDescription {
@@ -102,6 +106,8 @@ export interface PipelineAdmin {
   groupOffsets(groupId: string, topic: string): Promise<PartitionOffset[]>;
   setGroupOffsets(groupId: string, topic: string, offsets: PartitionOffset[]): Promise<void>;
   listGroups(): Promise<string[]>;
+  /** Deletes groups without members (a table's throw-away group once it closed); one still in use is left. */
+  deleteGroups(groupIds: string[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 

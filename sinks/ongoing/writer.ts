@@ -6,12 +6,16 @@
  * `state.id-map`, together with a hash of the payload: a command whose payload equals the last one
  * written is skipped (a purchase order touched only by our own receipt booking, a product saved
  * without changes), which also keeps refusals for already-started work from piling up.
+ * A command a resnapshot caused (`ops resnapshot`, e.g. to refill a restored Ongoing) is written
+ * even when its payload equals the last one written; if Ongoing refuses it although it had accepted
+ * that very payload before (the warehouse has started work on the order since), it is done, not a
+ * dead letter: there is nothing to restore.
  * Refusals (4xx) go to the DLQ through the runtime, counted by reason; a handler may add what the
  * refusal yields besides (a note in the Multicase order's history).
  */
 import { createHash } from 'node:crypto';
 import { idMapKey, topics } from '../../schemas/catalog.js';
-import type { Command } from '../../schemas/envelopes.js';
+import { isResnapshot, type Command } from '../../schemas/envelopes.js';
 import type { TopicSpec } from '../../schemas/topic.js';
 import type { IdMapping } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
@@ -74,7 +78,9 @@ export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteH
     if (recent && acknowledged?.contentHash === recent.contentHash && acknowledged.externalId === recent.externalId) written.delete(key);
     const known = recent ?? acknowledged;
     const contentHash = hashOf(command.payload);
-    if (ctx.skipUnchanged && known?.contentHash === contentHash) {
+    const forced = isResnapshot(command);
+    const unchanged = known?.contentHash === contentHash;
+    if (ctx.skipUnchanged && unchanged && !forced) {
       // Ongoing has this payload. Its mapping is emitted again unless the table already shows it,
       // so a chunk replayed after its outputs were lost still records the id.
       return acknowledged?.contentHash === contentHash ? [] : [{ topic: topics.idMap, key, value: known }];
@@ -85,6 +91,7 @@ export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteH
     } catch (err) {
       if (!(err instanceof RejectedError)) throw err;
       metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
+      if (forced && unchanged) return [];
       const told = handler.refused?.(command, err) ?? [];
       // Refused, but the entity may exist in Ongoing without our mapping (an earlier write whose
       // mapping was lost in a crash): record its id, so what depends on it can still be mapped.

@@ -20,6 +20,8 @@ export interface TestEnvironment {
   db: Knex;
   dbUrl: string;
   simulator: OngoingSimulator;
+  /** The simulator's own database (to play a restore: rows gone behind the API's back). */
+  simDbUrl: string;
   control: SimulatorControl;
   api: OngoingApi;
   /** Environment for a pipeline process or startPipeline({ env }). */
@@ -61,6 +63,7 @@ export async function startTestEnvironment(name: string, extraEnv: NodeJS.Proces
     db,
     dbUrl: multicase.url,
     simulator,
+    simDbUrl: simDb.url,
     control,
     api,
     env,

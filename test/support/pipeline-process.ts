@@ -17,10 +17,11 @@ export function pipelineProcesses(env: () => NodeJS.ProcessEnv) {
   const children = new Set<ChildProcess>();
   let transcript = '';
   return {
-    start(crashPoints?: string): PipelineProcess {
+    /** `opts.roles` (default all) and `opts.env` (over the test's, e.g. LOG_LEVEL=info) for one process. */
+    start(crashPoints?: string, opts: { roles?: string[]; env?: NodeJS.ProcessEnv } = {}): PipelineProcess {
       let output = '';
-      const child = spawn(process.execPath, [pipelineJs, 'all'], {
-        env: { ...process.env, ...env(), LOG_LEVEL: 'warn', ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}) },
+      const child = spawn(process.execPath, [pipelineJs, ...(opts.roles ?? ['all'])], {
+        env: { ...process.env, ...env(), LOG_LEVEL: 'warn', ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}), ...opts.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const record = (d: Buffer) => {

@@ -14,6 +14,7 @@
  */
 import { ConfigurationFault, RejectedError, TransientError } from '../../../runtime/errors.js';
 import { warnIfPlainHttpToRemoteHost } from '../../../runtime/http-security.js';
+import { metrics } from '../../../runtime/metrics.js';
 import { describeNetworkError, errorText, parseRetryAfter, reasonFor } from './errors.js';
 import { collect, pages } from './paging.js';
 import type { OngoingApiOptions } from './options.js';
@@ -113,6 +114,7 @@ export class OngoingApi {
   private async send(what: string, method: string, path: string, options: { query?: Record<string, QueryValue>; body?: unknown }): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const count = (status: number | 'network') => metrics.ongoingRequests.inc({ method, resource: path.split('/')[1] ?? '', status: String(status) });
     try {
       const res = await fetch(this.url(path, options.query), {
         method,
@@ -121,8 +123,10 @@ export class OngoingApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const retryAfter = res.headers.get('retry-after');
+      count(res.status);
       return { status: res.status, text: await res.text(), retryAfter };
     } catch (e) {
+      count('network');
       const name = (e as { name?: string }).name;
       if (name === 'TimeoutError' || name === 'AbortError') throw new TransientError(`${what} timed out after ${this.timeoutMs} ms`, { cause: e });
       throw new TransientError(`${what} failed: ${describeNetworkError(e)}`, { cause: e });

@@ -1,0 +1,60 @@
+/**
+ * What runs only under a lease (runtime/lease.ts): each source (`lease.source.<name>`) and the
+ * Ongoing sink of a goods owner (`lease.ongoing-writes.<id>`). Every copy of a role opens the same
+ * leases; the holder runs the work, the others stand by and start it the moment the lease becomes
+ * theirs: at once when the holder stops, within the session timeout (KAFKA_SESSION_TIMEOUT_MS)
+ * when it dies.
+ */
+import { openLease, type Lease } from '../runtime/lease.js';
+import type { Runtime } from '../runtime/runtime.js';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export interface LeasedWork<T extends Stoppable> {
+  /** Starts the work; what it returns is stopped when the lease is lost. */
+  start(): Promise<T[]>;
+  /** After a start (e.g. wait until consumers joined their groups). */
+  onStarted?(running: T[]): Promise<void>;
+  /** After a stop. */
+  onStopped?(stopped: T[]): void;
+}
+
+/**
+ * Runs the work while the lease is held and stops it when it is lost. Resolves once the lease's
+ * group has decided: with the work running in the holder, with none in a standby.
+ */
+export function runWhileHeld<T extends Stoppable>(rt: Runtime, lease: Lease, work: LeasedWork<T>): Promise<void> {
+  let running: T[] = [];
+  let transitions = Promise.resolve();
+  const change = (held: boolean) => {
+    transitions = transitions
+      .then(async () => {
+        if (held && running.length === 0 && lease.held()) {
+          running = await work.start();
+          await work.onStarted?.(running);
+        } else if (!held && running.length > 0) {
+          const stopping = running;
+          running = [];
+          await Promise.all(stopping.map((s) => s.stop()));
+          work.onStopped?.(stopping);
+        }
+      })
+      .catch((err: unknown) => rt.log.error('could not switch the leased work', { lease: lease.name, error: err }));
+  };
+  lease.onChange(change);
+  if (lease.held()) change(true);
+  return lease.ready.then(() => transitions);
+}
+
+/** Opens the lease and runs the work under it; returns the lease and when its group has decided. */
+export async function leased<T extends Stoppable>(
+  rt: Runtime,
+  name: string,
+  sessionTimeoutMs: number,
+  work: LeasedWork<T>,
+): Promise<{ lease: Lease; decided: Promise<void> }> {
+  const lease = await openLease(rt, name, { sessionTimeoutMs });
+  return { lease, decided: runWhileHeld(rt, lease, work) };
+}

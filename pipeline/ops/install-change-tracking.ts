@@ -1,0 +1,146 @@
+/**
+ * `ops multicase install-change-tracking`: installs in a real Multicase database what the
+ * integration's change capture needs there, and nothing else: the change-tracking columns,
+ * triggers and sequence, and the NOTIFY that wakes the sources (connectors/multicase/install.ts).
+ * Multicase's own schema is never created or changed otherwise (the local stand-in of it lives in
+ * infra/local and is never run from here).
+ *
+ * Idempotent: what is installed is read from PostgreSQL's catalog, not from a bookkeeping table,
+ * so a database set up by the local migrations, by an earlier run or by hand is recognized.
+ * Each part is applied whole in one transaction or not at all; a part found half there (changed by
+ * hand) is refused with what is missing, since guessing could break Multicase's tables.
+ */
+import type { Knex } from 'knex';
+import { CHILD_TABLES, changeTrackingMigration, notifyOnChangeMigration, TRACKED_TABLES, type SqlMigration } from '../../connectors/multicase/install.js';
+import { OpsError } from './errors.js';
+
+const S = 'multicase';
+
+/** How long the ALTER TABLEs may wait for a lock before giving up (rather than queueing every Multicase user behind them). */
+export const LOCK_TIMEOUT = '10s';
+
+interface Part {
+  migration: SqlMigration;
+  /** The catalog objects the part creates, by a readable name. */
+  objects: string[];
+}
+
+const parts: Part[] = [
+  {
+    migration: changeTrackingMigration,
+    objects: [
+      `sequence ${S}.change_seq`,
+      ...['track_change', 'touch_parent', 'refuse_delete'].map((f) => `function ${S}.${f}()`),
+      ...TRACKED_TABLES.flatMap((t) => [
+        `column ${S}.${t}.change_xid`,
+        `column ${S}.${t}.change_seq`,
+        `index ${S}.${t}_change_idx`,
+        `trigger ${t}_track_change on ${S}.${t}`,
+        `trigger ${t}_refuse_delete on ${S}.${t}`,
+      ]),
+      ...CHILD_TABLES.flatMap((c) => ['ins', 'upd', 'del'].map((op) => `trigger ${c.table}_touch_parent_${op} on ${S}.${c.table}`)),
+    ],
+  },
+  {
+    migration: notifyOnChangeMigration,
+    objects: [`function ${S}.notify_change()`, ...TRACKED_TABLES.map((t) => `trigger ${t}_notify_change on ${S}.${t}`)],
+  },
+];
+
+/** What must exist before: Multicase's own tables and the columns the triggers use. */
+const prerequisites = [
+  ...TRACKED_TABLES.flatMap((t) => [`column ${S}.${t}.id`, `column ${S}.${t}.updated_at`]),
+  ...CHILD_TABLES.map((c) => `column ${S}.${c.table}.${c.key}`),
+];
+
+/** Every object of the lists above that exists in the database, by the same names. */
+async function existingObjects(db: Knex): Promise<Set<string>> {
+  const tables = [...TRACKED_TABLES, ...CHILD_TABLES.map((c) => c.table)];
+  const columns = await db.raw<{ rows: Array<{ table_name: string; column_name: string }> }>(
+    'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ANY(?)',
+    [S, tables],
+  );
+  const triggers = await db.raw<{ rows: Array<{ trigger: string; table: string }> }>(
+    `SELECT t.tgname AS trigger, c.relname AS table FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND NOT t.tgisinternal`,
+    [S],
+  );
+  const relations = await db.raw<{ rows: Array<{ kind: string; name: string }> }>(
+    `SELECT c.relkind::text AS kind, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ? AND c.relkind IN ('S', 'i')`,
+    [S],
+  );
+  const functions = await db.raw<{ rows: Array<{ name: string }> }>(
+    `SELECT p.proname AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.pronargs = 0`,
+    [S],
+  );
+  return new Set([
+    ...columns.rows.map((r) => `column ${S}.${r.table_name}.${r.column_name}`),
+    ...triggers.rows.map((r) => `trigger ${r.trigger} on ${S}.${r.table}`),
+    ...relations.rows.map((r) => `${r.kind === 'S' ? 'sequence' : 'index'} ${S}.${r.name}`),
+    ...functions.rows.map((r) => `function ${S}.${r.name}()`),
+  ]);
+}
+
+export interface PartState {
+  name: string;
+  state: 'installed' | 'missing';
+}
+
+export interface ChangeTrackingResult {
+  parts: PartState[];
+  /** The SQL run (or, with dryRun, that would be run); empty when everything was installed. */
+  sql: string;
+  dryRun: boolean;
+}
+
+/** The SQL that installs `missing` in one transaction. */
+function transactionSql(missing: Part[]): string {
+  if (missing.length === 0) return '';
+  const body = missing.map((p) => `-- ${p.migration.name}\n${p.migration.up.trim()}`).join('\n\n');
+  return `BEGIN;\nSET LOCAL lock_timeout = '${LOCK_TIMEOUT}';\n\n${body}\n\nCOMMIT;\n`;
+}
+
+export async function installChangeTracking(db: Knex, opts: { dryRun: boolean }): Promise<ChangeTrackingResult> {
+  const existing = await existingObjects(db);
+  const absent = prerequisites.filter((o) => !existing.has(o));
+  if (absent.length > 0) {
+    throw new OpsError(
+      `this does not look like a Multicase database: missing ${absent.join(', ')}. Point MULTICASE_DATABASE_URL at Multicase's database; nothing was changed.`,
+    );
+  }
+  const states = parts.map((p) => ({ part: p, missing: p.objects.filter((o) => !existing.has(o)) }));
+  const partial = states.filter((s) => s.missing.length > 0 && s.missing.length < s.part.objects.length);
+  if (partial.length > 0) {
+    throw new OpsError(
+      partial
+        .map((s) => `${s.part.migration.name} is only partly installed (changed by hand?); missing: ${s.missing.join(', ')}`)
+        .concat('Compare the database with connectors/multicase/install.ts and repair it by hand; nothing was changed.')
+        .join('\n'),
+    );
+  }
+  const missing = states.filter((s) => s.missing.length > 0).map((s) => s.part);
+  const sql = transactionSql(missing);
+  if (!opts.dryRun && missing.length > 0) {
+    await db.transaction(async (trx) => {
+      await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+      for (const p of missing) await trx.raw(p.migration.up);
+    });
+  }
+  return { parts: states.map((s) => ({ name: s.part.migration.name, state: s.missing.length > 0 ? 'missing' : 'installed' })), sql, dryRun: opts.dryRun };
+}
+
+export function formatChangeTracking(r: ChangeTrackingResult): string {
+  const missing = r.parts.filter((p) => p.state === 'missing').map((p) => p.name);
+  const installed = r.parts.filter((p) => p.state === 'installed').map((p) => p.name);
+  if (missing.length === 0) return `Change tracking is installed already (${installed.join(', ')}): nothing to do.`;
+  if (r.dryRun) {
+    return [
+      `-- Dry run: nothing was changed. Missing: ${missing.join(', ')}${installed.length ? `; installed already: ${installed.join(', ')}` : ''}.`,
+      '-- Without --dry-run this runs as one transaction. ALTER TABLE … ADD COLUMN rewrites each tracked table',
+      `-- under an exclusive lock: run it when Multicase is quiet (it gives up after a lock wait of ${LOCK_TIMEOUT}).`,
+      r.sql,
+    ].join('\n');
+  }
+  return `Installed ${missing.join(', ')}${installed.length ? ` (installed already: ${installed.join(', ')})` : ''}. The Multicase sources can run now.`;
+}
