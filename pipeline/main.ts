@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { fileURLToPath } from 'node:url';
-import { allTopics, idMapCodec, topics } from '../schemas/catalog.js';
+import { allTopics, topics } from '../schemas/catalog.js';
 import type { IdMapping } from '../schemas/types.generated.js';
 import { loadConfig } from '../runtime/config.js';
 import { kafkaSettings } from '../runtime/kafka.js';
@@ -83,7 +83,7 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
       }
       return db;
     },
-    idMap: () => (idMap ??= openTable(rt, topics.idMap, { codec: idMapCodec })),
+    idMap: () => (idMap ??= openTable(rt, topics.idMap, { compact: true })),
     lookups: () =>
       (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs, ongoingWarehouse: cfg.ongoingWarehouse }))()),
   };

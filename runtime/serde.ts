@@ -39,6 +39,8 @@ export interface Serde {
    * in full). What a stage does for nearly every record, without a promise.
    */
   encodeKnown<V>(topic: TopicSpec<V>, value: V): Buffer | undefined;
+  /** Whether the schema the bytes name is known to this process (decodeKnown can read them). */
+  schemaKnown(bytes: Buffer): boolean;
   decodeKnown<V>(topic: TopicSpec<V>, bytes: Buffer | null): V | undefined;
 }
 
@@ -178,6 +180,10 @@ export function createSerde(cfg: SerdeOptions): Serde {
       } catch {
         return undefined;
       }
+    },
+
+    schemaKnown(bytes) {
+      return bytes.length >= 5 && bytes[0] === 0 && cache.getSchema(bytes.readUInt32BE(1))?.type === SchemaType.AVRO;
     },
 
     decodeKnown(_topic, bytes) {

@@ -174,8 +174,11 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     const rounds: Array<{ records: ConsumedRecord[]; parked: boolean }> = due.length > 0 ? [{ records: due, parked: true }] : [];
     for (let i = 0; i < batch.records.length; i += chunkSize) rounds.push({ records: batch.records.slice(i, i + chunkSize), parked: false });
     let committedAt = Date.now();
+    // The outputs of the rounds before, on their way: the next round is handled meanwhile, and
+    // sends go out in order. Nothing is committed before what it covers is acknowledged.
+    let inFlight: Promise<void> = Promise.resolve();
     for (const round of rounds) {
-      if (!batch.isRunning()) return;
+      if (!batch.isRunning()) break;
       const yielded: Yielded[] = [];
       const handled: ConsumedRecord[] = [];
       let stoppedEarly = false;
@@ -210,13 +213,22 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
         const send = (messages: OutgoingMessage[]) =>
           withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() }).then(() => undefined);
-        const sent = await produceOrDeadLetter(send, yielded, rt.signal);
-        const out = new Map<string, number>();
-        for (const m of sent) out.set(m.topic, (out.get(m.topic) ?? 0) + 1);
-        for (const [topic, n] of out) metrics.recordsOut.inc({ stage: spec.name, topic }, n);
+        const previous = inFlight;
+        inFlight = (async () => {
+          await previous;
+          const sent = await produceOrDeadLetter(send, yielded, rt.signal);
+          const out = new Map<string, number>();
+          for (const m of sent) out.set(m.topic, (out.get(m.topic) ?? 0) + 1);
+          for (const [topic, n] of out) metrics.recordsOut.inc({ stage: spec.name, topic }, n);
+        })();
+        // Done as far as this process goes: a record delivered again (a seek for parked records)
+        // is not handled twice. Should the send fail, the batch fails and its parking is forgotten.
         for (const r of handled) parking.markDone(r.offset);
+        // Awaited before the next commit (or by the batch's end); until then, not unhandled.
+        inFlight.catch(() => undefined);
       }
       if (stoppedEarly) {
+        await inFlight;
         // Whatever was not handled is read again, by this member or the partition's next owner.
         const firstLeft = round.records[round.records.findIndex((r) => !handled.includes(r))];
         if (firstLeft && !round.parked) {
@@ -230,12 +242,15 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       // while a slow batch goes on (a sink's progress survives a crash).
       if (round !== rounds[rounds.length - 1] && Date.now() - committedAt < 1_000) continue;
       committedAt = Date.now();
+      await inFlight;
       crashPoint('stage.before-commit', spec.name);
       // Committed never past a parked record (a restart reads it again); fetched on past it.
       const next = parking.lastSeen + 1n;
       await batch.commit(parking.commitPoint(next), next.toString());
       await batch.heartbeat();
     }
+    // A send that failed fails the batch: it is read again, never skipped.
+    await inFlight;
   }
 
   // A partition with parked records and nothing new to read gets no batches, so nothing would try

@@ -4,13 +4,15 @@
  * start, then keeps following the topic. A tombstone (null value) deletes the key. This is the
  * state store for the id map, the shipping-method map and the source offsets.
  *
- * A large table (the id map: millions of entries) keeps each value packed into one string by its
- * codec instead of as an object, and unpacks it on `get`: far less heap, and far less for the
- * garbage collector to walk. Records are decoded without a promise once the schema is known. The
- * table's consumer group is throw-away: it commits nothing and is deleted when the table closes.
+ * A large table (the id map: millions of entries) is opened `compact`: it keeps each value as its
+ * Avro bytes off the heap (compact-map.ts) and decodes it on `get`, so loading decodes nothing and
+ * the garbage collector has no object per entry to walk. Records are decoded without a promise
+ * once their schema is known. The table's consumer group is throw-away: it commits nothing and is
+ * deleted when the table closes.
  */
 import { randomUUID } from 'node:crypto';
 import type { TopicSpec } from '../schemas/topic.js';
+import { CompactMap } from './compact-map.js';
 import { errorClass, errorMessage } from './errors.js';
 import { Interrupted, withRetry } from './retry.js';
 import type { PartitionBatch, PipelineConsumer } from './kafka.js';
@@ -19,15 +21,10 @@ import type { Runtime } from './runtime.js';
 
 type Listener<V> = (key: string, value: V | undefined) => void;
 
-/** How a table keeps its values: packed into one string each, unpacked when read. */
-export interface TableCodec<V> {
-  pack(value: V): string;
-  unpack(key: string, packed: string): V;
-}
-
-export interface TableOptions<V> {
+export interface TableOptions {
   loadTimeoutMs?: number;
-  codec?: TableCodec<V>;
+  /** Values kept as bytes off the heap, decoded when read: for tables of millions of entries. */
+  compact?: boolean;
 }
 
 export interface Table<V> {
@@ -41,16 +38,29 @@ export interface Table<V> {
   close(): Promise<void>;
 }
 
-export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: TableOptions<V> = {}): Promise<Table<V>> {
+export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: TableOptions = {}): Promise<Table<V>> {
   const log = rt.log.child({ table: topic.name });
-  const codec = opts.codec;
-  const state = new Map<string, V | string>();
-  const read = (key: string, v: V | string | undefined): V | undefined => (v === undefined ? undefined : codec ? codec.unpack(key, v as string) : (v as V));
+  // Compact: key → the value's bytes, off the heap. Otherwise: key → value.
+  let compact: CompactMap | undefined;
+  const state = new Map<string, V>();
+  const unreadable = new Set<string>();
+  const get = (key: string): V | undefined => (compact ? read(key, compact.get(key)) : state.get(key));
+  const read = (key: string, bytes: Buffer | undefined): V | undefined => {
+    if (bytes === undefined) return undefined;
+    const value = rt.serde.decodeKnown(topic, bytes);
+    if (value === undefined && !unreadable.has(key)) {
+      unreadable.add(key);
+      log.error('state record cannot be decoded; treated as absent', { key });
+    }
+    return value;
+  };
   const listeners = new Set<Listener<V>>();
   const admin = await rt.kafka.admin();
   const ends = await admin.endOffsets(topic.name).finally(() => admin.disconnect());
   // Partitions still to catch up with: partition -> last offset that existed at start.
   const pending = new Map(ends.filter((e) => BigInt(e.offset) > 0n).map((e) => [e.partition, BigInt(e.offset) - 1n]));
+  // Sized for every record there is (an upper bound of the entries of a compacted topic).
+  if (opts.compact) compact = new CompactMap(ends.reduce((n, e) => n + Number(e.offset), 0));
 
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
@@ -71,6 +81,14 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
 
   async function apply(batch: PartitionBatch) {
     for (const r of batch.records) {
+      if (compact && r.key !== null && (r.value === null || rt.serde.schemaKnown(r.value))) {
+        // Kept as bytes, decoded when read; the first record of a schema takes the full path below.
+        if (r.value === null) compact.delete(r.key);
+        else compact.set(r.key, r.value);
+        unreadable.delete(r.key);
+        if (listeners.size > 0) for (const l of listeners) l(r.key, get(r.key));
+        continue;
+      }
       if (r.key !== null) {
         let value: V | undefined;
         try {
@@ -82,8 +100,11 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
           metrics.deadLettered.inc({ stage: `table:${topic.name}`, topic: topic.name, reason: errorClass(err) });
           continue;
         }
-        if (value === undefined) state.delete(r.key);
-        else state.set(r.key, codec ? codec.pack(value) : value);
+        if (compact) {
+          if (value === undefined) compact.delete(r.key);
+          else compact.set(r.key, r.value!);
+        } else if (value === undefined) state.delete(r.key);
+        else state.set(r.key, value);
         if (listeners.size > 0) for (const l of listeners) l(r.key, value);
       }
     }
@@ -95,7 +116,7 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
       pending.delete(batch.partition);
       checkReady();
     }
-    metrics.tableSize.set({ table: topic.name }, state.size);
+    metrics.tableSize.set({ table: topic.name }, compact?.size ?? state.size);
     if (batch.records.length > 0) await batch.commit((BigInt(batch.records.at(-1)!.offset) + 1n).toString());
   }
 
@@ -121,7 +142,7 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
       timer = setTimeout(() => reject(new Error(`table ${topic.name} did not load within ${timeout} ms`)), timeout);
     }),
   ]).finally(() => clearTimeout(timer));
-  log.info('table loaded', { entries: state.size });
+  log.info('table loaded', { entries: compact?.size ?? state.size });
 
   const onChange = (listener: Listener<V>) => {
     listeners.add(listener);
@@ -130,15 +151,19 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
 
   return {
     name: topic.name,
-    get: (key) => read(key, state.get(key)),
+    get,
     *entries() {
-      for (const [k, v] of state) yield [k, read(k, v)!] as [string, V];
+      if (!compact) return yield* state.entries();
+      for (const [k, bytes] of compact.entries()) {
+        const v = read(k, bytes);
+        if (v !== undefined) yield [k, v] as [string, V];
+      }
     },
     get size() {
-      return state.size;
+      return compact?.size ?? state.size;
     },
     waitFor(key, predicate, timeoutMs) {
-      const now = read(key, state.get(key));
+      const now = get(key);
       if (predicate(now)) return Promise.resolve(now);
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => {

@@ -54,16 +54,3 @@ export const allTopics: TopicSpec<unknown>[] = Object.values(topics);
 /** Key of an entry in state.id-map. */
 export const idMapKey = (system: 'ongoing', entityType: string, businessKey: string): string => `${system}:${entityType}:${businessKey}`;
 
-/**
- * How the id map is kept in memory (runtime/table.ts TableCodec): one string per entry, the key
- * carries system, entity type and business key. A million mappings stay well under 250 MB.
- */
-export const idMapCodec = {
-  pack: (m: T.IdMapping): string => `${m.externalId}\u0001${m.contentHash ?? ''}\u0001${m.updatedAt}`,
-  unpack(key: string, packed: string): T.IdMapping {
-    const [externalId = '', contentHash = '', updatedAt = '0'] = packed.split('\u0001');
-    const first = key.indexOf(':');
-    const second = key.indexOf(':', first + 1);
-    return { system: key.slice(0, first), entityType: key.slice(first + 1, second), businessKey: key.slice(second + 1), externalId, updatedAt: Number(updatedAt), contentHash: contentHash === '' ? null : contentHash };
-  },
-};

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import avro from 'avsc';
 import type { Consumer, Kafka as KafkaClient, Producer } from 'kafkajs';
-import { idMapCodec, topics } from '../../schemas/catalog.js';
+import { topics } from '../../schemas/catalog.js';
 import { commandFrom } from '../../schemas/envelopes.js';
 import type { ProductChanged } from '../../schemas/types.generated.js';
 
@@ -114,7 +114,7 @@ async function stageVariant(): Promise<{ seconds: number; idMapLoadSeconds?: num
     global.gc?.();
     extra.rssBeforeIdMapMb = process.memoryUsage().rss / 2 ** 20;
     const t = performance.now();
-    const table = await openTable(rt, topics.idMap, { loadTimeoutMs: 600_000, codec: idMapCodec });
+    const table = await openTable(rt, topics.idMap, { loadTimeoutMs: 600_000, compact: true });
     extra.idMapLoadSeconds = (performance.now() - t) / 1000;
     extra.idMapEntries = table.size;
     global.gc?.();

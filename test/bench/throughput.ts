@@ -70,6 +70,13 @@ const product = (i: number) => {
 /** `n` ProductChanged events on `topic`. */
 export const fillProducts = (rt: Runtime, topic: TopicSpec<ProductChanged>, n: number) => fill(rt, topic, n, product);
 
+/** `n` id-map entries, as flow 1 writes them for articles. */
+export const fillIdMap = (rt: Runtime, n: number) =>
+  fill<IdMapping>(rt, topics.idMap, n, (i) => ({
+    key: `ongoing:article:BENCH-${i}`,
+    value: { system: 'ongoing', entityType: 'article', businessKey: `BENCH-${i}`, externalId: String(100_000 + i), updatedAt: Date.now(), contentHash: 'AAAAAAAAAAAAAAAAAAAAAA' },
+  }));
+
 export interface ThroughputFigures {
   rates: Record<'raw' | 'avsc' | 'mapped' | 'stage' | 'idmap', number>;
   idMap: { entries: number; loadSeconds: number; rssAboveEmptyMb: number };
@@ -88,10 +95,7 @@ export async function throughputFigures(rt: Runtime, ns: string, log: (line: str
   await createTopics(rt, [topics.idMap], false);
   await rt.serde.register(topics.idMap);
   log(`filling ${N_IDMAP} id-map entries…`);
-  await fill<IdMapping>(rt, topics.idMap, N_IDMAP, (i) => ({
-    key: `ongoing:article:BENCH-${i}`,
-    value: { system: 'ongoing', entityType: 'article', businessKey: `BENCH-${i}`, externalId: String(100_000 + i), updatedAt: Date.now(), contentHash: 'AAAAAAAAAAAAAAAAAAAAAA' },
-  }));
+  await fillIdMap(rt, N_IDMAP);
 
   const base = { KAFKA_NAMESPACE: ns, BENCH_INPUT: input.name, BENCH_OUTPUT: output.name, BENCH_COUNT: String(N_EVENTS), BENCH_OUTPUT_SCHEMA_ID: String(outputSchemaId) };
   const rates = {} as ThroughputFigures['rates'];
