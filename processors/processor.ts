@@ -46,6 +46,7 @@ export function runProcessor<I extends ChangeEvent<unknown>>(rt: Runtime, spec: 
     name: spec.name,
     input: spec.input,
     partitionsConcurrently: opts.partitionsConcurrently ?? spec.input.partitions,
+    outputs: [spec.output],
     handle: (event) => outputsOf(event),
     handleKnown: (event) => outputsOf(event),
   });

@@ -41,6 +41,8 @@ export interface Serde {
   encodeKnown<V>(topic: TopicSpec<V>, value: V): Buffer | undefined;
   /** Whether the schema the bytes name is known to this process (decodeKnown can read them). */
   schemaKnown(bytes: Buffer): boolean;
+  /** Looks up the topic's schema ahead of its first record, so that record takes the fast path too. */
+  prepare(topic: TopicSpec<unknown>): Promise<void>;
   decodeKnown<V>(topic: TopicSpec<V>, bytes: Buffer | null): V | undefined;
 }
 
@@ -180,6 +182,11 @@ export function createSerde(cfg: SerdeOptions): Serde {
       } catch {
         return undefined;
       }
+    },
+
+    async prepare(topic) {
+      const id = await idFor(topic);
+      await registry.getSchema(id);
     },
 
     schemaKnown(bytes) {

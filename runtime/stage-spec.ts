@@ -51,6 +51,8 @@ export interface StageSpec<I> {
    * latency is observed once a record's effect is done.
    */
   tracedFrom?(value: I): number | null;
+  /** The topics it writes, whose schemas are looked up before the first record. */
+  outputs?: TopicSpec<unknown>[];
 }
 
 export interface RunningStage {

@@ -7,6 +7,7 @@
  * records of its key while other keys go on (parking.ts); a record that can never succeed goes to
  * `dlq.<topic>` with its reason and the partition moves on.
  */
+import type { TopicSpec } from '../schemas/topic.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOf } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable, NotYetAvailableError, UnmappableError } from './errors.js';
@@ -27,6 +28,8 @@ const PARKED_RETRY_MS = 500;
 export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<RunningStage> {
   const log = rt.log.child({ stage: spec.name });
   const producer = await rt.producer();
+  // Schemas looked up now, not by the first record; a registry that is away is waited out later.
+  await Promise.all([spec.input, ...(spec.outputs ?? [])].map((t) => rt.serde.prepare(t as TopicSpec<unknown>).catch(() => undefined)));
   const consumer = await rt.kafka.consumer({ groupId: spec.groupId ?? spec.name, topics: [spec.input.name] });
   const chunkSize = spec.chunkSize ?? 500;
   let stoppedBy: string | undefined;
