@@ -11,6 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(path.join(root, dir)).flatMap((name) => {
+    // infra/local/.run and .cache hold Kafka's data and downloads, changing while tests run.
+    if (name.startsWith('.')) return [];
     const rel = path.posix.join(dir, name);
     if (statSync(path.join(root, rel)).isDirectory()) return sourceFiles(rel);
     return rel.endsWith('.ts') ? [rel] : [];
