@@ -110,7 +110,7 @@ start_kafka() {
   local jopts=(-Xms256m -Xmx768m -XX:+UseG1GC -Dkafka.logs.dir="$logs" -Dlog4j2.configurationFile="$here/kafka/log4j2.properties")
   if [ ! -f "$data/meta.properties" ]; then
     say "formatting kafka storage in $data"
-    java "${jopts[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$(cat "$run/cluster-id" 2>/dev/null || uuid_for_cluster)" -c "$conf" >"$logs/kafka-format.log" 2>&1 \
+    java "${jopts[@]}" -cp "$cp" kafka.tools.StorageTool format --cluster-id="$(cat "$run/cluster-id" 2>/dev/null || uuid_for_cluster)" -c "$conf" >"$logs/kafka-format.log" 2>&1 \
       || { cat "$logs/kafka-format.log" >&2; die "formatting kafka storage failed; see $logs/kafka-format.log"; }
   fi
   : >"$logs/kafka.log"
@@ -122,8 +122,9 @@ start_kafka() {
 }
 
 uuid_for_cluster() { # a KRaft cluster id: 16 random bytes, url-safe base64 without padding
-  local id
-  id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  local id=-
+  # One in 64 would start with '-', which the storage tool's argument parser takes for an option.
+  while [[ $id == -* ]]; do id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'); done
   echo "$id" >"$run/cluster-id"
   echo "$id"
 }
