@@ -7,10 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder } from '../infra/local/multicase-db/actions.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
 import { pipelineProcesses } from './support/pipeline-process.js';
+import { readRecords } from './support/kafka.js';
+import { topics } from '../schemas/catalog.js';
 
 let env: TestEnvironment;
 const pipelines = pipelineProcesses(() => env.env);
-const startPipelineProcess = (crashPoints?: string) => pipelines.start(crashPoints);
+const startPipelineProcess = (crashPoints?: string, opts?: { roles?: string[] }) => pipelines.start(crashPoints, opts);
 const stop = pipelines.stop;
 
 const articleCount = async (numbers: string[]) => (await env.api.getArticles({ articleNumbers: numbers })).length;
@@ -45,10 +47,15 @@ describe('crash recovery', () => {
 
   it('killed after the Ongoing write but before the consumer commit: the write repeats harmlessly', async () => {
     await createProduct(env.db, { productNumber: 'CR-B1', description: 'written twice' });
+    // Its change event first (a source alone), so that the runs below need no source: a source
+    // waits for its lease while a killed holder's session lasts, and would lose every race.
+    const source = startPipelineProcess(undefined, { roles: ['source-multicase'] });
+    await eventually(async () => (await readRecords(env.rt, topics.productChanged.name, 10_000, 1_500)).some((r) => r.key === 'CR-B1'), (x) => x, 60_000, 'the CR-B1 event');
+    await stop(source);
     // Each run dies right after the article sink's first handled batch, before its commit. Earlier
     // batches (repeats left by the previous test) may come first; run until CR-B1's batch was it.
     for (let run = 0; run < 5 && (await articleCount(['CR-B1'])) === 0; run++) {
-      const first = startPipelineProcess('stage.after-handle@sink.ongoing.article:1');
+      const first = startPipelineProcess('stage.after-handle@sink.ongoing.article:1', { roles: ['processors', 'sink-ongoing'] });
       expect(await first.exited).toBe('SIGKILL');
     }
     // The write reached Ongoing; the offset was never committed, so it will be handled again.
