@@ -56,6 +56,9 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
 
   const holds = new Holds(spec.name, rt, producer, log);
 
+  // Should the brokers refuse a record's outputs for good, its dead letter goes instead.
+  const refusedOutputs = (record: ConsumedRecord) => (err: unknown) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered');
+
   // Children of the labelled metrics, made once: a label object per record is measurable.
   const handleSeconds = metrics.handleSeconds.labels({ stage: spec.name });
   const recordsIn = metrics.recordsIn.labels({ stage: spec.name, topic: spec.input.name });
@@ -83,7 +86,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     }
     if (holds.size > 0) messages.push(...holds.ended(record));
     handleSeconds.observe((performance.now() - t0) / 1000);
-    return { messages, instead: (err) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered') };
+    return { messages, instead: refusedOutputs(record) };
   }
 
   /**
@@ -93,8 +96,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
    */
   async function handleRecord(record: ConsumedRecord, batch: PartitionBatch, parking: Parking): Promise<Yielded | 'parked' | undefined> {
     const timer = handleSeconds.startTimer();
-    // Should the brokers refuse this record's outputs for good, its dead letter goes instead.
-    const instead = (err: unknown) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered');
+    const instead = refusedOutputs(record);
     // A heartbeat refused while a record waits (a rebalance took the partition away) ends the
     // wait without an outcome: the record is neither committed nor dead-lettered, its next owner reads it again.
     const beat = async () => {

@@ -74,6 +74,17 @@ export async function bookStockChange(db: Knex, change: StockChange): Promise<nu
   return Number((result.rows[0] as { balance: string }).balance);
 }
 
+/** An amount in the document currency, rounded to cents. */
+export const money = (n: number): number => Math.round(n * 100) / 100;
+
+/** Net amount and VAT of an invoice's or a credit note's lines, each line's VAT at its own rate. */
+export function documentTotals(lines: readonly { line_amount: number; vat_rate: number }[]): { net: number; vat: number } {
+  return {
+    net: money(lines.reduce((sum, l) => sum + l.line_amount, 0)),
+    vat: money(lines.reduce((sum, l) => sum + (l.line_amount * l.vat_rate) / 100, 0)),
+  };
+}
+
 export type OrderHistoryType = 'sent_to_warehouse' | 'shipped' | 'tracking' | 'invoiced' | 'returned' | 'credited' | 'note';
 
 export async function addOrderHistory(

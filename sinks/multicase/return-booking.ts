@@ -16,12 +16,10 @@ import type { Knex } from 'knex';
 import { topics } from '../../schemas/catalog.js';
 import type { ReturnBooking } from '../../schemas/types.generated.js';
 import { UnmappableError, ValidationError } from '../../runtime/errors.js';
-import { addOrderHistory, allocateNumber, bookStockChange } from './bookkeeping.js';
+import { addOrderHistory, allocateNumber, bookStockChange, documentTotals, money } from './bookkeeping.js';
 import type { MulticaseCommandHandler } from './sink.js';
 
 type Row = Record<string, unknown>;
-
-const money = (n: number) => Math.round(n * 100) / 100;
 
 async function returnLines(trx: Knex.Transaction, returnId: number): Promise<Row[]> {
   return trx('multicase.return_order_lines as l')
@@ -114,8 +112,7 @@ export async function settleReturn(trx: Knex.Transaction, returnNumber: string, 
       const quantity = Number(l.quantity_received);
       return { position: i + 1, return_order_line_id: l.id, product_id: l.product_id, quantity, unit_price: unitPrice, vat_rate: Number(l.invoice_id ? l.invoice_vat : l.order_vat), line_amount: money(quantity * unitPrice) };
     });
-    const net = money(creditLines.reduce((s, l) => s + l.line_amount, 0));
-    const vat = money(creditLines.reduce((s, l) => s + (l.line_amount * l.vat_rate) / 100, 0));
+    const { net, vat } = documentTotals(creditLines);
     const number = await allocateNumber(trx, 'credit_note');
     const invoice: Row | undefined = invoiceId ? await trx('multicase.invoices').where('id', invoiceId).first('invoice_number', 'currency') : undefined;
     const [note] = await trx('multicase.credit_notes')

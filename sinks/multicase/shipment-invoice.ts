@@ -10,13 +10,12 @@ import type { Knex } from 'knex';
 import { topics } from '../../schemas/catalog.js';
 import type { ShipmentInvoice } from '../../schemas/types.generated.js';
 import { UnmappableError, ValidationError } from '../../runtime/errors.js';
-import { addOrderHistory, allocateNumber, bookStockChange } from './bookkeeping.js';
+import { addOrderHistory, allocateNumber, bookStockChange, documentTotals, money } from './bookkeeping.js';
 import type { MulticaseCommandHandler } from './sink.js';
 
 type Row = Record<string, unknown>;
 
 const qty = (n: number) => Math.round(n * 1000) / 1000;
-const money = (n: number) => Math.round(n * 100) / 100;
 
 interface Shipped {
   orderLineId: number;
@@ -172,8 +171,7 @@ async function invoice(trx: Knex.Transaction, order: Row, deliveryId: number, sh
     const unitPrice = Number(l.unit_price);
     return [{ sales_order_line_id: id, product_id: l.product_id, quantity, unit_price: unitPrice, vat_rate: Number(l.vat_rate), line_amount: money(quantity * unitPrice) }];
   });
-  const net = money(lines.reduce((sum, l) => sum + l.line_amount, 0));
-  const vat = money(lines.reduce((sum, l) => sum + (l.line_amount * l.vat_rate) / 100, 0));
+  const { net, vat } = documentTotals(lines);
   const number = await allocateNumber(trx, 'invoice');
   const [created] = await trx('multicase.invoices')
     .insert({
