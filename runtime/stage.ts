@@ -213,7 +213,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       }
       recordsIn.inc(tried);
       if (handled.length > 0) {
-        crashPoint('stage.after-handle', spec.name);
+        crashPoint('stage.after-handle', spec.name, () => handled.map((r) => r.key));
         // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
         // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
         const send = (messages: OutgoingMessage[]) =>
