@@ -1,10 +1,8 @@
 /** The idempotent producer behind PipelineProducer. */
 import type { Kafka, Producer } from 'kafkajs';
-import { kafkajs } from './kafkajs.js';
+import { javaCompatiblePartitioner } from './partitioner.js';
 import type { OutgoingMessage, PipelineProducer } from './types.js';
 import { classify, type Namespace } from './shared.js';
-
-const { Partitioners } = kafkajs;
 
 export async function openProducer(kafka: Kafka, ns: Namespace): Promise<PipelineProducer> {
   const p: Producer = kafka.producer({
@@ -12,7 +10,7 @@ export async function openProducer(kafka: Kafka, ns: Namespace): Promise<Pipelin
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     // murmur2 on the key, as the Java client does: tools and other clients agree on the partition of a key.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: javaCompatiblePartitioner,
   });
   await p.connect();
   return {
