@@ -5,7 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const pipelineJs = fileURLToPath(new URL('../../dist/pipeline/main.js', import.meta.url));
+// From the sources (vitest) or from dist/ (the benchmark): the built pipeline either way.
+const built = import.meta.url.includes('/dist/test/') ? '../../pipeline/main.js' : '../../dist/pipeline/main.js';
+const pipelineJs = fileURLToPath(new URL(built, import.meta.url));
 
 export interface PipelineProcess {
   child: ChildProcess;
