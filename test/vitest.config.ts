@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 240_000,
     pool: 'forks',
     fileParallelism: true,
-    maxWorkers: 2,
+    // Most of the suite waits (faults held for seconds, sessions timing out, polls), not computes:
+    // on 2 cores, 3 files at a time took the suite from 376 s to 243 s with the same per-test times.
+    maxWorkers: 3,
   },
 });
