@@ -6,23 +6,32 @@
  * points sit exactly between the steps whose order the delivery promises depend on. Unset in
  * production, where each call is one size check.
  */
-interface Planned {
+export interface Planned {
   left: number;
   /** Counts only when the batch holds a record with this key. */
   key: string | undefined;
 }
 
-const plan = new Map<string, Planned>(
-  (process.env.PIPELINE_CRASH_POINTS ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const [point, n] = p.split(':');
-      const [name, key] = point!.split('#');
-      return [name!, { left: Number(n ?? 1), key }] as const;
-    }),
-);
+/** `PIPELINE_CRASH_POINTS` read: point name (with its `@scope`) → how often, and the key it waits for. */
+export function parseCrashPlan(text: string): Map<string, Planned> {
+  return new Map(
+    text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        // The count follows the last colon (keys may hold colons: `#ongoing:article:A1:2`).
+        const counted = /^(.*):(\d+)$/.exec(p);
+        const point = counted ? counted[1]! : p;
+        const hash = point.indexOf('#');
+        const name = hash < 0 ? point : point.slice(0, hash);
+        const key = hash < 0 ? undefined : point.slice(hash + 1);
+        return [name, { left: counted ? Number(counted[2]) : 1, key }] as const;
+      }),
+  );
+}
+
+const plan = parseCrashPlan(process.env.PIPELINE_CRASH_POINTS ?? '');
 
 export type CrashPoint = 'stage.after-handle' | 'stage.before-commit' | 'source.before-offset' | 'source.before-ack';
 
