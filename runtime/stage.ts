@@ -248,7 +248,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       if (round !== rounds[rounds.length - 1] && Date.now() - committedAt < 1_000) continue;
       committedAt = Date.now();
       await inFlight;
-      crashPoint('stage.before-commit', spec.name);
+      crashPoint('stage.before-commit', spec.name, () => batch.records.map((r) => r.key));
       // Committed never past a parked record (a restart reads it again); fetched on past it.
       const next = parking.lastSeen + 1n;
       await batch.commit(parking.commitPoint(next), next.toString());

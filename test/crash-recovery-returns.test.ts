@@ -31,8 +31,9 @@ const returnId = async (returnNumber: string) => (await env.db('multicase.return
 describe('crash recovery of returns', () => {
   it.each([
     ['after the return receipt event is in Kafka but before its report command', 'source.before-ack@ongoing.goods-receipts:1'],
-    ['after the return is booked and credited in Multicase but before the consumer commit', 'stage.before-commit@sink.multicase.return-booking:1'],
-  ])('killed %s: one credit note, one stock movement', async (_what, crashPoint) => {
+    // The commit of the batch that holds this return's booking (not one left by the case before).
+    ['after the return is booked and credited in Multicase but before the consumer commit', 'stage.before-commit@sink.multicase.return-booking#{return}:1'],
+  ])('killed %s: one credit note, one stock movement', async (_what, planned) => {
     const order = await createSalesOrder(env.db, { customerNumber: 'C10001', shippingMethod: 'BRING-PIP', warehouseCode: 'MAIN', lines: [{ productNumber: 'JACKET-M', quantity: 2, unitPrice: 1000 }] });
     const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
     const running = pipelines.start();
@@ -46,8 +47,10 @@ describe('crash recovery of returns', () => {
 
     const stockBefore = await getStock(env.db, 'JACKET-M', 'MAIN');
     await env.control.receivePurchaseOrder({ purchaseOrderNumber: ret.returnNumber });
+    const crashPoint = planned.replace('{return}', ret.returnNumber);
     const crashing = pipelines.start(crashPoint);
     expect(await crashing.exited).toBe('SIGKILL');
+    expect(crashing.output()).toContain(`crash point ${crashPoint.replace(/:1$/, '')} reached`);
 
     const again = pipelines.start();
     try {

@@ -30,8 +30,9 @@ const invoiceCount = async (orderNumber: string) =>
 describe('crash recovery of shipments', () => {
   it.each([
     ['after the shipment event is in Kafka but before its report command', 'source.before-ack@ongoing.shipments:1'],
-    ['after the shipment is booked in Multicase but before the consumer commit', 'stage.before-commit@sink.multicase.shipment-invoice:1'],
-  ])('killed %s: one invoice, one stock movement', async (_what, crashPoint) => {
+    // The commit of the batch that holds this picking list's shipment (not one left by the case before).
+    ['after the shipment is booked in Multicase but before the consumer commit', 'stage.before-commit@sink.multicase.shipment-invoice#{picking list}:1'],
+  ])('killed %s: one invoice, one stock movement', async (_what, planned) => {
     const stockBefore = await getStock(env.db, 'JACKET-M', 'MAIN');
     const order = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 'BRING-PIP', warehouseCode: 'MAIN', lines: [{ productNumber: 'JACKET-M', quantity: 2, unitPrice: 1000 }] });
     const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
@@ -41,8 +42,10 @@ describe('crash recovery of shipments', () => {
 
     await env.control.pickOrder({ orderNumber: picking.pickingListNumber });
     await env.control.shipOrder({ orderNumber: picking.pickingListNumber }, { waybill: `WB-${picking.pickingListNumber}` });
+    const crashPoint = planned.replace('{picking list}', picking.pickingListNumber);
     const crashing = pipelines.start(crashPoint);
     expect(await crashing.exited).toBe('SIGKILL');
+    expect(crashing.output()).toContain(`crash point ${crashPoint.replace(/:1$/, '')} reached`);
 
     const again = pipelines.start();
     try {
