@@ -13,7 +13,7 @@
 import { idMapKey, topics } from '../schemas/catalog.js';
 import type { OrderReleased, OrderUpsert } from '../schemas/types.generated.js';
 import { NotYetAvailableError, ValidationError } from '../runtime/errors.js';
-import type { Lookups, ProcessorSpec } from './processor.js';
+import { requireArticlesInOngoing, type Lookups, type ProcessorSpec } from './processor.js';
 import { requirePositive, requireText, requireUnique } from './validate.js';
 
 /** Until the mapping is there: held, not given up. */
@@ -75,11 +75,7 @@ export function pickingListToOrder(event: OrderReleased, lookups: Pick<Lookups, 
   if (!mapping || (!mapping.wayOfDeliveryCode && !mapping.transporterCode)) {
     throw new NotYetAvailableError(`${record}: field shippingMethodId is ${method}, which has no mapping to Ongoing; held until it is mapped (npm run ops -- shipping-map set --id ${p.shippingMethodId} …)`, HELD);
   }
-  lines.forEach((l, i) => {
-    if (!lookups.idMap.get(idMapKey('ongoing', 'article', l.articleNumber))) {
-      throw new NotYetAvailableError(`${record}: field lines[${i}].productNumber ${l.articleNumber} is not an article in Ongoing yet (no id-map entry)`, lookups.graceMs);
-    }
-  });
+  requireArticlesInOngoing(record, lines, lookups);
   return {
     ...order,
     wayOfDeliveryCode: mapping.wayOfDeliveryCode,

@@ -3,10 +3,12 @@
  * may read (state tables). This file turns such a spec into a running stage; delivery, retries and
  * dead-lettering are the runtime's.
  */
+import { idMapKey } from '../schemas/catalog.js';
 import { commandFrom, type ChangeEvent } from '../schemas/envelopes.js';
 import type { TopicSpec } from '../schemas/topic.js';
 import type { IdMapping, ShippingMethodMapping } from '../schemas/types.generated.js';
 import { setting } from '../runtime/config.js';
+import { NotYetAvailableError } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { runStage, type RunningStage } from '../runtime/stage.js';
 import type { Table } from '../runtime/table.js';
@@ -26,6 +28,19 @@ export interface Lookups {
   graceMs: number;
   /** The Multicase warehouse code that Ongoing runs. */
   ongoingWarehouse: string;
+}
+
+/**
+ * Ongoing refuses a line whose article it does not know, and products travel on their own
+ * schedule: while a line's article has no id-map entry yet, the record waits for it
+ * (NotYetAvailableError, graceMs at most). `field(i)` names line i's article field in the record.
+ */
+export function requireArticlesInOngoing(record: string, lines: Array<{ articleNumber: string }>, lookups: Pick<Lookups, 'idMap' | 'graceMs'>, field = (i: number) => `lines[${i}].productNumber`): void {
+  lines.forEach((l, i) => {
+    if (!lookups.idMap.get(idMapKey('ongoing', 'article', l.articleNumber))) {
+      throw new NotYetAvailableError(`${record}: field ${field(i)} ${l.articleNumber} is not an article in Ongoing yet (no id-map entry)`, lookups.graceMs);
+    }
+  });
 }
 
 export interface ProcessorSpec<I extends ChangeEvent<unknown> = ChangeEvent<unknown>, P = unknown> {

@@ -12,8 +12,8 @@
  */
 import { idMapKey, topics } from '../schemas/catalog.js';
 import type { PurchaseOrderChanged, PurchaseOrderUpsert } from '../schemas/types.generated.js';
-import { NotYetAvailableError, ValidationError } from '../runtime/errors.js';
-import type { Lookups, ProcessorSpec } from './processor.js';
+import { ValidationError } from '../runtime/errors.js';
+import { requireArticlesInOngoing, type Lookups, type ProcessorSpec } from './processor.js';
 import { requirePositive, requireText, requireUnique } from './validate.js';
 
 export function purchaseOrderToInbound(event: PurchaseOrderChanged, lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>): PurchaseOrderUpsert | null {
@@ -33,13 +33,7 @@ export function purchaseOrderToInbound(event: PurchaseOrderChanged, lookups: Pic
     articleNumber: requireText(record, `lines[${i}].productNumber`, l.productNumber),
     numberOfItems: requirePositive(record, `lines[${i}].quantityOrdered`, l.quantityOrdered),
   }));
-  if (!cancel) {
-    lines.forEach((l, i) => {
-      if (!lookups.idMap.get(idMapKey('ongoing', 'article', l.articleNumber))) {
-        throw new NotYetAvailableError(`${record}: field lines[${i}].productNumber ${l.articleNumber} is not an article in Ongoing yet (no id-map entry)`, lookups.graceMs);
-      }
-    });
-  }
+  if (!cancel) requireArticlesInOngoing(record, lines, lookups);
   return {
     purchaseOrderNumber: number,
     cancel,

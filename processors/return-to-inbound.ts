@@ -13,8 +13,8 @@
  */
 import { idMapKey, topics } from '../schemas/catalog.js';
 import type { PurchaseOrderUpsert, ReturnOrderChanged } from '../schemas/types.generated.js';
-import { NotYetAvailableError, ValidationError } from '../runtime/errors.js';
-import type { Lookups, ProcessorSpec } from './processor.js';
+import { ValidationError } from '../runtime/errors.js';
+import { requireArticlesInOngoing, type Lookups, type ProcessorSpec } from './processor.js';
 import { requirePositive, requireText, requireUnique } from './validate.js';
 
 const STATUSES = ['registered', 'sent_to_warehouse', 'partly_received', 'received', 'closed', 'cancelled'];
@@ -47,14 +47,7 @@ export function returnToInbound(event: ReturnOrderChanged, lookups: Pick<Lookups
       numberOfItems: requirePositive(record, `lines[${i}].quantity`, l.quantity),
     };
   });
-  if (!cancel) {
-    lines.forEach((l) => {
-      if (!lookups.idMap.get(idMapKey('ongoing', 'article', l.articleNumber))) {
-        const i = r.lines.findIndex((x) => String(x.position) === l.rowNumber);
-        throw new NotYetAvailableError(`${record}: field lines[${i}].productNumber ${l.articleNumber} is not an article in Ongoing yet (no id-map entry)`, lookups.graceMs);
-      }
-    });
-  }
+  if (!cancel) requireArticlesInOngoing(record, lines, lookups, (i) => `lines[${r.lines.indexOf(toStock[i]!)}].productNumber`);
   return {
     purchaseOrderNumber: number,
     cancel,
