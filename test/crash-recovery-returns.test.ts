@@ -4,11 +4,11 @@
  * before the consumer commits. After a restart there is one credit note, one stock movement per
  * receipt, and nothing lost.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesOrder, getStock, registerReturn, sendOrderToWarehouse, sendReturnToWarehouse } from '../infra/local/multicase-db/actions.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { pipelineProcesses } from './support/pipeline-process.js';
+import { killAfterEach, pipelineProcesses } from './support/pipeline-process.js';
 
 let env: TestEnvironment;
 const pipelines = pipelineProcesses(() => ({ ...env.env, ONGOING_SHIPMENT_POLL_MS: '300', MULTICASE_RETURN_POLL_MS: '1000' }));
@@ -17,10 +17,7 @@ beforeAll(async () => {
   env = await startTestEnvironment('crash_ret');
   await seedShippingMap(env.rt);
 }, 120_000);
-afterEach(async (ctx) => {
-  const transcript = pipelines.killAll();
-  if (ctx.task.result?.state === 'fail') process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
-});
+killAfterEach(pipelines);
 afterAll(async () => {
   await env?.close();
 });

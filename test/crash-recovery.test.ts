@@ -3,10 +3,10 @@
  * (SIGKILL, no clean-up) at the points between the steps whose order matters, and at random
  * moments; after a restart every entity has arrived exactly once in effect.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct, getPurchaseOrder, getStock, getStockTransactions, savePurchaseOrder } from '../infra/local/multicase-db/actions.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { pipelineProcesses } from './support/pipeline-process.js';
+import { killAfterEach, pipelineProcesses } from './support/pipeline-process.js';
 import { readRecords } from './support/kafka.js';
 import { topics } from '../schemas/catalog.js';
 import { groupLag } from '../pipeline/ops/status.js';
@@ -34,10 +34,7 @@ async function drainedLag(): Promise<number> {
 beforeAll(async () => {
   env = await startTestEnvironment('crash');
 }, 120_000);
-afterEach(async (ctx) => {
-  const transcript = pipelines.killAll();
-  if (ctx.task.result?.state === 'fail') process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
-});
+killAfterEach(pipelines);
 afterAll(async () => {
   await env?.close();
 });

@@ -5,30 +5,11 @@
  * reported. Real PostgreSQL, simulator in-process on a random port, plain fetch so the wire format
  * is what is asserted.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
-import { UTC, simulatorCalls, type AnyJson } from './support/ongoing-simulator-calls.js';
+import { describe, expect, it } from 'vitest';
+import { UTC, simulatorCalls, simulatorPerFile, type AnyJson } from './support/ongoing-simulator-calls.js';
 
-let db: TempDatabase;
-let sim: OngoingSimulator;
-let control: SimulatorControl;
-const { api, article, order, purchaseOrder, stockOf } = simulatorCalls(() => sim.baseUrl);
-
-beforeAll(async () => {
-  db = await createTempDatabase('ongoing_sim_reporting');
-  sim = await startOngoingSimulator({ databaseUrl: db.url, port: 0 });
-  control = new SimulatorControl(sim.controlUrl);
-});
-
-afterAll(async () => {
-  await sim?.close();
-  await db?.drop();
-});
-
-beforeEach(async () => {
-  await control.reset();
-});
+const t = simulatorPerFile('ongoing_sim_reporting');
+const { api, article, order, purchaseOrder, stockOf } = simulatorCalls(() => t.sim.baseUrl);
 
 describe('reporting back', () => {
   it('goods receipts: a partial receipt is found, acknowledged, and the rest is found again', async () => {
@@ -39,7 +20,7 @@ describe('reporting back', () => {
     expect(await toReport()).toEqual([]);
     const before = new Date(Date.now() - 1000).toISOString();
 
-    await control.receivePurchaseOrder({ purchaseOrderNumber: 'PO-R' }, [{ rowNumber: '1', numberOfItems: 4, batchNumber: 'B1' }]);
+    await t.control.receivePurchaseOrder({ purchaseOrderNumber: 'PO-R' }, [{ rowNumber: '1', numberOfItems: 4, batchNumber: 'B1' }]);
     expect(await toReport()).toEqual([id]);
     const partial = (await api('GET', `/purchaseOrders/${id}`)).body;
     expect(partial.purchaseOrderInfo.purchaseOrderStatus).toEqual({ number: 400, text: 'Deflection' });
@@ -53,7 +34,7 @@ describe('reporting back', () => {
     expect(ack.body).toEqual({ purchaseOrderId: id, message: expect.any(String) });
     expect(await toReport()).toEqual([]);
 
-    await control.receivePurchaseOrder({ purchaseOrderId: id });
+    await t.control.receivePurchaseOrder({ purchaseOrderId: id });
     expect(await toReport()).toEqual([id]);
     const done = (await api('GET', `/purchaseOrders/${id}`)).body;
     expect(done.purchaseOrderInfo.purchaseOrderStatus.number).toBe(500);
@@ -72,13 +53,13 @@ describe('reporting back', () => {
   it('picking and shipping: picked lines are found until reported; the shipment carries tracking', async () => {
     const a1 = await article('A1');
     await article('A2');
-    await control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 100 }], recordAdjustment: false });
+    await t.control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 100 }], recordAdjustment: false });
     const id = await order('S-1', [['1', 'A1', 5], ['2', 'A2', 2]], { transporter: { transporterCode: 'PLAB', transporterServiceCode: 'P19' } });
     expect((await api('GET', `/articles/${a1}`)).body.inventoryInfo).toMatchObject({ numberOfItems: 100, numberOfBookedItems: 5, sellableNumberOfItems: 95 });
     const toReport = () => api('GET', '/orders?goodsOwnerId=1&onlyOrdersWithOrderLinesToReport=true').then((r) => r.body.map((o: AnyJson) => o.orderInfo.orderId));
     expect(await toReport()).toEqual([]);
 
-    const picked = await control.pickOrder({ orderId: id }, [{ rowNumber: '1', numberOfItems: 3 }]);
+    const picked = await t.control.pickOrder({ orderId: id }, [{ rowNumber: '1', numberOfItems: 3 }]);
     expect(picked.orderInfo.orderStatus.number).toBe(400);
     expect(await toReport()).toEqual([id]);
     const line1 = picked.orderLines[0];
@@ -88,7 +69,7 @@ describe('reporting back', () => {
     expect(await toReport()).toEqual([]);
 
     const shippedFrom = new Date(Date.now() - 1000).toISOString();
-    const shipped = await control.fulfilOrder({ orderNumber: 'S-1' }, { parcels: 2 });
+    const shipped = await t.control.fulfilOrder({ orderNumber: 'S-1' }, { parcels: 2 });
     expect(shipped.orderInfo.orderStatus).toEqual({ number: 450, text: 'Sent' });
     expect(shipped.orderInfo.shippedTime).toMatch(UTC);
     expect(shipped.orderInfo.wayBill).toBeTruthy();
@@ -108,9 +89,9 @@ describe('reporting back', () => {
 
   it('picking discrepancies become inventory adjustments', async () => {
     const a1 = await article('A1');
-    await control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 10 }], recordAdjustment: false });
+    await t.control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 10 }], recordAdjustment: false });
     const id = await order('D-1', [['1', 'A1', 5]]);
-    await control.pickOrder({ orderId: id }, [{ rowNumber: '1', numberOfItems: 3, missingNumberOfItems: 2 }]);
+    await t.control.pickOrder({ orderId: id }, [{ rowNumber: '1', numberOfItems: 3, missingNumberOfItems: 2 }]);
     const adjustments = (await api('GET', '/inventoryAdjustments?goodsOwnerId=1&isReported=false')).body;
     expect(adjustments).toHaveLength(1);
     expect(adjustments[0].inventoryAdjustments[0]).toMatchObject({ numberOfItems: -2, inventoryAdjustmentCause: { code: 'PICKDIFF' } });
@@ -120,7 +101,7 @@ describe('reporting back', () => {
   it('returns: return orders against Ongoing ids, returned quantities on both records, reported-returned filter', async () => {
     const a1 = await article('A1');
     const id = await order('RT-1', [['1', 'A1', 4]]);
-    const shipped = await control.shipOrder({ orderId: id });
+    const shipped = await t.control.shipOrder({ orderId: id });
     const orderLineId = shipped.orderLines[0].id;
     const put = {
       goodsOwnerId: 1,
@@ -139,7 +120,7 @@ describe('reporting back', () => {
     const stockBefore = await stockOf(a1);
     const since = new Date(Date.now() - 1000).toISOString();
 
-    const received = await control.receiveReturnOrder({ returnOrderNumber: 'RMA-1' }, [{ returnOrderRowNumber: '1', numberOfItems: 2 }]);
+    const received = await t.control.receiveReturnOrder({ returnOrderNumber: 'RMA-1' }, [{ returnOrderRowNumber: '1', numberOfItems: 2 }]);
     expect(received.returnOrderInfo.returnOrderStatus).toEqual({ number: 200, text: 'Arrived' });
     expect(received.returnOrderLines[0]).toMatchObject({
       toBeReturnedNumberOfItems: 3,
@@ -159,7 +140,7 @@ describe('reporting back', () => {
 
     await api('PATCH', `/orders/${id}/setReportedReturnedNumberOfItemsToReturnedNumberOfItems`);
     expect(await toReportReturned()).toEqual([]);
-    await control.receiveReturnOrder({ returnOrderNumber: 'RMA-1' });
+    await t.control.receiveReturnOrder({ returnOrderNumber: 'RMA-1' });
     expect((await api('GET', '/returnOrders?goodsOwnerId=1&returnOrderStatusFrom=300')).body).toHaveLength(1);
     expect(await toReportReturned()).toEqual([id]);
     expect((await api('PUT', '/returnOrders', { body: put })).status).toBe(400);
@@ -168,8 +149,8 @@ describe('reporting back', () => {
   it('inventory adjustments: signed, grouped by article, isReported until setReported', async () => {
     const a1 = await article('A1');
     const a2 = await article('A2');
-    await control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 10 }], recordAdjustment: false });
-    const inv = await control.adjustStock({
+    await t.control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 10 }], recordAdjustment: false });
+    const inv = await t.control.adjustStock({
       adjustments: [
         { articleNumber: 'A1', numberOfItems: -2, cause: { code: 'DMG', name: 'Dropped on floor' } },
         { articleNumber: 'A2', numberOfItems: 3, cause: { code: 'CNT', name: 'Counting' } },
@@ -198,7 +179,7 @@ describe('reporting back', () => {
     const since = new Date(Date.now() - 500).toISOString();
     await new Promise((r) => setTimeout(r, 600));
     const after = new Date().toISOString();
-    await control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 1 }] });
+    await t.control.adjustStock({ adjustments: [{ articleNumber: 'A1', numberOfItems: 1 }] });
     expect((await api('GET', `/articles?goodsOwnerId=1&stockInfoChangedFrom=${encodeURIComponent(after)}`)).body.map((a: AnyJson) => a.articleSystemId)).toEqual([a1]);
     expect((await api('GET', `/articles?goodsOwnerId=1&stockInfoChangedFrom=${encodeURIComponent(since)}`)).body).toHaveLength(2);
     const old = new Date(Date.now() - 25 * 3600 * 1000).toISOString();

@@ -4,20 +4,17 @@
  * injected faults (500, hang, 429 burst, refused connections → TransientError), and state that
  * survives a restart of the simulator.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { OngoingApi, type OngoingApiOptions, type OngoingOrderPut } from '../connectors/ongoing/api/client.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
 import { RejectedError, TransientError } from '../runtime/errors.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
-
-let db: TempDatabase;
-let sim: OngoingSimulator;
-let control: SimulatorControl;
+import { SimulatorControl, startOngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
+import { simulatorPerFile } from './support/ongoing-simulator-calls.js';
 
 const users = [{ username: 'api', password: 'secret', goodsOwnerIds: [1, 2] }];
+const t = simulatorPerFile('ongoing_sim_resilience', { users });
 
 function client(goodsOwnerId = 1, timeoutMs = 5000, options: Pick<OngoingApiOptions, 'serialWrites'> = {}): OngoingApi {
-  return new OngoingApi({ baseUrl: sim.baseUrl, username: 'api', password: 'secret', goodsOwnerId, timeoutMs, ...options });
+  return new OngoingApi({ baseUrl: t.sim.baseUrl, username: 'api', password: 'secret', goodsOwnerId, timeoutMs, ...options });
 }
 
 function orderPut(orderNumber: string): OngoingOrderPut {
@@ -33,29 +30,17 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-beforeAll(async () => {
-  db = await createTempDatabase('ongoing_sim_resilience');
-  sim = await startOngoingSimulator({ databaseUrl: db.url, port: 0, users });
-  control = new SimulatorControl(sim.controlUrl);
-});
-
-afterAll(async () => {
-  await sim?.close();
-  await db?.drop();
-});
-
 beforeEach(async () => {
-  await control.reset();
   await client(1).upsertArticle({ articleNumber: 'A1', articleName: 'Article one' });
   await client(2).upsertArticle({ articleNumber: 'A1', articleName: 'Someone else’s article one' });
 });
 
 describe('rate limit', () => {
   it('answers 429 with Retry-After past the configured writes per second, and the client makes it a TransientError', async () => {
-    await control.setRateLimit(3);
+    await t.control.setRateLimit(3);
     const api = client();
     for (let i = 0; i < 3; i++) await api.upsertArticle({ articleNumber: `RL-${i}` });
-    const raw = await fetch(`${sim.baseUrl}/articles`, {
+    const raw = await fetch(`${t.sim.baseUrl}/articles`, {
       method: 'PUT',
       headers: { authorization: `Basic ${Buffer.from('api:secret').toString('base64')}`, 'content-type': 'application/json' },
       body: JSON.stringify({ goodsOwnerId: 1, articleNumber: 'RL-raw' }),
@@ -74,15 +59,15 @@ describe('rate limit', () => {
 
     await new Promise((r) => setTimeout(r, 1100));
     await api.upsertArticle({ articleNumber: 'RL-3' });
-    expect((await control.state()).writeStats.rateLimited).toBe(2);
-    await control.setRateLimit(0);
+    expect((await t.control.state()).writeStats.rateLimited).toBe(2);
+    await t.control.setRateLimit(0);
   });
 });
 
 describe('serial writes', () => {
   it('processes concurrent writes for one goods owner one at a time, and different goods owners side by side', async () => {
-    await control.setRateLimit(0); // also resets the write statistics
-    await control.setFaults({ writeLatencyMs: 80 });
+    await t.control.setRateLimit(0); // also resets the write statistics
+    await t.control.setFaults({ writeLatencyMs: 80 });
     // The client would line these up itself; turned off, so that the simulator's own queue is what is tested.
     const parallel = { serialWrites: false };
     const started = Date.now();
@@ -93,30 +78,30 @@ describe('serial writes', () => {
     const elapsed = Date.now() - started;
     expect(results.every((r) => r.created)).toBe(true);
     expect(new Set(results.map((r) => r.orderId)).size).toBe(8);
-    const stats = (await control.state()).writeStats;
+    const stats = (await t.control.state()).writeStats;
     expect(stats.maxConcurrentWritesPerGoodsOwner).toBe(1);
     expect(stats.maxConcurrentWrites).toBe(2);
     expect(elapsed).toBeGreaterThanOrEqual(4 * 80);
-    await control.clearFaults();
+    await t.control.clearFaults();
   });
 });
 
 describe('fault injection', () => {
   it('answers 500 with the ASP.NET body to a share of API requests, never to the control path', async () => {
-    await control.setFaults({ errorRate: 1 });
+    await t.control.setFaults({ errorRate: 1 });
     const err = await caught(client().getArticles());
     expect(err).toBeInstanceOf(TransientError);
     expect((err as Error).message).toContain('500');
     expect((err as Error).message).toContain('An error has occurred.');
-    expect((await control.health()).ok).toBe(true);
-    await control.setFaults({ errorRate: 0, errorNext: 1 });
+    expect((await t.control.health()).ok).toBe(true);
+    await t.control.setFaults({ errorRate: 0, errorNext: 1 });
     expect(await caught(client().getOrderStatuses())).toBeInstanceOf(TransientError);
     expect((await client().getOrderStatuses()).length).toBeGreaterThan(0);
-    await control.clearFaults();
+    await t.control.clearFaults();
   });
 
   it('sends a burst of 429s with the configured Retry-After', async () => {
-    await control.setFaults({ tooManyRequestsNext: 2, retryAfterSeconds: 7 });
+    await t.control.setFaults({ tooManyRequestsNext: 2, retryAfterSeconds: 7 });
     for (let i = 0; i < 2; i++) {
       const err = await caught(client().getArticles());
       expect(err).toBeInstanceOf(TransientError);
@@ -126,7 +111,7 @@ describe('fault injection', () => {
   });
 
   it('hangs requests until the client times out, then answers again', async () => {
-    await control.setFaults({ hangNext: 1 });
+    await t.control.setFaults({ hangNext: 1 });
     const started = Date.now();
     const err = await caught(client(1, 300).getArticles());
     expect(err).toBeInstanceOf(TransientError);
@@ -136,20 +121,20 @@ describe('fault injection', () => {
   });
 
   it('adds latency to API requests', async () => {
-    await control.setFaults({ latencyMs: 400 });
+    await t.control.setFaults({ latencyMs: 400 });
     expect(await caught(client(1, 150).getArticles())).toBeInstanceOf(TransientError);
-    await control.setFaults({ latencyMs: 0 });
+    await t.control.setFaults({ latencyMs: 0 });
     expect((await client(1, 1000).getArticles()).length).toBe(1);
   });
 
   it('refuses connections for a while, then accepts them again', async () => {
-    await control.refuseConnections(700);
+    await t.control.refuseConnections(700);
     const err = await caught(client().getArticles());
     expect(err).toBeInstanceOf(TransientError);
     expect((err as Error).message).toMatch(/ECONNREFUSED|ECONNRESET|socket|closed/i);
     await new Promise((r) => setTimeout(r, 900));
     expect((await client().getArticles()).length).toBe(1);
-    expect((await control.faults()).refusingConnectionsForMs).toBe(0);
+    expect((await t.control.faults()).refusingConnectionsForMs).toBe(0);
   });
 
   it('keeps business refusals permanent while faults are off', async () => {
@@ -163,12 +148,12 @@ describe('restart', () => {
   it('keeps articles, orders, ids and seeded code lists across a restart on the same database', async () => {
     const api = client();
     const { orderId } = await api.upsertOrder(orderPut('KEEP-1'));
-    await control.pickOrder({ orderId }, [{ rowNumber: '1', numberOfItems: 1 }]);
-    await control.seed({ orderStatuses: [{ number: 200, text: 'Öppen' }, { number: 400, text: 'Plockad' }] });
-    await sim.close();
+    await t.control.pickOrder({ orderId }, [{ rowNumber: '1', numberOfItems: 1 }]);
+    await t.control.seed({ orderStatuses: [{ number: 200, text: 'Öppen' }, { number: 400, text: 'Plockad' }] });
+    await t.sim.close();
 
-    sim = await startOngoingSimulator({ databaseUrl: db.url, port: 0, users });
-    control = new SimulatorControl(sim.controlUrl);
+    t.sim = await startOngoingSimulator({ databaseUrl: t.db.url, port: 0, users });
+    t.control = new SimulatorControl(t.sim.controlUrl);
     const again = client();
     const order = await again.getOrder(orderId);
     expect(order.orderInfo.orderNumber).toBe('KEEP-1');
@@ -180,6 +165,6 @@ describe('restart', () => {
     const next = await again.upsertOrder(orderPut('KEEP-2'));
     expect(next.created).toBe(true);
     expect(next.orderId).toBeGreaterThan(orderId);
-    await control.seed();
+    await t.control.seed();
   });
 });

@@ -5,30 +5,11 @@
  * in ongoing-simulator-reporting.test.ts). Real PostgreSQL, simulator in-process on a random port,
  * plain fetch so the wire format is what is asserted.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
-import { UTC, basic, orderBody, simulatorCalls, type AnyJson } from './support/ongoing-simulator-calls.js';
+import { describe, expect, it } from 'vitest';
+import { UTC, basic, orderBody, simulatorCalls, simulatorPerFile, type AnyJson } from './support/ongoing-simulator-calls.js';
 
-let db: TempDatabase;
-let sim: OngoingSimulator;
-let control: SimulatorControl;
-const { api, article, order, purchaseOrder } = simulatorCalls(() => sim.baseUrl);
-
-beforeAll(async () => {
-  db = await createTempDatabase('ongoing_sim_rules');
-  sim = await startOngoingSimulator({ databaseUrl: db.url, port: 0 });
-  control = new SimulatorControl(sim.controlUrl);
-});
-
-afterAll(async () => {
-  await sim?.close();
-  await db?.drop();
-});
-
-beforeEach(async () => {
-  await control.reset();
-});
+const t = simulatorPerFile('ongoing_sim_rules');
+const { api, article, order, purchaseOrder } = simulatorCalls(() => t.sim.baseUrl);
 
 describe('authentication and goods owners', () => {
   it('answers 401 with an ASP.NET body to a wrong password or no credentials', async () => {
@@ -183,7 +164,7 @@ describe('code lists', () => {
     expect((await api('GET', '/purchaseOrders/statuses')).body.orderStatuses).toContainEqual({ number: 400, text: 'Deflection' });
     expect((await api('GET', '/returnOrders/statuses')).body.returnOrderStatuses).toContainEqual({ number: 300, text: 'Received' });
 
-    await control.seed({ orderStatuses: [{ number: 200, text: 'Öppen' }, { number: 450, text: 'Skickad' }, { number: 451, text: 'Redo för upphämtning' }] });
+    await t.control.seed({ orderStatuses: [{ number: 200, text: 'Öppen' }, { number: 450, text: 'Skickad' }, { number: 451, text: 'Redo för upphämtning' }] });
     expect((await api('GET', '/orders/statuses')).body.orderStatuses).toEqual([
       { number: 200, text: 'Öppen' },
       { number: 450, text: 'Skickad' },
@@ -191,7 +172,7 @@ describe('code lists', () => {
     ]);
     // Other lists keep their values when only one is seeded.
     expect((await api('GET', '/purchaseOrders/statuses')).body.orderStatuses).toHaveLength(6);
-    await control.seed();
+    await t.control.seed();
     expect((await api('GET', '/orders/statuses')).body.orderStatuses).toContainEqual({ number: 450, text: 'Sent' });
   });
 
@@ -227,7 +208,7 @@ describe('refusals once the warehouse has started', () => {
   it('refuses to update or cancel a picked order, with a Message body', async () => {
     await article('A1');
     const id = await order('W-1', [['1', 'A1', 3]]);
-    await control.pickOrder({ orderId: id });
+    await t.control.pickOrder({ orderId: id });
     const update = await api('PUT', '/orders', { body: orderBody('W-1', [['1', 'A1', 4]]) });
     expect(update.status).toBe(400);
     expect(update.body.Message).toMatch(/started/);
@@ -241,7 +222,7 @@ describe('refusals once the warehouse has started', () => {
   it('refuses an allocated order too, but cancels an untouched one (idempotently, by id or number)', async () => {
     await article('A1');
     const allocated = await order('W-2', [['1', 'A1', 1]]);
-    await control.allocateOrder({ orderId: allocated });
+    await t.control.allocateOrder({ orderId: allocated });
     expect((await api('PUT', '/orders', { body: orderBody('W-2', [['1', 'A1', 2]]) })).status).toBe(400);
     const open = await order('W-3', [['1', 'A1', 1]]);
     const released = await api('PATCH', `/orders/${open}/orderStatus`, { body: { orderStatusNumber: 300 } });
@@ -256,7 +237,7 @@ describe('refusals once the warehouse has started', () => {
     await article('A1');
     await article('A2');
     const id = await purchaseOrder('PO-W', [['1', 'A1', 10]]);
-    await control.receivePurchaseOrder({ purchaseOrderId: id }, [{ rowNumber: '1', numberOfItems: 4 }]);
+    await t.control.receivePurchaseOrder({ purchaseOrderId: id }, [{ rowNumber: '1', numberOfItems: 4 }]);
     const put = (lines: Array<[string, string, number]>) =>
       api('PUT', '/purchaseOrders', { body: { goodsOwnerId: 1, purchaseOrderNumber: 'PO-W', purchaseOrderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber, articleNumber, numberOfItems })) } });
     const raised = await put([['1', 'A1', 20], ['2', 'A2', 3]]);

@@ -4,30 +4,14 @@
  * way of delivery, and its parcels' tracking URLs follow that transporter. Real PostgreSQL,
  * simulator in-process on a random port, plain fetch.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_SHIPPING_MAP } from '../infra/local/demo/shipping-map.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
-import { createTempDatabase, type TempDatabase } from './support/databases.js';
-import { orderBody, simulatorCalls, type AnyJson } from './support/ongoing-simulator-calls.js';
+import { orderBody, simulatorCalls, simulatorPerFile, type AnyJson } from './support/ongoing-simulator-calls.js';
 
-let db: TempDatabase;
-let sim: OngoingSimulator;
-let control: SimulatorControl;
-const { api, article, order } = simulatorCalls(() => sim.baseUrl);
-
-beforeAll(async () => {
-  db = await createTempDatabase('ongoing_sim_transport');
-  sim = await startOngoingSimulator({ databaseUrl: db.url, port: 0 });
-  control = new SimulatorControl(sim.controlUrl);
-});
-
-afterAll(async () => {
-  await sim?.close();
-  await db?.drop();
-});
+const t = simulatorPerFile('ongoing_sim_transport');
+const { api, article, order } = simulatorCalls(() => t.sim.baseUrl);
 
 beforeEach(async () => {
-  await control.reset();
   await article('A1');
 });
 
@@ -37,7 +21,7 @@ describe('transporter assignment', () => {
   it('assigns the transporter of the way of delivery to an order that names none, and tracks the parcels with it', async () => {
     const id = await order('T-1', [['1', 'A1', 1]], { wayOfDelivery: { code: 'STANDARD', name: 'Standard delivery' } });
     expect((await read(id)).transporter).toEqual({ transporterName: 'PostNord Logistics AB', name: 'PostNord Parcel', code: 'PLAB', serviceCode: 'P18' });
-    const shipped = await control.fulfilOrder({ orderId: id }, { waybill: 'WB-1', parcels: 2 });
+    const shipped = await t.control.fulfilOrder({ orderId: id }, { waybill: 'WB-1', parcels: 2 });
     expect(shipped.parcels).toHaveLength(2);
     for (const p of shipped.parcels) expect(p.tracking.trackingUrl).toBe('https://tracking.postnord.com/se/?id=WB-1');
     expect(shipped.tracking).toEqual([expect.objectContaining({ waybill: 'WB-1', trackingUrl: 'https://tracking.postnord.com/se/?id=WB-1' })]);
@@ -54,12 +38,12 @@ describe('transporter assignment', () => {
   it('keeps a transporter the order names itself, and leaves an order without way of delivery without one', async () => {
     const named = await order('T-3', [['1', 'A1', 1]], { wayOfDelivery: { code: 'STANDARD' }, transporter: { transporterCode: 'BRING', transporterServiceCode: 'BRINGPICKUP' } });
     expect((await read(named)).transporter).toMatchObject({ code: 'BRING', serviceCode: 'BRINGPICKUP' });
-    const shipped = await control.fulfilOrder({ orderId: named }, { waybill: 'WB-3' });
+    const shipped = await t.control.fulfilOrder({ orderId: named }, { waybill: 'WB-3' });
     expect(shipped.parcels[0].tracking.trackingUrl).toBe('https://tracking.bring.se/tracking/WB-3');
 
     const bare = await order('T-4', [['1', 'A1', 1]]);
     expect((await read(bare)).transporter).toBeNull();
-    const bareShipped = await control.fulfilOrder({ orderId: bare }, { waybill: 'WB-4' });
+    const bareShipped = await t.control.fulfilOrder({ orderId: bare }, { waybill: 'WB-4' });
     expect(bareShipped.transporter).toBeNull();
     expect(bareShipped.parcels[0].tracking.trackingUrl).toBe('https://tracking.ongoing-simulator.invalid/?id=WB-4');
   });
@@ -67,21 +51,21 @@ describe('transporter assignment', () => {
   it('takes assignments seeded through the control path, and applies one set after the order came in when it is sent', async () => {
     const id = await order('T-5', [['1', 'A1', 1]], { wayOfDelivery: { code: 'NIGHT', name: 'Night delivery' } });
     expect((await read(id)).transporter).toBeNull();
-    await control.seed({ transporterAssignments: [{ wayOfDeliveryCode: 'NIGHT', transporterCode: 'UPS', transporterServiceCode: 'UPSEXPRESS' }] });
-    const shipped = await control.fulfilOrder({ orderId: id }, { waybill: 'WB-5' });
+    await t.control.seed({ transporterAssignments: [{ wayOfDeliveryCode: 'NIGHT', transporterCode: 'UPS', transporterServiceCode: 'UPSEXPRESS' }] });
+    const shipped = await t.control.fulfilOrder({ orderId: id }, { waybill: 'WB-5' });
     expect(shipped.transporter).toEqual({ transporterName: 'UPS', name: 'UPS Express Saver', code: 'UPS', serviceCode: 'UPSEXPRESS' });
     expect(shipped.parcels[0].tracking.trackingUrl).toBe('https://www.ups.com/track?tracknum=WB-5');
     expect((await read(id)).transporter).toMatchObject({ code: 'UPS' });
 
     // The seeded list replaced the defaults: STANDARD is no longer assigned.
     expect((await read(await order('T-6', [['1', 'A1', 1]], { wayOfDelivery: { code: 'STANDARD' } }))).transporter).toBeNull();
-    await control.seed();
+    await t.control.seed();
     expect((await read(await order('T-7', [['1', 'A1', 1]], { wayOfDelivery: { code: 'STANDARD' } }))).transporter).toMatchObject({ code: 'PLAB' });
   });
 
   it('refuses an assignment to a transporter or service that has no contract', async () => {
-    await expect(control.seed({ transporterAssignments: [{ wayOfDeliveryCode: 'NIGHT', transporterCode: 'NOSUCH' }] })).rejects.toThrow(/NOSUCH/);
-    await expect(control.seed({ transporterAssignments: [{ wayOfDeliveryCode: 'NIGHT', transporterCode: 'PLAB', transporterServiceCode: 'X99' }] })).rejects.toThrow(/X99/);
+    await expect(t.control.seed({ transporterAssignments: [{ wayOfDeliveryCode: 'NIGHT', transporterCode: 'NOSUCH' }] })).rejects.toThrow(/NOSUCH/);
+    await expect(t.control.seed({ transporterAssignments: [{ wayOfDeliveryCode: 'NIGHT', transporterCode: 'PLAB', transporterServiceCode: 'X99' }] })).rejects.toThrow(/X99/);
     // A refused seed changes nothing.
     expect((await read(await order('T-8', [['1', 'A1', 1]], { wayOfDelivery: { code: 'PALLET' } }))).transporter).toMatchObject({ code: 'DHL', serviceCode: 'DHLPALLET' });
   });

@@ -3,13 +3,13 @@
  * each source, the other stands by and takes over when the holder stops (at once) or is killed
  * (SIGKILL: within the session timeout). The takeover times are measured and printed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct } from '../infra/local/multicase-db/actions.js';
 import { flows } from '../pipeline/flows.js';
 import { readTopic } from '../pipeline/ops/read-topic.js';
 import { topics } from '../schemas/catalog.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { pipelineProcesses, type PipelineProcess } from './support/pipeline-process.js';
+import { killAfterEach, pipelineProcesses, type PipelineProcess } from './support/pipeline-process.js';
 
 const SESSION_TIMEOUT_MS = 6_000;
 let env: TestEnvironment;
@@ -40,10 +40,7 @@ async function productKeysOnTopic(): Promise<string[]> {
 beforeAll(async () => {
   env = await startTestEnvironment('lease', { KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS), MULTICASE_PRODUCT_POLL_MS: '200' });
 }, 120_000);
-afterEach(async (ctx) => {
-  const transcript = pipelines.killAll();
-  if (ctx.task.result?.state === 'fail') process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
-});
+killAfterEach(pipelines);
 afterAll(async () => {
   await env?.close();
 });

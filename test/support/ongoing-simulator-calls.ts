@@ -1,10 +1,38 @@
 /**
- * Calls for the Ongoing simulator API tests (ongoing-simulator-rules.test.ts and
- * ongoing-simulator-reporting.test.ts): plain fetch with the test user's Basic auth, so the wire
- * format is what is asserted, plus the few writes most tests start from. Each test file starts its
- * own simulator and hands its address in.
+ * For the Ongoing simulator tests (ongoing-simulator-*.test.ts): a simulator per test file
+ * (simulatorPerFile), and calls in plain fetch with the test user's Basic auth, so the wire
+ * format is what is asserted, plus the few writes most tests start from.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { SimulatorControl, startOngoingSimulator, type OngoingSimulator, type OngoingSimulatorOptions } from '../../infra/local/ongoing-simulator/index.js';
+import { createTempDatabase, type TempDatabase } from './databases.js';
+
+export interface SimulatorUnderTest {
+  db: TempDatabase;
+  sim: OngoingSimulator;
+  control: SimulatorControl;
+}
+
+/**
+ * A simulator of the test file's own, on a database of its own: started before the file's tests,
+ * reset before each (before the file's own beforeEach), stopped after. Its parts exist once started.
+ */
+export function simulatorPerFile(name: string, options: Omit<OngoingSimulatorOptions, 'databaseUrl' | 'port'> = {}): SimulatorUnderTest {
+  const t = {} as SimulatorUnderTest;
+  beforeAll(async () => {
+    t.db = await createTempDatabase(name);
+    t.sim = await startOngoingSimulator({ ...options, databaseUrl: t.db.url, port: 0 });
+    t.control = new SimulatorControl(t.sim.controlUrl);
+  });
+  afterAll(async () => {
+    await t.sim?.close();
+    await t.db?.drop();
+  });
+  beforeEach(async () => {
+    await t.control.reset();
+  });
+  return t;
+}
 
 /** Response bodies are asserted field by field; the wire format is what is under test, not a type. */
 export type AnyJson = any;

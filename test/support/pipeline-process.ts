@@ -3,6 +3,7 @@
  * crash points (PIPELINE_CRASH_POINTS) and start it again; what every process printed is kept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
 
 // From the sources (vitest) or from dist/ (the benchmark): the built pipeline either way.
@@ -53,4 +54,12 @@ export function pipelineProcesses(env: () => NodeJS.ProcessEnv) {
       return t;
     },
   };
+}
+
+/** After each test, kills the processes it left running and, when it failed, prints what they said. */
+export function killAfterEach(pipelines: ReturnType<typeof pipelineProcesses>): void {
+  afterEach((ctx) => {
+    const transcript = pipelines.killAll();
+    if (ctx.task.result?.state === 'fail') process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
+  });
 }
