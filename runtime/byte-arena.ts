@@ -3,8 +3,8 @@
  * map: millions of entries) as their Avro bytes, with no object per entry for the garbage
  * collector to walk. Bytes live in 1 MB chunks; a slot's place is three numbers in typed arrays.
  * A value rewritten with no more bytes than it had (the usual update of a mapping) is written in
- * place; a longer one moves, and when moved-out bytes outweigh the live ones, the chunks are
- * rebuilt.
+ * place; a longer one moves, and when moved-out and released bytes outweigh the live ones, the
+ * chunks are rebuilt.
  */
 const CHUNK = 1 << 20;
 
@@ -47,7 +47,7 @@ export class ByteArena {
     }
     this.liveBytes -= this.lengthOf[slot]!;
     this.place(slot, bytes);
-    if (this.totalBytes > 2 * this.liveBytes + 16 * CHUNK) this.compact();
+    this.compactIfWasteful();
   }
 
   /** A view of the slot's bytes (valid until the next write to the arena). */
@@ -60,9 +60,11 @@ export class ByteArena {
     this.lengthOf[slot] = 0;
     this.capacityOf[slot] = 0;
     this.free.push(slot);
+    // Deleted keys leave their bytes behind as moved values do (a new key takes fresh ones).
+    this.compactIfWasteful();
   }
 
-  /** Bytes held in chunks (live and moved-out), for the table-size metric and tests. */
+  /** Bytes held in chunks (live and moved-out), for tests. */
   get bytes(): number {
     return this.totalBytes;
   }
@@ -94,6 +96,10 @@ export class ByteArena {
       bigger.set(this[name]);
       this[name] = bigger;
     }
+  }
+
+  private compactIfWasteful(): void {
+    if (this.totalBytes > 2 * this.liveBytes + 16 * CHUNK) this.compact();
   }
 
   /** Copies the live bytes of every slot into fresh chunks and drops the old ones. */

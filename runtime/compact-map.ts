@@ -38,10 +38,14 @@ export class CompactMap {
   /** Where an entry is put together before the arena copies it. */
   private scratch = Buffer.allocUnsafe(4096);
 
-  /** `expected`: how many entries are likely (a table's record count), so the index need not grow while loading. */
+  /**
+   * `expected`: how many entries are likely (a table's record count, an upper bound), so the index
+   * need not grow while loading. Presized to 4M slots (16 MB) at most: a compacted topic's offsets
+   * may count many more records than it holds keys; beyond that the index grows as entries come.
+   */
   constructor(expected = 0) {
     let size = 1 << 12;
-    while (size < expected * 2 && size < 1 << 26) size *= 2;
+    while (size < expected * 2 && size < 1 << 22) size *= 2;
     this.index = new Int32Array(size).fill(EMPTY);
   }
 

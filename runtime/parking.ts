@@ -78,7 +78,7 @@ export class Parking {
     return queue[0]?.record;
   }
 
-  /** A record whose outputs the brokers acknowledged. */
+  /** A record handled in this process (its outputs sent or on their way: a send that fails fails the batch, and the stage forgets this parking). */
   markDone(offset: string): void {
     const o = BigInt(offset);
     if (o > this.highestDone) this.highestDone = o;

@@ -6,6 +6,7 @@
  * (brokers unreachable, a leader moving) is rethrown: that is an outage, never bad input.
  */
 import { isRetriable } from './errors.js';
+import { Interrupted } from './retry.js';
 import type { OutgoingMessage } from './kafka.js';
 
 /** Dead letters larger than this are cut (and flagged) should the brokers refuse them whole. */
@@ -31,7 +32,8 @@ export function truncated(m: OutgoingMessage): OutgoingMessage {
 export async function produceOrDeadLetter(send: (messages: OutgoingMessage[]) => Promise<void>, yielded: Yielded[], signal: AbortSignal): Promise<OutgoingMessage[]> {
   const all = yielded.flatMap((y) => y.messages);
   if (all.length === 0) return all;
-  const refusedForGood = (err: unknown) => !isRetriable(err) && !signal.aborted;
+  // An interrupted send (the partition taken away meanwhile) is no refusal: the batch is read again.
+  const refusedForGood = (err: unknown) => !(err instanceof Interrupted) && !isRetriable(err) && !signal.aborted;
   try {
     await send(all);
     return all;

@@ -62,10 +62,17 @@ export function createRuntime(name: string, opts: RuntimeOptions = {}): Runtime 
     retry: { minDelayMs: cfg.minDelayMs, maxDelayMs: cfg.maxDelayMs, pauseAfterMs: cfg.pauseAfterMs },
     signal: abort.signal,
     producer() {
-      producer ??= kafka.producer().then((p) => {
-        closers.unshift(() => p.disconnect());
-        return p;
-      });
+      producer ??= kafka.producer().then(
+        (p) => {
+          closers.unshift(() => p.disconnect());
+          return p;
+        },
+        (err: unknown) => {
+          // Not kept: the next caller (a retry) connects afresh.
+          producer = undefined;
+          throw err;
+        },
+      );
       return producer;
     },
     onClose(fn) {

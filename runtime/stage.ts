@@ -25,6 +25,19 @@ export { FailedWithOutputs, type Output, type RunningStage, type StageContext, t
 /** How often records parked for late data are tried again. */
 const PARKED_RETRY_MS = 500;
 
+/**
+ * A heartbeat while something waits (a record retried, outputs resent). Refused, because a
+ * rebalance took the partition away, it ends the wait without an outcome: nothing is committed or
+ * dead-lettered, and the partition's next owner reads the records again.
+ */
+const beatOrInterrupt = (batch: PartitionBatch, what: string) => async (): Promise<void> => {
+  try {
+    await batch.heartbeat();
+  } catch (err) {
+    throw new Interrupted(`partition ${batch.topic}[${batch.partition}] was taken away while ${what}`, { cause: err });
+  }
+};
+
 export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<RunningStage> {
   const log = rt.log.child({ stage: spec.name });
   const producer = await rt.producer();
@@ -94,18 +107,10 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
    * that is not there yet and the partition goes on with other keys. Undefined: stopping, or the
    * partition was taken away; not handled.
    */
-  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch, parking: Parking): Promise<Yielded | 'parked' | undefined> {
+  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch, parking: Parking, sent: () => Promise<void>): Promise<Yielded | 'parked' | undefined> {
     const timer = handleSeconds.startTimer();
     const instead = refusedOutputs(record);
-    // A heartbeat refused while a record waits (a rebalance took the partition away) ends the
-    // wait without an outcome: the record is neither committed nor dead-lettered, its next owner reads it again.
-    const beat = async () => {
-      try {
-        await batch.heartbeat();
-      } catch (err) {
-        throw new Interrupted(`partition ${record.topic}[${record.partition}] was taken away while offset ${record.offset} waited`, { cause: err });
-      }
-    };
+    const beat = beatOrInterrupt(batch, `offset ${record.offset} waited`);
     const retrying = <T>(work: () => Promise<T>) => withRetry(spec.name, work, rt.retry, log, { signal: rt.signal, onRetry: beat, parkLateData: true });
     try {
       const { value } = await retrying(async () => {
@@ -129,7 +134,11 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (waited < err.giveUpAfterMs) {
           if (since === now) {
             log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
-            if (err.giveUpAfterMs === Number.POSITIVE_INFINITY) await holds.announce(record, err.message, since);
+            if (err.giveUpAfterMs === Number.POSITIVE_INFINITY) {
+              // After the sends before it: an older tombstone of the same hold must not land last.
+              await sent();
+              await holds.announce(record, err.message, since);
+            }
           }
           return 'parked';
         }
@@ -165,6 +174,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       if (parking.lastSeen >= 0n) lag(parking.lastSeen + 1n);
     } catch (err) {
       // Outputs may not have gone out: forget what was done, so that all of it is handled again.
+      // The consumer fetches on from past the parked records: read them again too.
+      if (parking.size > 0) consumer.seek(spec.input.name, batch.partition, parking.commitPoint(parking.lastSeen + 1n));
       parkings.delete(batch.partition);
       throw err;
     } finally {
@@ -195,7 +206,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         // A handled head lets the next record of its key go at once.
         for (let record: ConsumedRecord | undefined = first; record; ) {
           tried++;
-          const outcome = handleKnown(record) ?? (await handleRecord(record, batch, parking));
+          const outcome = handleKnown(record) ?? (await handleRecord(record, batch, parking, () => inFlight));
           if (outcome === undefined) stoppedEarly = true;
           if (outcome === undefined || outcome === 'parked') break;
           yielded.push(outcome);
@@ -217,7 +228,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
         // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
         const send = (messages: OutgoingMessage[]) =>
-          withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: () => batch.heartbeat() }).then(() => undefined);
+          withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: beatOrInterrupt(batch, 'its outputs were being sent') }).then(() => undefined);
         const previous = inFlight;
         inFlight = (async () => {
           await previous;

@@ -12,7 +12,9 @@ export async function openProducer(kafka: Kafka, ns: Namespace): Promise<Pipelin
     // murmur2 on the key, as the Java client does: tools and other clients agree on the partition of a key.
     createPartitioner: javaCompatiblePartitioner,
   });
-  await p.connect();
+  await p.connect().catch((err: unknown) => {
+    throw classify(err, 'connecting the producer to Kafka');
+  });
   return {
     async send(messages) {
       if (messages.length === 0) return;

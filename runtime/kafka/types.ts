@@ -62,7 +62,7 @@ export interface ConsumerOptions {
   autoCommit?: false;
   /** Leave each partition with the member that held it before a rebalance (leases: a standby that joins waits). */
   sticky?: boolean;
-  /** Bytes fetched per partition and request (kafkajs' default 1 MB); tables loading a large topic ask for more. */
+  /** Bytes fetched per partition and request (kafkajs' default 1 MB); tables ask for less (runtime/table.ts). */
   maxBytesPerPartition?: number;
 }
 
