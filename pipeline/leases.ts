@@ -1,11 +1,15 @@
 /**
- * What runs only under a lease (runtime/lease.ts): each source (`lease.source.<name>`) and the
- * Ongoing sink of a goods owner (`lease.ongoing-writes.<id>`). Every copy of a role opens the same
+ * What runs only under a lease (runtime/lease.ts): each source (`lease.source.<name>`), the
+ * Ongoing sink of a goods owner (`lease.ongoing-writes.<id>`) and the scheduled stock check
+ * (`lease.reconcile`). Every copy of a role opens the same
  * leases; the holder runs the work, the others stand by and start it the moment the lease becomes
  * theirs: at once when the holder stops, within the session timeout (KAFKA_SESSION_TIMEOUT_MS)
  * when it dies.
  */
+import { errorMessage } from '../runtime/errors.js';
 import { openLease, type Lease } from '../runtime/lease.js';
+import { registerHealthCheck } from '../runtime/metrics.js';
+import { withRetry } from '../runtime/retry.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export interface Stoppable {
@@ -28,11 +32,18 @@ export interface LeasedWork<T extends Stoppable> {
 export function runWhileHeld<T extends Stoppable>(rt: Runtime, lease: Lease, work: LeasedWork<T>): Promise<void> {
   let running: T[] = [];
   let transitions = Promise.resolve();
+  // The holder must run the work: a start that failed for good makes /healthz say so (the process
+  // is restarted and the lease passes on), never a holder that quietly runs nothing.
+  let failed: string | undefined;
+  registerHealthCheck(`lease:${lease.name}`, () => (failed === undefined ? true : `holds lease ${lease.name} but could not start its work: ${failed}`));
   const change = (held: boolean) => {
     transitions = transitions
       .then(async () => {
         if (held && running.length === 0 && lease.held()) {
-          running = await work.start();
+          // A fault of infrastructure at start (Kafka, the source system away) is waited out and
+          // reported as a pause, as everywhere else.
+          running = (await withRetry(`lease:${lease.name}`, () => work.start(), rt.retry, rt.log, { signal: rt.signal })).value;
+          failed = undefined;
           await work.onStarted?.(running);
         } else if (!held && running.length > 0) {
           const stopping = running;
@@ -41,7 +52,11 @@ export function runWhileHeld<T extends Stoppable>(rt: Runtime, lease: Lease, wor
           work.onStopped?.(stopping);
         }
       })
-      .catch((err: unknown) => rt.log.error('could not switch the leased work', { lease: lease.name, error: err }));
+      .catch((err: unknown) => {
+        if (rt.signal.aborted) return;
+        if (held) failed = errorMessage(err);
+        rt.log.error('could not switch the leased work', { lease: lease.name, error: err });
+      });
   };
   lease.onChange(change);
   if (lease.held()) change(true);

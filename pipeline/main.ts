@@ -137,9 +137,13 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
       );
       leasesDecided.push(...sourceLeases.map((l) => l.decided));
     }
-    // The stock check reads both systems and writes neither; one role runs it, the one beside Multicase's books.
+    // The stock check reads both systems and writes neither; one role runs it, the one beside
+    // Multicase's books, and of that role's copies only the holder of its lease (it reads all of Ongoing).
     if (roles.has('sink-multicase') && cfg.reconcileIntervalMs > 0) {
-      scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({ ongoing: ctx.ongoing, db: ctx.multicaseDb(), warehouse: cfg.ongoingWarehouse }));
+      const reconcile = await leased(rt, 'reconcile', sessionTimeoutMs, {
+        start: async () => [scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({ ongoing: ctx.ongoing, db: ctx.multicaseDb(), warehouse: cfg.ongoingWarehouse }))],
+      });
+      leasesDecided.push(reconcile.decided);
     }
     // The browser console, when asked for; it shows this process's own metrics and health.
     if (env.CONSOLE_PORT) {

@@ -10,7 +10,7 @@ import { errorMessage } from '../../runtime/errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { openTable, type Table } from '../../runtime/table.js';
 import { flows, flowStages, type Flow } from '../flows.js';
-import { listDeadLetters, type DeadLetter } from '../ops/dlq.js';
+import { listDeadLetters, retryRefusal, type DeadLetter } from '../ops/dlq.js';
 import type { StockReport } from '../ops/reconcile-diff.js';
 import { groupLag, stillHeld, type GroupLag, type HeldEntry } from '../ops/status.js';
 import type { MetricSet } from './metrics-text.js';
@@ -162,7 +162,7 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
         try {
           const [page] = await listDeadLetters(deps.rt, { topic, fromOffset: BigInt(Math.max(0, end - LETTERS_SHOWN)), limit: LETTERS_SHOWN, timeoutMs: 10_000 });
           const letters = (page?.letters ?? []).map(({ record: _record, ...l }) => ({
-            ...l, dlqTopic: topic, flows: flowsOfTopic(l.originalTopic ?? ''), field: FIELD.exec(l.message ?? '')?.[1], retriable: l.contentType !== 'application/json' && l.originalTopic !== null, retriedAt: undefined,
+            ...l, dlqTopic: topic, flows: flowsOfTopic(l.originalTopic ?? ''), field: FIELD.exec(l.message ?? '')?.[1], retriable: retryRefusal(l) === undefined, retriedAt: undefined,
           }));
           c = { end, group: { topic, total: end, letters: letters.reverse() } };
           letterCache.set(topic, c);
@@ -208,7 +208,7 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
     const gauge = telemetry.metrics.labelValues('pipeline_stock_drift_items', 'article', (v) => v !== 0);
     const drift = report
       ? { items: report.articles.filter((a) => a.drift !== 0).map((a) => ({ article: a.article, drift: a.drift, ongoing: a.ongoing, multicase: a.multicase, inFlight: a.inFlight })), checkedAt: report.checkedAt, source: 'the stock check run from this console' }
-      : { items: [...gauge].map(([article, d]) => ({ article, drift: d })), checkedAt: undefined, source: 'pipeline_stock_drift_items (the last ops reconcile, or RECONCILE_INTERVAL_MS)' };
+      : { items: [...gauge].map(([article, d]) => ({ article, drift: d })), checkedAt: undefined, source: 'pipeline_stock_drift_items (the scheduled stock check, RECONCILE_INTERVAL_MS)' };
     return {
       takenAt: Date.now(),
       flows: flowViews(telemetry.metrics, telemetry.available, lags, heldNow.length),

@@ -11,7 +11,7 @@ import { configMarkdown } from './config.js';
 import { formatDeadLetters, formatRetry, listDeadLetters, retryDeadLetters } from './dlq.js';
 import { OpsError, UsageError } from './errors.js';
 import { followReplay, formatReplay, replay, type ReplayTarget } from './replay.js';
-import { progressReporter, type ProgressReporter } from './progress.js';
+import { progressReporter, silentProgress, type ProgressReporter } from './progress.js';
 import { resnapshotCommand } from './resnapshot.js';
 import { formatSetup, runSetup } from './setup.js';
 import { deleteShippingMethod, formatShippingMethods, listShippingMethods, setShippingMethod, type ShippingMethodChanges } from './shipping-map.js';
@@ -72,8 +72,8 @@ Commands:
       Ongoing's stock per article against Multicase's on-hand stock in the warehouse Ongoing runs
       (MULTICASE_ONGOING_WAREHOUSE). What Ongoing has done and Multicase has not booked yet
       (receipts, picks, returns, adjustments, compared by document) is shown as in flight, not as
-      drift. Lists the articles that differ (--all: every article); sets pipeline_stock_drift_items.
-      Exit code 0 when there is no drift, 3 when there is (1 failed, 2 bad usage), for cron and CI.
+      drift. Lists the articles that differ (--all: every article). The pipeline runs the same
+      check on a schedule (RECONCILE_INTERVAL_MS) and sets pipeline_stock_drift_items. Exit code 0 when there is no drift, 3 when there is (1 failed, 2 bad usage), for cron and CI.
   multicase install-change-tracking [--dry-run]
       Install in the Multicase database (MULTICASE_DATABASE_URL) the change tracking the sources
       read (columns, triggers, NOTIFY of connectors/multicase/install.ts) and nothing else; what is
@@ -153,7 +153,7 @@ const commands: Record<string, Command> = {
     if (!o.follow || !result.applied) return formatReplay(result);
     io.out(formatReplay(result));
     const progress = io.progress?.(`replay ${group}`);
-    const followed = await followReplay(io.runtime(), result, progress ?? { update() {}, finish() {} });
+    const followed = await followReplay(io.runtime(), result, progress ?? silentProgress);
     progress?.finish();
     return `Group ${group} has read ${followed.done} of the ${followed.total} records again.`;
   },

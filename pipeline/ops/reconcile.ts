@@ -22,7 +22,7 @@ export const reconcileSettings = {
     default: 0,
     min: 0,
     description:
-      'how often the sink-multicase role compares Ongoing stock with Multicase on-hand stock (as `npm run ops -- reconcile` does) and sets pipeline_stock_drift_items; 0 = never. Each run reads every article, purchase order and order in Ongoing, so minutes, not seconds',
+      'how often the sink-multicase role (of its copies, the holder of lease.reconcile) compares Ongoing stock with Multicase on-hand stock (as `npm run ops -- reconcile` does) and sets pipeline_stock_drift_items; 0 = never. Each run reads every article, purchase order and order in Ongoing, so minutes, not seconds',
   }),
 };
 
@@ -122,7 +122,7 @@ export function setDriftGauge(report: StockReport): void {
  * failed run is logged and the next one comes as planned: a reconciliation is a check, never a
  * reason to stop the flows.
  */
-export function scheduleReconcile(rt: Runtime, intervalMs: number, sources: () => ReconcileSources): void {
+export function scheduleReconcile(rt: Runtime, intervalMs: number, sources: () => ReconcileSources): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const run = async () => {
@@ -139,8 +139,12 @@ export function scheduleReconcile(rt: Runtime, intervalMs: number, sources: () =
     }
   };
   timer = setTimeout(() => void run(), intervalMs);
-  rt.onClose(async () => {
+  const stop = async () => {
     closed = true;
     if (timer) clearTimeout(timer);
-  });
+    // Another copy reports the drift from now on; this one's figures would only go stale.
+    metrics.stockDrift.reset();
+  };
+  rt.onClose(stop);
+  return { stop };
 }
