@@ -182,7 +182,8 @@ export function analyticsMarkdown(topics: readonly TopicSpec<unknown>[] = allTop
 }
 
 /** The repository's root, from this file or its build in dist/. */
-function repositoryRoot(): string {
+/** The folder of the repository's package.json: where the generated documents (this one, the dashboard) are written. */
+export function repositoryRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return dir;

@@ -16,6 +16,7 @@ import { reconcileStock } from '../ops/reconcile.js';
 import type { StockReport } from '../ops/reconcile-diff.js';
 import { mappingProblems, ongoingCodes, type OngoingCodes } from '../ops/shipping-map-check.js';
 import { setShippingMethod, shippingMapKey } from '../ops/shipping-map.js';
+import { requireTopics } from '../ops/status.js';
 
 export interface ConsoleSystems {
   readonly rt: Runtime;
@@ -62,8 +63,7 @@ export function consoleActions(sys: ConsoleSystems) {
   const mapTable = () =>
     (map ??= (async () => {
       const admin = await sys.rt.kafka.admin();
-      const exists = (await admin.listTopics().finally(() => admin.disconnect())).includes(topics.shippingMethodMap.name);
-      if (!exists) throw new Error('the topic does not exist; run `npm run ops -- setup` first (or check KAFKA_NAMESPACE)');
+      await requireTopics(admin, [topics.shippingMethodMap.name]).finally(() => admin.disconnect());
       return openTable(sys.rt, topics.shippingMethodMap, { loadTimeoutMs: 20_000 });
     })().catch((err: unknown) => {
       map = undefined;

@@ -2,6 +2,8 @@
  * Escaping for everything the console renders: every value that reaches HTML or SVG, text or
  * attribute, goes through `esc` (keys, messages and reasons come from the systems and may hold anything).
  */
+import { isoTime } from '../ops/format.js';
+
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 export function esc(value: unknown): string {
@@ -17,4 +19,4 @@ export function table(cls: string, head: string[], rows: string[][]): string {
   ].join('');
 }
 
-export const time = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '-' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+export const time = (ms: number | null | undefined): string => isoTime(ms).replace('T', ' ').replace(/\.\d+Z$/, 'Z');

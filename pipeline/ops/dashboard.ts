@@ -9,9 +9,10 @@
  * `pipeline_parked_records`, which every running stage exports): a stage name that matches no
  * running stage still shows "No data", a stage that is idle shows 0.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repositoryRoot } from '../../schemas/analytics-doc.js';
 import { flows, type Flow } from '../flows.js';
 
 export interface PanelQuery {
@@ -202,12 +203,6 @@ export function pipelineDashboard(): Record<string, unknown> {
 }
 
 /** The repository's root, from the source file (tests) or its build in dist/. */
-export function repositoryRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = path.dirname(from);
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
-
 export const dashboardPath = (): string => path.join(repositoryRoot(), 'infra/deploy/grafana/pipeline.json');
 
 export const dashboardJson = (): string => `${JSON.stringify(pipelineDashboard(), null, 2)}\n`;

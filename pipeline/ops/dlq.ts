@@ -172,6 +172,13 @@ export interface RetryResult {
   dryRun: boolean;
 }
 
+/** Why a dead letter cannot be put back on its topic (whatever its topic's state), or undefined. */
+export function retryRefusal(l: Pick<DeadLetter, 'originalTopic' | 'contentType'>): string | undefined {
+  if (l.originalTopic === null) return `no ${DLQ_HEADERS.topic} header`;
+  if (l.contentType === 'application/json') return 'a source row that never became an event (JSON); fix the data in the source system instead';
+  return undefined;
+}
+
 /** The original record: verbatim key, value and headers, without the dead-letter headers. */
 export function originalOf(letter: DeadLetter): OutgoingMessage {
   const headers: Headers = {};
@@ -194,10 +201,8 @@ export async function retryDeadLetters(rt: Runtime, opts: RetryOptions): Promise
   const skipped: RetryResult['skipped'] = [];
   for (const l of page.letters) {
     if (opts.key !== undefined && l.key !== opts.key) continue;
-    const skip = (reason: string) => skipped.push({ offset: l.offset, key: l.key, reason });
-    if (l.originalTopic === null) skip(`no ${DLQ_HEADERS.topic} header`);
-    else if (l.contentType === 'application/json') skip('a source row that never became an event (JSON); fix the data in the source system instead');
-    else if (!existing.has(l.originalTopic)) skip(`original topic ${l.originalTopic} does not exist`);
+    const refused = retryRefusal(l) ?? (existing.has(l.originalTopic!) ? undefined : `original topic ${l.originalTopic} does not exist`);
+    if (refused) skipped.push({ offset: l.offset, key: l.key, reason: refused });
     else out.push(originalOf(l));
   }
   if (!opts.dryRun) {

@@ -11,6 +11,7 @@
  * so a difference that is only events on their way is in flight, and anything else (a change made
  * behind the pipeline's back, a record stuck past its document's reach) is drift.
  */
+import { qty } from '../../sinks/multicase/bookkeeping.js';
 import { plural, textTable } from './format.js';
 
 /** One document's effect on one article's stock, as one system sees it. */
@@ -49,8 +50,6 @@ export interface StockReport {
   withInFlight: number;
 }
 
-/** Stock is kept to three decimals in Multicase; so is every sum here, against float noise. */
-export const qty = (n: number): number => Math.round(n * 1000) / 1000 + 0;
 
 const keyOf = (d: { document: string; article: string }) => `${d.document}\u0000${d.article}`;
 

@@ -144,8 +144,6 @@ export async function followReplay(rt: Runtime, r: ReplayResult, progress: Progr
 /** Records read again so far: per partition, the committed offset's way from the replay's start to its end (clamped). */
 export function replayedSoFar(target: { partition: number; from: bigint; to: bigint }[], committed: Map<number, bigint>): number {
   return target.reduce((s, t) => {
-    const at = committed.get(t.partition) ?? t.from;
-    const clamped = at < t.from ? t.from : at > t.to ? t.to : at;
-    return s + Number(clamped - t.from);
+    return s + Number(clamp(committed.get(t.partition) ?? t.from, t.from, t.to) - t.from);
   }, 0);
 }

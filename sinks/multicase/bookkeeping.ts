@@ -77,6 +77,9 @@ export async function bookStockChange(db: Knex, change: StockChange): Promise<nu
 /** An amount in the document currency, rounded to cents. */
 export const money = (n: number): number => Math.round(n * 100) / 100;
 
+/** Stock is kept to three decimals in Multicase; so is every sum of quantities, against float noise (+ 0 turns -0 into 0). */
+export const qty = (n: number): number => Math.round(n * 1000) / 1000 + 0;
+
 /** Net amount and VAT of an invoice's or a credit note's lines, each line's VAT at its own rate. */
 export function documentTotals(lines: readonly { line_amount: number; vat_rate: number }[]): { net: number; vat: number } {
   return {

@@ -19,14 +19,12 @@ import { topics } from '../../schemas/catalog.js';
 import type { StockAdjustment } from '../../schemas/types.generated.js';
 import { ConfigurationFault, UnmappableError, ValidationError } from '../../runtime/errors.js';
 import { metrics } from '../../runtime/metrics.js';
-import { bookStockChange } from './bookkeeping.js';
+import { bookStockChange, qty } from './bookkeeping.js';
 import type { MulticaseCommandHandler } from './sink.js';
 
 type Row = Record<string, unknown>;
 
 const STAGE = 'sink.multicase.stock-adjustment';
-// (+ 0 turns -0 into 0)
-const qty = (n: number) => Math.round(n * 1000) / 1000 + 0;
 
 /** What a change meets in Multicase and how much of it can be booked. */
 export interface AdjustmentPlan {
