@@ -22,7 +22,7 @@ import { openTable, type Table } from '../runtime/table.js';
 import { ensureTopology } from '../runtime/topology.js';
 import { connectMulticase } from '../connectors/multicase/database.js';
 import { OngoingApi } from '../connectors/ongoing/api/client.js';
-import { runProcessor, type Lookups } from '../processors/processor.js';
+import { ongoingWarehouseCodeOf, runProcessor, type Lookups } from '../processors/processor.js';
 import { flows, ROLES, type FlowContext, type Role } from './flows.js';
 import { scheduleReconcile } from './ops/reconcile.js';
 import { leased } from './leases.js';
@@ -85,7 +85,7 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
     },
     idMap: () => (idMap ??= openTable(rt, topics.idMap, { compact: true })),
     lookups: () =>
-      (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs, ongoingWarehouse: cfg.ongoingWarehouse }))()),
+      (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs, ongoingWarehouse: cfg.ongoingWarehouse, ongoingWarehouseCode: ongoingWarehouseCodeOf(cfg) }))()),
   };
   return ctx;
 }

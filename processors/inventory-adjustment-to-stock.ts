@@ -2,7 +2,8 @@
  * Flow 8: a stock change booked in the warehouse becomes a stock adjustment of the Multicase
  * warehouse Ongoing runs. Ongoing holds the physical truth, so the change is passed on as it is;
  * what Multicase's model cannot take (stock below zero or below what is allocated) is the sink's
- * to flag. An adjustment in another Ongoing warehouse (Ongoing names its warehouse) is not ours.
+ * to flag. An adjustment in another Ongoing warehouse (Ongoing names its warehouse by its own code,
+ * ONGOING_WAREHOUSE_CODE) is not ours.
  */
 import { topics } from '../schemas/catalog.js';
 import type { InventoryAdjusted, StockAdjustment } from '../schemas/types.generated.js';
@@ -13,11 +14,13 @@ import { requireText } from './validate.js';
 /** The reference of an Ongoing adjustment in Multicase's stock history. */
 export const adjustmentReference = (inventoryId: number, articleSystemId: number): string => `inventory ${inventoryId}/article ${articleSystemId}`;
 
-export function inventoryAdjustmentToStock(event: InventoryAdjusted, lookups: Pick<Lookups, 'ongoingWarehouse'>): StockAdjustment | null {
+export function inventoryAdjustmentToStock(event: InventoryAdjusted, lookups: Pick<Lookups, 'ongoingWarehouse' | 'ongoingWarehouseCode'>): StockAdjustment | null {
   const a = event.after;
   if (a === null) return null;
   const record = `Ongoing inventory adjustment ${a.inventoryId}/${a.articleSystemId}`;
-  if (a.warehouse !== null && a.warehouse.trim() !== '' && a.warehouse.trim() !== lookups.ongoingWarehouse) return null;
+  // Ongoing names its warehouse by its own code (ONGOING_WAREHOUSE_CODE), not necessarily Multicase's.
+  const ours = lookups.ongoingWarehouseCode ?? lookups.ongoingWarehouse;
+  if (a.warehouse !== null && a.warehouse.trim() !== '' && a.warehouse.trim() !== ours) return null;
   const productNumber = requireText(record, 'articleNumber', a.articleNumber);
   if (!Number.isFinite(a.numberOfItems)) throw new ValidationError(record, 'numberOfItems', `is not a number: ${a.numberOfItems}`);
   return {

@@ -18,7 +18,15 @@ export const processorSettings = {
     default: 'MAIN',
     description: 'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
   }),
+  ongoingWarehouseCode: setting.string('ONGOING_WAREHOUSE_CODE', {
+    default: '-',
+    description: "Ongoing's own code of that warehouse; inventory adjustments Ongoing books in its other warehouses are left alone. '-': the same code as MULTICASE_ONGOING_WAREHOUSE",
+  }),
 };
+
+/** Ongoing's code of the warehouse it runs for Multicase, from the settings. */
+export const ongoingWarehouseCodeOf = (cfg: { ongoingWarehouse: string; ongoingWarehouseCode: string }): string =>
+  cfg.ongoingWarehouseCode === '-' ? cfg.ongoingWarehouse : cfg.ongoingWarehouseCode;
 
 /** What a mapping may read besides its event. */
 export interface Lookups {
@@ -28,6 +36,8 @@ export interface Lookups {
   graceMs: number;
   /** The Multicase warehouse code that Ongoing runs. */
   ongoingWarehouse: string;
+  /** Ongoing's own code of that warehouse; absent: the same as `ongoingWarehouse`. */
+  ongoingWarehouseCode?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OngoingInventoryAdjustmentsLine } from '../connectors/ongoing/api/types/inventory-adjustments.js';
 import { adjustmentReportOf, adjustmentToEvent, pairsOf, parseCauses, pickedOrderOf } from '../connectors/ongoing/inventory-adjustments.js';
 import { inventoryAdjustmentToStock } from '../processors/inventory-adjustment-to-stock.js';
+import { ongoingWarehouseCodeOf } from '../processors/processor.js';
 import { causeText, planAdjustment } from '../sinks/multicase/stock-adjustment.js';
 import { ValidationError } from '../runtime/errors.js';
 
@@ -85,6 +86,14 @@ describe('an adjustment event to a stock command', () => {
   it('skips an adjustment in another Ongoing warehouse; one that names none is ours', () => {
     expect(inventoryAdjustmentToStock(event({ warehouse: 'OTHER' }), { ongoingWarehouse: 'MAIN' })).toBeNull();
     expect(inventoryAdjustmentToStock(event({ warehouse: null }), { ongoingWarehouse: 'MAIN' })!.warehouseCode).toBe('MAIN');
+  });
+
+  it("knows the warehouse by Ongoing's own code when that differs from Multicase's (ONGOING_WAREHOUSE_CODE)", () => {
+    const lookups = { ongoingWarehouse: 'MAIN', ongoingWarehouseCode: 'WH1' };
+    expect(inventoryAdjustmentToStock(event({ warehouse: 'WH1' }), lookups)!.warehouseCode).toBe('MAIN');
+    expect(inventoryAdjustmentToStock(event({ warehouse: 'MAIN' }), lookups)).toBeNull();
+    expect(ongoingWarehouseCodeOf({ ongoingWarehouse: 'MAIN', ongoingWarehouseCode: '-' })).toBe('MAIN');
+    expect(ongoingWarehouseCodeOf({ ongoingWarehouse: 'MAIN', ongoingWarehouseCode: 'WH1' })).toBe('WH1');
   });
 
   it('names the field and record it cannot map', () => {
