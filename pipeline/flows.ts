@@ -98,12 +98,23 @@ export interface Flow {
   /** A flow not built yet has no steps; these are the catalog topics it is going to run through. */
   readonly plannedTopics?: readonly TopicSpec<unknown>[];
   /** A flow that is a step of another flow's mapping: which flow, the file, and the state it reads. */
-  readonly builtInto?: { readonly flow: number; readonly where: string; readonly reads: TopicSpec<unknown>; readonly editedWith: string };
+  readonly builtInto?: {
+    readonly flow: number;
+    readonly where: string;
+    readonly reads: TopicSpec<unknown>;
+    readonly editedWith: string;
+  };
 }
 
-export const isBuilt = (flow: Flow): boolean => flow.sources.length + flow.mappings.length + flow.sinks.length > 0 || flow.builtInto !== undefined;
+export const isBuilt = (flow: Flow): boolean =>
+  flow.sources.length + flow.mappings.length + flow.sinks.length > 0 || flow.builtInto !== undefined;
 
-const multicaseTable = (reader: TableReader, where: string, intervalMs: (cfg: PipelineConfig) => number, listen = false): SourceStep => ({
+const multicaseTable = (
+  reader: TableReader,
+  where: string,
+  intervalMs: (cfg: PipelineConfig) => number,
+  listen = false,
+): SourceStep => ({
   role: 'source-multicase',
   name: reader.source,
   output: reader.topic,
@@ -119,7 +130,12 @@ const multicaseTable = (reader: TableReader, where: string, intervalMs: (cfg: Pi
 });
 
 // Each spec is typed by its own event; the table holds them side by side.
-const ongoingSource = (name: string, output: TopicSpec<unknown>, where: string, connector: (ctx: FlowContext) => SourceConnector<unknown>): SourceStep => ({
+const ongoingSource = (
+  name: string,
+  output: TopicSpec<unknown>,
+  where: string,
+  connector: (ctx: FlowContext) => SourceConnector<unknown>,
+): SourceStep => ({
   role: 'source-ongoing',
   name,
   output,
@@ -127,7 +143,11 @@ const ongoingSource = (name: string, output: TopicSpec<unknown>, where: string, 
   connector,
 });
 
-const mapping = <I extends ChangeEvent<unknown>>(spec: ProcessorSpec<I>, where: string): MappingStep => ({ role: 'processors', spec: spec as unknown as ProcessorSpec, where });
+const mapping = <I extends ChangeEvent<unknown>>(spec: ProcessorSpec<I>, where: string): MappingStep => ({
+  role: 'processors',
+  spec: spec as unknown as ProcessorSpec,
+  where,
+});
 
 const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where: string): SinkStep => ({
   role: 'sink-ongoing',
@@ -135,7 +155,12 @@ const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where:
   input: handler.input,
   effect,
   where,
-  start: async (ctx) => runOngoingSink(ctx.rt, { api: ctx.ongoing, idMap: await ctx.idMap(), skipUnchanged: ctx.cfg.skipUnchanged }, handler),
+  start: async (ctx) =>
+    runOngoingSink(
+      ctx.rt,
+      { api: ctx.ongoing, idMap: await ctx.idMap(), skipUnchanged: ctx.cfg.skipUnchanged },
+      handler,
+    ),
 });
 
 const multicaseWrite = <P>(handler: MulticaseCommandHandler<P>, effect: string, where: string): SinkStep => ({
@@ -147,8 +172,19 @@ const multicaseWrite = <P>(handler: MulticaseCommandHandler<P>, effect: string, 
   start: async (ctx) => runMulticaseSink(ctx.rt, ctx.multicaseDb(), handler),
 });
 
-const notBuilt = (number: number, name: string, direction: Flow['direction'], plannedTopics: TopicSpec<unknown>[]): Flow => ({
-  number, name, direction, sources: [], mappings: [], sinks: [], plannedTopics,
+const notBuilt = (
+  number: number,
+  name: string,
+  direction: Flow['direction'],
+  plannedTopics: TopicSpec<unknown>[],
+): Flow => ({
+  number,
+  name,
+  direction,
+  sources: [],
+  mappings: [],
+  sinks: [],
+  plannedTopics,
 });
 
 export const flows: readonly Flow[] = [
@@ -164,30 +200,60 @@ export const flows: readonly Flow[] = [
     number: 2,
     name: 'purchase orders',
     direction: 'Multicase → Ongoing',
-    sources: [multicaseTable(purchaseOrderReader, 'connectors/multicase/purchase-orders.ts', (c) => c.purchaseOrderIntervalMs, true)],
+    sources: [
+      multicaseTable(
+        purchaseOrderReader,
+        'connectors/multicase/purchase-orders.ts',
+        (c) => c.purchaseOrderIntervalMs,
+        true,
+      ),
+    ],
     mappings: [mapping(purchaseOrderToInboundProcessor, 'processors/purchase-order-to-inbound.ts')],
-    sinks: [ongoingWrite(purchaseOrderUpsertHandler, 'PUT /purchaseOrders, or cancel', 'sinks/ongoing/purchase-order-upsert.ts')],
+    sinks: [
+      ongoingWrite(
+        purchaseOrderUpsertHandler,
+        'PUT /purchaseOrders, or cancel',
+        'sinks/ongoing/purchase-order-upsert.ts',
+      ),
+    ],
   },
   {
     number: 3,
     name: 'goods receipts',
     direction: 'Ongoing → Multicase',
-    sources: [ongoingSource('ongoing.goods-receipts', topics.goodsReceiptReceived, 'connectors/ongoing/goods-receipts.ts', (ctx) => goodsReceiptSource(ctx.ongoing, ctx.cfg))],
+    sources: [
+      ongoingSource(
+        'ongoing.goods-receipts',
+        topics.goodsReceiptReceived,
+        'connectors/ongoing/goods-receipts.ts',
+        (ctx) => goodsReceiptSource(ctx.ongoing, ctx.cfg),
+      ),
+    ],
     mappings: [mapping(goodsReceiptToBookingProcessor, 'processors/goods-receipt-to-booking.ts')],
     sinks: [
       multicaseWrite(receiptBookingHandler, 'stock, stock history and PO lines', 'sinks/multicase/receipt-booking.ts'),
-      ongoingWrite(receiptReportHandler, 'PATCH …/lines/{id}/reportedNumberOfItems (reporting back)', 'sinks/ongoing/receipt-report.ts'),
+      ongoingWrite(
+        receiptReportHandler,
+        'PATCH …/lines/{id}/reportedNumberOfItems (reporting back)',
+        'sinks/ongoing/receipt-report.ts',
+      ),
     ],
   },
   {
     number: 4,
     name: 'orders / picking lists',
     direction: 'Multicase → Ongoing',
-    sources: [multicaseTable(pickingListReader, 'connectors/multicase/picking-lists.ts', (c) => c.pickingListIntervalMs, true)],
+    sources: [
+      multicaseTable(pickingListReader, 'connectors/multicase/picking-lists.ts', (c) => c.pickingListIntervalMs, true),
+    ],
     mappings: [mapping(pickingListToOrderProcessor, 'processors/picking-list-to-order.ts')],
     sinks: [
       ongoingWrite(orderUpsertHandler, 'PUT /orders, or cancel', 'sinks/ongoing/order-upsert.ts'),
-      multicaseWrite(orderNoteHandler, "a change or cancel Ongoing refused, into the order's history", 'sinks/multicase/order-note.ts'),
+      multicaseWrite(
+        orderNoteHandler,
+        "a change or cancel Ongoing refused, into the order's history",
+        'sinks/multicase/order-note.ts',
+      ),
     ],
   },
   {
@@ -197,17 +263,34 @@ export const flows: readonly Flow[] = [
     sources: [],
     mappings: [],
     sinks: [],
-    builtInto: { flow: 4, where: 'processors/picking-list-to-order.ts', reads: topics.shippingMethodMap, editedWith: 'npm run ops -- shipping-map' },
+    builtInto: {
+      flow: 4,
+      where: 'processors/picking-list-to-order.ts',
+      reads: topics.shippingMethodMap,
+      editedWith: 'npm run ops -- shipping-map',
+    },
   },
   {
     number: 6,
     name: 'shipment & invoicing',
     direction: 'Ongoing → Multicase',
-    sources: [ongoingSource('ongoing.shipments', topics.orderShipped, 'connectors/ongoing/shipments.ts', (ctx) => shipmentSource(ctx.ongoing, ctx.cfg))],
+    sources: [
+      ongoingSource('ongoing.shipments', topics.orderShipped, 'connectors/ongoing/shipments.ts', (ctx) =>
+        shipmentSource(ctx.ongoing, ctx.cfg),
+      ),
+    ],
     mappings: [mapping(shipmentToInvoiceProcessor, 'processors/shipment-to-invoice.ts')],
     sinks: [
-      multicaseWrite(shipmentInvoiceHandler, 'packing slip, stock, invoice, tracking link in the order history', 'sinks/multicase/shipment-invoice.ts'),
-      ongoingWrite(orderReportHandler, 'PATCH …/orders/{id}/lines/{id}/reportedNumberOfItems (reporting back)', 'sinks/ongoing/order-report.ts'),
+      multicaseWrite(
+        shipmentInvoiceHandler,
+        'packing slip, stock, invoice, tracking link in the order history',
+        'sinks/multicase/shipment-invoice.ts',
+      ),
+      ongoingWrite(
+        orderReportHandler,
+        'PATCH …/orders/{id}/lines/{id}/reportedNumberOfItems (reporting back)',
+        'sinks/ongoing/order-report.ts',
+      ),
     ],
   },
   {
@@ -221,19 +304,38 @@ export const flows: readonly Flow[] = [
       mapping(returnToInboundProcessor, 'processors/return-to-inbound.ts'),
       mapping(returnReceiptToBookingProcessor, 'processors/return-receipt-to-booking.ts'),
     ],
-    sinks: [multicaseWrite(returnBookingHandler, 'stock and stock history naming the return; a complete return settled with a credit note', 'sinks/multicase/return-booking.ts')],
+    sinks: [
+      multicaseWrite(
+        returnBookingHandler,
+        'stock and stock history naming the return; a complete return settled with a credit note',
+        'sinks/multicase/return-booking.ts',
+      ),
+    ],
   },
   {
     number: 8,
     name: 'inventory adjustments',
     direction: 'Ongoing → Multicase',
     sources: [
-      ongoingSource('ongoing.inventory-adjustments', topics.inventoryAdjusted, 'connectors/ongoing/inventory-adjustments.ts', (ctx) => inventoryAdjustmentSource(ctx.ongoing, ctx.cfg)),
+      ongoingSource(
+        'ongoing.inventory-adjustments',
+        topics.inventoryAdjusted,
+        'connectors/ongoing/inventory-adjustments.ts',
+        (ctx) => inventoryAdjustmentSource(ctx.ongoing, ctx.cfg),
+      ),
     ],
     mappings: [mapping(inventoryAdjustmentToStockProcessor, 'processors/inventory-adjustment-to-stock.ts')],
     sinks: [
-      multicaseWrite(stockAdjustmentHandler, 'stock and stock history; what the stock model cannot take is recorded as a discrepancy', 'sinks/multicase/stock-adjustment.ts'),
-      ongoingWrite(inventoryAdjustmentReportHandler, 'PATCH /inventoryAdjustments/{id}/articles/{id}/setReported (reporting back)', 'sinks/ongoing/inventory-adjustment-report.ts'),
+      multicaseWrite(
+        stockAdjustmentHandler,
+        'stock and stock history; what the stock model cannot take is recorded as a discrepancy',
+        'sinks/multicase/stock-adjustment.ts',
+      ),
+      ongoingWrite(
+        inventoryAdjustmentReportHandler,
+        'PATCH /inventoryAdjustments/{id}/articles/{id}/setReported (reporting back)',
+        'sinks/ongoing/inventory-adjustment-report.ts',
+      ),
     ],
   },
 ];

@@ -35,14 +35,18 @@ export function runWhileHeld<T extends Stoppable>(rt: Runtime, lease: Lease, wor
   // The holder must run the work: a start that failed for good makes /healthz say so (the process
   // is restarted and the lease passes on), never a holder that quietly runs nothing.
   let failed: string | undefined;
-  registerHealthCheck(`lease:${lease.name}`, () => (failed === undefined ? true : `holds lease ${lease.name} but could not start its work: ${failed}`));
+  registerHealthCheck(`lease:${lease.name}`, () =>
+    failed === undefined ? true : `holds lease ${lease.name} but could not start its work: ${failed}`,
+  );
   const change = (held: boolean) => {
     transitions = transitions
       .then(async () => {
         if (held && running.length === 0 && lease.held()) {
           // A fault of infrastructure at start (Kafka, the source system away) is waited out and
           // reported as a pause, as everywhere else.
-          running = (await withRetry(`lease:${lease.name}`, () => work.start(), rt.retry, rt.log, { signal: rt.signal })).value;
+          running = (
+            await withRetry(`lease:${lease.name}`, () => work.start(), rt.retry, rt.log, { signal: rt.signal })
+          ).value;
           failed = undefined;
           await work.onStarted?.(running);
         } else if (!held && running.length > 0) {

@@ -68,7 +68,10 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
     timeoutMs: cfg.timeoutMs,
     log: rt.log,
     writeGate: (what) => {
-      if (!writeLease()?.held()) throw new Interrupted(`${what} refused: this process does not hold the Ongoing write lease of goods owner ${cfg.goodsOwnerId}`);
+      if (!writeLease()?.held())
+        throw new Interrupted(
+          `${what} refused: this process does not hold the Ongoing write lease of goods owner ${cfg.goodsOwnerId}`,
+        );
     },
   });
   const ctx: FlowContext = {
@@ -85,7 +88,13 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
     },
     idMap: () => (idMap ??= openTable(rt, topics.idMap, { compact: true })),
     lookups: () =>
-      (lookups ??= (async () => ({ idMap: await ctx.idMap(), shippingMethods: await openTable(rt, topics.shippingMethodMap), graceMs: cfg.idMapGraceMs, ongoingWarehouse: cfg.ongoingWarehouse, ongoingWarehouseCode: ongoingWarehouseCodeOf(cfg) }))()),
+      (lookups ??= (async () => ({
+        idMap: await ctx.idMap(),
+        shippingMethods: await openTable(rt, topics.shippingMethodMap),
+        graceMs: cfg.idMapGraceMs,
+        ongoingWarehouse: cfg.ongoingWarehouse,
+        ongoingWarehouseCode: ongoingWarehouseCodeOf(cfg),
+      }))()),
   };
   return ctx;
 }
@@ -106,7 +115,8 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     const ctx = flowContext(rt, cfg, () => lease);
     // Consumers first, sources last: what a source emits finds its readers already in their groups.
     for (const flow of flows) {
-      for (const m of flow.mappings) if (roles.has(m.role)) stages.push(await runProcessor(rt, m.spec, await ctx.lookups()));
+      for (const m of flow.mappings)
+        if (roles.has(m.role)) stages.push(await runProcessor(rt, m.spec, await ctx.lookups()));
     }
     const sinks = flows.flatMap((f) => f.sinks).filter((s) => roles.has(s.role));
     for (const s of sinks.filter((s) => s.role !== 'sink-ongoing')) stages.push(await s.start(ctx));
@@ -133,7 +143,11 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     if (sources.length > 0) {
       const positions = await openSourcePositions(rt, topics.sourceOffsets, topics.sourceSignals);
       const sourceLeases = await Promise.all(
-        sources.map((s) => leased(rt, `source.${s.name}`, sessionTimeoutMs, { start: async () => [await runSource(rt, s.connector(ctx), positions)] })),
+        sources.map((s) =>
+          leased(rt, `source.${s.name}`, sessionTimeoutMs, {
+            start: async () => [await runSource(rt, s.connector(ctx), positions)],
+          }),
+        ),
       );
       leasesDecided.push(...sourceLeases.map((l) => l.decided));
     }
@@ -141,13 +155,26 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     // Multicase's books, and of that role's copies only the holder of its lease (it reads all of Ongoing).
     if (roles.has('sink-multicase') && cfg.reconcileIntervalMs > 0) {
       const reconcile = await leased(rt, 'reconcile', sessionTimeoutMs, {
-        start: async () => [scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({ ongoing: ctx.ongoing, db: ctx.multicaseDb(), warehouse: cfg.ongoingWarehouse }))],
+        start: async () => [
+          scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({
+            ongoing: ctx.ongoing,
+            db: ctx.multicaseDb(),
+            warehouse: cfg.ongoingWarehouse,
+          })),
+        ],
       });
       leasesDecided.push(reconcile.decided);
     }
     // The browser console, when asked for; it shows this process's own metrics and health.
     if (env.CONSOLE_PORT) {
-      consoleServer = await startConsole({ rt, env, ongoing: ctx.ongoing, multicaseDb: () => ctx.multicaseDb(), warehouse: cfg.ongoingWarehouse, telemetry: inProcessTelemetry });
+      consoleServer = await startConsole({
+        rt,
+        env,
+        ongoing: ctx.ongoing,
+        multicaseDb: () => ctx.multicaseDb(),
+        warehouse: cfg.ongoingWarehouse,
+        telemetry: inProcessTelemetry,
+      });
     }
   } catch (err) {
     await rt.close();

@@ -21,12 +21,14 @@ import { consoleSettings } from './console/settings.js';
 export const pipelineSettings = {
   setup: setting.bool('PIPELINE_SETUP', {
     default: true,
-    description: 'create missing topics and register schemas when a pipeline process starts (npm run ops -- setup does the same on its own)',
+    description:
+      'create missing topics and register schemas when a pipeline process starts (npm run ops -- setup does the same on its own)',
   }),
   idMapGraceMs: setting.int('ID_MAP_GRACE_MS', {
     default: 180_000,
     min: 0,
-    description: 'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
+    description:
+      'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
   }),
   ...processorSettings,
   ...multicaseDbSettings,

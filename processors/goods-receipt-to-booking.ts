@@ -18,13 +18,20 @@ export function receivedLines(event: GoodsReceiptReceived, what: string, lookups
   const record = `${what} ${event.entityKey}`;
   const number = requireText(record, 'purchaseOrderNumber', r.purchaseOrderNumber);
   const known = lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number));
-  if (!known) throw new NotYetAvailableError(`${record}: field purchaseOrderNumber ${number} was not created by this pipeline (no id-map entry)`, lookups.graceMs);
+  if (!known)
+    throw new NotYetAvailableError(
+      `${record}: field purchaseOrderNumber ${number} was not created by this pipeline (no id-map entry)`,
+      lookups.graceMs,
+    );
   if (known.externalId !== String(r.purchaseOrderId)) {
-    throw new UnmappableError(`${record}: field purchaseOrderId ${r.purchaseOrderId} differs from the id Ongoing gave ${number} (${known.externalId})`);
+    throw new UnmappableError(
+      `${record}: field purchaseOrderId ${r.purchaseOrderId} differs from the id Ongoing gave ${number} (${known.externalId})`,
+    );
   }
   const lines = r.lines.map((l, i) => {
     const position = Number(l.rowNumber);
-    if (!Number.isInteger(position) || position <= 0) throw new ValidationError(record, `lines[${i}].rowNumber`, `is not a Multicase position: ${l.rowNumber}`);
+    if (!Number.isInteger(position) || position <= 0)
+      throw new ValidationError(record, `lines[${i}].rowNumber`, `is not a Multicase position: ${l.rowNumber}`);
     return {
       position,
       productNumber: requireText(record, `lines[${i}].articleNumber`, l.articleNumber),
@@ -34,7 +41,10 @@ export function receivedLines(event: GoodsReceiptReceived, what: string, lookups
   return { number, ongoingId: r.purchaseOrderId, receivedAt: r.lastReceivedAt, lines };
 }
 
-export function goodsReceiptToBooking(event: GoodsReceiptReceived, lookups: Pick<Lookups, 'idMap' | 'graceMs'>): ReceiptBooking | null {
+export function goodsReceiptToBooking(
+  event: GoodsReceiptReceived,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs'>,
+): ReceiptBooking | null {
   // A customer return received as a purchase order is flow 7's (return-receipt-to-booking.ts).
   if (event.after === null || event.after.isReturn === true) return null;
   const { number, ongoingId, receivedAt, lines } = receivedLines(event, 'goods receipt for purchase order', lookups);

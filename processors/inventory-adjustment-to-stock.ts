@@ -12,9 +12,13 @@ import type { Lookups, ProcessorSpec } from './processor.js';
 import { requireText } from './validate.js';
 
 /** The reference of an Ongoing adjustment in Multicase's stock history. */
-export const adjustmentReference = (inventoryId: number, articleSystemId: number): string => `inventory ${inventoryId}/article ${articleSystemId}`;
+export const adjustmentReference = (inventoryId: number, articleSystemId: number): string =>
+  `inventory ${inventoryId}/article ${articleSystemId}`;
 
-export function inventoryAdjustmentToStock(event: InventoryAdjusted, lookups: Pick<Lookups, 'ongoingWarehouse' | 'ongoingWarehouseCode'>): StockAdjustment | null {
+export function inventoryAdjustmentToStock(
+  event: InventoryAdjusted,
+  lookups: Pick<Lookups, 'ongoingWarehouse' | 'ongoingWarehouseCode'>,
+): StockAdjustment | null {
   const a = event.after;
   if (a === null) return null;
   const record = `Ongoing inventory adjustment ${a.inventoryId}/${a.articleSystemId}`;
@@ -22,7 +26,8 @@ export function inventoryAdjustmentToStock(event: InventoryAdjusted, lookups: Pi
   const ours = lookups.ongoingWarehouseCode ?? lookups.ongoingWarehouse;
   if (a.warehouse !== null && a.warehouse.trim() !== '' && a.warehouse.trim() !== ours) return null;
   const productNumber = requireText(record, 'articleNumber', a.articleNumber);
-  if (!Number.isFinite(a.numberOfItems)) throw new ValidationError(record, 'numberOfItems', `is not a number: ${a.numberOfItems}`);
+  if (!Number.isFinite(a.numberOfItems))
+    throw new ValidationError(record, 'numberOfItems', `is not a number: ${a.numberOfItems}`);
   return {
     adjustmentId: adjustmentReference(a.inventoryId, a.articleSystemId),
     productNumber,

@@ -21,12 +21,16 @@ const HELD = Number.POSITIVE_INFINITY;
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function pickingListToOrder(event: OrderReleased, lookups: Pick<Lookups, 'idMap' | 'shippingMethods' | 'graceMs' | 'ongoingWarehouse'>): OrderUpsert | null {
+export function pickingListToOrder(
+  event: OrderReleased,
+  lookups: Pick<Lookups, 'idMap' | 'shippingMethods' | 'graceMs' | 'ongoingWarehouse'>,
+): OrderUpsert | null {
   const p = event.after;
   if (p === null) return null;
   const record = `picking list ${event.entityKey}`;
   const number = requireText(record, 'pickingListNumber', p.pickingListNumber);
-  if (!['sent', 'shipped', 'cancelled'].includes(p.status)) throw new ValidationError(record, 'status', `is unknown: ${p.status}`);
+  if (!['sent', 'shipped', 'cancelled'].includes(p.status))
+    throw new ValidationError(record, 'status', `is unknown: ${p.status}`);
   // Shipped means the warehouse reported it: nothing is left to tell Ongoing.
   if (p.status === 'shipped') return null;
   const elsewhere = p.warehouseCode !== lookups.ongoingWarehouse;
@@ -60,7 +64,11 @@ export function pickingListToOrder(event: OrderReleased, lookups: Pick<Lookups, 
     consignee: {
       customerNumber: requireText(record, 'customerNumber', p.customerNumber),
       name: requireText(record, 'deliveryAddress.name', a.name),
-      address1: a.address1, address2: a.address2, address3: a.address3, postCode: a.postCode, city: a.city,
+      address1: a.address1,
+      address2: a.address2,
+      address3: a.address3,
+      postCode: a.postCode,
+      city: a.city,
       countryCode: requireText(record, 'deliveryAddress.countryCode', a.countryCode),
       email: a.email,
       mobilePhone: a.phone,
@@ -70,10 +78,17 @@ export function pickingListToOrder(event: OrderReleased, lookups: Pick<Lookups, 
   if (cancel) return order;
 
   const method = `freight method ${p.shippingMethodId}${p.shippingMethodCode ? ` (${p.shippingMethodCode})` : ''}`;
-  if (p.shippingMethodActive === false) throw new NotYetAvailableError(`${record}: field shippingMethodId is ${method}, which is not in use; held until the order gets another one`, HELD);
+  if (p.shippingMethodActive === false)
+    throw new NotYetAvailableError(
+      `${record}: field shippingMethodId is ${method}, which is not in use; held until the order gets another one`,
+      HELD,
+    );
   const mapping = lookups.shippingMethods.get(String(p.shippingMethodId));
   if (!mapping || (!mapping.wayOfDeliveryCode && !mapping.transporterCode)) {
-    throw new NotYetAvailableError(`${record}: field shippingMethodId is ${method}, which has no mapping to Ongoing; held until it is mapped (npm run ops -- shipping-map set --id ${p.shippingMethodId} …)`, HELD);
+    throw new NotYetAvailableError(
+      `${record}: field shippingMethodId is ${method}, which has no mapping to Ongoing; held until it is mapped (npm run ops -- shipping-map set --id ${p.shippingMethodId} …)`,
+      HELD,
+    );
   }
   requireArticlesInOngoing(record, lines, lookups);
   return {

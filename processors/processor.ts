@@ -16,11 +16,13 @@ import type { Table } from '../runtime/table.js';
 export const processorSettings = {
   ongoingWarehouse: setting.string('MULTICASE_ONGOING_WAREHOUSE', {
     default: 'MAIN',
-    description: 'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
+    description:
+      'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
   }),
   ongoingWarehouseCode: setting.string('ONGOING_WAREHOUSE_CODE', {
     default: '-',
-    description: "Ongoing's own code of that warehouse; inventory adjustments Ongoing books in its other warehouses are left alone. '-': the same code as MULTICASE_ONGOING_WAREHOUSE",
+    description:
+      "Ongoing's own code of that warehouse; inventory adjustments Ongoing books in its other warehouses are left alone. '-': the same code as MULTICASE_ONGOING_WAREHOUSE",
   }),
 };
 
@@ -45,10 +47,18 @@ export interface Lookups {
  * schedule: while a line's article has no id-map entry yet, the record waits for it
  * (NotYetAvailableError, graceMs at most). `field(i)` names line i's article field in the record.
  */
-export function requireArticlesInOngoing(record: string, lines: Array<{ articleNumber: string }>, lookups: Pick<Lookups, 'idMap' | 'graceMs'>, field = (i: number) => `lines[${i}].productNumber`): void {
+export function requireArticlesInOngoing(
+  record: string,
+  lines: Array<{ articleNumber: string }>,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs'>,
+  field = (i: number) => `lines[${i}].productNumber`,
+): void {
   lines.forEach((l, i) => {
     if (!lookups.idMap.get(idMapKey('ongoing', 'article', l.articleNumber))) {
-      throw new NotYetAvailableError(`${record}: field ${field(i)} ${l.articleNumber} is not an article in Ongoing yet (no id-map entry)`, lookups.graceMs);
+      throw new NotYetAvailableError(
+        `${record}: field ${field(i)} ${l.articleNumber} is not an article in Ongoing yet (no id-map entry)`,
+        lookups.graceMs,
+      );
     }
   });
 }
@@ -62,10 +72,17 @@ export interface ProcessorSpec<I extends ChangeEvent<unknown> = ChangeEvent<unkn
   map(event: I, lookups: Lookups): P | null;
 }
 
-export function runProcessor<I extends ChangeEvent<unknown>>(rt: Runtime, spec: ProcessorSpec<I>, lookups: Lookups, opts: { partitionsConcurrently?: number } = {}): Promise<RunningStage> {
+export function runProcessor<I extends ChangeEvent<unknown>>(
+  rt: Runtime,
+  spec: ProcessorSpec<I>,
+  lookups: Lookups,
+  opts: { partitionsConcurrently?: number } = {},
+): Promise<RunningStage> {
   const outputsOf = (event: I) => {
     const payload = spec.map(event, lookups);
-    return payload === null ? [] : [{ topic: spec.output, key: event.entityKey, value: commandFrom(event, spec.output, payload) }];
+    return payload === null
+      ? []
+      : [{ topic: spec.output, key: event.entityKey, value: commandFrom(event, spec.output, payload) }];
   };
   return runStage<I>(rt, {
     name: spec.name,

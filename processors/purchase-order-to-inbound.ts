@@ -16,12 +16,16 @@ import { ValidationError } from '../runtime/errors.js';
 import { requireArticlesInOngoing, type Lookups, type ProcessorSpec } from './processor.js';
 import { requirePositive, requireText, requireUnique } from './validate.js';
 
-export function purchaseOrderToInbound(event: PurchaseOrderChanged, lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>): PurchaseOrderUpsert | null {
+export function purchaseOrderToInbound(
+  event: PurchaseOrderChanged,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>,
+): PurchaseOrderUpsert | null {
   const po = event.after;
   if (po === null || po.status === 'received') return null;
   const record = `purchase order ${event.entityKey}`;
   const number = requireText(record, 'purchaseOrderNumber', po.purchaseOrderNumber);
-  if (!['open', 'partly_received', 'cancelled'].includes(po.status)) throw new ValidationError(record, 'status', `is unknown: ${po.status}`);
+  if (!['open', 'partly_received', 'cancelled'].includes(po.status))
+    throw new ValidationError(record, 'status', `is unknown: ${po.status}`);
   const elsewhere = po.warehouseCode !== lookups.ongoingWarehouse;
   // Another warehouse's: nothing for Ongoing, unless it was sent there before it moved.
   if (elsewhere && !lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number))) return null;

@@ -10,7 +10,10 @@ import type { GoodsReceiptReceived, ReturnBooking } from '../schemas/types.gener
 import type { Lookups, ProcessorSpec } from './processor.js';
 import { receivedLines } from './goods-receipt-to-booking.js';
 
-export function returnReceiptToBooking(event: GoodsReceiptReceived, lookups: Pick<Lookups, 'idMap' | 'graceMs'>): ReturnBooking | null {
+export function returnReceiptToBooking(
+  event: GoodsReceiptReceived,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs'>,
+): ReturnBooking | null {
   if (event.after === null || event.after.isReturn !== true) return null;
   const { number, ongoingId, receivedAt, lines } = receivedLines(event, 'return receipt for return', lookups);
   return { returnNumber: number, ongoingPurchaseOrderId: ongoingId, receivedAt, lines };

@@ -20,7 +20,10 @@ import { requirePositive, requireText, requireUnique } from './validate.js';
 const STATUSES = ['registered', 'sent_to_warehouse', 'partly_received', 'received', 'closed', 'cancelled'];
 const HANDLINGS = ['to_stock', 'scrap', 'repair'];
 
-export function returnToInbound(event: ReturnOrderChanged, lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>): PurchaseOrderUpsert | null {
+export function returnToInbound(
+  event: ReturnOrderChanged,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>,
+): PurchaseOrderUpsert | null {
   const r = event.after;
   if (r === null) return null;
   const record = `return ${event.entityKey}`;
@@ -29,13 +32,15 @@ export function returnToInbound(event: ReturnOrderChanged, lookups: Pick<Lookups
   if (r.status === 'registered' || r.status === 'received') return null;
   requireUnique(record, 'lines', r.lines, (l) => l.position);
   r.lines.forEach((l, i) => {
-    if (l.handling !== null && !HANDLINGS.includes(l.handling)) throw new ValidationError(record, `lines[${i}].handling`, `is unknown: ${l.handling}`);
+    if (l.handling !== null && !HANDLINGS.includes(l.handling))
+      throw new ValidationError(record, `lines[${i}].handling`, `is unknown: ${l.handling}`);
   });
   const toStock = r.lines.filter((l) => (l.handling ?? 'to_stock') === 'to_stock');
   const sent = lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number)) !== undefined;
   const nothingArrived = toStock.every((l) => (l.quantityReceived ?? 0) === 0);
   const elsewhere = r.warehouseCode !== lookups.ongoingWarehouse;
-  const cancel = r.status === 'cancelled' || (r.status === 'closed' && nothingArrived) || elsewhere || toStock.length === 0;
+  const cancel =
+    r.status === 'cancelled' || (r.status === 'closed' && nothingArrived) || elsewhere || toStock.length === 0;
   if (cancel && !sent) return null;
   // Closed after goods arrived: what came stays booked; the rest is Multicase's to settle.
   if (r.status === 'closed' && !cancel) return null;
@@ -47,7 +52,8 @@ export function returnToInbound(event: ReturnOrderChanged, lookups: Pick<Lookups
       numberOfItems: requirePositive(record, `lines[${i}].quantity`, l.quantity),
     };
   });
-  if (!cancel) requireArticlesInOngoing(record, lines, lookups, (i) => `lines[${r.lines.indexOf(toStock[i]!)}].productNumber`);
+  if (!cancel)
+    requireArticlesInOngoing(record, lines, lookups, (i) => `lines[${r.lines.indexOf(toStock[i]!)}].productNumber`);
   return {
     purchaseOrderNumber: number,
     cancel,

@@ -11,15 +11,25 @@ import { NotYetAvailableError, UnmappableError, ValidationError } from '../runti
 import type { Lookups, ProcessorSpec } from './processor.js';
 import { requireNonNegative, requireText } from './validate.js';
 
-export function shipmentToInvoice(event: OrderShipped, lookups: Pick<Lookups, 'idMap' | 'graceMs'>): ShipmentInvoice | null {
+export function shipmentToInvoice(
+  event: OrderShipped,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs'>,
+): ShipmentInvoice | null {
   const s = event.after;
   if (s === null) return null;
   const record = `shipment of Ongoing order ${event.entityKey}`;
   // Ongoing's order number is the picking-list number (flow 4).
   const pickingList = requireText(record, 'orderNumber', s.orderNumber);
   const known = lookups.idMap.get(idMapKey('ongoing', 'order', pickingList));
-  if (!known) throw new NotYetAvailableError(`${record}: field orderNumber ${pickingList} was not created by this pipeline (no id-map entry)`, lookups.graceMs);
-  if (known.externalId !== String(s.orderId)) throw new UnmappableError(`${record}: field orderId ${s.orderId} differs from the id Ongoing gave ${pickingList} (${known.externalId})`);
+  if (!known)
+    throw new NotYetAvailableError(
+      `${record}: field orderNumber ${pickingList} was not created by this pipeline (no id-map entry)`,
+      lookups.graceMs,
+    );
+  if (known.externalId !== String(s.orderId))
+    throw new UnmappableError(
+      `${record}: field orderId ${s.orderId} differs from the id Ongoing gave ${pickingList} (${known.externalId})`,
+    );
   return {
     orderNumber: requireText(record, 'goodsOwnerOrderId', s.goodsOwnerOrderId),
     pickingListNumber: pickingList,
@@ -30,7 +40,8 @@ export function shipmentToInvoice(event: OrderShipped, lookups: Pick<Lookups, 'i
     trackingUrl: s.trackingUrl,
     lines: s.lines.map((l, i) => {
       const position = Number(l.rowNumber);
-      if (!Number.isInteger(position) || position <= 0) throw new ValidationError(record, `lines[${i}].rowNumber`, `is not a picking-list position: ${l.rowNumber}`);
+      if (!Number.isInteger(position) || position <= 0)
+        throw new ValidationError(record, `lines[${i}].rowNumber`, `is not a picking-list position: ${l.rowNumber}`);
       return {
         position,
         productNumber: requireText(record, `lines[${i}].articleNumber`, l.articleNumber),

@@ -4,17 +4,20 @@
 import { ValidationError } from '../runtime/errors.js';
 
 export function requireText(record: string, field: string, value: string | null | undefined): string {
-  if (value === null || value === undefined || value.trim() === '') throw new ValidationError(record, field, 'is missing');
+  if (value === null || value === undefined || value.trim() === '')
+    throw new ValidationError(record, field, 'is missing');
   return value.trim();
 }
 
 export function requirePositive(record: string, field: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ValidationError(record, field, `must be a positive number, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ValidationError(record, field, `must be a positive number, got ${value}`);
   return value;
 }
 
 export function requireNonNegative(record: string, field: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new ValidationError(record, field, `must not be negative, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new ValidationError(record, field, `must not be negative, got ${value}`);
   return value;
 }
 

@@ -52,7 +52,10 @@ export class ByteArena {
 
   /** A view of the slot's bytes (valid until the next write to the arena). */
   get(slot: number): Buffer {
-    return this.chunks[this.chunkOf[slot]!]!.subarray(this.offsetOf[slot]!, this.offsetOf[slot]! + this.lengthOf[slot]!);
+    return this.chunks[this.chunkOf[slot]!]!.subarray(
+      this.offsetOf[slot]!,
+      this.offsetOf[slot]! + this.lengthOf[slot]!,
+    );
   }
 
   release(slot: number): void {
@@ -105,7 +108,9 @@ export class ByteArena {
   /** Copies the live bytes of every slot into fresh chunks and drops the old ones. */
   private compact(): void {
     const old = this.chunks;
-    const live = Array.from({ length: this.next }, (_, slot) => (this.capacityOf[slot]! > 0 ? Buffer.from(this.get(slot)) : undefined));
+    const live = Array.from({ length: this.next }, (_, slot) =>
+      this.capacityOf[slot]! > 0 ? Buffer.from(this.get(slot)) : undefined,
+    );
     this.chunks = [];
     this.used = CHUNK;
     this.liveBytes = 0;

@@ -68,11 +68,14 @@ export class CompactMap {
     if (at < 0) {
       if ((this.count + this.gone + 1) * 2 > this.index.length) this.rehash();
       // Written straight into the arena: the one copy of the value.
-      this.insert(hash, this.arena.putWritten(length, (target, offset) => {
-        target.writeUInt16BE(keyLength, offset);
-        target.write(key, offset + 2, keyLength, 'utf8');
-        value.copy(target, offset + 2 + keyLength);
-      }));
+      this.insert(
+        hash,
+        this.arena.putWritten(length, (target, offset) => {
+          target.writeUInt16BE(keyLength, offset);
+          target.write(key, offset + 2, keyLength, 'utf8');
+          value.copy(target, offset + 2 + keyLength);
+        }),
+      );
       this.count++;
       return;
     }

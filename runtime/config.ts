@@ -73,15 +73,20 @@ export const setting = {
       } catch {
         throw new InvalidValue('is not a URL');
       }
-      if (!['http:', 'https:', 'postgres:', 'postgresql:'].includes(u.protocol)) throw new InvalidValue(`has unsupported scheme ${u.protocol}`);
+      if (!['http:', 'https:', 'postgres:', 'postgresql:'].includes(u.protocol))
+        throw new InvalidValue(`has unsupported scheme ${u.protocol}`);
       return raw.replace(/\/+$/, '');
     });
   },
   hostPorts(name: string, opts: Options<string[]>): Setting<string[]> {
     return declare(name, 'a comma-separated list of host:port', opts, (raw) => {
-      const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       if (parts.length === 0) throw new InvalidValue('is empty');
-      for (const p of parts) if (!/^[^\s:]+:\d{1,5}$/.test(p)) throw new InvalidValue(`has "${p}", which is not host:port`);
+      for (const p of parts)
+        if (!/^[^\s:]+:\d{1,5}$/.test(p)) throw new InvalidValue(`has "${p}", which is not host:port`);
       return parts;
     });
   },
@@ -93,7 +98,9 @@ export const setting = {
   },
 };
 
-export type ConfigOf<S extends Record<string, Setting<unknown>>> = { readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+export type ConfigOf<S extends Record<string, Setting<unknown>>> = {
+  readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never;
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -102,13 +109,17 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig<S extends Record<string, Setting<unknown>>>(spec: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+export function loadConfig<S extends Record<string, Setting<unknown>>>(
+  spec: S,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOf<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, s] of Object.entries(spec)) {
     const raw = env[s.name];
     if (raw === undefined || raw === '') {
-      if (s.defaultValue === undefined) problems.push(`${s.name} is required: expected ${s.expected} (${s.description})`);
+      if (s.defaultValue === undefined)
+        problems.push(`${s.name} is required: expected ${s.expected} (${s.description})`);
       else out[key] = s.defaultValue;
       continue;
     }

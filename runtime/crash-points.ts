@@ -43,7 +43,9 @@ export function crashPoint(point: CrashPoint, scope: string, keys?: () => Iterab
     if (planned === undefined) continue;
     if (planned.key !== undefined && !(keys && [...keys()].includes(planned.key))) continue;
     if (planned.left <= 1) {
-      process.stderr.write(`crash point ${name}${planned.key ? `#${planned.key}` : ''} reached: killing process ${process.pid}\n`);
+      process.stderr.write(
+        `crash point ${name}${planned.key ? `#${planned.key}` : ''} reached: killing process ${process.pid}\n`,
+      );
       process.kill(process.pid, 'SIGKILL');
     }
     planned.left--;

@@ -29,7 +29,12 @@ export class TransientError extends PipelineError {
  * fixes it. Retried like any transient failure, so the stage pauses and says why.
  */
 export class ConfigurationFault extends TransientError {
-  constructor(message: string, readonly status?: number, readonly reason = 'configuration', options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly reason = 'configuration',
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -40,7 +45,10 @@ export class ConfigurationFault extends TransientError {
  * `giveUpAfterMs` from the first failure; after that the record is dead-lettered as unmappable.
  */
 export class NotYetAvailableError extends TransientError {
-  constructor(message: string, readonly giveUpAfterMs: number) {
+  constructor(
+    message: string,
+    readonly giveUpAfterMs: number,
+  ) {
     super(message);
   }
 }
@@ -52,14 +60,22 @@ export class PermanentError extends PipelineError {
 
 /** A record that breaks a business rule; names the record and the offending field. */
 export class ValidationError extends PermanentError {
-  constructor(readonly record: string, readonly field: string, problem: string) {
+  constructor(
+    readonly record: string,
+    readonly field: string,
+    problem: string,
+  ) {
     super(`${record}: field ${field} ${problem}`);
   }
 }
 
 /** The target refused the write (HTTP 4xx or a business refusal); carries its own message. */
 export class RejectedError extends PermanentError {
-  constructor(message: string, readonly status?: number, readonly reason = 'rejected') {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly reason = 'rejected',
+  ) {
     super(message);
   }
 }
@@ -67,7 +83,19 @@ export class RejectedError extends PermanentError {
 /** A lookup (id map, shipping-method map) has no entry for the record. */
 export class UnmappableError extends PermanentError {}
 
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 /**
  * The class of an arbitrary thrown value. Errors from libraries that carry their own retriable

@@ -32,9 +32,23 @@ export class Holds {
 
   /** The record is held from `since`, for `reason` (which names the record and what it waits for). */
   async announce(record: ConsumedRecord, reason: string, since: number): Promise<void> {
-    const held: HeldRecord = { stage: this.stage, topic: record.topic, partition: record.partition, offset: Number(record.offset), key: record.key, reason, since };
-    const message = { topic: topics.heldRecords.name, key: this.keyOf(record), value: await this.rt.serde.encode(topics.heldRecords, held) };
-    await withRetry(this.stage, () => this.producer.send([message]), this.rt.retry, this.log, { signal: this.rt.signal });
+    const held: HeldRecord = {
+      stage: this.stage,
+      topic: record.topic,
+      partition: record.partition,
+      offset: Number(record.offset),
+      key: record.key,
+      reason,
+      since,
+    };
+    const message = {
+      topic: topics.heldRecords.name,
+      key: this.keyOf(record),
+      value: await this.rt.serde.encode(topics.heldRecords, held),
+    };
+    await withRetry(this.stage, () => this.producer.send([message]), this.rt.retry, this.log, {
+      signal: this.rt.signal,
+    });
     this.holding.add(`${record.partition}@${record.offset}`);
   }
 

@@ -48,6 +48,8 @@ export function warnIfPlainHttpToRemoteHost(url: string, what: string, log: Warn
   const key = `${what}|${origin}`;
   if (warned.has(key)) return false;
   warned.add(key);
-  log.warn(`${what} is reached over plain http on a remote host: its credentials travel in clear text; use https`, { url: origin });
+  log.warn(`${what} is reached over plain http on a remote host: its credentials travel in clear text; use https`, {
+    url: origin,
+  });
   return true;
 }

@@ -19,22 +19,34 @@ const { Kafka, logLevel } = kafkajs;
 
 export const kafkaSettings = {
   brokers: setting.hostPorts('KAFKA_BROKERS', { default: ['127.0.0.1:9092'], description: 'Kafka bootstrap servers' }),
-  clientId: setting.string('KAFKA_CLIENT_ID', { default: 'multicase-ongoing', description: 'client id prefix shown in broker logs and quotas' }),
+  clientId: setting.string('KAFKA_CLIENT_ID', {
+    default: 'multicase-ongoing',
+    description: 'client id prefix shown in broker logs and quotas',
+  }),
   ssl: setting.bool('KAFKA_SSL', { default: false, description: 'connect to the brokers with TLS' }),
-  saslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, { default: 'none', description: 'SASL mechanism for the brokers' }),
-  saslUsername: setting.string('KAFKA_SASL_USERNAME', { default: '-', description: 'SASL user name (when KAFKA_SASL_MECHANISM is not none)' }),
+  saslMechanism: setting.oneOf('KAFKA_SASL_MECHANISM', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, {
+    default: 'none',
+    description: 'SASL mechanism for the brokers',
+  }),
+  saslUsername: setting.string('KAFKA_SASL_USERNAME', {
+    default: '-',
+    description: 'SASL user name (when KAFKA_SASL_MECHANISM is not none)',
+  }),
   saslPassword: setting.string('KAFKA_SASL_PASSWORD', { default: '-', secret: true, description: 'SASL password' }),
   saslPlainWithoutTls: setting.bool('KAFKA_SASL_PLAIN_WITHOUT_TLS', {
     default: false,
-    description: 'allow KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false, which sends the password in clear text (only on a network you trust)',
+    description:
+      'allow KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false, which sends the password in clear text (only on a network you trust)',
   }),
   sslCaFile: setting.string('KAFKA_SSL_CA_FILE', {
     default: '-',
-    description: "PEM file of the CA certificate(s) to trust for the brokers instead of the system's (needs KAFKA_SSL=true); \"-\" for the system's",
+    description:
+      'PEM file of the CA certificate(s) to trust for the brokers instead of the system\'s (needs KAFKA_SSL=true); "-" for the system\'s',
   }),
   sslCertFile: setting.string('KAFKA_SSL_CERT_FILE', {
     default: '-',
-    description: 'PEM file of the client certificate for mutual TLS, with KAFKA_SSL_KEY_FILE (needs KAFKA_SSL=true); "-" for none',
+    description:
+      'PEM file of the client certificate for mutual TLS, with KAFKA_SSL_KEY_FILE (needs KAFKA_SSL=true); "-" for none',
   }),
   sslKeyFile: setting.string('KAFKA_SSL_KEY_FILE', {
     default: '-',
@@ -52,7 +64,8 @@ export const kafkaSettings = {
   }),
   namespace: setting.string('KAFKA_NAMESPACE', {
     default: '-',
-    description: 'prefix for every topic and consumer group (e.g. "staging."), so several pipelines can share one cluster; "-" for none',
+    description:
+      'prefix for every topic and consumer group (e.g. "staging."), so several pipelines can share one cluster; "-" for none',
   }),
 };
 
@@ -106,11 +119,24 @@ export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buff
     ['KAFKA_SSL_KEY_FILE', keyFile],
   ] as const;
   if (!ssl) {
-    for (const [name, file] of files) if (file) problems.push(`${name} is set but KAFKA_SSL is false: set KAFKA_SSL=true to connect with TLS, or ${name}=- to not use the file`);
+    for (const [name, file] of files)
+      if (file)
+        problems.push(
+          `${name} is set but KAFKA_SSL is false: set KAFKA_SSL=true to connect with TLS, or ${name}=- to not use the file`,
+        );
   }
-  if (certFile && !keyFile) problems.push('KAFKA_SSL_CERT_FILE is set but KAFKA_SSL_KEY_FILE is not: mutual TLS needs both the client certificate and its key');
-  if (keyFile && !certFile) problems.push('KAFKA_SSL_KEY_FILE is set but KAFKA_SSL_CERT_FILE is not: mutual TLS needs both the client certificate and its key');
-  if (keyPassword && !keyFile) problems.push('KAFKA_SSL_KEY_PASSWORD is set but KAFKA_SSL_KEY_FILE is not: the passphrase is for an encrypted key file');
+  if (certFile && !keyFile)
+    problems.push(
+      'KAFKA_SSL_CERT_FILE is set but KAFKA_SSL_KEY_FILE is not: mutual TLS needs both the client certificate and its key',
+    );
+  if (keyFile && !certFile)
+    problems.push(
+      'KAFKA_SSL_KEY_FILE is set but KAFKA_SSL_CERT_FILE is not: mutual TLS needs both the client certificate and its key',
+    );
+  if (keyPassword && !keyFile)
+    problems.push(
+      'KAFKA_SSL_KEY_PASSWORD is set but KAFKA_SSL_KEY_FILE is not: the passphrase is for an encrypted key file',
+    );
 
   const pem = (name: string, path: string): Buffer | undefined => {
     let content: Buffer;
@@ -120,7 +146,8 @@ export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buff
       problems.push(`${name}=${JSON.stringify(path)} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
-    if (!content.toString('latin1').includes('-----BEGIN ')) problems.push(`${name}=${JSON.stringify(path)} is not a PEM file (no "-----BEGIN" line)`);
+    if (!content.toString('latin1').includes('-----BEGIN '))
+      problems.push(`${name}=${JSON.stringify(path)} is not a PEM file (no "-----BEGIN" line)`);
     return content;
   };
   const ca = caFile && pem('KAFKA_SSL_CA_FILE', caFile);
@@ -131,11 +158,18 @@ export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buff
   const username = given(cfg.saslUsername);
   const password = given(cfg.saslPassword);
   if (mechanism !== 'none') {
-    const missing = [username ? undefined : 'KAFKA_SASL_USERNAME', password ? undefined : 'KAFKA_SASL_PASSWORD'].filter((n) => n !== undefined);
-    if (missing.length > 0) problems.push(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} "-"`);
+    const missing = [username ? undefined : 'KAFKA_SASL_USERNAME', password ? undefined : 'KAFKA_SASL_PASSWORD'].filter(
+      (n) => n !== undefined,
+    );
+    if (missing.length > 0)
+      problems.push(
+        `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} "-"`,
+      );
   }
   if (mechanism === 'plain' && !ssl && !cfg.saslPlainWithoutTls) {
-    problems.push('KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false would send the SASL password in clear text: set KAFKA_SSL=true, or KAFKA_SASL_PLAIN_WITHOUT_TLS=true on a network you trust');
+    problems.push(
+      'KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false would send the SASL password in clear text: set KAFKA_SSL=true, or KAFKA_SASL_PLAIN_WITHOUT_TLS=true on a network you trust',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -154,7 +188,8 @@ export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buff
 export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
   const ns = namespaceOf(cfg.namespace);
   const { ssl, sasl } = kafkaSecurity(cfg);
-  if (sasl?.mechanism === 'plain' && !ssl) log.warn('KAFKA_SASL_PLAIN_WITHOUT_TLS=true: the SASL password travels to the brokers in clear text');
+  if (sasl?.mechanism === 'plain' && !ssl)
+    log.warn('KAFKA_SASL_PLAIN_WITHOUT_TLS=true: the SASL password travels to the brokers in clear text');
   const kafka = new Kafka({
     clientId: cfg.clientId,
     brokers: cfg.brokers,

@@ -37,7 +37,14 @@ export async function openLease(rt: Runtime, name: string, opts: { sessionTimeou
   } finally {
     await admin.disconnect();
   }
-  const consumer = await rt.kafka.consumer({ groupId: topic, topics: [topic], autoCommit: false, fromBeginning: false, sessionTimeoutMs: opts.sessionTimeoutMs, sticky: true });
+  const consumer = await rt.kafka.consumer({
+    groupId: topic,
+    topics: [topic],
+    autoCommit: false,
+    fromBeginning: false,
+    sessionTimeoutMs: opts.sessionTimeoutMs,
+    sticky: true,
+  });
   // Nothing is ever written to the topic: the membership is the lease.
   consumer.run(async () => {}).catch((err: unknown) => log.error('lease consumer failed', { error: err }));
 

@@ -9,7 +9,10 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /** Declared for validation and documentation; read directly so that logging works before configuration loads. */
 export const logSettings = {
-  level: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, { default: 'info', description: 'lowest level written to stderr (JSON lines)' }),
+  level: setting.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, {
+    default: 'info',
+    description: 'lowest level written to stderr (JSON lines)',
+  }),
 };
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -18,7 +21,12 @@ const SECRET_KEY = /pass(word)?|secret|token|authorization|credential|api[-_]?ke
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[deep]';
   if (typeof value === 'string') return value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/g, '$1***@');
-  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1), ...(value.cause ? { cause: redact(value.cause, depth + 1) } : {}) };
+  if (value instanceof Error)
+    return {
+      name: value.name,
+      message: redact(value.message, depth + 1),
+      ...(value.cause ? { cause: redact(value.cause, depth + 1) } : {}),
+    };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -41,7 +49,10 @@ function envLevel(): Level {
   return v in order ? (v as Level) : 'info';
 }
 
-export function createLogger(base: Record<string, unknown> = {}, sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function createLogger(
+  base: Record<string, unknown> = {},
+  sink: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Logger {
   const min = order[envLevel()];
   const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (order[level] < min) return;

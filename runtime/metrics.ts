@@ -7,41 +7,144 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { setting } from './config.js';
 
 export const metricsSettings = {
-  port: setting.int('METRICS_PORT', { default: 9464, min: 0, max: 65535, description: 'port of the /metrics and /healthz endpoint; 0 picks a free one' }),
+  port: setting.int('METRICS_PORT', {
+    default: 9464,
+    min: 0,
+    max: 65535,
+    description: 'port of the /metrics and /healthz endpoint; 0 picks a free one',
+  }),
 };
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
 export const metrics = {
-  recordsIn: new Counter({ name: 'pipeline_records_consumed_total', help: 'records read by a stage', labelNames: ['stage', 'topic'], registers: [registry] }),
-  recordsOut: new Counter({ name: 'pipeline_records_produced_total', help: 'records written by a stage', labelNames: ['stage', 'topic'], registers: [registry] }),
-  deadLettered: new Counter({ name: 'pipeline_records_dead_lettered_total', help: 'records sent to a dead-letter topic', labelNames: ['stage', 'topic', 'reason'], registers: [registry] }),
-  retries: new Counter({ name: 'pipeline_retries_total', help: 'transient failures that were retried', labelNames: ['stage', 'error_class'], registers: [registry] }),
-  handleSeconds: new Histogram({ name: 'pipeline_record_seconds', help: 'time to handle one record that takes the full path (a target system written, a lookup, a retry), retries included; records a processor maps in memory are counted by pipeline_records_consumed_total, not timed one by one', labelNames: ['stage'], buckets: [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
-  endToEndSeconds: new Histogram({ name: 'pipeline_end_to_end_seconds', help: 'from a change read in the source to its effect in the target', labelNames: ['stage'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120], registers: [registry] }),
-  sourceEvents: new Counter({ name: 'pipeline_source_events_total', help: 'change events emitted by a source', labelNames: ['source'], registers: [registry] }),
-  sourcePolls: new Counter({ name: 'pipeline_source_polls_total', help: 'polls of a source system', labelNames: ['source', 'outcome'], registers: [registry] }),
-  targetRejections: new Counter({ name: 'pipeline_target_rejections_total', help: 'writes the target system refused (e.g. work already started in the warehouse)', labelNames: ['stage', 'reason'], registers: [registry] }),
-  tableSize: new Gauge({ name: 'pipeline_table_entries', help: 'entries in a compacted-topic table', labelNames: ['table'], registers: [registry] }),
-  paused: new Gauge({ name: 'pipeline_stage_paused', help: '1 while a stage or source waits out a fault of infrastructure or configuration (the reason is on /healthz)', labelNames: ['stage'], registers: [registry] }),
-  parked: new Gauge({ name: 'pipeline_parked_records', help: 'records a stage holds back until what they need arrives (an id mapping, a shipping-method mapping)', labelNames: ['stage'], registers: [registry] }),
-  leaseHeld: new Gauge({ name: 'pipeline_lease_held', help: '1 while this process holds the lease (e.g. the Ongoing write lease of a goods owner)', labelNames: ['lease'], registers: [registry] }),
+  recordsIn: new Counter({
+    name: 'pipeline_records_consumed_total',
+    help: 'records read by a stage',
+    labelNames: ['stage', 'topic'],
+    registers: [registry],
+  }),
+  recordsOut: new Counter({
+    name: 'pipeline_records_produced_total',
+    help: 'records written by a stage',
+    labelNames: ['stage', 'topic'],
+    registers: [registry],
+  }),
+  deadLettered: new Counter({
+    name: 'pipeline_records_dead_lettered_total',
+    help: 'records sent to a dead-letter topic',
+    labelNames: ['stage', 'topic', 'reason'],
+    registers: [registry],
+  }),
+  retries: new Counter({
+    name: 'pipeline_retries_total',
+    help: 'transient failures that were retried',
+    labelNames: ['stage', 'error_class'],
+    registers: [registry],
+  }),
+  handleSeconds: new Histogram({
+    name: 'pipeline_record_seconds',
+    help: 'time to handle one record that takes the full path (a target system written, a lookup, a retry), retries included; records a processor maps in memory are counted by pipeline_records_consumed_total, not timed one by one',
+    labelNames: ['stage'],
+    buckets: [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  }),
+  endToEndSeconds: new Histogram({
+    name: 'pipeline_end_to_end_seconds',
+    help: 'from a change read in the source to its effect in the target',
+    labelNames: ['stage'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+    registers: [registry],
+  }),
+  sourceEvents: new Counter({
+    name: 'pipeline_source_events_total',
+    help: 'change events emitted by a source',
+    labelNames: ['source'],
+    registers: [registry],
+  }),
+  sourcePolls: new Counter({
+    name: 'pipeline_source_polls_total',
+    help: 'polls of a source system',
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  }),
+  targetRejections: new Counter({
+    name: 'pipeline_target_rejections_total',
+    help: 'writes the target system refused (e.g. work already started in the warehouse)',
+    labelNames: ['stage', 'reason'],
+    registers: [registry],
+  }),
+  tableSize: new Gauge({
+    name: 'pipeline_table_entries',
+    help: 'entries in a compacted-topic table',
+    labelNames: ['table'],
+    registers: [registry],
+  }),
+  paused: new Gauge({
+    name: 'pipeline_stage_paused',
+    help: '1 while a stage or source waits out a fault of infrastructure or configuration (the reason is on /healthz)',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
+  parked: new Gauge({
+    name: 'pipeline_parked_records',
+    help: 'records a stage holds back until what they need arrives (an id mapping, a shipping-method mapping)',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
+  leaseHeld: new Gauge({
+    name: 'pipeline_lease_held',
+    help: '1 while this process holds the lease (e.g. the Ongoing write lease of a goods owner)',
+    labelNames: ['lease'],
+    registers: [registry],
+  }),
   stockDiscrepancies: new Counter({
     name: 'pipeline_stock_discrepancies_total',
     help: "stock changes from the warehouse that Multicase's stock model could not take in full (below zero, or below what is allocated): booked as far as it allows, the rest recorded as a discrepancy",
     labelNames: ['stage', 'limit'],
     registers: [registry],
   }),
-  stockDrift: new Gauge({ name: 'pipeline_stock_drift_items', help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step', labelNames: ['article'], registers: [registry] }),
-  faults: new Counter({ name: 'pipeline_faults_total', help: 'pauses begun because of a fault of infrastructure or configuration, by its class', labelNames: ['stage', 'error_class'], registers: [registry] }),
-  consumerLag: new Gauge({ name: 'pipeline_consumer_lag_records', help: "records of a partition the stage has still to read (the partition's high watermark minus the next offset to read), as of the stage's last batch", labelNames: ['stage', 'topic', 'partition'], registers: [registry] }),
-  sourceLastSuccess: new Gauge({ name: 'pipeline_source_last_success_timestamp_seconds', help: 'when a source last polled its system successfully (set at start too), in seconds since the epoch', labelNames: ['source'], registers: [registry] }),
-  ongoingRequests: new Counter({ name: 'pipeline_ongoing_requests_total', help: 'requests to the Ongoing API by method, resource (first path segment) and HTTP status ("network" when no answer came)', labelNames: ['method', 'resource', 'status'], registers: [registry] }),
+  stockDrift: new Gauge({
+    name: 'pipeline_stock_drift_items',
+    help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step',
+    labelNames: ['article'],
+    registers: [registry],
+  }),
+  faults: new Counter({
+    name: 'pipeline_faults_total',
+    help: 'pauses begun because of a fault of infrastructure or configuration, by its class',
+    labelNames: ['stage', 'error_class'],
+    registers: [registry],
+  }),
+  consumerLag: new Gauge({
+    name: 'pipeline_consumer_lag_records',
+    help: "records of a partition the stage has still to read (the partition's high watermark minus the next offset to read), as of the stage's last batch",
+    labelNames: ['stage', 'topic', 'partition'],
+    registers: [registry],
+  }),
+  sourceLastSuccess: new Gauge({
+    name: 'pipeline_source_last_success_timestamp_seconds',
+    help: 'when a source last polled its system successfully (set at start too), in seconds since the epoch',
+    labelNames: ['source'],
+    registers: [registry],
+  }),
+  ongoingRequests: new Counter({
+    name: 'pipeline_ongoing_requests_total',
+    help: 'requests to the Ongoing API by method, resource (first path segment) and HTTP status ("network" when no answer came)',
+    labelNames: ['method', 'resource', 'status'],
+    registers: [registry],
+  }),
 };
 
 /** The lag of one partition as a stage sees it after a batch: what is left to read up to the high watermark. */
-export function observeConsumerLag(stage: string, topic: string, partition: number, highWatermark: string, nextOffset: bigint): void {
+export function observeConsumerLag(
+  stage: string,
+  topic: string,
+  partition: number,
+  highWatermark: string,
+  nextOffset: bigint,
+): void {
   const lag = BigInt(highWatermark) - nextOffset;
   metrics.consumerLag.set({ stage, topic, partition: String(partition) }, lag > 0n ? Number(lag) : 0);
 }

@@ -58,14 +58,18 @@ export class Parking {
     let queue = this.byKey.get(key);
     if (!queue) this.byKey.set(key, (queue = [{ record }]));
     const head = queue[0]!;
-    if (head.record.offset !== record.offset) throw new Error(`parking offset ${record.offset} of key ${key} out of order (head is ${head.record.offset})`);
+    if (head.record.offset !== record.offset)
+      throw new Error(`parking offset ${record.offset} of key ${key} out of order (head is ${head.record.offset})`);
     head.triedAt = now;
     return (head.since ??= now);
   }
 
   /** The heads of their keys not tried for `everyMs`: to try again now. */
   dueHeads(now: number, everyMs: number): ConsumedRecord[] {
-    return [...this.byKey.values()].map((q) => q[0]!).filter((w) => (w.triedAt ?? 0) + everyMs <= now).map((w) => w.record);
+    return [...this.byKey.values()]
+      .map((q) => q[0]!)
+      .filter((w) => (w.triedAt ?? 0) + everyMs <= now)
+      .map((w) => w.record);
   }
 
   /** The head of the record's key was handled (done or dead-lettered); returns the next one of the key, which may go now. */

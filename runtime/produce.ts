@@ -21,7 +21,11 @@ export interface Yielded {
 /** A dead letter small enough for any topic: an oversized value is cut and flagged. */
 export function truncated(m: OutgoingMessage): OutgoingMessage {
   if (!m.value || m.value.length <= MAX_DEAD_LETTER_BYTES) return m;
-  return { ...m, value: m.value.subarray(0, MAX_DEAD_LETTER_BYTES), headers: { ...m.headers, 'dlq.value.truncated': String(m.value.length) } };
+  return {
+    ...m,
+    value: m.value.subarray(0, MAX_DEAD_LETTER_BYTES),
+    headers: { ...m.headers, 'dlq.value.truncated': String(m.value.length) },
+  };
 }
 
 /**
@@ -29,7 +33,11 @@ export function truncated(m: OutgoingMessage): OutgoingMessage {
  * `send` is expected to retry transient failures itself; whatever it throws that is retriable,
  * or anything once `signal` aborted, is rethrown untouched.
  */
-export async function produceOrDeadLetter(send: (messages: OutgoingMessage[]) => Promise<void>, yielded: Yielded[], signal: AbortSignal): Promise<OutgoingMessage[]> {
+export async function produceOrDeadLetter(
+  send: (messages: OutgoingMessage[]) => Promise<void>,
+  yielded: Yielded[],
+  signal: AbortSignal,
+): Promise<OutgoingMessage[]> {
   const all = yielded.flatMap((y) => y.messages);
   if (all.length === 0) return all;
   // An interrupted send (the partition taken away meanwhile) is no refusal: the batch is read again.
@@ -56,7 +64,11 @@ export async function produceOrDeadLetter(send: (messages: OutgoingMessage[]) =>
 }
 
 /** The dead letter as it is; cut to size only if the brokers refuse it whole. */
-async function sendDeadLetter(send: (messages: OutgoingMessage[]) => Promise<void>, letter: OutgoingMessage, refusedForGood: (err: unknown) => boolean): Promise<OutgoingMessage> {
+async function sendDeadLetter(
+  send: (messages: OutgoingMessage[]) => Promise<void>,
+  letter: OutgoingMessage,
+  refusedForGood: (err: unknown) => boolean,
+): Promise<OutgoingMessage> {
   try {
     await send([letter]);
     return letter;

@@ -7,7 +7,14 @@
  */
 import pRetry, { AbortError } from 'p-retry';
 import { setting } from './config.js';
-import { errorClass, errorMessage, isRetriable, NotYetAvailableError, TransientError, UnmappableError } from './errors.js';
+import {
+  errorClass,
+  errorMessage,
+  isRetriable,
+  NotYetAvailableError,
+  TransientError,
+  UnmappableError,
+} from './errors.js';
 import type { Logger } from './logger.js';
 import { clearPaused, markPaused, metrics } from './metrics.js';
 
@@ -17,7 +24,8 @@ export const retrySettings = {
   pauseAfterMs: setting.int('RETRY_PAUSE_AFTER_MS', {
     default: 5_000,
     min: 0,
-    description: 'how long a fault of infrastructure or configuration may last before the stage or source reports itself paused (/healthz 503 with the reason, pipeline_stage_paused); it keeps retrying either way',
+    description:
+      'how long a fault of infrastructure or configuration may last before the stage or source reports itself paused (/healthz 503 with the reason, pipeline_stage_paused); it keeps retrying either way',
   }),
 };
 
@@ -47,7 +55,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -85,9 +100,19 @@ export async function withRetry<T>(
     metrics.retries.inc({ stage, error_class: errorClass(error) });
     const waitingForData = error instanceof NotYetAvailableError;
     // Waiting for late data is expected (a mapping racing its record); a fault is a warning.
-    log[waitingForData ? 'info' : 'warn']('transient failure, will retry', { stage, attempt: attempts, error: errorMessage(error), errorClass: errorClass(error) });
+    log[waitingForData ? 'info' : 'warn']('transient failure, will retry', {
+      stage,
+      attempt: attempts,
+      error: errorMessage(error),
+      errorClass: errorClass(error),
+    });
     if (!waitingForData && Date.now() - firstFailureAt >= policy.pauseAfterMs) {
-      if (!paused) log.error('paused: waiting for a fault to be fixed', { stage, errorClass: errorClass(error), error: errorMessage(error) });
+      if (!paused)
+        log.error('paused: waiting for a fault to be fixed', {
+          stage,
+          errorClass: errorClass(error),
+          error: errorMessage(error),
+        });
       paused = true;
       markPaused(stage, errorClass(error), `${errorClass(error)}: ${errorMessage(error)}`);
     }
@@ -97,7 +122,9 @@ export async function withRetry<T>(
   };
   const giveUpOnLateData = (err: unknown) => {
     if (err instanceof NotYetAvailableError && Date.now() - firstFailureAt >= err.giveUpAfterMs) {
-      return new UnmappableError(`${err.message} (still missing after ${Math.round((Date.now() - firstFailureAt) / 1000)} s)`);
+      return new UnmappableError(
+        `${err.message} (still missing after ${Math.round((Date.now() - firstFailureAt) / 1000)} s)`,
+      );
     }
     return undefined;
   };
@@ -117,7 +144,8 @@ export async function withRetry<T>(
           if (opts.parkLateData && err instanceof NotYetAvailableError) throw new AbortError(err);
           const late = giveUpOnLateData(err);
           if (late) throw new AbortError(late);
-          if (!isRetriable(err) || opts.signal?.aborted) throw new AbortError(err instanceof Error ? err : new Error(String(err)));
+          if (!isRetriable(err) || opts.signal?.aborted)
+            throw new AbortError(err instanceof Error ? err : new Error(String(err)));
           throw err instanceof Error ? err : new Error(String(err));
         }
       },

@@ -11,7 +11,13 @@ import { metricsSettings, startMetricsServer } from './metrics.js';
 import { retrySettings, type RetryPolicy } from './retry.js';
 import { createSerde, registrySettings, type Serde } from './serde.js';
 
-export const runtimeSettings = { ...kafkaSettings, ...registrySettings, ...retrySettings, ...metricsSettings, ...logSettings };
+export const runtimeSettings = {
+  ...kafkaSettings,
+  ...registrySettings,
+  ...retrySettings,
+  ...metricsSettings,
+  ...logSettings,
+};
 
 export interface Runtime {
   readonly name: string;
@@ -101,7 +107,10 @@ export function closeOnSignals(rt: Runtime, exit: (code: number) => void = (c) =
     count++;
     if (count > 1) return exit(130);
     rt.log.info('shutting down', { signal: sig });
-    rt.close().then(() => exit(0), () => exit(1));
+    rt.close().then(
+      () => exit(0),
+      () => exit(1),
+    );
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));

@@ -20,9 +20,20 @@ export const registrySettings = {
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',
     description: 'Confluent-compatible schema registry base URL (Apicurio: …/apis/ccompat/v7)',
   }),
-  username: setting.string('SCHEMA_REGISTRY_USERNAME', { default: '-', description: 'registry basic-auth user, "-" for none' }),
-  password: setting.string('SCHEMA_REGISTRY_PASSWORD', { default: '-', secret: true, description: 'registry basic-auth password' }),
-  timeoutMs: setting.int('SCHEMA_REGISTRY_TIMEOUT_MS', { default: 10_000, min: 100, description: 'timeout of one schema registry call in milliseconds' }),
+  username: setting.string('SCHEMA_REGISTRY_USERNAME', {
+    default: '-',
+    description: 'registry basic-auth user, "-" for none',
+  }),
+  password: setting.string('SCHEMA_REGISTRY_PASSWORD', {
+    default: '-',
+    secret: true,
+    description: 'registry basic-auth password',
+  }),
+  timeoutMs: setting.int('SCHEMA_REGISTRY_TIMEOUT_MS', {
+    default: 10_000,
+    min: 100,
+    description: 'timeout of one schema registry call in milliseconds',
+  }),
 };
 
 /** The bytes are not a value of the schema they claim, or not in the wire format at all. */
@@ -80,7 +91,8 @@ interface MappersmithResponse {
  * what they are; and it puts a timeout on every call.
  */
 const transportFaults = (timeoutMs: number) => () => ({
-  prepareRequest: (next: () => Promise<{ enhance(extras: { timeout: number }): unknown }>) => next().then((request) => request.enhance({ timeout: timeoutMs })),
+  prepareRequest: (next: () => Promise<{ enhance(extras: { timeout: number }): unknown }>) =>
+    next().then((request) => request.enhance({ timeout: timeoutMs })),
   response: (next: () => Promise<unknown>) =>
     next().catch((response: MappersmithResponse) => {
       const noAnswer = typeof response?.status === 'function' && (response.errors?.length ?? 0) > 0;
@@ -92,14 +104,22 @@ const transportFaults = (timeoutMs: number) => () => ({
 function registryFault(what: string, err: unknown): Error {
   const status = (err as { status?: unknown })?.status;
   const message = `schema registry ${what}: ${(err as Error)?.message ?? String(err)}`;
-  if (typeof status !== 'number' || status >= 500 || status === 429 || status === 408) return new TransientError(message, { cause: err });
-  return new ConfigurationFault(message, status, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'registry', { cause: err });
+  if (typeof status !== 'number' || status >= 500 || status === 429 || status === 408)
+    return new TransientError(message, { cause: err });
+  return new ConfigurationFault(
+    message,
+    status,
+    status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'registry',
+    { cause: err },
+  );
 }
 
-const isRegistryCallFailure = (err: unknown) => typeof (err as { status?: unknown })?.status === 'number' || (err as { name?: unknown })?.name === 'ResponseError';
+const isRegistryCallFailure = (err: unknown) =>
+  typeof (err as { status?: unknown })?.status === 'number' || (err as { name?: unknown })?.name === 'ResponseError';
 
 export function createSerde(cfg: SerdeOptions): Serde {
-  const auth = cfg.username && cfg.username !== '-' ? { username: cfg.username, password: cfg.password ?? '' } : undefined;
+  const auth =
+    cfg.username && cfg.username !== '-' ? { username: cfg.username, password: cfg.password ?? '' } : undefined;
   const timeoutMs = cfg.timeoutMs ?? 10_000;
   const prefix = cfg.namespace && cfg.namespace !== '-' ? cfg.namespace : '';
   const subjectOf = (topicOrSubject: string) => prefix + topicOrSubject;
@@ -112,7 +132,9 @@ export function createSerde(cfg: SerdeOptions): Serde {
     middlewares: [transportFaults(timeoutMs) as never],
   });
   const ids = new Map<string, number>();
-  const authHeader: Record<string, string> = auth ? { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
+  const authHeader: Record<string, string> = auth
+    ? { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }
+    : {};
 
   async function config(method: 'GET' | 'PUT', subject: string): Promise<{ status: number; text: string }> {
     try {
@@ -124,7 +146,9 @@ export function createSerde(cfg: SerdeOptions): Serde {
       });
       return { status: res.status, text: await res.text() };
     } catch (err) {
-      throw new TransientError(`schema registry ${method} /config/${subject}: ${(err as Error).message}`, { cause: err });
+      throw new TransientError(`schema registry ${method} /config/${subject}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -133,13 +157,24 @@ export function createSerde(cfg: SerdeOptions): Serde {
     // config make Apicurio answer 409 ("rule already exists"), so write only what is missing.
     for (let attempt = 1; ; attempt++) {
       const current = await config('GET', subject);
-      if (current.status === 200 && (JSON.parse(current.text) as { compatibilityLevel?: string }).compatibilityLevel === 'BACKWARD') return;
-      if (current.status !== 200 && current.status !== 404) throw registryFault(`GET /config/${subject}`, Object.assign(new Error(`answered ${current.status}: ${current.text}`), { status: current.status }));
+      if (
+        current.status === 200 &&
+        (JSON.parse(current.text) as { compatibilityLevel?: string }).compatibilityLevel === 'BACKWARD'
+      )
+        return;
+      if (current.status !== 200 && current.status !== 404)
+        throw registryFault(
+          `GET /config/${subject}`,
+          Object.assign(new Error(`answered ${current.status}: ${current.text}`), { status: current.status }),
+        );
       const put = await config('PUT', subject);
       if (put.status >= 200 && put.status < 300) return;
       // Someone else set it meanwhile: read again.
       if (put.status === 409 && attempt < 5) continue;
-      throw registryFault(`PUT /config/${subject}`, Object.assign(new Error(`answered ${put.status}: ${put.text}`), { status: put.status }));
+      throw registryFault(
+        `PUT /config/${subject}`,
+        Object.assign(new Error(`answered ${put.status}: ${put.text}`), { status: put.status }),
+      );
     }
   }
 
@@ -147,13 +182,17 @@ export function createSerde(cfg: SerdeOptions): Serde {
     const cached = ids.get(topic.name);
     if (cached !== undefined) return cached;
     const subject = subjectOf(valueSubject(topic.name));
-    const id = await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(topic.schema) }).catch((err: unknown) => {
-      // Not registered: the setup has not run for this schema version. No record can pass until it does.
-      if (!isRegistryCallFailure(err) && (err as Error)?.name === 'ConfluentSchemaRegistryError') {
-        throw new ConfigurationFault(`the schema of ${topic.name} is not registered under ${subject}; run the setup (npm run ops -- setup): ${(err as Error).message}`);
-      }
-      throw registryFault(`looking up the schema of ${topic.name}`, err);
-    });
+    const id = await registry
+      .getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(topic.schema) })
+      .catch((err: unknown) => {
+        // Not registered: the setup has not run for this schema version. No record can pass until it does.
+        if (!isRegistryCallFailure(err) && (err as Error)?.name === 'ConfluentSchemaRegistryError') {
+          throw new ConfigurationFault(
+            `the schema of ${topic.name} is not registered under ${subject}; run the setup (npm run ops -- setup): ${(err as Error).message}`,
+          );
+        }
+        throw registryFault(`looking up the schema of ${topic.name}`, err);
+      });
     ids.set(topic.name, id);
     return id;
   }
@@ -215,8 +254,13 @@ export function createSerde(cfg: SerdeOptions): Serde {
           return (await registry.register(schema, { subject: full })).id;
         } catch (err) {
           // An incompatible schema is refused for good; the rest is the registry's state.
-          if ((err as { status?: unknown }).status === 409 || (err as Error)?.name === 'ConfluentSchemaRegistryCompatibilityError') {
-            throw new PermanentError(`the schema registry refused ${full} as incompatible (BACKWARD): ${(err as Error).message}`);
+          if (
+            (err as { status?: unknown }).status === 409 ||
+            (err as Error)?.name === 'ConfluentSchemaRegistryCompatibilityError'
+          ) {
+            throw new PermanentError(
+              `the schema registry refused ${full} as incompatible (BACKWARD): ${(err as Error).message}`,
+            );
           }
           throw registryFault(`registering ${full}`, err);
         }
@@ -239,16 +283,24 @@ export function createSerde(cfg: SerdeOptions): Serde {
 
     async decode(topic, bytes) {
       if (!bytes || bytes.length < 5 || bytes[0] !== 0) {
-        throw new SchemaError(`record on ${topic.name} is not in the Confluent Avro wire format (${bytes ? `${bytes.length} bytes, first byte ${bytes[0]}` : 'null value'})`);
+        throw new SchemaError(
+          `record on ${topic.name} is not in the Confluent Avro wire format (${bytes ? `${bytes.length} bytes, first byte ${bytes[0]}` : 'null value'})`,
+        );
       }
       try {
         return (await registry.decode(bytes)) as never;
       } catch (err) {
         const status = (err as { status?: unknown }).status;
         // A schema id this registry does not know: the record was written against another registry.
-        if (status === 404) throw new SchemaError(`record on ${topic.name} names schema id ${bytes.readUInt32BE(1)}, which the registry does not know`);
-        if (isRegistryCallFailure(err)) throw registryFault(`fetching schema id ${bytes.readUInt32BE(1)} for ${topic.name}`, err);
-        throw new SchemaError(`record on ${topic.name} cannot be decoded with schema id ${bytes.readUInt32BE(1)}: ${(err as Error).message}`);
+        if (status === 404)
+          throw new SchemaError(
+            `record on ${topic.name} names schema id ${bytes.readUInt32BE(1)}, which the registry does not know`,
+          );
+        if (isRegistryCallFailure(err))
+          throw registryFault(`fetching schema id ${bytes.readUInt32BE(1)} for ${topic.name}`, err);
+        throw new SchemaError(
+          `record on ${topic.name} cannot be decoded with schema id ${bytes.readUInt32BE(1)}: ${(err as Error).message}`,
+        );
       }
     },
   };

@@ -78,12 +78,23 @@ export interface SourcePositions {
   readonly signals?: Table<SourceSignal>;
 }
 
-export async function openSourcePositions(rt: Runtime, topic: TopicSpec<SourceOffset>, signalTopic?: TopicSpec<SourceSignal>): Promise<SourcePositions> {
-  const [table, signals] = await Promise.all([openTable(rt, topic), signalTopic ? openTable(rt, signalTopic) : undefined]);
+export async function openSourcePositions(
+  rt: Runtime,
+  topic: TopicSpec<SourceOffset>,
+  signalTopic?: TopicSpec<SourceSignal>,
+): Promise<SourcePositions> {
+  const [table, signals] = await Promise.all([
+    openTable(rt, topic),
+    signalTopic ? openTable(rt, signalTopic) : undefined,
+  ]);
   return { topic, table, ...(signals ? { signals } : {}) };
 }
 
-export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, positions: SourcePositions): Promise<RunningSource> {
+export async function runSource<P>(
+  rt: Runtime,
+  connector: SourceConnector<P>,
+  positions: SourcePositions,
+): Promise<RunningSource> {
   const log = rt.log.child({ source: connector.name });
   const producer = await rt.producer();
   const stored = positions.table.get(connector.name);
@@ -113,8 +124,11 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
   metrics.sourceLastSuccess.set({ source: connector.name }, lastSuccess / 1000);
   let lastError: string | undefined;
   const staleAfterMs = Math.max(60_000, connector.intervalMs * 5);
-  registerHealthCheck(`source:${connector.name}`, () =>
-    Date.now() - lastSuccess < staleAfterMs || `no successful poll since ${new Date(lastSuccess).toISOString()}${lastError ? `: ${lastError}` : ''}`,
+  registerHealthCheck(
+    `source:${connector.name}`,
+    () =>
+      Date.now() - lastSuccess < staleAfterMs ||
+      `no successful poll since ${new Date(lastSuccess).toISOString()}${lastError ? `: ${lastError}` : ''}`,
   );
 
   const sleep = (ms: number) =>
@@ -142,7 +156,13 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
       if (accepted !== position) log.info('signal accepted', { signal: pending.signalId, kind: pending.kind });
       position = accepted;
     }
-    const { value: result } = await withRetry(`source:${connector.name}`, () => connector.poll(position, signal), rt.retry, log, { signal });
+    const { value: result } = await withRetry(
+      `source:${connector.name}`,
+      () => connector.poll(position, signal),
+      rt.retry,
+      log,
+      { signal },
+    );
     const stage = `source:${connector.name}`;
     const deadLetter = (topic: string, key: string | null, row: unknown, error: unknown): OutgoingMessage => {
       log.warn('source row rejected', { topic, key, error: errorMessage(error) });
@@ -154,7 +174,10 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
     for (const e of result.events) {
       const instead = (error: unknown) => deadLetter(e.topic.name, e.key, e.value, error);
       try {
-        yielded.push({ messages: [{ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) }], instead });
+        yielded.push({
+          messages: [{ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) }],
+          instead,
+        });
       } catch (err) {
         if (isRetriable(err)) throw err;
         const letter = instead(err);
@@ -165,10 +188,16 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
       const letter = deadLetter(r.topic.name, r.key, r.row, r.error);
       yielded.push({ messages: [letter], instead: () => letter });
     }
-    const offset: SourceOffset = { source: connector.name, position: JSON.stringify(result.next), updatedAt: Date.now() };
+    const offset: SourceOffset = {
+      source: connector.name,
+      position: JSON.stringify(result.next),
+      updatedAt: Date.now(),
+    };
     // An idle poll writes nothing: no events, and the position is what is stored already.
-    if (yielded.length === 0 && offset.position === JSON.stringify(position)) return result.nextPollInMs ?? connector.intervalMs;
-    const send = (m: OutgoingMessage[]) => withRetry(stage, () => producer.send(m), rt.retry, log, { signal }).then(() => undefined);
+    if (yielded.length === 0 && offset.position === JSON.stringify(position))
+      return result.nextPollInMs ?? connector.intervalMs;
+    const send = (m: OutgoingMessage[]) =>
+      withRetry(stage, () => producer.send(m), rt.retry, log, { signal }).then(() => undefined);
     // What can never be written is dead-lettered, so one row cannot stop the source; the row itself stays in the source system.
     await produceOrDeadLetter(send, yielded, signal);
     if (yielded.length > 0) crashPoint('source.before-offset', connector.name);
@@ -181,7 +210,13 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
     const followUps = result.followUps ?? [];
     if (followUps.length > 0) {
       crashPoint('source.before-ack', connector.name);
-      const messages = await Promise.all(followUps.map(async (e) => ({ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) })));
+      const messages = await Promise.all(
+        followUps.map(async (e) => ({
+          topic: e.topic.name,
+          key: e.key,
+          value: await rt.serde.encode(e.topic, e.value),
+        })),
+      );
       await send(messages);
     }
     if (result.events.length > 0) log.debug('events emitted', { count: result.events.length });
@@ -201,7 +236,11 @@ export async function runSource<P>(rt: Runtime, connector: SourceConnector<P>, p
         if (signal.aborted || err instanceof Interrupted) break;
         lastError = `${errorClass(err)}: ${errorMessage(err)}`;
         metrics.sourcePolls.inc({ source: connector.name, outcome: 'error' });
-        log.error('poll failed; will try again next interval', { error: errorMessage(err), errorClass: errorClass(err), retriable: isRetriable(err) });
+        log.error('poll failed; will try again next interval', {
+          error: errorMessage(err),
+          errorClass: errorClass(err),
+          retriable: isRetriable(err),
+        });
       }
       if (pause > 0) await sleep(pause);
     }

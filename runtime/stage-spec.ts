@@ -15,7 +15,10 @@ export interface Output<V = unknown> {
  * revealed while refusing a write. The record is dead-lettered and the outputs produced with it.
  */
 export class FailedWithOutputs extends Error {
-  constructor(readonly failure: unknown, readonly outputs: Output[]) {
+  constructor(
+    readonly failure: unknown,
+    readonly outputs: Output[],
+  ) {
     super(errorMessage(failure));
     this.name = errorClass(failure);
   }

@@ -42,7 +42,9 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   const log = rt.log.child({ stage: spec.name });
   const producer = await rt.producer();
   // Schemas looked up now, not by the first record; a registry that is away is waited out later.
-  await Promise.all([spec.input, ...(spec.outputs ?? [])].map((t) => rt.serde.prepare(t as TopicSpec<unknown>).catch(() => undefined)));
+  await Promise.all(
+    [spec.input, ...(spec.outputs ?? [])].map((t) => rt.serde.prepare(t as TopicSpec<unknown>).catch(() => undefined)),
+  );
   const consumer = await rt.kafka.consumer({ groupId: spec.groupId ?? spec.name, topics: [spec.input.name] });
   const chunkSize = spec.chunkSize ?? 500;
   let stoppedBy: string | undefined;
@@ -58,11 +60,22 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     );
   }
 
-  const deadLetter = (record: ConsumedRecord, cause: unknown, attempts: number, firstFailureAt: number, what: string): OutgoingMessage => {
+  const deadLetter = (
+    record: ConsumedRecord,
+    cause: unknown,
+    attempts: number,
+    firstFailureAt: number,
+    what: string,
+  ): OutgoingMessage => {
     metrics.deadLettered.inc({ stage: spec.name, topic: record.topic, reason: errorClass(cause) });
     log.warn(what, {
-      topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
-      errorClass: errorClass(cause), error: errorMessage(cause), retriable: isRetriable(cause),
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      key: record.key,
+      errorClass: errorClass(cause),
+      error: errorMessage(cause),
+      retriable: isRetriable(cause),
     });
     return deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt });
   };
@@ -70,7 +83,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   const holds = new Holds(spec.name, rt, producer, log);
 
   // Should the brokers refuse a record's outputs for good, its dead letter goes instead.
-  const refusedOutputs = (record: ConsumedRecord) => (err: unknown) => deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered');
+  const refusedOutputs = (record: ConsumedRecord) => (err: unknown) =>
+    deadLetter(record, err, 1, Date.now(), 'output refused by the brokers; record dead-lettered');
 
   // Children of the labelled metrics, made once: a label object per record is measurable.
   const handleSeconds = metrics.handleSeconds.labels({ stage: spec.name });
@@ -107,11 +121,17 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
    * that is not there yet and the partition goes on with other keys. Undefined: stopping, or the
    * partition was taken away; not handled.
    */
-  async function handleRecord(record: ConsumedRecord, batch: PartitionBatch, parking: Parking, sent: () => Promise<void>): Promise<Yielded | 'parked' | undefined> {
+  async function handleRecord(
+    record: ConsumedRecord,
+    batch: PartitionBatch,
+    parking: Parking,
+    sent: () => Promise<void>,
+  ): Promise<Yielded | 'parked' | undefined> {
     const timer = handleSeconds.startTimer();
     const instead = refusedOutputs(record);
     const beat = beatOrInterrupt(batch, `offset ${record.offset} waited`);
-    const retrying = <T>(work: () => Promise<T>) => withRetry(spec.name, work, rt.retry, log, { signal: rt.signal, onRetry: beat, parkLateData: true });
+    const retrying = <T>(work: () => Promise<T>) =>
+      withRetry(spec.name, work, rt.retry, log, { signal: rt.signal, onRetry: beat, parkLateData: true });
     try {
       const { value } = await retrying(async () => {
         const input = await rt.serde.decode(spec.input, record.value);
@@ -123,7 +143,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       return { messages: [...value, ...holds.ended(record)], instead };
     } catch (err) {
       if (err instanceof Interrupted || rt.signal.aborted) {
-        if (err instanceof Interrupted && !rt.signal.aborted) log.warn('record abandoned without an outcome', { reason: err.message });
+        if (err instanceof Interrupted && !rt.signal.aborted)
+          log.warn('record abandoned without an outcome', { reason: err.message });
         return undefined;
       }
       let failure: unknown = err;
@@ -133,7 +154,12 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         const waited = now - since;
         if (waited < err.giveUpAfterMs) {
           if (since === now) {
-            log.info('record parked until what it needs arrives; other keys go on', { partition: record.partition, offset: record.offset, key: record.key, reason: err.message });
+            log.info('record parked until what it needs arrives; other keys go on', {
+              partition: record.partition,
+              offset: record.offset,
+              key: record.key,
+              reason: err.message,
+            });
             if (err.giveUpAfterMs === Number.POSITIVE_INFINITY) {
               // After the sends before it: an older tombstone of the same hold must not land last.
               await sent();
@@ -142,14 +168,23 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
           }
           return 'parked';
         }
-        failure = Object.assign(new UnmappableError(`${err.message} (still missing after ${Math.round(waited / 1000)} s)`), { firstFailureAt: since });
+        failure = Object.assign(
+          new UnmappableError(`${err.message} (still missing after ${Math.round(waited / 1000)} s)`),
+          { firstFailureAt: since },
+        );
       }
       try {
         // What a refusal still taught us (an id Ongoing revealed) is kept, through any outage.
         const side = failure instanceof FailedWithOutputs ? (await retrying(() => encode(failure.outputs))).value : [];
         const cause = failure instanceof FailedWithOutputs ? failure.failure : failure;
         const counts = failure as { attempts?: number; firstFailureAt?: number };
-        const letter = deadLetter(record, cause, counts.attempts ?? 1, counts.firstFailureAt ?? Date.now(), 'record dead-lettered');
+        const letter = deadLetter(
+          record,
+          cause,
+          counts.attempts ?? 1,
+          counts.firstFailureAt ?? Date.now(),
+          'record dead-lettered',
+        );
         return { messages: [...side, letter, ...holds.ended(record)], instead: () => letter };
       } catch (sideErr) {
         if (sideErr instanceof Interrupted || rt.signal.aborted) return undefined;
@@ -167,7 +202,8 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     let parking = parkings.get(batch.partition);
     if (!parking) parkings.set(batch.partition, (parking = new Parking()));
     parking.busy = true;
-    const lag = (next: bigint) => observeConsumerLag(spec.name, batch.topic, batch.partition, batch.highWatermark, next);
+    const lag = (next: bigint) =>
+      observeConsumerLag(spec.name, batch.topic, batch.partition, batch.highWatermark, next);
     if (batch.records[0]) lag(BigInt(batch.records[0].offset));
     try {
       await handleChunks(batch, parking);
@@ -187,8 +223,10 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   async function handleChunks(batch: PartitionBatch, parking: Parking): Promise<void> {
     // Parked records first (each key's head, then what waited behind it), then the new ones.
     const due = parking.dueHeads(Date.now(), PARKED_RETRY_MS);
-    const rounds: Array<{ records: ConsumedRecord[]; parked: boolean }> = due.length > 0 ? [{ records: due, parked: true }] : [];
-    for (let i = 0; i < batch.records.length; i += chunkSize) rounds.push({ records: batch.records.slice(i, i + chunkSize), parked: false });
+    const rounds: Array<{ records: ConsumedRecord[]; parked: boolean }> =
+      due.length > 0 ? [{ records: due, parked: true }] : [];
+    for (let i = 0; i < batch.records.length; i += chunkSize)
+      rounds.push({ records: batch.records.slice(i, i + chunkSize), parked: false });
     let committedAt = Date.now();
     // The outputs of the rounds before, on their way: the next round is handled meanwhile, and
     // sends go out in order. Nothing is committed before what it covers is acknowledged.
@@ -204,7 +242,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (!batch.isRunning()) break;
         if (!round.parked && parking.verdict(first) !== 'try') continue;
         // A handled head lets the next record of its key go at once.
-        for (let record: ConsumedRecord | undefined = first; record; ) {
+        for (let record: ConsumedRecord | undefined = first; record;) {
           tried++;
           const outcome = handleKnown(record) ?? (await handleRecord(record, batch, parking, () => inFlight));
           if (outcome === undefined) stoppedEarly = true;
@@ -228,7 +266,10 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         // Outputs first, acknowledged by the brokers; the offset only after. A crash in between
         // replays the chunk, which the deterministic ids and idempotent sinks make harmless.
         const send = (messages: OutgoingMessage[]) =>
-          withRetry(spec.name, () => producer.send(messages), rt.retry, log, { signal: rt.signal, onRetry: beatOrInterrupt(batch, 'its outputs were being sent') }).then(() => undefined);
+          withRetry(spec.name, () => producer.send(messages), rt.retry, log, {
+            signal: rt.signal,
+            onRetry: beatOrInterrupt(batch, 'its outputs were being sent'),
+          }).then(() => undefined);
         const previous = inFlight;
         inFlight = (async () => {
           await previous;
@@ -294,12 +335,10 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
   }, PARKED_RETRY_MS);
   retryParked.unref();
 
-  consumer
-    .run(handleBatch, { partitionsConcurrently: spec.partitionsConcurrently ?? 1 })
-    .catch((err: unknown) => {
-      stoppedBy = `consumer stopped with an error: ${err instanceof Error ? err.message : String(err)}`;
-      log.error('consumer stopped with an error', { error: err });
-    });
+  consumer.run(handleBatch, { partitionsConcurrently: spec.partitionsConcurrently ?? 1 }).catch((err: unknown) => {
+    stoppedBy = `consumer stopped with an error: ${err instanceof Error ? err.message : String(err)}`;
+    log.error('consumer stopped with an error', { error: err });
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = () =>

@@ -79,7 +79,9 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
     maxBytesPerPartition: 512 * 1024,
   });
   // A registry that cannot be reached is waited out: skipping would lose the entry for good.
-  const decodeSlowly = async (bytes: Buffer): Promise<V> => (await withRetry(`table:${topic.name}`, () => rt.serde.decode(topic, bytes), rt.retry, log, { signal: rt.signal })).value;
+  const decodeSlowly = async (bytes: Buffer): Promise<V> =>
+    (await withRetry(`table:${topic.name}`, () => rt.serde.decode(topic, bytes), rt.retry, log, { signal: rt.signal }))
+      .value;
 
   async function apply(batch: PartitionBatch) {
     for (const r of batch.records) {
@@ -94,7 +96,8 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
       if (r.key !== null) {
         let value: V | undefined;
         try {
-          value = r.value === null ? undefined : (rt.serde.decodeKnown(topic, r.value) ?? (await decodeSlowly(r.value)));
+          value =
+            r.value === null ? undefined : (rt.serde.decodeKnown(topic, r.value) ?? (await decodeSlowly(r.value)));
         } catch (err) {
           if (err instanceof Interrupted) return;
           // Bytes that are no value of their schema can never be read; the table goes on without them.
@@ -131,7 +134,9 @@ export async function openTable<V>(rt: Runtime, topic: TopicSpec<V>, opts: Table
       await consumer.disconnect();
       // The group held no offsets; leave nothing behind on the cluster.
       const admin = await rt.kafka.admin().catch(() => undefined);
-      await admin?.deleteGroups([groupId]).catch((err: unknown) => log.debug('table group not deleted', { groupId, error: errorMessage(err) }));
+      await admin
+        ?.deleteGroups([groupId])
+        .catch((err: unknown) => log.debug('table group not deleted', { groupId, error: errorMessage(err) }));
       await admin?.disconnect().catch(() => undefined);
     })());
   rt.onClose(close);

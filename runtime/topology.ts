@@ -12,7 +12,13 @@ export function topologyTopics(topics: readonly TopicSpec<unknown>[]): TopicDesc
   const out: TopicDescription[] = [];
   for (const t of topics) {
     out.push({ name: t.name, partitions: t.partitions, compacted: t.compacted, retentionMs: retentionMsOf(t.kind) });
-    if (t.kind !== 'state') out.push({ name: dlqTopicName(t.name), partitions: 1, compacted: false, retentionMs: retentionMsOf('dead-letter') });
+    if (t.kind !== 'state')
+      out.push({
+        name: dlqTopicName(t.name),
+        partitions: 1,
+        compacted: false,
+        retentionMs: retentionMsOf('dead-letter'),
+      });
   }
   return out;
 }
@@ -29,10 +35,13 @@ export async function ensureTopology(
   } finally {
     await admin.disconnect();
   }
-  for (const r of reconfiguredTopics) rt.log.info('topic configuration brought in line', { topic: r.topic, changes: r.changes });
+  for (const r of reconfiguredTopics)
+    rt.log.info('topic configuration brought in line', { topic: r.topic, changes: r.changes });
   // A registry that is down, or slow just after it started, is waited out: setup runs at every start.
   const register = (t: TopicSpec<unknown>, subject?: string) =>
-    withRetry('setup', () => rt.serde.register(t, subject), rt.retry, rt.log, { signal: rt.signal }).then((r) => r.value);
+    withRetry('setup', () => rt.serde.register(t, subject), rt.retry, rt.log, { signal: rt.signal }).then(
+      (r) => r.value,
+    );
   let subjects = 0;
   for (const t of topics) {
     await register(t);
@@ -43,6 +52,10 @@ export async function ensureTopology(
       subjects++;
     }
   }
-  rt.log.info('topology ready', { createdTopics: createdTopics.length, reconfiguredTopics: reconfiguredTopics.length, subjects });
+  rt.log.info('topology ready', {
+    createdTopics: createdTopics.length,
+    reconfiguredTopics: reconfiguredTopics.length,
+    subjects,
+  });
   return { createdTopics, reconfiguredTopics, subjects };
 }

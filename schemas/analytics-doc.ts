@@ -13,7 +13,16 @@ import { dlqTopicName, retentionMsOf, valueSubject, type RetentionKind, type Top
 import { topicMeanings } from './topic-meanings.js';
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
-type Named = { type: string; name?: string; namespace?: string; doc?: string; fields?: Field[]; items?: AvroSchema; symbols?: string[]; logicalType?: string };
+type Named = {
+  type: string;
+  name?: string;
+  namespace?: string;
+  doc?: string;
+  fields?: Field[];
+  items?: AvroSchema;
+  symbols?: string[];
+  logicalType?: string;
+};
 type Field = { name: string; type: AvroSchema; doc?: string; default?: unknown };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -56,7 +65,7 @@ function innerRecord(t: AvroSchema): { record: Named; path: string } | undefined
 function fieldRows(rec: Named, prefix = ''): string[] {
   return (rec.fields ?? []).flatMap((f) => {
     const name = `${prefix}${f.name}`;
-    const doc = f.doc ?? (innerRecord(f.type)?.record.doc ?? '');
+    const doc = f.doc ?? innerRecord(f.type)?.record.doc ?? '';
     const row = `| \`${name}\` | ${cell(typeName(f.type))} | ${cell(doc)} |`;
     const inner = innerRecord(f.type);
     return inner ? [row, ...fieldRows(inner.record, `${name}${inner.path}.`)] : [row];
@@ -89,7 +98,10 @@ function topicSection(t: TopicSpec<unknown>): string {
   return lines.join('\n');
 }
 
-const SUMMARY_HEAD = ['| topic | kind | key | retention | cleanup | value subject |', '| --- | --- | --- | --- | --- | --- |'];
+const SUMMARY_HEAD = [
+  '| topic | kind | key | retention | cleanup | value subject |',
+  '| --- | --- | --- | --- | --- | --- |',
+];
 const summaryRow = (t: TopicSpec<unknown>) =>
   `| [\`${t.name}\`](#${t.name.replace(/\./g, '')}) | ${t.kind} | ${cell(t.key)} | ${days(t.kind)} | ${t.compacted ? 'compact' : 'delete'} | \`${valueSubject(t.name)}\` |`;
 
@@ -172,7 +184,7 @@ export function analyticsMarkdown(topics: readonly TopicSpec<unknown>[] = allTop
   const groups: Array<[string, TopicSpec<unknown>['kind'], string]> = [
     ['Change topics', 'change', 'What happened in a source system, one event per changed entity.'],
     ['Command topics', 'command', 'What the pipeline applies to a target system, derived from change events.'],
-    ['State topics', 'state', "Compacted tables the pipeline keeps: the latest record per key is the state."],
+    ['State topics', 'state', 'Compacted tables the pipeline keeps: the latest record per key is the state.'],
   ];
   const parts = [INTRO, '', '## Topics', '', ...SUMMARY_HEAD, ...topics.map(summaryRow), ''];
   for (const [title, kind, what] of groups) {

@@ -12,36 +12,161 @@ export { dlqTopicName, valueSubject, type TopicKind, type TopicSpec, type ValueO
 
 const PARTITIONS = 3;
 
-const change = <V extends ChangeEvent<unknown>>(name: string, typeName: string, ns: string, entity: AvroSchema, key: string): TopicSpec<V> =>
-  ({ name, kind: 'change', partitions: PARTITIONS, compacted: false, key, schema: changeEventSchema(typeName, ns, entity) });
-const command = <V extends Command<unknown>>(name: string, typeName: string, payload: AvroSchema, key: string): TopicSpec<V> =>
-  ({ name, kind: 'command', partitions: PARTITIONS, compacted: false, key, schema: commandSchema(typeName, 'pipeline.command', payload) });
-const state = <V>(name: string, schema: AvroSchema, key: string): TopicSpec<V> =>
-  ({ name, kind: 'state', partitions: 1, compacted: true, key, schema });
+const change = <V extends ChangeEvent<unknown>>(
+  name: string,
+  typeName: string,
+  ns: string,
+  entity: AvroSchema,
+  key: string,
+): TopicSpec<V> => ({
+  name,
+  kind: 'change',
+  partitions: PARTITIONS,
+  compacted: false,
+  key,
+  schema: changeEventSchema(typeName, ns, entity),
+});
+const command = <V extends Command<unknown>>(
+  name: string,
+  typeName: string,
+  payload: AvroSchema,
+  key: string,
+): TopicSpec<V> => ({
+  name,
+  kind: 'command',
+  partitions: PARTITIONS,
+  compacted: false,
+  key,
+  schema: commandSchema(typeName, 'pipeline.command', payload),
+});
+const state = <V>(name: string, schema: AvroSchema, key: string): TopicSpec<V> => ({
+  name,
+  kind: 'state',
+  partitions: 1,
+  compacted: true,
+  key,
+  schema,
+});
 
 export const topics = {
-  productChanged: change<T.ProductChanged>('multicase.product.changed', 'ProductChanged', 'pipeline.multicase', e.Product, 'product number'),
-  purchaseOrderChanged: change<T.PurchaseOrderChanged>('multicase.purchase-order.changed', 'PurchaseOrderChanged', 'pipeline.multicase', e.PurchaseOrder, 'purchase order number'),
-  orderReleased: change<T.OrderReleased>('multicase.order.released', 'OrderReleased', 'pipeline.multicase', e.ReleasedOrder, 'order number'),
-  returnOrderChanged: change<T.ReturnOrderChanged>('multicase.return-order.changed', 'ReturnOrderChanged', 'pipeline.multicase', e.ReturnOrder, 'return number'),
-  goodsReceiptReceived: change<T.GoodsReceiptReceived>('ongoing.goods-receipt.received', 'GoodsReceiptReceived', 'pipeline.ongoing', e.GoodsReceipt, 'purchase order number'),
-  orderShipped: change<T.OrderShipped>('ongoing.order.shipped', 'OrderShipped', 'pipeline.ongoing', e.ShippedOrder, 'order number'),
-  inventoryAdjusted: change<T.InventoryAdjusted>('ongoing.inventory.adjusted', 'InventoryAdjusted', 'pipeline.ongoing', e.InventoryAdjustment, 'article number'),
+  productChanged: change<T.ProductChanged>(
+    'multicase.product.changed',
+    'ProductChanged',
+    'pipeline.multicase',
+    e.Product,
+    'product number',
+  ),
+  purchaseOrderChanged: change<T.PurchaseOrderChanged>(
+    'multicase.purchase-order.changed',
+    'PurchaseOrderChanged',
+    'pipeline.multicase',
+    e.PurchaseOrder,
+    'purchase order number',
+  ),
+  orderReleased: change<T.OrderReleased>(
+    'multicase.order.released',
+    'OrderReleased',
+    'pipeline.multicase',
+    e.ReleasedOrder,
+    'order number',
+  ),
+  returnOrderChanged: change<T.ReturnOrderChanged>(
+    'multicase.return-order.changed',
+    'ReturnOrderChanged',
+    'pipeline.multicase',
+    e.ReturnOrder,
+    'return number',
+  ),
+  goodsReceiptReceived: change<T.GoodsReceiptReceived>(
+    'ongoing.goods-receipt.received',
+    'GoodsReceiptReceived',
+    'pipeline.ongoing',
+    e.GoodsReceipt,
+    'purchase order number',
+  ),
+  orderShipped: change<T.OrderShipped>(
+    'ongoing.order.shipped',
+    'OrderShipped',
+    'pipeline.ongoing',
+    e.ShippedOrder,
+    'order number',
+  ),
+  inventoryAdjusted: change<T.InventoryAdjusted>(
+    'ongoing.inventory.adjusted',
+    'InventoryAdjusted',
+    'pipeline.ongoing',
+    e.InventoryAdjustment,
+    'article number',
+  ),
 
-  articleUpsert: command<T.ArticleUpsertCommand>('ongoing.article.upsert', 'ArticleUpsertCommand', e.ArticleUpsert, 'article number'),
-  purchaseOrderUpsert: command<T.PurchaseOrderUpsertCommand>('ongoing.purchase-order.upsert', 'PurchaseOrderUpsertCommand', e.PurchaseOrderUpsert, 'purchase order number'),
-  orderUpsert: command<T.OrderUpsertCommand>('ongoing.order.upsert', 'OrderUpsertCommand', e.OrderUpsert, 'order number'),
-  orderReport: command<T.OrderReportCommand>('ongoing.order.report', 'OrderReportCommand', e.OrderReport, 'order number'),
-  inventoryAdjustmentReport: command<T.InventoryAdjustmentReportCommand>('ongoing.inventory-adjustment.report', 'InventoryAdjustmentReportCommand', e.InventoryAdjustmentReport, 'article number'),
-  receiptReport: command<T.ReceiptReportCommand>('ongoing.goods-receipt.report', 'ReceiptReportCommand', e.ReceiptReport, 'purchase order number'),
-  receiptBook: command<T.ReceiptBookingCommand>('multicase.receipt.book', 'ReceiptBookingCommand', e.ReceiptBooking, 'purchase order number'),
-  shipmentInvoice: command<T.ShipmentInvoiceCommand>('multicase.shipment.invoice', 'ShipmentInvoiceCommand', e.ShipmentInvoice, 'order number'),
-  returnBook: command<T.ReturnBookingCommand>('multicase.return.book', 'ReturnBookingCommand', e.ReturnBooking, 'return number'),
+  articleUpsert: command<T.ArticleUpsertCommand>(
+    'ongoing.article.upsert',
+    'ArticleUpsertCommand',
+    e.ArticleUpsert,
+    'article number',
+  ),
+  purchaseOrderUpsert: command<T.PurchaseOrderUpsertCommand>(
+    'ongoing.purchase-order.upsert',
+    'PurchaseOrderUpsertCommand',
+    e.PurchaseOrderUpsert,
+    'purchase order number',
+  ),
+  orderUpsert: command<T.OrderUpsertCommand>(
+    'ongoing.order.upsert',
+    'OrderUpsertCommand',
+    e.OrderUpsert,
+    'order number',
+  ),
+  orderReport: command<T.OrderReportCommand>(
+    'ongoing.order.report',
+    'OrderReportCommand',
+    e.OrderReport,
+    'order number',
+  ),
+  inventoryAdjustmentReport: command<T.InventoryAdjustmentReportCommand>(
+    'ongoing.inventory-adjustment.report',
+    'InventoryAdjustmentReportCommand',
+    e.InventoryAdjustmentReport,
+    'article number',
+  ),
+  receiptReport: command<T.ReceiptReportCommand>(
+    'ongoing.goods-receipt.report',
+    'ReceiptReportCommand',
+    e.ReceiptReport,
+    'purchase order number',
+  ),
+  receiptBook: command<T.ReceiptBookingCommand>(
+    'multicase.receipt.book',
+    'ReceiptBookingCommand',
+    e.ReceiptBooking,
+    'purchase order number',
+  ),
+  shipmentInvoice: command<T.ShipmentInvoiceCommand>(
+    'multicase.shipment.invoice',
+    'ShipmentInvoiceCommand',
+    e.ShipmentInvoice,
+    'order number',
+  ),
+  returnBook: command<T.ReturnBookingCommand>(
+    'multicase.return.book',
+    'ReturnBookingCommand',
+    e.ReturnBooking,
+    'return number',
+  ),
   orderNote: command<T.OrderNoteCommand>('multicase.order.note', 'OrderNoteCommand', e.OrderNote, 'order number'),
-  stockAdjust: command<T.StockAdjustmentCommand>('multicase.stock.adjust', 'StockAdjustmentCommand', e.StockAdjustment, 'product number'),
+  stockAdjust: command<T.StockAdjustmentCommand>(
+    'multicase.stock.adjust',
+    'StockAdjustmentCommand',
+    e.StockAdjustment,
+    'product number',
+  ),
 
   idMap: state<T.IdMapping>('state.id-map', e.IdMapping, 'system:entityType:businessKey'),
-  shippingMethodMap: state<T.ShippingMethodMapping>('state.shipping-method-map', e.ShippingMethodMapping, 'Multicase shipping method id'),
+  shippingMethodMap: state<T.ShippingMethodMapping>(
+    'state.shipping-method-map',
+    e.ShippingMethodMapping,
+    'Multicase shipping method id',
+  ),
   heldRecords: state<T.HeldRecord>('state.held-records', e.HeldRecord, 'stage|topic|partition|key'),
   sourceOffsets: state<T.SourceOffset>('state.source-offsets', e.SourceOffset, 'source name'),
   sourceSignals: state<T.SourceSignal>('state.source-signals', e.SourceSignal, 'source name'),
@@ -52,5 +177,5 @@ export type TopicName = (typeof topics)[keyof typeof topics]['name'];
 export const allTopics: TopicSpec<unknown>[] = Object.values(topics);
 
 /** Key of an entry in state.id-map. */
-export const idMapKey = (system: 'ongoing', entityType: string, businessKey: string): string => `${system}:${entityType}:${businessKey}`;
-
+export const idMapKey = (system: 'ongoing', entityType: string, businessKey: string): string =>
+  `${system}:${entityType}:${businessKey}`;

@@ -12,15 +12,27 @@ export function changeEventSchema(name: string, namespace: string, entity: AvroS
   return record(name, namespace, 'A change event (shared envelope; `after` holds the entity state).', [
     field('eventId', 'string', 'deterministic: system:entity:key:version, the same on every replay'),
     field('entityKey', 'string', 'the business key; also the Kafka record key'),
-    field('operation', { type: 'enum', name: 'Operation', namespace: NS, symbols: ['SNAPSHOT', 'CREATE', 'UPDATE', 'DELETE'] }),
-    field('source', record('SourcePosition', NS, 'Where in the source system the change was read.', [
-      field('system', 'string', 'multicase | ongoing'),
-      field('entity', 'string'),
-      field('position', 'string', 'connector-specific position, e.g. a change sequence'),
-    ])),
+    field('operation', {
+      type: 'enum',
+      name: 'Operation',
+      namespace: NS,
+      symbols: ['SNAPSHOT', 'CREATE', 'UPDATE', 'DELETE'],
+    }),
+    field(
+      'source',
+      record('SourcePosition', NS, 'Where in the source system the change was read.', [
+        field('system', 'string', 'multicase | ongoing'),
+        field('entity', 'string'),
+        field('position', 'string', 'connector-specific position, e.g. a change sequence'),
+      ]),
+    ),
     field('occurredAt', timestampMillis, 'when the change happened in the source, as far as it tells'),
     field('capturedAt', timestampMillis, 'when the source connector read it'),
-    field('after', nullable(entity), 'the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE)'),
+    field(
+      'after',
+      nullable(entity),
+      'the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE)',
+    ),
   ]);
 }
 
@@ -86,7 +98,8 @@ export function commandFrom<P>(
  */
 const RESNAPSHOT_MARK = '#resnapshot:';
 
-export const resnapshotEventId = (eventId: string, signalId: string): string => `${eventId}${RESNAPSHOT_MARK}${signalId}`;
+export const resnapshotEventId = (eventId: string, signalId: string): string =>
+  `${eventId}${RESNAPSHOT_MARK}${signalId}`;
 
 /** True for a command (or event id) that a resnapshot caused. */
 export const isResnapshot = (idOrCommand: string | Pick<Command<unknown>, 'causationId'>): boolean =>

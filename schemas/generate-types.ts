@@ -9,9 +9,21 @@ import { fileURLToPath } from 'node:url';
 import type { AvroSchema } from './avro.js';
 import { allTopics } from './catalog.js';
 
-interface Named { name: string; namespace?: string }
+interface Named {
+  name: string;
+  namespace?: string;
+}
 
-const PRIMITIVE: Record<string, string> = { null: 'null', boolean: 'boolean', int: 'number', long: 'number', float: 'number', double: 'number', bytes: 'Buffer', string: 'string' };
+const PRIMITIVE: Record<string, string> = {
+  null: 'null',
+  boolean: 'boolean',
+  int: 'number',
+  long: 'number',
+  float: 'number',
+  double: 'number',
+  bytes: 'Buffer',
+  string: 'string',
+};
 
 export function generateTypes(schemas: AvroSchema[]): string {
   const declared = new Map<string, { ts: string; source: string }>();
@@ -64,7 +76,10 @@ export function generateTypes(schemas: AvroSchema[]): string {
 
 // Runs from schemas/ (vitest) or dist/schemas/ (compiled); the generated file lives in schemas/.
 const here = dirname(fileURLToPath(import.meta.url));
-export const generatedTypesPath = join(here.endsWith(join('dist', 'schemas')) ? join(here, '..', '..', 'schemas') : here, 'types.generated.ts');
+export const generatedTypesPath = join(
+  here.endsWith(join('dist', 'schemas')) ? join(here, '..', '..', 'schemas') : here,
+  'types.generated.ts',
+);
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(generatedTypesPath, generateTypes(allTopics.map((t) => t.schema)));

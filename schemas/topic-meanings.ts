@@ -20,15 +20,20 @@ export const topicMeanings: Record<TopicName, string> = {
     'The warehouse shipped an outbound order: what was picked per line, the parcels and their tracking. This is what the customer is invoiced for.',
   'ongoing.inventory.adjusted':
     'Stock was changed in the warehouse outside receiving and picking: a count, damage, a discrepancy found while picking. One event per inventory and article, with the signed change and its cause.',
-  'ongoing.article.upsert': 'The pipeline creates or updates this article in Ongoing so the warehouse knows the product (number, name, EAN, dimensions).',
+  'ongoing.article.upsert':
+    'The pipeline creates or updates this article in Ongoing so the warehouse knows the product (number, name, EAN, dimensions).',
   'ongoing.purchase-order.upsert':
     'The pipeline creates, updates or cancels an inbound order in Ongoing: a purchase order, or a customer return sent as a goods receipt (marked as a return).',
-  'ongoing.order.upsert': 'The pipeline creates, updates or cancels an outbound order in Ongoing from a picking list, with the way of delivery its freight method maps to.',
-  'ongoing.order.report': 'The pipeline acknowledges a shipped order in Ongoing (reporting back) once the shipment is safely in Kafka, so Ongoing does not report it again.',
-  'ongoing.inventory-adjustment.report': 'The pipeline acknowledges an inventory adjustment in Ongoing (setReported) once it is safely in Kafka.',
-  'ongoing.goods-receipt.report': 'The pipeline acknowledges received quantities in Ongoing (reporting back) once they are safely in Kafka.',
+  'ongoing.order.upsert':
+    'The pipeline creates, updates or cancels an outbound order in Ongoing from a picking list, with the way of delivery its freight method maps to.',
+  'ongoing.order.report':
+    'The pipeline acknowledges a shipped order in Ongoing (reporting back) once the shipment is safely in Kafka, so Ongoing does not report it again.',
+  'ongoing.inventory-adjustment.report':
+    'The pipeline acknowledges an inventory adjustment in Ongoing (setReported) once it is safely in Kafka.',
+  'ongoing.goods-receipt.report':
+    'The pipeline acknowledges received quantities in Ongoing (reporting back) once they are safely in Kafka.',
   'multicase.receipt.book':
-    'Goods received in the warehouse are booked in Multicase: stock on hand, stock history and the purchase order lines\' received quantity (cumulative per line).',
+    "Goods received in the warehouse are booked in Multicase: stock on hand, stock history and the purchase order lines' received quantity (cumulative per line).",
   'multicase.shipment.invoice':
     'A shipment is booked in Multicase: a packing slip, the stock movement, an invoice for exactly what shipped, and the tracking link in the order history.',
   'multicase.return.book':
@@ -36,11 +41,15 @@ export const topicMeanings: Record<TopicName, string> = {
   'multicase.order.note':
     "A line is written into a Multicase order's history: a change or cancellation Ongoing refused because the warehouse had started work on it.",
   'multicase.stock.adjust':
-    'A stock change made in the warehouse is booked in Multicase stock and stock history; what Multicase\'s stock model cannot take is recorded as a stock discrepancy.',
-  'state.id-map': 'Which id Ongoing gave a Multicase business key (article, purchase order, order, return), plus a hash of what was last written there. The latest record per key is the mapping.',
+    "A stock change made in the warehouse is booked in Multicase stock and stock history; what Multicase's stock model cannot take is recorded as a stock discrepancy.",
+  'state.id-map':
+    'Which id Ongoing gave a Multicase business key (article, purchase order, order, return), plus a hash of what was last written there. The latest record per key is the mapping.',
   'state.shipping-method-map':
     'How each Multicase freight method is delivered by Ongoing (way of delivery, transporter, service), as operators maintain it (`ops shipping-map`). A tombstone removes a mapping.',
-  'state.held-records': 'Records a stage holds back until what they need exists (a picking list whose freight method has no mapping), with the reason. A tombstone means it went on.',
-  'state.source-offsets': "Each source connector's position in its system (how far it has read). Internal to the pipeline; of little use for analytics.",
-  'state.source-signals': 'Operator requests to a running source, such as a resnapshot (`ops resnapshot`) that sends everything the source holds again. Internal to the pipeline.',
+  'state.held-records':
+    'Records a stage holds back until what they need exists (a picking list whose freight method has no mapping), with the reason. A tombstone means it went on.',
+  'state.source-offsets':
+    "Each source connector's position in its system (how far it has read). Internal to the pipeline; of little use for analytics.",
+  'state.source-signals':
+    'Operator requests to a running source, such as a resnapshot (`ops resnapshot`) that sends everything the source holds again. Internal to the pipeline.',
 };

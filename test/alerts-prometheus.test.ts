@@ -40,27 +40,63 @@ afterAll(async () => {
   if (metricsPort) releasePort(metricsPort);
 }, 120_000);
 
-const firing = async (name: string): Promise<Alert[]> => (await prometheus!.alerts()).filter((a) => a.labels.alertname === name && a.state === 'firing');
-const active = async (name: string): Promise<Alert[]> => (await prometheus!.alerts()).filter((a) => a.labels.alertname === name);
-const show = (alerts: Alert[]) => alerts.map((a) => `${a.labels.alertname}{${Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}="${v}"`).join(', ')}}`).join('\n  ');
+const firing = async (name: string): Promise<Alert[]> =>
+  (await prometheus!.alerts()).filter((a) => a.labels.alertname === name && a.state === 'firing');
+const active = async (name: string): Promise<Alert[]> =>
+  (await prometheus!.alerts()).filter((a) => a.labels.alertname === name);
+const show = (alerts: Alert[]) =>
+  alerts
+    .map(
+      (a) =>
+        `${a.labels.alertname}{${Object.entries(a.labels)
+          .filter(([k]) => k !== 'alertname')
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(', ')}}`,
+    )
+    .join('\n  ');
 
 describe('alerts and dashboards on a real Prometheus', () => {
   it('scrapes the pipeline and evaluates every rule without error', async () => {
-    await eventually(() => prometheus!.query(`up{job="multicase-ongoing-pipeline"}`), (r) => r.length === 1 && r[0]!.value[1] === '1', 20_000, 'the pipeline scraped');
+    await eventually(
+      () => prometheus!.query(`up{job="multicase-ongoing-pipeline"}`),
+      (r) => r.length === 1 && r[0]!.value[1] === '1',
+      20_000,
+      'the pipeline scraped',
+    );
     const rules = await eventually(
-      async () => (await (await fetch(`${prometheus!.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } },
+      async () =>
+        (await (await fetch(`${prometheus!.url}/api/v1/rules`)).json()) as {
+          data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
+        },
       (b) => b.data.groups.flatMap((g) => g.rules).every((r) => r.health === 'ok'),
       20_000,
       'every rule evaluated',
     );
-    expect(rules.data.groups.flatMap((g) => g.rules).map((r) => r.name).sort()).toEqual(
-      ['MulticaseChangeCaptureHeldBack', 'OngoingRateLimited', 'PipelineConsumerLagGrowing', 'PipelineDeadLetters', 'PipelineProcessDown', 'PipelineSourceNotPolled', 'PipelineStagePaused', 'StockDrift'],
-    );
+    expect(
+      rules.data.groups
+        .flatMap((g) => g.rules)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([
+      'MulticaseChangeCaptureHeldBack',
+      'OngoingRateLimited',
+      'PipelineConsumerLagGrowing',
+      'PipelineDeadLetters',
+      'PipelineProcessDown',
+      'PipelineSourceNotPolled',
+      'PipelineStagePaused',
+      'StockDrift',
+    ]);
   });
 
   it('every panel of the dashboard gets series back from Prometheus', async () => {
     // Flow 1 runs on the seeded products: wait until its sink has applied some, so rates have two samples.
-    await eventually(() => prometheus!.query('sum(pipeline_records_consumed_total{stage="sink.ongoing.article"})'), (r) => Number(r[0]?.value[1] ?? 0) > 0, 30_000, 'articles written');
+    await eventually(
+      () => prometheus!.query('sum(pipeline_records_consumed_total{stage="sink.ongoing.article"})'),
+      (r) => Number(r[0]?.value[1] ?? 0) > 0,
+      30_000,
+      'articles written',
+    );
     await new Promise((r) => setTimeout(r, 3_000));
     const empty: string[] = [];
     for (const q of dashboardQueries()) {
@@ -68,37 +104,82 @@ describe('alerts and dashboards on a real Prometheus', () => {
       if (series.length === 0) empty.push(`${q.row} / ${q.panel} / ${q.legendFormat}: ${q.expr}`);
     }
     expect(empty).toEqual([]);
-    const throughput = await prometheus!.query('sum by (stage) (rate(pipeline_records_consumed_total{stage="sink.ongoing.article"}[30s]))');
+    const throughput = await prometheus!.query(
+      'sum by (stage) (rate(pipeline_records_consumed_total{stage="sink.ongoing.article"}[30s]))',
+    );
     expect(throughput.map((s) => s.metric.stage)).toEqual(['sink.ongoing.article']);
     // The series the alerts read beyond the long-standing ones: lag per batch, last successful poll, Ongoing requests by status.
-    expect((await prometheus!.query('pipeline_consumer_lag_records{stage="sink.ongoing.article"}')).length).toBeGreaterThan(0);
-    expect((await prometheus!.query('time() - pipeline_source_last_success_timestamp_seconds < 30')).length).toBe(flows.flatMap((f) => f.sources).length);
+    expect(
+      (await prometheus!.query('pipeline_consumer_lag_records{stage="sink.ongoing.article"}')).length,
+    ).toBeGreaterThan(0);
+    expect((await prometheus!.query('time() - pipeline_source_last_success_timestamp_seconds < 30')).length).toBe(
+      flows.flatMap((f) => f.sources).length,
+    );
     expect((await prometheus!.query('pipeline_ongoing_requests_total{status="200"}')).length).toBeGreaterThan(0);
   }, 60_000);
 
   it('Ongoing answering 401: PipelineStagePaused fires for the Ongoing stages, and clears after', async () => {
     await env.control.denyAuthorization(10_000);
-    const fired = await eventually(() => firing('PipelineStagePaused'), (a) => a.length > 0, 15_000, 'PipelineStagePaused firing');
+    const fired = await eventually(
+      () => firing('PipelineStagePaused'),
+      (a) => a.length > 0,
+      15_000,
+      'PipelineStagePaused firing',
+    );
     console.log(`alert fired (Ongoing 401):\n  ${show(fired)}`);
     expect(fired.every((a) => /ongoing/.test(a.labels.stage ?? ''))).toBe(true);
-    expect(fired[0]!.labels).toMatchObject({ job: 'multicase-ongoing-pipeline', instance: `127.0.0.1:${metricsPort}`, severity: 'critical' });
-    await eventually(() => active('PipelineStagePaused'), (a) => a.length === 0, 25_000, 'PipelineStagePaused cleared');
+    expect(fired[0]!.labels).toMatchObject({
+      job: 'multicase-ongoing-pipeline',
+      instance: `127.0.0.1:${metricsPort}`,
+      severity: 'critical',
+    });
+    await eventually(
+      () => active('PipelineStagePaused'),
+      (a) => a.length === 0,
+      25_000,
+      'PipelineStagePaused cleared',
+    );
   }, 60_000);
 
   it('Ongoing answering 429: OngoingRateLimited fires, and clears after', async () => {
     await env.control.setFaults({ tooManyRequestsNext: 12, retryAfterSeconds: 1 });
-    const fired = await eventually(() => firing('OngoingRateLimited'), (a) => a.length > 0, 15_000, 'OngoingRateLimited firing');
+    const fired = await eventually(
+      () => firing('OngoingRateLimited'),
+      (a) => a.length > 0,
+      15_000,
+      'OngoingRateLimited firing',
+    );
     console.log(`alert fired (Ongoing 429):\n  ${show(fired)}`);
     expect(fired[0]!.labels).toMatchObject({ instance: `127.0.0.1:${metricsPort}`, severity: 'warning' });
-    await eventually(() => active('OngoingRateLimited'), (a) => a.length === 0, 30_000, 'OngoingRateLimited cleared');
+    await eventually(
+      () => active('OngoingRateLimited'),
+      (a) => a.length === 0,
+      30_000,
+      'OngoingRateLimited cleared',
+    );
   }, 60_000);
 
   it('a record nobody can decode: PipelineDeadLetters fires for its stage and topic, and clears after', async () => {
     const producer = await env.rt.producer();
-    await producer.send([{ topic: topics.productChanged.name, key: 'NOT-AVRO', value: Buffer.from('not in the Confluent wire format') }]);
-    const fired = await eventually(() => firing('PipelineDeadLetters'), (a) => a.length > 0, 15_000, 'PipelineDeadLetters firing');
+    await producer.send([
+      { topic: topics.productChanged.name, key: 'NOT-AVRO', value: Buffer.from('not in the Confluent wire format') },
+    ]);
+    const fired = await eventually(
+      () => firing('PipelineDeadLetters'),
+      (a) => a.length > 0,
+      15_000,
+      'PipelineDeadLetters firing',
+    );
     console.log(`alert fired (undecodable record):\n  ${show(fired)}`);
-    expect(fired.map((a) => [a.labels.stage, a.labels.topic])).toContainEqual(['processor.product-to-article', 'multicase.product.changed']);
-    await eventually(() => active('PipelineDeadLetters'), (a) => a.length === 0, 30_000, 'PipelineDeadLetters cleared');
+    expect(fired.map((a) => [a.labels.stage, a.labels.topic])).toContainEqual([
+      'processor.product-to-article',
+      'multicase.product.changed',
+    ]);
+    await eventually(
+      () => active('PipelineDeadLetters'),
+      (a) => a.length === 0,
+      30_000,
+      'PipelineDeadLetters cleared',
+    );
   }, 60_000);
 });

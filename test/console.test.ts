@@ -13,7 +13,12 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, createSalesOrder, sendOrderToWarehouse, setStock } from '../infra/local/multicase-db/actions.js';
+import {
+  createProduct,
+  createSalesOrder,
+  sendOrderToWarehouse,
+  setStock,
+} from '../infra/local/multicase-db/actions.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { esc } from '../pipeline/console/html.js';
@@ -38,7 +43,10 @@ let idMap: Table<IdMapping>;
 
 beforeAll(async () => {
   // A fresh machine (CI runs as root) gets Debian's chromium here; nothing else is fetched.
-  execFileSync('bash', [`${root}infra/local/tools.sh`, 'ensure', 'chromium', CHROMIUM], { stdio: 'inherit', timeout: 600_000 });
+  execFileSync('bash', [`${root}infra/local/tools.sh`, 'ensure', 'chromium', CHROMIUM], {
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
   env = await startTestEnvironment('console', {
     MULTICASE_PICKING_LIST_POLL_MS: '2000',
     MULTICASE_PRODUCT_POLL_MS: '4000',
@@ -65,7 +73,10 @@ afterAll(async () => {
 });
 
 const inOngoing = (orderNumber: string) => env.api.getOrders({ orderNumber }).then((o) => o[0]);
-const productPolls = async () => (await metrics.sourcePolls.get()).values.find((v) => v.labels.source === 'multicase.products' && v.labels.outcome === 'ok')?.value ?? 0;
+const productPolls = async () =>
+  (await metrics.sourcePolls.get()).values.find(
+    (v) => v.labels.source === 'multicase.products' && v.labels.outcome === 'ok',
+  )?.value ?? 0;
 
 async function openConsole(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
@@ -78,7 +89,13 @@ async function openConsole(): Promise<Page> {
 
 describe('the browser console', () => {
   it('maps a freight method in the editor, and the held picking list goes out', async () => {
-    const order = await createSalesOrder(env.db, { customerNumber: 'C10001', shippingMethod: 'PN-LOCKER', pickupPointCode: 'PUP-4411', warehouseCode: 'MAIN', lines: [{ productNumber: 'COFFEE-500', quantity: 1, unitPrice: 129 }] });
+    const order = await createSalesOrder(env.db, {
+      customerNumber: 'C10001',
+      shippingMethod: 'PN-LOCKER',
+      pickupPointCode: 'PUP-4411',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'COFFEE-500', quantity: 1, unitPrice: 129 }],
+    });
     const held = await sendOrderToWarehouse(env.db, order.orderNumber);
     const page = await openConsole();
     // Listed under "what needs a person", naming its freight method, with the action that releases it.
@@ -98,10 +115,17 @@ describe('the browser console', () => {
     await row.locator('button.save').click();
     await expect.poll(() => page.textContent('#message'), { timeout: 20_000 }).toContain('Saved freight method 7');
 
-    const o = await eventually(() => inOngoing(held.pickingListNumber), (x) => x !== undefined, 20_000, 'the held picking list in Ongoing once mapped in the console');
+    const o = await eventually(
+      () => inOngoing(held.pickingListNumber),
+      (x) => x !== undefined,
+      20_000,
+      'the held picking list in Ongoing once mapped in the console',
+    );
     expect(o!.orderInfo.wayOfDelivery?.code).toBe('SERVICEPOINT');
     expect(o!.transporter).toMatchObject({ code: 'PLAB', serviceCode: 'P19' });
-    await expect.poll(async () => (await page.reload(), page.textContent('#attention')), { timeout: 20_000 }).toContain('None held.');
+    await expect
+      .poll(async () => (await page.reload(), page.textContent('#attention')), { timeout: 20_000 })
+      .toContain('None held.');
     await page.close();
   });
 
@@ -112,7 +136,12 @@ describe('the browser console', () => {
     await eventually(productPolls, (n) => n > polls, 10_000, 'a product poll');
     await createProduct(env.db, { productNumber: 'CONSOLE-1', description: 'Console test lantern' });
     await setStock(env.db, 'CONSOLE-1', 'MAIN', 5);
-    const order = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 2, warehouseCode: 'MAIN', lines: [{ productNumber: 'CONSOLE-1', quantity: 1, unitPrice: 349 }] });
+    const order = await createSalesOrder(env.db, {
+      customerNumber: 'C10002',
+      shippingMethod: 2,
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'CONSOLE-1', quantity: 1, unitPrice: 349 }],
+    });
     const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
 
     const page = await openConsole();
@@ -126,7 +155,12 @@ describe('the browser console', () => {
 
     await retry.click();
     await expect.poll(() => page.textContent('#message'), { timeout: 20_000 }).toContain('Re-published');
-    const o = await eventually(() => inOngoing(picking.pickingListNumber), (x) => x !== undefined, 20_000, 'the retried picking list in Ongoing');
+    const o = await eventually(
+      () => inOngoing(picking.pickingListNumber),
+      (x) => x !== undefined,
+      20_000,
+      'the retried picking list in Ongoing',
+    );
     expect(o!.orderLines.map((l) => l.article.articleNumber)).toEqual(['CONSOLE-1']);
     await expect.poll(() => page.textContent('#attention'), { timeout: 10_000 }).toContain('retried');
 
@@ -152,12 +186,21 @@ describe('the browser console', () => {
     expect(html).not.toContain(TOKEN);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
     const post = (auth?: string) =>
-      fetch(new URL('/api/stock-check', url), { method: 'POST', headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) }, body: '{}' });
+      fetch(new URL('/api/stock-check', url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) },
+        body: '{}',
+      });
     expect((await post()).status).toBe(401);
     expect((await post(`Bearer ${TOKEN}x`)).status).toBe(401);
     expect((await post(`Bearer ${TOKEN.slice(0, -1)}`)).status).toBe(401);
     // Bound to loopback, it does not answer under another name (DNS rebinding).
-    const rebound = await new Promise<number | undefined>((resolve, reject) => httpGet(url, { headers: { Host: 'console.evil.example' } }, (r) => (r.resume(), resolve(r.statusCode))).on('error', reject));
+    const rebound = await new Promise<number | undefined>((resolve, reject) =>
+      httpGet(url, { headers: { Host: 'console.evil.example' } }, (r) => (r.resume(), resolve(r.statusCode))).on(
+        'error',
+        reject,
+      ),
+    );
     expect(rebound).toBe(421);
   });
 });
@@ -165,20 +208,28 @@ describe('the browser console', () => {
 describe('console pieces', () => {
   it('does not start with actions but without a token; read-only without CONSOLE_WRITE', () => {
     expect(() => consoleToken(loadConfig(consoleSettings, { CONSOLE_WRITE: 'true' }))).toThrow(ConfigError);
-    expect(() => consoleToken(loadConfig(consoleSettings, { CONSOLE_WRITE: 'true', CONSOLE_TOKEN: 'short' }))).toThrow(/shorter than 16/);
+    expect(() => consoleToken(loadConfig(consoleSettings, { CONSOLE_WRITE: 'true', CONSOLE_TOKEN: 'short' }))).toThrow(
+      /shorter than 16/,
+    );
     expect(consoleToken(loadConfig(consoleSettings, { CONSOLE_TOKEN: TOKEN }))).toBeUndefined();
     expect(consoleToken(loadConfig(consoleSettings, { CONSOLE_WRITE: 'true', CONSOLE_TOKEN: TOKEN }))).toBe(TOKEN);
   });
 
   it('escapes what it renders and reads p99 from histogram buckets', () => {
-    expect(esc(`<img src=x onerror="alert('1')">&`)).toBe('&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;');
-    const m = new MetricSet(parseMetrics([
-      '# TYPE pipeline_end_to_end_seconds histogram',
-      'pipeline_end_to_end_seconds_bucket{le="0.5",stage="s"} 90',
-      'pipeline_end_to_end_seconds_bucket{le="1",stage="s"} 100',
-      'pipeline_end_to_end_seconds_bucket{le="+Inf",stage="s"} 100',
-      'pipeline_records_consumed_total{stage="s",topic="a \\"b\\""} 7',
-    ].join('\n')));
+    expect(esc(`<img src=x onerror="alert('1')">&`)).toBe(
+      '&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;',
+    );
+    const m = new MetricSet(
+      parseMetrics(
+        [
+          '# TYPE pipeline_end_to_end_seconds histogram',
+          'pipeline_end_to_end_seconds_bucket{le="0.5",stage="s"} 90',
+          'pipeline_end_to_end_seconds_bucket{le="1",stage="s"} 100',
+          'pipeline_end_to_end_seconds_bucket{le="+Inf",stage="s"} 100',
+          'pipeline_records_consumed_total{stage="s",topic="a \\"b\\""} 7',
+        ].join('\n'),
+      ),
+    );
     expect(m.quantile('pipeline_end_to_end_seconds', 0.99, { stage: 's' })).toBeCloseTo(0.95);
     expect(m.sum('pipeline_records_consumed_total', { topic: 'a "b"' })).toBe(7);
     expect(m.sum('pipeline_records_consumed_total', { stage: 'other' })).toBeUndefined();
@@ -188,14 +239,21 @@ describe('console pieces', () => {
     const pipelineProcess = createServer((req, res) => {
       if (req.url === '/metrics') return void res.end('pipeline_source_events_total{source="a"} 3\n');
       res.writeHead(503, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ ok: false, checks: { 'paused:sink.x': 'paused since …: ConfigurationFault: answered 401', 'source:a': 'ok' } }));
+      res.end(
+        JSON.stringify({
+          ok: false,
+          checks: { 'paused:sink.x': 'paused since …: ConfigurationFault: answered 401', 'source:a': 'ok' },
+        }),
+      );
     });
     await new Promise<void>((r) => pipelineProcess.listen(0, '127.0.0.1', r));
     const { port } = pipelineProcess.address() as AddressInfo;
     try {
       const t = await scrapedTelemetry([`http://127.0.0.1:${port}/metrics`, 'http://127.0.0.1:1/metrics'])();
       expect(t.metrics.sum('pipeline_source_events_total', { source: 'a' })).toBe(3);
-      expect(t.unhealthy).toEqual([{ process: `127.0.0.1:${port}`, check: 'paused:sink.x', reason: expect.stringContaining('401') }]);
+      expect(t.unhealthy).toEqual([
+        { process: `127.0.0.1:${port}`, check: 'paused:sink.x', reason: expect.stringContaining('401') },
+      ]);
       expect(t.problems).toEqual([expect.stringContaining('http://127.0.0.1:1/metrics')]);
       expect(t.available).toBe(true);
       expect((await scrapedTelemetry([])()).available).toBe(false);

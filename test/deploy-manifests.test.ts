@@ -28,12 +28,17 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
 };
 
 const parse = (text: string, where: string): Manifest[] =>
-  parseAllDocuments(text).map((d) => {
-    if (d.errors.length > 0) throw new Error(`${where}: ${d.errors.map((e) => e.message).join('; ')}`);
-    return d.toJS() as Manifest;
-  }).filter(Boolean);
+  parseAllDocuments(text)
+    .map((d) => {
+      if (d.errors.length > 0) throw new Error(`${where}: ${d.errors.map((e) => e.message).join('; ')}`);
+      return d.toJS() as Manifest;
+    })
+    .filter(Boolean);
 
-const resourceFiles = () => readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+const resourceFiles = () =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort();
 
 /** The manifests as kustomize renders them, or (without kubectl) the resource files one by one. */
 function manifests(): { rendered: boolean; docs: Manifest[] } {
@@ -54,23 +59,38 @@ function validationErrors(m: Manifest): string | null {
   }
 }
 
-type Container = { name: string; args?: string[]; env?: { name: string }[]; envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[]; readinessProbe?: unknown; livenessProbe?: unknown; resources?: { requests?: unknown; limits?: unknown } };
-const containersOf = (d: Manifest) => ((d.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers);
+type Container = {
+  name: string;
+  args?: string[];
+  env?: { name: string }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  readinessProbe?: unknown;
+  livenessProbe?: unknown;
+  resources?: { requests?: unknown; limits?: unknown };
+};
+const containersOf = (d: Manifest) =>
+  (d.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers;
 
 describe('the Kubernetes manifests', () => {
   const { rendered, docs } = manifests();
 
   it('the kustomization lists every resource file', () => {
-    const kustomization = parse(readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'), 'kustomization.yaml')[0] as unknown as { resources: string[] };
+    const kustomization = parse(
+      readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'),
+      'kustomization.yaml',
+    )[0] as unknown as { resources: string[] };
     expect([...kustomization.resources].sort()).toEqual(resourceFiles());
-    if (!rendered) process.stdout.write('kubectl not found: checked each resource file instead of the kustomize rendering\n');
+    if (!rendered)
+      process.stdout.write('kubectl not found: checked each resource file instead of the kustomize rendering\n');
   });
 
   it('are valid against the Kubernetes API schemas', () => {
     expect(docs.length).toBeGreaterThan(0);
     expect(docs.map(validationErrors).filter(Boolean)).toEqual([]);
     // The validator does refuse what the API server would.
-    const broken = structuredClone(docs.find((d) => d.kind === 'Deployment')!) as Manifest & { spec: { replicas: unknown } };
+    const broken = structuredClone(docs.find((d) => d.kind === 'Deployment')!) as Manifest & {
+      spec: { replicas: unknown };
+    };
     broken.spec.replicas = 'two';
     expect(validationErrors(broken)).toContain('replicas must be integer');
   });
@@ -98,16 +118,24 @@ describe('the Kubernetes manifests', () => {
       for (const c of containersOf(d)) {
         for (const e of c.env ?? []) set.add(e.name);
         for (const from of c.envFrom ?? []) {
-          const ref = from.configMapRef ? byName('ConfigMap', from.configMapRef.name) : byName('Secret', from.secretRef!.name);
+          const ref = from.configMapRef
+            ? byName('ConfigMap', from.configMapRef.name)
+            : byName('Secret', from.secretRef!.name);
           expect(ref, `${d.metadata.name} refers to ${JSON.stringify(from)}`).toBeDefined();
           const keys = Object.keys((ref!.data ?? ref!.stringData ?? {}) as Record<string, string>);
           for (const k of keys) set.add(k);
           if (from.secretRef) for (const k of keys) secretNames.add(k);
         }
       }
-      expect([...set].filter((n) => !declared.has(n)), `${d.metadata.name}: variables that are no setting`).toEqual([]);
+      expect(
+        [...set].filter((n) => !declared.has(n)),
+        `${d.metadata.name}: variables that are no setting`,
+      ).toEqual([]);
       const required = [...declared.values()].filter((s) => s.defaultValue === undefined).map((s) => s.name);
-      expect(required.filter((n) => !set.has(n)), `${d.metadata.name}: required settings not set`).toEqual([]);
+      expect(
+        required.filter((n) => !set.has(n)),
+        `${d.metadata.name}: required settings not set`,
+      ).toEqual([]);
       // Secrets come from the Secret, never the ConfigMap.
       const secretsInConfigMap = [...set].filter((n) => declared.get(n)?.secret && !secretNames.has(n));
       expect(secretsInConfigMap, `${d.metadata.name}: secrets outside the Secret`).toEqual([]);

@@ -37,8 +37,11 @@ describe('docs/analytics.md', () => {
       expect(section, t.name).toBeDefined();
       expect(section).toContain(`**Key:** the ${t.key}`);
       expect(section).toContain(`subject \`${valueSubject(t.name)}\``);
-      expect(section).toContain(t.compacted ? 'compacted (`cleanup.policy=compact`)' : `\`retention.ms=${retentionMsOf(t.kind)}\``);
-      for (const name of fieldNames(t.schema)) expect(section, `${t.name}: ${name}`).toMatch(new RegExp(`\\| \`([\\w.\\[\\]]*\\.)?${name}\` \\|`));
+      expect(section).toContain(
+        t.compacted ? 'compacted (`cleanup.policy=compact`)' : `\`retention.ms=${retentionMsOf(t.kind)}\``,
+      );
+      for (const name of fieldNames(t.schema))
+        expect(section, `${t.name}: ${name}`).toMatch(new RegExp(`\\| \`([\\w.\\[\\]]*\\.)?${name}\` \\|`));
     }
   });
 

@@ -54,7 +54,14 @@ describe('fault: Kafka broker stopped', () => {
     await w.pipeline('fbrk-pipeline');
 
     // Before the fault: the seeded products are articles, and one purchase order is in Ongoing.
-    const poA = await savePurchaseOrder(w.db, { supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 10 }, { position: 2, productNumber: 'SLBAG-3S', quantityOrdered: 6 }] });
+    const poA = await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1001',
+      warehouseCode: 'MAIN',
+      lines: [
+        { position: 1, productNumber: 'TENT-2P', quantityOrdered: 10 },
+        { position: 2, productNumber: 'SLBAG-3S', quantityOrdered: 6 },
+      ],
+    });
     const warm = await w.settle(Date.now(), 40_000);
     expect(warm.report.discrepancies, 'ledgers before the fault').toEqual([]);
 
@@ -64,7 +71,10 @@ describe('fault: Kafka broker stopped', () => {
     let traffic = 0;
     const load = (async () => {
       while (flowing) {
-        await createProduct(w.db, { productNumber: `BRK-T-${++traffic}`, description: `saved while the broker stopped ${traffic}` });
+        await createProduct(w.db, {
+          productNumber: `BRK-T-${++traffic}`,
+          description: `saved while the broker stopped ${traffic}`,
+        });
         await sleep(100);
       }
     })();
@@ -75,18 +85,34 @@ describe('fault: Kafka broker stopped', () => {
     await load;
     // Harness: the broker is really gone.
     expect(broker.running).toBe(false);
-    expect(await refused(broker.port), 'harness: the private broker refuses connections while stopped').toBe('ECONNREFUSED');
+    expect(await refused(broker.port), 'harness: the private broker refuses connections while stopped').toBe(
+      'ECONNREFUSED',
+    );
 
     await sleep(2_000);
-    for (let i = 1; i <= 3; i++) await createProduct(w.db, { productNumber: `BRK-${i}`, description: `saved while Kafka was down ${i}` });
-    await savePurchaseOrder(w.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 4 }, { position: 2, productNumber: 'WOOL-SOCK', quantityOrdered: 12 }] });
-    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA.purchaseOrderNumber }, [{ rowNumber: '1', numberOfItems: 5 }]);
+    for (let i = 1; i <= 3; i++)
+      await createProduct(w.db, { productNumber: `BRK-${i}`, description: `saved while Kafka was down ${i}` });
+    await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1002',
+      warehouseCode: 'MAIN',
+      lines: [
+        { position: 1, productNumber: 'JACKET-M', quantityOrdered: 4 },
+        { position: 2, productNumber: 'WOOL-SOCK', quantityOrdered: 12 },
+      ],
+    });
+    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA.purchaseOrderNumber }, [
+      { rowNumber: '1', numberOfItems: 5 },
+    ]);
     await sleep(12_000);
     await updateProduct(w.db, 'BRK-1', { description: 'renamed while Kafka was down' });
     await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA.purchaseOrderNumber });
     await sleep(12_000);
     await createProduct(w.db, { productNumber: 'BRK-4', description: 'saved late in the outage' });
-    await savePurchaseOrder(w.db, { supplierNumber: 'S1003', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'COFFEE-500', quantityOrdered: 8 }] });
+    await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1003',
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'COFFEE-500', quantityOrdered: 8 }],
+    });
     // Longer than kafkajs gives up after (retries 8, up to 5 s apart: about 30 s).
     await sleep(Math.max(0, stoppedAt + 40_000 - Date.now()));
 

@@ -18,13 +18,16 @@ let world: FaultWorld | undefined;
 let role: string | undefined;
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
+  if (ctx.task.result?.state === 'fail')
+    await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
   if (world && role) await world.db.raw(`DROP OWNED BY ${role}`).catch(() => undefined);
   await world?.close().catch((err: unknown) => process.stderr.write(`closing the world: ${String(err)}\n`));
   if (role) {
     // Roles belong to the server, not to the world's database: leave none behind.
     const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
-    await admin.raw(`DROP ROLE IF EXISTS ${role}`).catch((err: unknown) => process.stderr.write(`dropping role ${role}: ${String(err)}\n`));
+    await admin
+      .raw(`DROP ROLE IF EXISTS ${role}`)
+      .catch((err: unknown) => process.stderr.write(`dropping role ${role}: ${String(err)}\n`));
     await admin.destroy();
   }
   world = undefined;
@@ -45,13 +48,21 @@ describe('fault: a grant revoked in the Multicase database', () => {
     const asRole = new URL(w.env.dbUrl);
     asRole.username = role;
     asRole.password = '';
-    await w.pipeline('fperm-pipeline', { env: { MULTICASE_DATABASE_URL: asRole.toString(), RETRY_PAUSE_AFTER_MS: '1000' } });
-    const po = await savePurchaseOrder(w.db, { supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 9 }] });
+    await w.pipeline('fperm-pipeline', {
+      env: { MULTICASE_DATABASE_URL: asRole.toString(), RETRY_PAUSE_AFTER_MS: '1000' },
+    });
+    const po = await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1001',
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 9 }],
+    });
     const warm = await w.settle(Date.now(), 40_000);
     expect(warm.report.discrepancies, 'ledgers before the fault').toEqual([]);
 
     await w.db.raw(`REVOKE INSERT ON multicase.applied_events FROM ${role}`);
-    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: po.purchaseOrderNumber }, [{ rowNumber: '1', numberOfItems: 4 }]);
+    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: po.purchaseOrderNumber }, [
+      { rowNumber: '1', numberOfItems: 4 },
+    ]);
     const paused = await eventually(
       async () => (await health()).checks['paused:sink.multicase.receipt-booking'],
       (reason) => typeof reason === 'string' && reason.includes('42501'),

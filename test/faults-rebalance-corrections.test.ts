@@ -15,7 +15,8 @@ import { reportFailure, reportRecovery, sleep, startFaultWorld, type FaultWorld 
 let world: FaultWorld | undefined;
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
+  if (ctx.task.result?.state === 'fail')
+    await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
   await world?.close().catch((err: unknown) => process.stderr.write(`closing the world: ${String(err)}\n`));
   world = undefined;
 }, 120_000);
@@ -27,7 +28,11 @@ describe('fault: rebalance in the middle of a chunk', () => {
     world = await startFaultWorld('freb');
     const w = world;
     const first = await w.pipeline('freb-pipeline-1');
-    const poA = await savePurchaseOrder(w.db, { supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 6 }] });
+    const poA = await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1001',
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 6 }],
+    });
     const warm = await w.settle(Date.now(), 40_000);
     expect(warm.report.discrepancies, 'ledgers before the fault').toEqual([]);
 
@@ -36,10 +41,16 @@ describe('fault: rebalance in the middle of a chunk', () => {
     const before = await articleCount(w);
     const total = 40;
     await w.db.transaction(async (trx) => {
-      for (let i = 1; i <= total; i++) await createProduct(trx, { productNumber: `REB-${String(i).padStart(2, '0')}`, description: `rebalance ${i}` });
+      for (let i = 1; i <= total; i++)
+        await createProduct(trx, { productNumber: `REB-${String(i).padStart(2, '0')}`, description: `rebalance ${i}` });
     });
     // Mid-chunk: some of the batch is written, most is not.
-    const written = await eventually(() => articleCount(w), (n) => n >= before + 3, 30_000, 'the article sink to be under way');
+    const written = await eventually(
+      () => articleCount(w),
+      (n) => n >= before + 3,
+      30_000,
+      'the article sink to be under way',
+    );
     expect(written - before, 'harness: the rebalance must hit the sink in the middle of its chunk').toBeLessThan(total);
 
     const joinedAt = Date.now();
@@ -48,25 +59,36 @@ describe('fault: rebalance in the middle of a chunk', () => {
     const midway = (await articleCount(w)) - before;
     // Harness: the second instance's members have joined (the group rebalanced) while the chunk was still being written.
     expect(midway, 'harness: the group rebalanced before the chunk was done').toBeLessThan(total);
-    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA.purchaseOrderNumber }, [{ rowNumber: '1', numberOfItems: 6 }]);
-    for (let i = 1; i <= 5; i++) await createProduct(w.db, { productNumber: `REB-LATE-${i}`, description: `after the join ${i}` });
+    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA.purchaseOrderNumber }, [
+      { rowNumber: '1', numberOfItems: 6 },
+    ]);
+    for (let i = 1; i <= 5; i++)
+      await createProduct(w.db, { productNumber: `REB-LATE-${i}`, description: `after the join ${i}` });
     await sleep(3_000);
 
     // Only one instance writes to Ongoing: whichever holds the write lease after the join.
     const runsOngoingSink = (p: typeof first) => p.pipeline.stages.some((st) => st.name.startsWith('sink.ongoing.'));
-    const holders = await eventually(async () => [first, second].filter(runsOngoingSink), (h) => h.length === 1, 20_000, 'one instance running the Ongoing sink');
+    const holders = await eventually(
+      async () => [first, second].filter(runsOngoingSink),
+      (h) => h.length === 1,
+      20_000,
+      'one instance running the Ongoing sink',
+    );
     const holder = holders[0]!;
 
     // The holder leaves in the middle of writing: its partitions, the write lease and with it the
     // Ongoing sink move to the other instance.
-    for (let i = 6; i <= 10; i++) await createProduct(w.db, { productNumber: `REB-LATE-${i}`, description: `before the leave ${i}` });
+    for (let i = 6; i <= 10; i++)
+      await createProduct(w.db, { productNumber: `REB-LATE-${i}`, description: `before the leave ${i}` });
     await sleep(500);
     await holder.close();
     const leftAt = Date.now();
     await w.env.control.setFaults({ writeLatencyMs: 0 });
 
     const settled = await w.settle(leftAt, 60_000);
-    console.log(`fault rebalance: second instance joined after ${written - before} of ${total} articles, ${midway} were written when it had joined; the lease holder (${holder === first ? 'first' : 'second'}) left ${leftAt - joinedAt} ms after the join`);
+    console.log(
+      `fault rebalance: second instance joined after ${written - before} of ${total} articles, ${midway} were written when it had joined; the lease holder (${holder === first ? 'first' : 'second'}) left ${leftAt - joinedAt} ms after the join`,
+    );
     reportRecovery('rebalance-mid-chunk', settled);
     expect.soft(settled.deadLetters, 'dead letters').toEqual([]);
     expect.soft(settled.report.overReported, 'reported in Ongoing but not booked in Multicase').toEqual([]);
@@ -80,7 +102,11 @@ describe('fault: a receipt line corrected downwards and back up', () => {
     const w = world;
     await w.pipeline('fcor-pipeline');
     const stockBefore = await getStock(w.db, 'JACKET-M', 'MAIN');
-    const po = await savePurchaseOrder(w.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 10 }] });
+    const po = await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1002',
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 10 }],
+    });
     const n = po.purchaseOrderNumber;
     expect((await w.settle(Date.now(), 40_000)).report.discrepancies, 'ledgers before the receipt').toEqual([]);
 
@@ -90,10 +116,14 @@ describe('fault: a receipt line corrected downwards and back up', () => {
     expect((await getPurchaseOrder(w.db, n))?.lines[0]?.quantityReceived).toBe(10);
 
     // A miscount found: there were 8.
-    const down = await w.env.control.setReceivedQuantity({ purchaseOrderNumber: n }, [{ rowNumber: '1', receivedNumberOfItems: 8 }]);
+    const down = await w.env.control.setReceivedQuantity({ purchaseOrderNumber: n }, [
+      { rowNumber: '1', receivedNumberOfItems: 8 },
+    ]);
     // Harness: the simulator took the correction and has it to report.
     expect(down.purchaseOrderLines[0]).toMatchObject({ receivedNumberOfItems: 8, reportedNumberOfItems: 10 });
-    const jacket = ((await w.env.control.state(1)).articles as { articleNumber: string; inventoryInfo?: { numberOfItems: number } }[]).find((a) => a.articleNumber === 'JACKET-M');
+    const jacket = (
+      (await w.env.control.state(1)).articles as { articleNumber: string; inventoryInfo?: { numberOfItems: number } }[]
+    ).find((a) => a.articleNumber === 'JACKET-M');
     expect(jacket?.inventoryInfo?.numberOfItems, 'harness: the simulated stock follows the correction').toBe(8);
     const corrected = await w.settle(Date.now(), 30_000);
     reportRecovery('receipt-corrected-10-to-8', corrected);
@@ -101,7 +131,9 @@ describe('fault: a receipt line corrected downwards and back up', () => {
     expect.soft(corrected.deadLetters, 'dead letters after the correction to 8').toEqual([]);
 
     // Recounted: 10 after all.
-    const up = await w.env.control.setReceivedQuantity({ purchaseOrderNumber: n }, [{ rowNumber: '1', receivedNumberOfItems: 10 }]);
+    const up = await w.env.control.setReceivedQuantity({ purchaseOrderNumber: n }, [
+      { rowNumber: '1', receivedNumberOfItems: 10 },
+    ]);
     expect(up.purchaseOrderLines[0]).toMatchObject({ receivedNumberOfItems: 10 });
     const recountedAt = Date.now();
     const settled = await w.settle(recountedAt, 30_000);

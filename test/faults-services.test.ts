@@ -13,14 +13,22 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProduct, savePurchaseOrder, updateProduct } from '../infra/local/multicase-db/actions.js';
-import { reportFailure, reportRecovery, sleep, startFaultWorld, type FaultWorld, type RunningPipeline } from './support/fault-world.js';
+import {
+  reportFailure,
+  reportRecovery,
+  sleep,
+  startFaultWorld,
+  type FaultWorld,
+  type RunningPipeline,
+} from './support/fault-world.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 let world: FaultWorld | undefined;
 let proxy: TcpProxy | undefined;
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
+  if (ctx.task.result?.state === 'fail')
+    await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
   await proxy?.accept().catch(() => undefined);
   await world?.close().catch((err: unknown) => process.stderr.write(`closing the world: ${String(err)}\n`));
   await proxy?.close();
@@ -40,7 +48,11 @@ const connectOutcome = (port: number) =>
 
 /** A purchase order in Ongoing before the fault, so goods can be received against it during it. */
 async function openPurchaseOrder(w: FaultWorld, productNumber: string, quantity: number): Promise<string> {
-  const po = await savePurchaseOrder(w.db, { supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber, quantityOrdered: quantity }] });
+  const po = await savePurchaseOrder(w.db, {
+    supplierNumber: 'S1001',
+    warehouseCode: 'MAIN',
+    lines: [{ position: 1, productNumber, quantityOrdered: quantity }],
+  });
   const warm = await w.settle(Date.now(), 40_000);
   expect(warm.report.discrepancies, 'ledgers before the fault').toEqual([]);
   return po.purchaseOrderNumber;
@@ -66,7 +78,10 @@ describe('fault: schema registry unavailable', () => {
     const w = world;
     const first = await w.pipeline('freg-pipeline-1');
     const poA = await openPurchaseOrder(w, 'TENT-2P', 10);
-    expect(registry.acceptedConnections, 'harness: the pipeline reaches the registry through the proxy').toBeGreaterThan(0);
+    expect(
+      registry.acceptedConnections,
+      'harness: the pipeline reaches the registry through the proxy',
+    ).toBeGreaterThan(0);
 
     await registry.refuse();
     registry.dropAll();
@@ -74,8 +89,13 @@ describe('fault: schema registry unavailable', () => {
     expect(await connectOutcome(registry.port), 'harness: the registry proxy refuses connections').toBe('ECONNREFUSED');
     expect(registry.openConnections).toBe(0);
 
-    for (let i = 1; i <= 3; i++) await createProduct(w.db, { productNumber: `REG-${i}`, description: `saved while the registry was down ${i}` });
-    await savePurchaseOrder(w.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 3 }] });
+    for (let i = 1; i <= 3; i++)
+      await createProduct(w.db, { productNumber: `REG-${i}`, description: `saved while the registry was down ${i}` });
+    await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1002',
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'JACKET-M', quantityOrdered: 3 }],
+    });
     await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA }, [{ rowNumber: '1', numberOfItems: 4 }]);
     await sleep(6_000);
 
@@ -102,8 +122,13 @@ describe('fault: schema registry unavailable', () => {
     expect(await connectOutcome(registry.port), 'harness: the registry proxy accepts again').toBe('connected');
     await Promise.race([starting, sleep(30_000)]);
     expect(startError, 'a pipeline started while the registry was down must not fail to start').toBeUndefined();
-    expect(second, 'the pipeline started during the outage has started within 30 s of the registry coming back').toBeDefined();
-    console.log(`fault schema-registry-refused-20s: the pipeline started during the outage was up ${startedAt - backAt} ms after the registry came back (negative: before)`);
+    expect(
+      second,
+      'the pipeline started during the outage has started within 30 s of the registry coming back',
+    ).toBeDefined();
+    console.log(
+      `fault schema-registry-refused-20s: the pipeline started during the outage was up ${startedAt - backAt} ms after the registry came back (negative: before)`,
+    );
 
     await assertSettled(w, 'schema-registry-refused-20s', backAt);
   }, 180_000);
@@ -119,19 +144,28 @@ describe('fault: Ongoing answers 401', () => {
     const faults = await w.env.control.denyAuthorization(15_000);
     const until = Date.now() + faults.unauthorizedForMs;
     // Harness: the API answers 401 the way Ongoing does, whatever the credentials.
-    const raw = await fetch(`${w.env.simulator.baseUrl}/articles?goodsOwnerId=1`, { headers: { authorization: `Basic ${Buffer.from('api:secret').toString('base64')}` } });
+    const raw = await fetch(`${w.env.simulator.baseUrl}/articles?goodsOwnerId=1`, {
+      headers: { authorization: `Basic ${Buffer.from('api:secret').toString('base64')}` },
+    });
     expect(raw.status, 'harness: the simulator answers 401 during the fault').toBe(401);
     expect(await raw.json()).toEqual({ Message: 'Authorization has been denied for this request.' });
 
-    for (let i = 1; i <= 3; i++) await createProduct(w.db, { productNumber: `AUTH-${i}`, description: `saved while Ongoing said 401 ${i}` });
-    await savePurchaseOrder(w.db, { supplierNumber: 'S1002', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'WOOL-SOCK', quantityOrdered: 20 }] });
+    for (let i = 1; i <= 3; i++)
+      await createProduct(w.db, { productNumber: `AUTH-${i}`, description: `saved while Ongoing said 401 ${i}` });
+    await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1002',
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'WOOL-SOCK', quantityOrdered: 20 }],
+    });
     await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA }, [{ rowNumber: '1', numberOfItems: 3 }]);
     await sleep(6_000);
     await updateProduct(w.db, 'AUTH-2', { description: 'renamed during the 401s' });
     await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA });
     await sleep(Math.max(0, until - Date.now()));
 
-    const after = await fetch(`${w.env.simulator.baseUrl}/articles?goodsOwnerId=1&articleNumber=TENT-2P`, { headers: { authorization: `Basic ${Buffer.from('api:secret').toString('base64')}` } });
+    const after = await fetch(`${w.env.simulator.baseUrl}/articles?goodsOwnerId=1&articleNumber=TENT-2P`, {
+      headers: { authorization: `Basic ${Buffer.from('api:secret').toString('base64')}` },
+    });
     expect(after.status, 'harness: the simulator accepts the credentials again after the fault').toBe(200);
     expect((await w.env.control.faults()).unauthorizedForMs).toBe(0);
 
@@ -161,8 +195,16 @@ describe('fault: Multicase database refuses connections', () => {
 
     // Goods arrive in Ongoing while Multicase is away: their booking has to wait, not be dropped.
     await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA }, [{ rowNumber: '1', numberOfItems: 7 }]);
-    for (let i = 1; i <= 3; i++) await createProduct(w.db, { productNumber: `DB-${i}`, description: `saved while the pipeline could not reach the database ${i}` });
-    await savePurchaseOrder(w.db, { supplierNumber: 'S1001', warehouseCode: 'MAIN', lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 2 }] });
+    for (let i = 1; i <= 3; i++)
+      await createProduct(w.db, {
+        productNumber: `DB-${i}`,
+        description: `saved while the pipeline could not reach the database ${i}`,
+      });
+    await savePurchaseOrder(w.db, {
+      supplierNumber: 'S1001',
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, productNumber: 'TENT-2P', quantityOrdered: 2 }],
+    });
     await sleep(6_000);
     await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA });
     await updateProduct(w.db, 'DB-3', { description: 'renamed during the database outage' });

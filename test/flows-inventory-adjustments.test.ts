@@ -10,7 +10,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocate, createSalesOrder, getStock, getStockLevels, getStockTransactions, sendOrderToWarehouse, setStock } from '../infra/local/multicase-db/actions.js';
+import {
+  allocate,
+  createSalesOrder,
+  getStock,
+  getStockLevels,
+  getStockTransactions,
+  sendOrderToWarehouse,
+  setStock,
+} from '../infra/local/multicase-db/actions.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { listDeadLetters } from '../pipeline/ops/dlq.js';
@@ -27,7 +35,10 @@ let proxy: Server;
 const SPOILED = 'spoil me';
 
 beforeAll(async () => {
-  env = await startTestEnvironment('adjustments', { ONGOING_SHIPMENT_POLL_MS: '300', ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '300' });
+  env = await startTestEnvironment('adjustments', {
+    ONGOING_SHIPMENT_POLL_MS: '300',
+    ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '300',
+  });
   await seedShippingMap(env.rt);
   const target = new URL(env.simulator.baseUrl);
   proxy = createServer((req, res) => {
@@ -35,12 +46,21 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const url = `${target.origin}${req.url}`;
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
-      const reply = await fetch(url, { method: req.method, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
+      ) as Record<string, string>;
+      const reply = await fetch(url, {
+        method: req.method,
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      });
       let body = Buffer.from(await reply.arrayBuffer());
       if (req.method === 'GET' && req.url?.includes('/inventoryAdjustments') && reply.ok) {
-        const lines = JSON.parse(body.toString()) as { inventoryAdjustments: { inventoryItemComment: string | null; numberOfItems: number | null }[] }[];
-        for (const l of lines) for (const a of l.inventoryAdjustments) if (a.inventoryItemComment === SPOILED) a.numberOfItems = null;
+        const lines = JSON.parse(body.toString()) as {
+          inventoryAdjustments: { inventoryItemComment: string | null; numberOfItems: number | null }[];
+        }[];
+        for (const l of lines)
+          for (const a of l.inventoryAdjustments) if (a.inventoryItemComment === SPOILED) a.numberOfItems = null;
         body = Buffer.from(JSON.stringify(lines));
       }
       res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
@@ -53,7 +73,12 @@ beforeAll(async () => {
   await pipeline.started();
   // Flow 1 puts the products into Ongoing; adjustments need the articles.
   const used = ['COFFEE-500', 'TENT-2P', 'SLBAG-3S', 'JACKET-M', 'WOOL-SOCK'];
-  await eventually(() => env.api.getArticles({ articleNumbers: used }), (a) => a.length === used.length, 30_000, 'the articles in Ongoing');
+  await eventually(
+    () => env.api.getArticles({ articleNumbers: used }),
+    (a) => a.length === used.length,
+    30_000,
+    'the articles in Ongoing',
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -62,18 +87,43 @@ afterAll(async () => {
   await env?.close();
 });
 
-const adjustmentsOf = (productNumber: string) => getStockTransactions(env.db, productNumber, 'MAIN').then((t) => t.filter((x) => x.kind === 'adjustment'));
-const unreported = async (articleNumber: string) => (await env.api.getInventoryAdjustments({ isReported: false })).filter((l) => l.article.articleNumber === articleNumber);
+const adjustmentsOf = (productNumber: string) =>
+  getStockTransactions(env.db, productNumber, 'MAIN').then((t) => t.filter((x) => x.kind === 'adjustment'));
+const unreported = async (articleNumber: string) =>
+  (await env.api.getInventoryAdjustments({ isReported: false })).filter(
+    (l) => l.article.articleNumber === articleNumber,
+  );
 const settle = () => new Promise((r) => setTimeout(r, 2_000));
 
 describe('inventory adjustments in Ongoing', () => {
   it('a count up and a count down: Multicase stock and history follow exactly, once each, and Ongoing has them reported', async () => {
     const before = await getStock(env.db, 'COFFEE-500', 'MAIN');
-    const up = await env.control.adjustStock({ adjustments: [{ articleNumber: 'COFFEE-500', numberOfItems: 7, cause: { code: 'COUNT', name: 'Stock count' } }] });
-    await eventually(() => adjustmentsOf('COFFEE-500'), (t) => t.length === 1, 20_000, 'the count up in Multicase');
-    const down = await env.control.adjustStock({ adjustments: [{ articleNumber: 'COFFEE-500', numberOfItems: -3, cause: { code: 'DMG', name: 'Dropped on floor' } }] });
-    await eventually(() => adjustmentsOf('COFFEE-500'), (t) => t.length === 2, 20_000, 'the count down in Multicase');
-    await eventually(() => unreported('COFFEE-500'), (l) => l.length === 0, 20_000, 'both set reported in Ongoing');
+    const up = await env.control.adjustStock({
+      adjustments: [{ articleNumber: 'COFFEE-500', numberOfItems: 7, cause: { code: 'COUNT', name: 'Stock count' } }],
+    });
+    await eventually(
+      () => adjustmentsOf('COFFEE-500'),
+      (t) => t.length === 1,
+      20_000,
+      'the count up in Multicase',
+    );
+    const down = await env.control.adjustStock({
+      adjustments: [
+        { articleNumber: 'COFFEE-500', numberOfItems: -3, cause: { code: 'DMG', name: 'Dropped on floor' } },
+      ],
+    });
+    await eventually(
+      () => adjustmentsOf('COFFEE-500'),
+      (t) => t.length === 2,
+      20_000,
+      'the count down in Multicase',
+    );
+    await eventually(
+      () => unreported('COFFEE-500'),
+      (l) => l.length === 0,
+      20_000,
+      'both set reported in Ongoing',
+    );
     await settle();
 
     const history = await adjustmentsOf('COFFEE-500');
@@ -85,18 +135,40 @@ describe('inventory adjustments in Ongoing', () => {
     expect(await getStock(env.db, 'COFFEE-500', 'MAIN')).toBe(before + 4);
 
     // A replay under another command id (an event re-read with a new id) books nothing either: the sink books what is not booked for the reference yet.
-    const replay = { adjustmentId: history[0]!.reference!, productNumber: 'COFFEE-500', quantityChange: 7, adjustedAt: null, causeCode: 'COUNT', causeName: 'Stock count', comment: null, pickingListNumber: null, warehouseCode: 'MAIN' };
+    const replay = {
+      adjustmentId: history[0]!.reference!,
+      productNumber: 'COFFEE-500',
+      quantityChange: 7,
+      adjustedAt: null,
+      causeCode: 'COUNT',
+      causeName: 'Stock count',
+      comment: null,
+      pickingListNumber: null,
+      warehouseCode: 'MAIN',
+    };
     expect(await env.db.transaction((trx) => bookStockAdjustment(trx, replay, 'a replay with another id'))).toBeNull();
     expect(await adjustmentsOf('COFFEE-500')).toHaveLength(2);
   }, 60_000);
 
   it('a picking discrepancy during an order shipped through flow 6 is booked once, naming the picking list and order; the shipment does not come back as an adjustment', async () => {
     const before = await getStock(env.db, 'TENT-2P', 'MAIN');
-    const order = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 'BRING-PIP', warehouseCode: 'MAIN', lines: [{ productNumber: 'TENT-2P', quantity: 3, unitPrice: 2000 }] });
+    const order = await createSalesOrder(env.db, {
+      customerNumber: 'C10002',
+      shippingMethod: 'BRING-PIP',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'TENT-2P', quantity: 3, unitPrice: 2000 }],
+    });
     const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
-    await eventually(() => env.api.getOrders({ orderNumber: picking.pickingListNumber }), (o) => o.length === 1, 20_000, 'the order in Ongoing');
+    await eventually(
+      () => env.api.getOrders({ orderNumber: picking.pickingListNumber }),
+      (o) => o.length === 1,
+      20_000,
+      'the order in Ongoing',
+    );
 
-    await env.control.pickOrder({ orderNumber: picking.pickingListNumber }, [{ rowNumber: '1', numberOfItems: 2, missingNumberOfItems: 1 }]);
+    await env.control.pickOrder({ orderNumber: picking.pickingListNumber }, [
+      { rowNumber: '1', numberOfItems: 2, missingNumberOfItems: 1 },
+    ]);
     await env.control.shipOrder({ orderNumber: picking.pickingListNumber }, { waybill: 'WB-8' });
 
     const history = await eventually(
@@ -105,15 +177,27 @@ describe('inventory adjustments in Ongoing', () => {
       30_000,
       'the shipment and the picking discrepancy in Multicase',
     );
-    await eventually(() => unreported('TENT-2P'), (l) => l.length === 0, 20_000, 'the discrepancy set reported in Ongoing');
+    await eventually(
+      () => unreported('TENT-2P'),
+      (l) => l.length === 0,
+      20_000,
+      'the discrepancy set reported in Ongoing',
+    );
     await settle();
     const after = (await getStockTransactions(env.db, 'TENT-2P', 'MAIN')).filter((x) => x.kind !== 'correction');
-    expect(after.map((t) => [t.kind, t.quantityChange]).sort()).toEqual([['adjustment', -1], ['shipment', -2]]);
+    expect(after.map((t) => [t.kind, t.quantityChange]).sort()).toEqual([
+      ['adjustment', -1],
+      ['shipment', -2],
+    ]);
     const discrepancy = history.find((t) => t.kind === 'adjustment')!;
-    expect(discrepancy.cause).toBe(`PICKDIFF Picking discrepancy (picking list ${picking.pickingListNumber}, order ${order.orderNumber})`);
+    expect(discrepancy.cause).toBe(
+      `PICKDIFF Picking discrepancy (picking list ${picking.pickingListNumber}, order ${order.orderNumber})`,
+    );
     expect(await getStock(env.db, 'TENT-2P', 'MAIN')).toBe(before - 3);
     // The echo rule: the warehouse booked the pick as a pick, so the only adjustment in Ongoing is the discrepancy.
-    const all = (await env.api.getInventoryAdjustments()).filter((l) => l.article.articleNumber === 'TENT-2P').flatMap((l) => l.inventoryAdjustments);
+    const all = (await env.api.getInventoryAdjustments())
+      .filter((l) => l.article.articleNumber === 'TENT-2P')
+      .flatMap((l) => l.inventoryAdjustments);
     expect(all.map((a) => [a.numberOfItems, a.inventoryAdjustmentCause?.code])).toEqual([[-1, 'PICKDIFF']]);
   }, 90_000);
 
@@ -121,14 +205,28 @@ describe('inventory adjustments in Ongoing', () => {
     const flagged = async () => (await metrics.stockDiscrepancies.get()).values.reduce((s, v) => s + v.value, 0);
     const counted = await flagged();
     await setStock(env.db, 'SLBAG-3S', 'MAIN', 4);
-    const gone = await env.control.adjustStock({ adjustments: [{ articleNumber: 'SLBAG-3S', numberOfItems: -6, cause: { code: 'COUNT', name: 'Stock count' } }] });
+    const gone = await env.control.adjustStock({
+      adjustments: [{ articleNumber: 'SLBAG-3S', numberOfItems: -6, cause: { code: 'COUNT', name: 'Stock count' } }],
+    });
     await setStock(env.db, 'JACKET-M', 'MAIN', 8);
-    const order = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 'BRING-PIP', warehouseCode: 'MAIN', lines: [{ productNumber: 'JACKET-M', quantity: 5, unitPrice: 900 }] });
+    const order = await createSalesOrder(env.db, {
+      customerNumber: 'C10002',
+      shippingMethod: 'BRING-PIP',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'JACKET-M', quantity: 5, unitPrice: 900 }],
+    });
     await allocate(env.db, { orderNumber: order.orderNumber });
     expect((await getStockLevels(env.db, 'JACKET-M', 'MAIN')).allocated).toBe(5);
-    await env.control.adjustStock({ adjustments: [{ articleNumber: 'JACKET-M', numberOfItems: -6, cause: { code: 'COUNT', name: 'Stock count' } }] });
+    await env.control.adjustStock({
+      adjustments: [{ articleNumber: 'JACKET-M', numberOfItems: -6, cause: { code: 'COUNT', name: 'Stock count' } }],
+    });
 
-    await eventually(() => Promise.all([unreported('SLBAG-3S'), unreported('JACKET-M')]), ([a, b]) => a.length + b.length === 0, 20_000, 'both set reported');
+    await eventually(
+      () => Promise.all([unreported('SLBAG-3S'), unreported('JACKET-M')]),
+      ([a, b]) => a.length + b.length === 0,
+      20_000,
+      'both set reported',
+    );
     await eventually(flagged, (n) => n === counted + 2, 10_000, 'two discrepancies counted');
     await settle();
     expect(await getStock(env.db, 'SLBAG-3S', 'MAIN')).toBe(0);
@@ -137,7 +235,10 @@ describe('inventory adjustments in Ongoing', () => {
     expect((await adjustmentsOf('JACKET-M')).map((t) => t.quantityChange)).toEqual([-3]);
 
     const report = await collectDiscrepancies({ MULTICASE_DATABASE_URL: env.dbUrl });
-    expect(report.measured && report.recent.map((d) => [d.productNumber, d.change, d.booked, d.unbooked, d.allocated]).sort()).toEqual([
+    expect(
+      report.measured &&
+        report.recent.map((d) => [d.productNumber, d.change, d.booked, d.unbooked, d.allocated]).sort(),
+    ).toEqual([
       ['JACKET-M', -6, -3, -3, 5],
       ['SLBAG-3S', -6, -4, -2, 0],
     ]);
@@ -155,9 +256,21 @@ describe('inventory adjustments in Ongoing', () => {
         { articleNumber: 'COFFEE-500', numberOfItems: -1, comment: SPOILED },
       ],
     });
-    await eventually(() => adjustmentsOf('WOOL-SOCK'), (t) => t.length === 1, 20_000, 'the good one in Multicase');
-    await eventually(() => unreported('WOOL-SOCK'), (l) => l.length === 0, 20_000, 'the good one set reported');
-    const letters = async () => (await listDeadLetters(env.rt, { topic: dlqTopicName(topics.inventoryAdjusted.name), timeoutMs: 3_000 }))[0]!.letters;
+    await eventually(
+      () => adjustmentsOf('WOOL-SOCK'),
+      (t) => t.length === 1,
+      20_000,
+      'the good one in Multicase',
+    );
+    await eventually(
+      () => unreported('WOOL-SOCK'),
+      (l) => l.length === 0,
+      20_000,
+      'the good one set reported',
+    );
+    const letters = async () =>
+      (await listDeadLetters(env.rt, { topic: dlqTopicName(topics.inventoryAdjusted.name), timeoutMs: 3_000 }))[0]!
+        .letters;
     await eventually(letters, (l) => l.length >= 1, 20_000, 'the malformed one in the DLQ');
     await settle();
     const dead = await letters();
@@ -171,8 +284,17 @@ describe('inventory adjustments in Ongoing', () => {
   it('an adjustment of an article Multicase does not know is dead-lettered by the sink with the reason', async () => {
     await env.api.upsertArticle({ articleNumber: 'NOT-IN-MC', articleName: 'Made in the warehouse' });
     await env.control.adjustStock({ adjustments: [{ articleNumber: 'NOT-IN-MC', numberOfItems: 4 }] });
-    const letters = async () => (await listDeadLetters(env.rt, { topic: dlqTopicName(topics.stockAdjust.name), timeoutMs: 3_000 }))[0]!.letters;
-    const dead = await eventually(letters, (l) => l.some((x) => x.key === 'NOT-IN-MC'), 20_000, 'the unknown product in the DLQ');
-    expect(dead.find((x) => x.key === 'NOT-IN-MC')).toMatchObject({ errorClass: 'UnmappableError', message: expect.stringMatching(/productNumber NOT-IN-MC is not a Multicase product/) });
+    const letters = async () =>
+      (await listDeadLetters(env.rt, { topic: dlqTopicName(topics.stockAdjust.name), timeoutMs: 3_000 }))[0]!.letters;
+    const dead = await eventually(
+      letters,
+      (l) => l.some((x) => x.key === 'NOT-IN-MC'),
+      20_000,
+      'the unknown product in the DLQ',
+    );
+    expect(dead.find((x) => x.key === 'NOT-IN-MC')).toMatchObject({
+      errorClass: 'UnmappableError',
+      message: expect.stringMatching(/productNumber NOT-IN-MC is not a Multicase product/),
+    });
   }, 60_000);
 });

@@ -7,7 +7,15 @@
  * replayed booking creates no second credit note.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeReturn, createSalesOrder, getReturnOrder, getStock, registerReturn, sendOrderToWarehouse, sendReturnToWarehouse } from '../infra/local/multicase-db/actions.js';
+import {
+  closeReturn,
+  createSalesOrder,
+  getReturnOrder,
+  getStock,
+  registerReturn,
+  sendOrderToWarehouse,
+  sendReturnToWarehouse,
+} from '../infra/local/multicase-db/actions.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { topics } from '../schemas/catalog.js';
@@ -30,25 +38,61 @@ afterAll(async () => {
 });
 
 const invoicesOf = (orderNumber: string) =>
-  env.db('multicase.invoices as i').join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id').where('o.order_number', orderNumber).orderBy('i.id').select('i.id', 'i.invoice_number');
+  env
+    .db('multicase.invoices as i')
+    .join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id')
+    .where('o.order_number', orderNumber)
+    .orderBy('i.id')
+    .select('i.id', 'i.invoice_number');
 const creditNotesOf = (returnNumber: string) =>
-  env.db('multicase.credit_notes as c').join('multicase.return_orders as r', 'r.id', 'c.return_order_id').where('r.return_number', returnNumber).orderBy('c.id').select('c.id', 'c.invoice_id', 'c.amount_net', 'c.vat_amount');
+  env
+    .db('multicase.credit_notes as c')
+    .join('multicase.return_orders as r', 'r.id', 'c.return_order_id')
+    .where('r.return_number', returnNumber)
+    .orderBy('c.id')
+    .select('c.id', 'c.invoice_id', 'c.amount_net', 'c.vat_amount');
 const creditLines = (creditNoteId: number) =>
-  env.db('multicase.credit_note_lines as l').join('multicase.products as p', 'p.id', 'l.product_id').where('l.credit_note_id', creditNoteId).orderBy('l.position').select('p.product_number', 'l.quantity', 'l.unit_price', 'l.vat_rate');
+  env
+    .db('multicase.credit_note_lines as l')
+    .join('multicase.products as p', 'p.id', 'l.product_id')
+    .where('l.credit_note_id', creditNoteId)
+    .orderBy('l.position')
+    .select('p.product_number', 'l.quantity', 'l.unit_price', 'l.vat_rate');
 const returnHistory = (returnNumber: string) =>
-  env.db('multicase.stock_transactions as t').join('multicase.products as p', 'p.id', 't.product_id').where('t.reference', returnNumber).orderBy('t.id').select('p.product_number', 't.quantity_change', 't.kind');
-const returnInOngoing = (returnNumber: string) => env.api.getPurchaseOrders({ purchaseOrderNumber: returnNumber }).then((p) => p[0]);
+  env
+    .db('multicase.stock_transactions as t')
+    .join('multicase.products as p', 'p.id', 't.product_id')
+    .where('t.reference', returnNumber)
+    .orderBy('t.id')
+    .select('p.product_number', 't.quantity_change', 't.kind');
+const returnInOngoing = (returnNumber: string) =>
+  env.api.getPurchaseOrders({ purchaseOrderNumber: returnNumber }).then((p) => p[0]);
 
 /** An order of tents and socks, sent, picked, shipped and invoiced through flows 4 and 6. */
 async function shippedOrder(): Promise<{ orderNumber: string; invoiceId: number }> {
   const order = await createSalesOrder(env.db, {
-    customerNumber: 'C10002', shippingMethod: 'BRING-PIP', warehouseCode: 'MAIN',
-    lines: [{ productNumber: 'TENT-2P', quantity: 3, unitPrice: 2000 }, { productNumber: 'WOOL-SOCK', quantity: 4, unitPrice: 100 }],
+    customerNumber: 'C10002',
+    shippingMethod: 'BRING-PIP',
+    warehouseCode: 'MAIN',
+    lines: [
+      { productNumber: 'TENT-2P', quantity: 3, unitPrice: 2000 },
+      { productNumber: 'WOOL-SOCK', quantity: 4, unitPrice: 100 },
+    ],
   });
   const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
-  await eventually(() => env.api.getOrders({ orderNumber: picking.pickingListNumber }), (o) => o.length === 1, 20_000, 'order in Ongoing');
+  await eventually(
+    () => env.api.getOrders({ orderNumber: picking.pickingListNumber }),
+    (o) => o.length === 1,
+    20_000,
+    'order in Ongoing',
+  );
   await env.control.fulfilOrder({ orderNumber: picking.pickingListNumber });
-  const [invoice] = await eventually(() => invoicesOf(order.orderNumber), (i) => i.length === 1, 30_000, 'the invoice');
+  const [invoice] = await eventually(
+    () => invoicesOf(order.orderNumber),
+    (i) => i.length === 1,
+    30_000,
+    'the invoice',
+  );
   return { orderNumber: order.orderNumber, invoiceId: invoice!.id as number };
 }
 
@@ -61,27 +105,59 @@ describe('customer returns', () => {
     const { orderNumber, invoiceId } = await shippedOrder();
     const tentsBefore = await getStock(env.db, 'TENT-2P', 'MAIN');
     const socksBefore = await getStock(env.db, 'WOOL-SOCK', 'MAIN');
-    const ret = await registerReturn(env.db, orderNumber, [
-      { position: 1, quantity: 2, cause: 'too heavy', handling: 'to_stock' },
-      { position: 2, quantity: 1, cause: 'torn', handling: 'scrap' },
-    ], { reason: 'changed mind', settlement: 'credit' });
+    const ret = await registerReturn(
+      env.db,
+      orderNumber,
+      [
+        { position: 1, quantity: 2, cause: 'too heavy', handling: 'to_stock' },
+        { position: 2, quantity: 1, cause: 'torn', handling: 'scrap' },
+      ],
+      { reason: 'changed mind', settlement: 'credit' },
+    );
     await sendReturnToWarehouse(env.db, ret.returnNumber);
 
-    const po = await eventually(() => returnInOngoing(ret.returnNumber), (p) => p !== undefined, 20_000, 'the return in Ongoing');
+    const po = await eventually(
+      () => returnInOngoing(ret.returnNumber),
+      (p) => p !== undefined,
+      20_000,
+      'the return in Ongoing',
+    );
     expect(po!.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType).toBe(true);
-    expect((po as unknown as { supplierInfo: unknown }).supplierInfo).toMatchObject({ supplierNumber: 'C10002', supplierName: 'Ola Hansen' });
+    expect((po as unknown as { supplierInfo: unknown }).supplierInfo).toMatchObject({
+      supplierNumber: 'C10002',
+      supplierName: 'Ola Hansen',
+    });
     // The scrapped socks never go to the warehouse.
-    expect(po!.purchaseOrderLines!.map((l) => [l.rowNumber, l.article?.articleNumber, l.advisedNumberOfItems])).toEqual([['1', 'TENT-2P', 2]]);
+    expect(po!.purchaseOrderLines!.map((l) => [l.rowNumber, l.article?.articleNumber, l.advisedNumberOfItems])).toEqual(
+      [['1', 'TENT-2P', 2]],
+    );
 
     await receive(ret.returnNumber, '1', 1);
-    await eventually(() => getReturnOrder(env.db, ret.returnNumber), (r) => r?.status === 'partly_received', 20_000, 'partly received in Multicase');
+    await eventually(
+      () => getReturnOrder(env.db, ret.returnNumber),
+      (r) => r?.status === 'partly_received',
+      20_000,
+      'partly received in Multicase',
+    );
     expect(await getStock(env.db, 'TENT-2P', 'MAIN')).toBe(tentsBefore + 1);
     expect(await creditNotesOf(ret.returnNumber)).toEqual([]);
 
     await receive(ret.returnNumber, '1', 1);
-    const [note] = await eventually(() => creditNotesOf(ret.returnNumber), (c) => c.length === 1, 20_000, 'the credit note');
+    const [note] = await eventually(
+      () => creditNotesOf(ret.returnNumber),
+      (c) => c.length === 1,
+      20_000,
+      'the credit note',
+    );
     expect(note!.invoice_id).toBe(invoiceId);
-    expect((await creditLines(note!.id as number)).map((l) => [l.product_number, Number(l.quantity), Number(l.unit_price), Number(l.vat_rate)])).toEqual([
+    expect(
+      (await creditLines(note!.id as number)).map((l) => [
+        l.product_number,
+        Number(l.quantity),
+        Number(l.unit_price),
+        Number(l.vat_rate),
+      ]),
+    ).toEqual([
       ['TENT-2P', 2, 2000, 25],
       ['WOOL-SOCK', 1, 100, 25],
     ]);
@@ -90,7 +166,12 @@ describe('customer returns', () => {
     expect((await getReturnOrder(env.db, ret.returnNumber))!.status).toBe('received');
     expect(await getStock(env.db, 'TENT-2P', 'MAIN')).toBe(tentsBefore + 2);
     expect(await getStock(env.db, 'WOOL-SOCK', 'MAIN')).toBe(socksBefore);
-    expect((await returnHistory(ret.returnNumber)).map((h) => [h.product_number, Number(h.quantity_change), h.kind])).toEqual([['TENT-2P', 1, 'return'], ['TENT-2P', 1, 'return']]);
+    expect(
+      (await returnHistory(ret.returnNumber)).map((h) => [h.product_number, Number(h.quantity_change), h.kind]),
+    ).toEqual([
+      ['TENT-2P', 1, 'return'],
+      ['TENT-2P', 1, 'return'],
+    ]);
 
     // A replay of the booking commands changes nothing: no second credit note, no stock movement.
     const bookings = (await readRecords(env.rt, topics.returnBook.name, 2)).filter((r) => r.key === ret.returnNumber);
@@ -104,23 +185,49 @@ describe('customer returns', () => {
 
   it('a replace settlement creates no credit note; a return closed by the user credits only what arrived', async () => {
     const { orderNumber } = await shippedOrder();
-    const replaced = await registerReturn(env.db, orderNumber, [{ position: 2, quantity: 1, handling: 'to_stock' }], { settlement: 'replace' });
+    const replaced = await registerReturn(env.db, orderNumber, [{ position: 2, quantity: 1, handling: 'to_stock' }], {
+      settlement: 'replace',
+    });
     await sendReturnToWarehouse(env.db, replaced.returnNumber);
-    await eventually(() => returnInOngoing(replaced.returnNumber), (p) => p !== undefined, 20_000, 'the replace return in Ongoing');
+    await eventually(
+      () => returnInOngoing(replaced.returnNumber),
+      (p) => p !== undefined,
+      20_000,
+      'the replace return in Ongoing',
+    );
     await receive(replaced.returnNumber, '1', 1);
-    await eventually(() => getReturnOrder(env.db, replaced.returnNumber), (r) => r?.status === 'received', 20_000, 'received in Multicase');
+    await eventually(
+      () => getReturnOrder(env.db, replaced.returnNumber),
+      (r) => r?.status === 'received',
+      20_000,
+      'received in Multicase',
+    );
 
-    const closed = await registerReturn(env.db, orderNumber, [{ position: 1, quantity: 3, handling: 'to_stock' }], { settlement: 'credit' });
+    const closed = await registerReturn(env.db, orderNumber, [{ position: 1, quantity: 3, handling: 'to_stock' }], {
+      settlement: 'credit',
+    });
     await sendReturnToWarehouse(env.db, closed.returnNumber);
-    await eventually(() => returnInOngoing(closed.returnNumber), (p) => p !== undefined, 20_000, 'the second return in Ongoing');
+    await eventually(
+      () => returnInOngoing(closed.returnNumber),
+      (p) => p !== undefined,
+      20_000,
+      'the second return in Ongoing',
+    );
     await receive(closed.returnNumber, '1', 1);
-    await eventually(() => getReturnOrder(env.db, closed.returnNumber), (r) => r?.status === 'partly_received', 20_000, 'partly received');
+    await eventually(
+      () => getReturnOrder(env.db, closed.returnNumber),
+      (r) => r?.status === 'partly_received',
+      20_000,
+      'partly received',
+    );
     const numbers = await closeReturn(env.db, closed.returnNumber);
     expect(numbers).toHaveLength(1);
 
     expect(await creditNotesOf(replaced.returnNumber)).toEqual([]);
     const [note] = await creditNotesOf(closed.returnNumber);
-    expect((await creditLines(note!.id as number)).map((l) => [l.product_number, Number(l.quantity)])).toEqual([['TENT-2P', 1]]);
+    expect((await creditLines(note!.id as number)).map((l) => [l.product_number, Number(l.quantity)])).toEqual([
+      ['TENT-2P', 1],
+    ]);
     expect(Number(note!.amount_net)).toBe(2000);
   }, 120_000);
 });

@@ -25,11 +25,22 @@ describe('the flow table', () => {
   });
 
   it('chains each built flow: its source feeds its first mapping; every mapping reads what a source writes and writes what a sink reads', () => {
-    const steps = { sources: flows.flatMap((f) => f.sources), mappings: flows.flatMap((f) => f.mappings), sinks: flows.flatMap((f) => f.sinks) };
-    for (const f of flows.filter((f) => f.sources.length > 0)) expect(f.mappings[0]?.spec.input.name, `flow ${f.number}`).toBe(f.sources[0]?.output.name);
+    const steps = {
+      sources: flows.flatMap((f) => f.sources),
+      mappings: flows.flatMap((f) => f.mappings),
+      sinks: flows.flatMap((f) => f.sinks),
+    };
+    for (const f of flows.filter((f) => f.sources.length > 0))
+      expect(f.mappings[0]?.spec.input.name, `flow ${f.number}`).toBe(f.sources[0]?.output.name);
     for (const m of steps.mappings) {
-      expect(steps.sources.map((s) => s.output.name), m.spec.name).toContain(m.spec.input.name);
-      expect(steps.sinks.map((s) => s.input.name), m.spec.name).toContain(m.spec.output.name);
+      expect(
+        steps.sources.map((s) => s.output.name),
+        m.spec.name,
+      ).toContain(m.spec.input.name);
+      expect(
+        steps.sinks.map((s) => s.input.name),
+        m.spec.name,
+      ).toContain(m.spec.output.name);
     }
   });
 
@@ -43,7 +54,10 @@ describe('the flow table', () => {
         ...(f.builtInto ? [f.builtInto.reads.name] : []),
       ]),
     );
-    const flowTopics = allTopics.filter((t) => t.kind !== 'state').map((t) => t.name).sort();
+    const flowTopics = allTopics
+      .filter((t) => t.kind !== 'state')
+      .map((t) => t.name)
+      .sort();
     expect([...used].filter((t) => !t.startsWith('state.')).sort()).toEqual(flowTopics);
     const sourceOutputs = flows.flatMap((f) => f.sources.map((s) => s.output.name));
     const sinkInputs = flows.flatMap((f) => f.sinks.map((s) => s.input.name));

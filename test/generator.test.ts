@@ -23,7 +23,11 @@ import {
 import { getPickingList, getPurchaseOrder } from '../infra/local/multicase-db/actions.js';
 import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
 import { seedDemoData } from '../infra/local/multicase-db/seed.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
+import {
+  SimulatorControl,
+  startOngoingSimulator,
+  type OngoingSimulator,
+} from '../infra/local/ongoing-simulator/index.js';
 import { createLogger } from '../runtime/logger.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 
@@ -54,7 +58,10 @@ function only(...kinds: ActionKind[]): Partial<Record<ActionKind, number>> {
 
 async function run(db: Knex, opts: Partial<GeneratorOptions> & { seed: number }) {
   const actions: GeneratedAction[] = [];
-  const summary = await runGenerator({ db, control, api, log }, { ratePerSecond: 1000, ...opts, onAction: (a) => actions.push(a) });
+  const summary = await runGenerator(
+    { db, control, api, log },
+    { ratePerSecond: 1000, ...opts, onAction: (a) => actions.push(a) },
+  );
   return { summary, actions };
 }
 
@@ -65,8 +72,14 @@ beforeAll(async () => {
   temps.push(simDb);
   simulator = await startOngoingSimulator({ databaseUrl: simDb.url, port: 0, logger: createLogger({}, () => {}) });
   control = new SimulatorControl(simulator.controlUrl);
-  api = new OngoingApi({ baseUrl: simulator.baseUrl, username: 'api', password: 'secret', goodsOwnerId: 1, timeoutMs: 5_000 });
-  [dbA, dbB, dbC, dbD] = await Promise.all(['a', 'b', 'c', 'd'].map(freshMulticase)) as [Knex, Knex, Knex, Knex];
+  api = new OngoingApi({
+    baseUrl: simulator.baseUrl,
+    username: 'api',
+    password: 'secret',
+    goodsOwnerId: 1,
+    timeoutMs: 5_000,
+  });
+  [dbA, dbB, dbC, dbD] = (await Promise.all(['a', 'b', 'c', 'd'].map(freshMulticase))) as [Knex, Knex, Knex, Knex];
 });
 
 afterAll(async () => {
@@ -78,7 +91,10 @@ afterAll(async () => {
 describe('activity generator', () => {
   it('plans purely: the same stream and world give the same plan', async () => {
     const world = await readWorld(dbA);
-    for (let i = 0; i < 20; i++) expect(planNextAction(actionRng(5, i), world, DEFAULT_MIX)).toEqual(planNextAction(actionRng(5, i), world, DEFAULT_MIX));
+    for (let i = 0; i < 20; i++)
+      expect(planNextAction(actionRng(5, i), world, DEFAULT_MIX)).toEqual(
+        planNextAction(actionRng(5, i), world, DEFAULT_MIX),
+      );
   });
 
   it('replays the same actions from the same seed on fresh databases, and other actions from another seed', async () => {
@@ -108,24 +124,46 @@ describe('activity generator', () => {
     for (const kind of ONGOING_ACTION_KINDS) expect(summary.byKind[kind].done).toBe(0);
     expect(ONGOING_ACTION_KINDS.reduce((n, k) => n + summary.byKind[k].skipped, 0)).toBeGreaterThan(0);
 
-    const count = async (table: string, where: Record<string, unknown> = {}) => Number(((await dbD(`multicase.${table}`).where(where).count('* as n').first()) as { n: string }).n);
+    const count = async (table: string, where: Record<string, unknown> = {}) =>
+      Number(((await dbD(`multicase.${table}`).where(where).count('* as n').first()) as { n: string }).n);
     expect(await count('purchase_orders')).toBeGreaterThan(0);
     expect(await count('purchase_order_lines')).toBeGreaterThan(0);
     expect(await count('sales_orders')).toBeGreaterThan(0);
     expect(await count('picking_lists', { status: 'sent' })).toBeGreaterThan(0);
-    expect(Number(((await dbD('multicase.products').where('product_number', 'like', 'GEN-%').count('* as n').first()) as { n: string }).n)).toBeGreaterThan(0);
+    expect(
+      Number(
+        (
+          (await dbD('multicase.products').where('product_number', 'like', 'GEN-%').count('* as n').first()) as {
+            n: string;
+          }
+        ).n,
+      ),
+    ).toBeGreaterThan(0);
     // The simulator saw nothing but lookups.
-    expect((await control.state()).counts).toMatchObject({ purchase_orders: 0, orders: 0, return_orders: 0, inventory_adjustments: 0 });
+    expect((await control.state()).counts).toMatchObject({
+      purchase_orders: 0,
+      orders: 0,
+      return_orders: 0,
+      inventory_adjustments: 0,
+    });
   });
 
   it('receives a purchase order once it has reached Ongoing, in part and then the rest', async () => {
-    const [row] = await dbD('multicase.purchase_orders').where({ status: 'open' }).orderBy('id').limit(1).select('purchase_order_number');
+    const [row] = await dbD('multicase.purchase_orders')
+      .where({ status: 'open' })
+      .orderBy('id')
+      .limit(1)
+      .select('purchase_order_number');
     const po = (await getPurchaseOrder(dbD, row.purchase_order_number))!;
     // What the pipeline would have done: the articles and the purchase order, by the same number and lines.
     for (const l of po.lines) await api.upsertArticle({ articleNumber: l.productNumber, articleName: l.productNumber });
     await api.upsertPurchaseOrder({
       purchaseOrderNumber: po.purchaseOrderNumber,
-      purchaseOrderLines: po.lines.map((l) => ({ rowNumber: String(l.position), articleNumber: l.productNumber, numberOfItems: l.quantityOrdered })),
+      purchaseOrderLines: po.lines.map((l) => ({
+        rowNumber: String(l.position),
+        articleNumber: l.productNumber,
+        numberOfItems: l.quantityOrdered,
+      })),
     });
 
     const { summary, actions } = await run(dbD, { seed: 3, maxActions: 4, mix: only('receivePurchaseOrder') });
@@ -141,15 +179,24 @@ describe('activity generator', () => {
   });
 
   it('picks, ships with tracking, and corrects stock only on what Ongoing has', async () => {
-    const [row] = await dbD('multicase.picking_lists').where({ status: 'sent' }).orderBy('id').limit(1).select('picking_list_number');
+    const [row] = await dbD('multicase.picking_lists')
+      .where({ status: 'sent' })
+      .orderBy('id')
+      .limit(1)
+      .select('picking_list_number');
     const list = (await getPickingList(dbD, row.picking_list_number))!;
-    for (const l of list.lines) await api.upsertArticle({ articleNumber: l.productNumber, articleName: l.productNumber });
+    for (const l of list.lines)
+      await api.upsertArticle({ articleNumber: l.productNumber, articleName: l.productNumber });
     const { orderId } = await api.upsertOrder({
       orderNumber: list.pickingListNumber,
       goodsOwnerOrderId: list.orderNumber,
       deliveryDate: new Date().toISOString().slice(0, 10),
       consignee: { name: 'Kari Nordmann', countryCode: 'NO' },
-      orderLines: list.lines.map((l) => ({ rowNumber: String(l.position), articleNumber: l.productNumber, numberOfItems: l.quantity })),
+      orderLines: list.lines.map((l) => ({
+        rowNumber: String(l.position),
+        articleNumber: l.productNumber,
+        numberOfItems: l.quantity,
+      })),
     });
 
     const picked = await run(dbD, { seed: 21, maxActions: 1, mix: only('pickOrder') });
@@ -166,7 +213,15 @@ describe('activity generator', () => {
     const adjusted = await run(dbD, { seed: 23, maxActions: 1, mix: only('adjustStock') });
     expect(adjusted.actions[0]).toMatchObject({ kind: 'adjustStock', outcome: 'done' });
     const adjustments = await api.getInventoryAdjustments();
-    expect(adjustments.some((a) => a.article.articleNumber === adjusted.actions[0]!.key && a.inventoryAdjustments.some((x) => ['DAMAGED', 'COUNT', 'FOUND'].includes(x.inventoryAdjustmentCause?.code ?? '')))).toBe(true);
+    expect(
+      adjustments.some(
+        (a) =>
+          a.article.articleNumber === adjusted.actions[0]!.key &&
+          a.inventoryAdjustments.some((x) =>
+            ['DAMAGED', 'COUNT', 'FOUND'].includes(x.inventoryAdjustmentCause?.code ?? ''),
+          ),
+      ),
+    ).toBe(true);
   });
 
   it('paces itself and stops on abort', async () => {
@@ -185,7 +240,13 @@ describe('activity generator', () => {
   });
 
   it('reads its command line', () => {
-    expect(parseGeneratorArgs(['--seed', '42', '--rate', '5', '--duration', '1.5', '--max', '100'])).toEqual({ seed: 42, rate: 5, durationMs: 1500, maxActions: 100, help: false });
+    expect(parseGeneratorArgs(['--seed', '42', '--rate', '5', '--duration', '1.5', '--max', '100'])).toEqual({
+      seed: 42,
+      rate: 5,
+      durationMs: 1500,
+      maxActions: 100,
+      help: false,
+    });
     expect(parseGeneratorArgs([])).toEqual({ rate: 2, help: false });
     expect(() => parseGeneratorArgs(['--rate', '0'])).toThrow(/--rate/);
     expect(() => parseGeneratorArgs(['--bogus'])).toThrow();

@@ -52,14 +52,29 @@ describe('kafkaSecurity', () => {
       KAFKA_SSL_KEY_FILE: '/etc/kafka/client.key',
       KAFKA_SSL_KEY_PASSWORD: 'k3y-pass',
     });
-    expect(s.ssl).toEqual({ ca: [files['/etc/kafka/ca.pem']], cert: files['/etc/kafka/client.pem'], key: files['/etc/kafka/client.key'], passphrase: 'k3y-pass' });
-    expect(security({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' }).ssl).toEqual({ ca: [files['/etc/kafka/ca.pem']] });
+    expect(s.ssl).toEqual({
+      ca: [files['/etc/kafka/ca.pem']],
+      cert: files['/etc/kafka/client.pem'],
+      key: files['/etc/kafka/client.key'],
+      passphrase: 'k3y-pass',
+    });
+    expect(security({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' }).ssl).toEqual({
+      ca: [files['/etc/kafka/ca.pem']],
+    });
   });
 
   it('refuses TLS files with KAFKA_SSL=false, naming the file variable', () => {
-    expect(problemsOf({ KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' })).toEqual([expect.stringContaining('KAFKA_SSL_CA_FILE is set but KAFKA_SSL is false')]);
-    const both = problemsOf({ KAFKA_SSL_CERT_FILE: '/etc/kafka/client.pem', KAFKA_SSL_KEY_FILE: '/etc/kafka/client.key' });
-    expect(both).toEqual([expect.stringContaining('KAFKA_SSL_CERT_FILE is set but KAFKA_SSL is false'), expect.stringContaining('KAFKA_SSL_KEY_FILE is set but KAFKA_SSL is false')]);
+    expect(problemsOf({ KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' })).toEqual([
+      expect.stringContaining('KAFKA_SSL_CA_FILE is set but KAFKA_SSL is false'),
+    ]);
+    const both = problemsOf({
+      KAFKA_SSL_CERT_FILE: '/etc/kafka/client.pem',
+      KAFKA_SSL_KEY_FILE: '/etc/kafka/client.key',
+    });
+    expect(both).toEqual([
+      expect.stringContaining('KAFKA_SSL_CERT_FILE is set but KAFKA_SSL is false'),
+      expect.stringContaining('KAFKA_SSL_KEY_FILE is set but KAFKA_SSL is false'),
+    ]);
   });
 
   it('refuses a certificate without its key and the reverse, naming both variables', () => {
@@ -67,7 +82,9 @@ describe('kafkaSecurity', () => {
     expect(noKey).toEqual([expect.stringMatching(/KAFKA_SSL_CERT_FILE is set but KAFKA_SSL_KEY_FILE is not/)]);
     const noCert = problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_KEY_FILE: '/etc/kafka/client.key' });
     expect(noCert).toEqual([expect.stringMatching(/KAFKA_SSL_KEY_FILE is set but KAFKA_SSL_CERT_FILE is not/)]);
-    expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_KEY_PASSWORD: 'x' })).toEqual([expect.stringContaining('KAFKA_SSL_KEY_PASSWORD is set but KAFKA_SSL_KEY_FILE is not')]);
+    expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_KEY_PASSWORD: 'x' })).toEqual([
+      expect.stringContaining('KAFKA_SSL_KEY_PASSWORD is set but KAFKA_SSL_KEY_FILE is not'),
+    ]);
   });
 
   it('names the variable and the path of a file it cannot read or that is not PEM', () => {
@@ -81,32 +98,64 @@ describe('kafkaSecurity', () => {
   it('reads real files by default, and a missing one is a ConfigError naming it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafka-tls-'));
     writeFileSync(join(dir, 'ca.pem'), PEM('CERTIFICATE'));
-    expect(kafkaSecurity(cfgOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'ca.pem') })).ssl).toEqual({ ca: [PEM('CERTIFICATE')] });
-    expect(() => kafkaSecurity(cfgOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'nope.pem') }))).toThrow(`KAFKA_SSL_CA_FILE="${join(dir, 'nope.pem')}" cannot be read`);
+    expect(kafkaSecurity(cfgOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'ca.pem') })).ssl).toEqual({
+      ca: [PEM('CERTIFICATE')],
+    });
+    expect(() => kafkaSecurity(cfgOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'nope.pem') }))).toThrow(
+      `KAFKA_SSL_CA_FILE="${join(dir, 'nope.pem')}" cannot be read`,
+    );
   });
 
   it('passes SASL credentials, and refuses a mechanism without user name or password', () => {
-    expect(security({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'pipeline', KAFKA_SASL_PASSWORD: 'pw' })).toEqual({
+    expect(
+      security({
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'pipeline',
+        KAFKA_SASL_PASSWORD: 'pw',
+      }),
+    ).toEqual({
       ssl: true,
       sasl: { mechanism: 'scram-sha-512', username: 'pipeline', password: 'pw' },
     });
     expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-256' })).toEqual([
-      expect.stringContaining('KAFKA_SASL_MECHANISM=scram-sha-256 needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, but KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are "-"'),
+      expect.stringContaining(
+        'KAFKA_SASL_MECHANISM=scram-sha-256 needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, but KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are "-"',
+      ),
     ]);
-    expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'pipeline' })).toEqual([expect.stringContaining('but KAFKA_SASL_PASSWORD is "-"')]);
+    expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'pipeline' })).toEqual([
+      expect.stringContaining('but KAFKA_SASL_PASSWORD is "-"'),
+    ]);
   });
 
   it('refuses SASL PLAIN without TLS unless KAFKA_SASL_PLAIN_WITHOUT_TLS allows it', () => {
     const plain = { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'pipeline', KAFKA_SASL_PASSWORD: 'pw' };
-    expect(problemsOf(plain)).toEqual([expect.stringContaining('KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false would send the SASL password in clear text')]);
-    expect(security({ ...plain, KAFKA_SASL_PLAIN_WITHOUT_TLS: 'true' })).toEqual({ ssl: false, sasl: { mechanism: 'plain', username: 'pipeline', password: 'pw' } });
-    expect(security({ ...plain, KAFKA_SSL: 'true' }).sasl).toEqual({ mechanism: 'plain', username: 'pipeline', password: 'pw' });
+    expect(problemsOf(plain)).toEqual([
+      expect.stringContaining(
+        'KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false would send the SASL password in clear text',
+      ),
+    ]);
+    expect(security({ ...plain, KAFKA_SASL_PLAIN_WITHOUT_TLS: 'true' })).toEqual({
+      ssl: false,
+      sasl: { mechanism: 'plain', username: 'pipeline', password: 'pw' },
+    });
+    expect(security({ ...plain, KAFKA_SSL: 'true' }).sasl).toEqual({
+      mechanism: 'plain',
+      username: 'pipeline',
+      password: 'pw',
+    });
     // SCRAM never sends the password itself.
     expect(security({ ...plain, KAFKA_SASL_MECHANISM: 'scram-sha-256' }).ssl).toBe(false);
   });
 
   it('reports every problem at once and never shows a secret', () => {
-    const p = problemsOf({ KAFKA_SSL_CA_FILE: '/etc/kafka/missing.pem', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'hunter2', KAFKA_SSL_KEY_PASSWORD: 'k3y' });
+    const p = problemsOf({
+      KAFKA_SSL_CA_FILE: '/etc/kafka/missing.pem',
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'hunter2',
+      KAFKA_SSL_KEY_PASSWORD: 'k3y',
+    });
     expect(p.length).toBe(4);
     expect(p.join('\n')).not.toMatch(/hunter2|k3y/);
   });
@@ -145,7 +194,13 @@ describe('plain-http warning', () => {
 
   it('OngoingApi warns once per process for a remote http base URL, never with the password', () => {
     const { warnings, log } = recorder();
-    const opts = { baseUrl: 'http://ongoing.example.test/wh/api/v1', username: 'u', password: 'Pa55-never-logged', goodsOwnerId: 1, log };
+    const opts = {
+      baseUrl: 'http://ongoing.example.test/wh/api/v1',
+      username: 'u',
+      password: 'Pa55-never-logged',
+      goodsOwnerId: 1,
+      log,
+    };
     new OngoingApi(opts);
     new OngoingApi({ ...opts, goodsOwnerId: 2 });
     expect(warnings).toHaveLength(1);
@@ -156,21 +211,49 @@ describe('plain-http warning', () => {
 
   it('OngoingApi stays quiet for https, the local simulator, or without a logger', () => {
     const { warnings, log } = recorder();
-    new OngoingApi({ baseUrl: 'https://api.ongoingsystems.se/wh/api/v1', username: 'u', password: 'p', goodsOwnerId: 1, log });
-    new OngoingApi({ baseUrl: 'http://127.0.0.1:8090/demo/api/v1', username: 'u', password: 'p', goodsOwnerId: 1, log });
+    new OngoingApi({
+      baseUrl: 'https://api.ongoingsystems.se/wh/api/v1',
+      username: 'u',
+      password: 'p',
+      goodsOwnerId: 1,
+      log,
+    });
+    new OngoingApi({
+      baseUrl: 'http://127.0.0.1:8090/demo/api/v1',
+      username: 'u',
+      password: 'p',
+      goodsOwnerId: 1,
+      log,
+    });
     new OngoingApi({ baseUrl: 'http://quiet.example.test/wh/api/v1', username: 'u', password: 'p', goodsOwnerId: 1 });
     expect(warnings).toEqual([]);
     // Not having warned without a logger, it still warns once a logger is given.
-    new OngoingApi({ baseUrl: 'http://quiet.example.test/wh/api/v1', username: 'u', password: 'p', goodsOwnerId: 1, log });
+    new OngoingApi({
+      baseUrl: 'http://quiet.example.test/wh/api/v1',
+      username: 'u',
+      password: 'p',
+      goodsOwnerId: 1,
+      log,
+    });
     expect(warnings).toHaveLength(1);
   });
 
   it('the runtime logger fits the client option, and each client warns for itself', () => {
     const lines: string[] = [];
     const log = createLogger({ process: 'test' }, (l) => lines.push(l));
-    new OngoingApi({ baseUrl: 'http://shared.example.test/api/v1', username: 'u', password: 'p', goodsOwnerId: 1, log });
-    expect(warnIfPlainHttpToRemoteHost('http://shared.example.test/apis/ccompat/v7', 'the schema registry', log)).toBe(true);
-    expect(warnIfPlainHttpToRemoteHost('http://shared.example.test/apis/ccompat/v7', 'the schema registry', log)).toBe(false);
+    new OngoingApi({
+      baseUrl: 'http://shared.example.test/api/v1',
+      username: 'u',
+      password: 'p',
+      goodsOwnerId: 1,
+      log,
+    });
+    expect(warnIfPlainHttpToRemoteHost('http://shared.example.test/apis/ccompat/v7', 'the schema registry', log)).toBe(
+      true,
+    );
+    expect(warnIfPlainHttpToRemoteHost('http://shared.example.test/apis/ccompat/v7', 'the schema registry', log)).toBe(
+      false,
+    );
     expect(lines).toHaveLength(2);
   });
 });

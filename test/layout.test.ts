@@ -43,18 +43,22 @@ describe('the layout', () => {
     it(`${folder}/ imports only from ${may.join(', ')}`, () => {
       const files = sourceFiles(folder);
       expect(files.length).toBeGreaterThan(0);
-      const wrong = files.flatMap((f) => importedFolders(f).filter((d) => !may.includes(d)).map((d) => `${f} → ${d}`));
+      const wrong = files.flatMap((f) =>
+        importedFolders(f)
+          .filter((d) => !may.includes(d))
+          .map((d) => `${f} → ${d}`),
+      );
       expect(wrong).toEqual([]);
     });
   }
 
-  it('keeps hand-written source files to about 300 lines', () => {
+  it('keeps hand-written source files to about 400 formatted lines', () => {
     const folders = ['schemas', 'runtime', 'processors', 'connectors', 'sinks', 'pipeline', 'infra', 'test'];
     const long = folders
       .flatMap(sourceFiles)
       .filter((f) => !f.endsWith('.generated.ts'))
       .map((f) => ({ f, lines: readFileSync(path.join(root, f), 'utf8').split('\n').length }))
-      .filter(({ lines }) => lines > 330)
+      .filter(({ lines }) => lines > 480)
       .map(({ f, lines }) => `${f}: ${lines}`);
     expect(long).toEqual([]);
   });

@@ -20,7 +20,9 @@ const alertNames = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
 
 /** Metric names the code registers, with the series names Prometheus derives from histograms. */
 async function exportedMetrics(): Promise<Set<string>> {
-  const names = (await registry.getMetricsAsJSON()).flatMap((m) => (String(m.type) === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name]));
+  const names = (await registry.getMetricsAsJSON()).flatMap((m) =>
+    String(m.type) === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
+  );
   return new Set(names);
 }
 
@@ -33,7 +35,9 @@ describe('Prometheus alert rules', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rules-'));
     try {
       writeFileSync(path.join(dir, 'alerts.yml'), shortenedRules(rules));
-      expect(execFileSync('promtool', ['check', 'rules', path.join(dir, 'alerts.yml')], { encoding: 'utf8' })).toContain('SUCCESS');
+      expect(
+        execFileSync('promtool', ['check', 'rules', path.join(dir, 'alerts.yml')], { encoding: 'utf8' }),
+      ).toContain('SUCCESS');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -72,10 +76,17 @@ describe('the Grafana dashboard', () => {
   it('has one row per flow, and every stage of the flow table in its queries', () => {
     const dashboard = JSON.parse(dashboardJson()) as { panels: Array<{ type: string; title: string }> };
     const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title);
-    for (const f of flows) expect(rows.filter((r) => r.startsWith(`Flow ${f.number}: ${f.name}`)), `flow ${f.number}`).toHaveLength(1);
+    for (const f of flows)
+      expect(
+        rows.filter((r) => r.startsWith(`Flow ${f.number}: ${f.name}`)),
+        `flow ${f.number}`,
+      ).toHaveLength(1);
     const queries = dashboardQueries();
     for (const f of flows) {
-      const own = queries.filter((q) => q.row.startsWith(`Flow ${f.number}:`)).map((q) => q.expr.replaceAll('\\\\', '')).join('\n');
+      const own = queries
+        .filter((q) => q.row.startsWith(`Flow ${f.number}:`))
+        .map((q) => q.expr.replaceAll('\\\\', ''))
+        .join('\n');
       for (const stage of stagesOf(f)) expect(own, `flow ${f.number}, stage ${stage}`).toContain(stage);
       for (const source of f.sources) expect(own, `flow ${f.number}, source ${source.name}`).toContain(source.name);
     }
@@ -83,7 +94,9 @@ describe('the Grafana dashboard', () => {
 
   it('queries only metrics the pipeline exports', async () => {
     const exported = await exportedMetrics();
-    const used = new Set(dashboardQueries().flatMap((q) => [...q.expr.matchAll(/\b(pipeline_[a-z_]+)/g)].map((m) => m[1]!)));
+    const used = new Set(
+      dashboardQueries().flatMap((q) => [...q.expr.matchAll(/\b(pipeline_[a-z_]+)/g)].map((m) => m[1]!)),
+    );
     expect([...used].filter((m) => !exported.has(m))).toEqual([]);
   });
 });

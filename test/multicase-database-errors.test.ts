@@ -9,22 +9,36 @@ import { createTempDatabase, PG_ADMIN_URL } from './support/databases.js';
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
 describe('classifyDatabaseError', () => {
-  it.each(['08006', '57P01', '53300', '40001', '40P01', '55P03'])('retries SQLSTATE %s (outage, contention)', (code) => {
-    expect(classifyDatabaseError(pgError(code))).toBeInstanceOf(TransientError);
-  });
+  it.each(['08006', '57P01', '53300', '40001', '40P01', '55P03'])(
+    'retries SQLSTATE %s (outage, contention)',
+    (code) => {
+      expect(classifyDatabaseError(pgError(code))).toBeInstanceOf(TransientError);
+    },
+  );
 
-  it.each(['28P01', '42501', '25006', '3D000', '42P01', '42703'])('pauses on SQLSTATE %s: credentials, grants, a read-only failover or a missing table need an operator', (code) => {
-    const err = classifyDatabaseError(pgError(code));
-    expect(err).toBeInstanceOf(ConfigurationFault);
-    expect(err).toBeInstanceOf(TransientError);
-  });
+  it.each(['28P01', '42501', '25006', '3D000', '42P01', '42703'])(
+    'pauses on SQLSTATE %s: credentials, grants, a read-only failover or a missing table need an operator',
+    (code) => {
+      const err = classifyDatabaseError(pgError(code));
+      expect(err).toBeInstanceOf(ConfigurationFault);
+      expect(err).toBeInstanceOf(TransientError);
+    },
+  );
 
-  it.each(['23505', '23514', '22P02'])('refuses SQLSTATE %s for good, naming the constraint but not the row', (code) => {
-    const err = classifyDatabaseError(Object.assign(pgError(code, 'violates'), { constraint: 'stock_not_negative', detail: 'Failing row contains (42, secret-value).' }));
-    expect(err).toBeInstanceOf(PermanentError);
-    expect((err as Error).message).toContain(`${code}, stock_not_negative`);
-    expect((err as Error).message).not.toContain('secret-value');
-  });
+  it.each(['23505', '23514', '22P02'])(
+    'refuses SQLSTATE %s for good, naming the constraint but not the row',
+    (code) => {
+      const err = classifyDatabaseError(
+        Object.assign(pgError(code, 'violates'), {
+          constraint: 'stock_not_negative',
+          detail: 'Failing row contains (42, secret-value).',
+        }),
+      );
+      expect(err).toBeInstanceOf(PermanentError);
+      expect((err as Error).message).toContain(`${code}, stock_not_negative`);
+      expect((err as Error).message).not.toContain('secret-value');
+    },
+  );
 
   it('retries a pool that had no connection to give (by error class)', () => {
     const timeout = Object.assign(new Error('Knex: Timeout acquiring a connection'), { name: 'KnexTimeoutError' });

@@ -53,7 +53,14 @@ describe('sales orders, picking lists and returns', () => {
       status: 'open',
       currency: 'NOK',
       reference: 'web 123',
-      deliveryAddress: { name: 'Ola Hansen', address1: 'Bryggen 12', postCode: '5003', city: 'Bergen', countryCode: 'NO', email: 'ola@example.no' },
+      deliveryAddress: {
+        name: 'Ola Hansen',
+        address1: 'Bryggen 12',
+        postCode: '5003',
+        city: 'Bergen',
+        countryCode: 'NO',
+        email: 'ola@example.no',
+      },
     });
     expect(order.orderDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(order.lines.map((l) => [l.position, l.productNumber, l.quantity, l.unitPrice])).toEqual([
@@ -71,14 +78,49 @@ describe('sales orders, picking lists and returns', () => {
       deliveryAddress: { name: 'Anna at work', address1: 'Kungsgatan 1', countryCode: 'SE' },
       lines: [{ productNumber: 'JACKET-M', quantity: 1 }],
     });
-    expect(order).toMatchObject({ orderNumber: 'WEB-1', shippingMethodId: 4, deliveryAddress: { name: 'Anna at work', address1: 'Kungsgatan 1', city: 'Stockholm' } });
-    const base = { customerNumber: 'C10003', warehouseCode: 'MAIN', lines: [{ productNumber: 'JACKET-M', quantity: 1 }] };
-    await refused(createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', shippingMethod: 6 }), 'sales order WEB-2', 'shippingMethod', /inactive/);
-    await refused(createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', shippingMethod: 77 }), 'sales order WEB-2', 'shippingMethod', /no known/);
-    await refused(createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', customerNumber: 'C0' }), 'sales order WEB-2', 'customerNumber');
-    await refused(createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', deliveryAddress: { countryCode: 'Norway' } }), 'sales order WEB-2', 'deliveryAddress.countryCode');
-    await refused(createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', warehouseCode: undefined }), 'sales order WEB-2', 'warehouseCode');
-    await refused(createSalesOrder(knex, { ...base, orderNumber: 'WEB-1' }), 'sales order WEB-1', 'orderNumber', /already exists/);
+    expect(order).toMatchObject({
+      orderNumber: 'WEB-1',
+      shippingMethodId: 4,
+      deliveryAddress: { name: 'Anna at work', address1: 'Kungsgatan 1', city: 'Stockholm' },
+    });
+    const base = {
+      customerNumber: 'C10003',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'JACKET-M', quantity: 1 }],
+    };
+    await refused(
+      createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', shippingMethod: 6 }),
+      'sales order WEB-2',
+      'shippingMethod',
+      /inactive/,
+    );
+    await refused(
+      createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', shippingMethod: 77 }),
+      'sales order WEB-2',
+      'shippingMethod',
+      /no known/,
+    );
+    await refused(
+      createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', customerNumber: 'C0' }),
+      'sales order WEB-2',
+      'customerNumber',
+    );
+    await refused(
+      createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', deliveryAddress: { countryCode: 'Norway' } }),
+      'sales order WEB-2',
+      'deliveryAddress.countryCode',
+    );
+    await refused(
+      createSalesOrder(knex, { ...base, orderNumber: 'WEB-2', warehouseCode: undefined }),
+      'sales order WEB-2',
+      'warehouseCode',
+    );
+    await refused(
+      createSalesOrder(knex, { ...base, orderNumber: 'WEB-1' }),
+      'sales order WEB-1',
+      'orderNumber',
+      /already exists/,
+    );
     expect(await getSalesOrder(knex, 'WEB-2')).toBeUndefined();
   });
 
@@ -93,10 +135,19 @@ describe('sales orders, picking lists and returns', () => {
       ],
     });
     const first = await sendOrderToWarehouse(knex, 'WEB-10', [{ position: 1, quantity: 2 }]);
-    expect(first).toMatchObject({ orderNumber: 'WEB-10', status: 'sent', lines: [{ position: 1, salesOrderLinePosition: 1, productNumber: 'SLBAG-3S', quantity: 2 }] });
+    expect(first).toMatchObject({
+      orderNumber: 'WEB-10',
+      status: 'sent',
+      lines: [{ position: 1, salesOrderLinePosition: 1, productNumber: 'SLBAG-3S', quantity: 2 }],
+    });
     expect(first.pickingListNumber).toMatch(/^3\d{5}$/);
     expect((await getSalesOrder(knex, 'WEB-10'))!.status).toBe('sent_to_warehouse');
-    await refused(sendOrderToWarehouse(knex, 'WEB-10', [{ position: 1, quantity: 2 }]), 'sales order WEB-10', 'lines[position 1].quantity', /is 2 but 1 is open/);
+    await refused(
+      sendOrderToWarehouse(knex, 'WEB-10', [{ position: 1, quantity: 2 }]),
+      'sales order WEB-10',
+      'lines[position 1].quantity',
+      /is 2 but 1 is open/,
+    );
 
     const rest = await sendOrderToWarehouse(knex, 'WEB-10');
     expect(rest.lines.map((l) => [l.salesOrderLinePosition, l.quantity])).toEqual([
@@ -111,7 +162,12 @@ describe('sales orders, picking lists and returns', () => {
   });
 
   it('cancels an order sent to the warehouse, cancelling its picking lists', async () => {
-    await createSalesOrder(knex, { orderNumber: 'WEB-20', customerNumber: 'C10001', warehouseCode: 'MAIN', lines: [{ productNumber: 'TENT-2P', quantity: 1 }] });
+    await createSalesOrder(knex, {
+      orderNumber: 'WEB-20',
+      customerNumber: 'C10001',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'TENT-2P', quantity: 1 }],
+    });
     const list = await sendOrderToWarehouse(knex, 'WEB-20');
     const order = await cancelOrder(knex, 'WEB-20');
     expect(order.status).toBe('cancelled');
@@ -130,19 +186,58 @@ describe('sales orders, picking lists and returns', () => {
         { productNumber: 'GIFTWRAP', quantity: 1 },
       ],
     });
-    await refused(registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 1 }]), 'return for sales order WEB-30', 'status', /only delivered goods/);
+    await refused(
+      registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 1 }]),
+      'return for sales order WEB-30',
+      'status',
+      /only delivered goods/,
+    );
     // what the shipment sink would do: two of three jackets delivered
     const order = (await getSalesOrder(knex, 'WEB-30'))!;
-    await knex('multicase.sales_order_lines').where({ sales_order_id: order.id, position: 1 }).update({ quantity_delivered: 2 });
+    await knex('multicase.sales_order_lines')
+      .where({ sales_order_id: order.id, position: 1 })
+      .update({ quantity_delivered: 2 });
     await knex('multicase.sales_orders').where({ id: order.id }).update({ status: 'partly_shipped' });
 
-    await refused(registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 3 }]), 'return for sales order WEB-30', 'lines[position 1].quantity', /only 2 can be returned/);
-    await refused(registerReturn(knex, 'WEB-30', [{ position: 2, quantity: 1 }]), 'return for sales order WEB-30', 'lines[position 2].position', /service item/);
-    const ret = await registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 2, cause: 'too small' }], { reason: 'wrong size' });
-    expect(ret).toMatchObject({ orderNumber: 'WEB-30', warehouseCode: 'MAIN', status: 'registered', reason: 'wrong size' });
-    expect(ret.lines).toEqual([{ position: 1, salesOrderLinePosition: 1, productNumber: 'JACKET-M', quantity: 2, quantityReceived: 0, cause: 'too small', handling: 'to_stock' }]);
+    await refused(
+      registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 3 }]),
+      'return for sales order WEB-30',
+      'lines[position 1].quantity',
+      /only 2 can be returned/,
+    );
+    await refused(
+      registerReturn(knex, 'WEB-30', [{ position: 2, quantity: 1 }]),
+      'return for sales order WEB-30',
+      'lines[position 2].position',
+      /service item/,
+    );
+    const ret = await registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 2, cause: 'too small' }], {
+      reason: 'wrong size',
+    });
+    expect(ret).toMatchObject({
+      orderNumber: 'WEB-30',
+      warehouseCode: 'MAIN',
+      status: 'registered',
+      reason: 'wrong size',
+    });
+    expect(ret.lines).toEqual([
+      {
+        position: 1,
+        salesOrderLinePosition: 1,
+        productNumber: 'JACKET-M',
+        quantity: 2,
+        quantityReceived: 0,
+        cause: 'too small',
+        handling: 'to_stock',
+      },
+    ]);
     // both delivered jackets are already expected back
-    await refused(registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 1 }]), 'return for sales order WEB-30', 'lines[position 1].quantity', /only 0 can be returned/);
+    await refused(
+      registerReturn(knex, 'WEB-30', [{ position: 1, quantity: 1 }]),
+      'return for sales order WEB-30',
+      'lines[position 1].quantity',
+      /only 0 can be returned/,
+    );
 
     expect((await sendReturnToWarehouse(knex, ret.returnNumber)).status).toBe('sent_to_warehouse');
     await refused(sendReturnToWarehouse(knex, ret.returnNumber), `return ${ret.returnNumber}`, 'status');
@@ -162,7 +257,11 @@ describe('stock and number series', () => {
       ['correction', -4.5, 7.5, 'count-1'],
     ]);
     await refused(setStock(knex, 'COFFEE-500', 'STORE', -1), 'stock of product COFFEE-500 in STORE', 'quantity');
-    await refused(setStock(knex, 'COFFEE-500', 'NOWHERE', 1), 'stock of product COFFEE-500 in NOWHERE', 'warehouseCode');
+    await refused(
+      setStock(knex, 'COFFEE-500', 'NOWHERE', 1),
+      'stock of product COFFEE-500 in NOWHERE',
+      'warehouseCode',
+    );
   });
 
   it('allocates distinct increasing numbers per series', async () => {

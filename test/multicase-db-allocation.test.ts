@@ -44,9 +44,16 @@ async function stocked(productNumber: string, onHand: number): Promise<void> {
 }
 
 const order = (orderNumber: string, lines: SalesOrderLineInput[], orderDate?: string) =>
-  createSalesOrder(knex, { orderNumber, customerNumber: 'C10001', warehouseCode: 'MAIN', ...(orderDate ? { orderDate } : {}), lines });
+  createSalesOrder(knex, {
+    orderNumber,
+    customerNumber: 'C10001',
+    warehouseCode: 'MAIN',
+    ...(orderDate ? { orderDate } : {}),
+    lines,
+  });
 
-const lineOf = async (orderNumber: string, position = 1) => (await getSalesOrder(knex, orderNumber))!.lines.find((l) => l.position === position)!;
+const lineOf = async (orderNumber: string, position = 1) =>
+  (await getSalesOrder(knex, orderNumber))!.lines.find((l) => l.position === position)!;
 
 describe('allocation', () => {
   it('allocates scarce stock by order date: the older order first, the younger in part', async () => {
@@ -61,11 +68,23 @@ describe('allocation', () => {
     ]);
     expect(await getStockLevels(knex, 'ALLOC-A', 'MAIN')).toEqual({ onHand: 5, allocated: 5, available: 0 });
     expect(await getStock(knex, 'ALLOC-A', 'MAIN')).toBe(5);
-    expect(await lineOf('A-YOUNG')).toMatchObject({ quantity: 4, quantityAllocated: 1, quantitySent: 0, quantityDelivered: 0, quantityBackOrdered: 4 });
+    expect(await lineOf('A-YOUNG')).toMatchObject({
+      quantity: 4,
+      quantityAllocated: 1,
+      quantitySent: 0,
+      quantityDelivered: 0,
+      quantityBackOrdered: 4,
+    });
     expect(await allocate(knex, { productNumber: 'ALLOC-A', warehouseCode: 'MAIN' })).toEqual([]);
     // more stock arrives: the younger order gets the rest it needs, no more
     await setStock(knex, 'ALLOC-A', 'MAIN', 10);
-    expect(await allocate(knex)).toContainEqual({ orderNumber: 'A-YOUNG', position: 1, productNumber: 'ALLOC-A', warehouseCode: 'MAIN', quantity: 3 });
+    expect(await allocate(knex)).toContainEqual({
+      orderNumber: 'A-YOUNG',
+      position: 1,
+      productNumber: 'ALLOC-A',
+      warehouseCode: 'MAIN',
+      quantity: 3,
+    });
     expect(await getStockLevels(knex, 'ALLOC-A', 'MAIN')).toEqual({ onHand: 10, allocated: 8, available: 2 });
     await refused(allocate(knex, { productNumber: 'NO-SUCH' }), 'allocation', 'productNumber');
     await refused(allocate(knex, { warehouseCode: 'NOWHERE' }), 'allocation', 'warehouseCode');
@@ -77,41 +96,77 @@ describe('allocation', () => {
     await order('B-HAND', [{ productNumber: 'ALLOC-B', quantity: 6 }], '2024-04-02');
     expect(await allocate(knex, { orderNumber: 'B-HAND' })).toMatchObject([{ orderNumber: 'B-HAND', quantity: 6 }]);
     expect(await allocate(knex, { productNumber: 'ALLOC-B' })).toMatchObject([{ orderNumber: 'B-OLD', quantity: 4 }]);
-    await refused(allocate(knex, { orderNumber: 'B-OLD', lines: [{ position: 1, quantity: 2 }] }), 'sales order B-OLD', 'lines[position 1].quantity', /only 0 of ALLOC-B is available in MAIN/);
-    await refused(allocate(knex, { orderNumber: 'B-OLD', lines: [{ position: 1, quantity: 3 }] }), 'sales order B-OLD', 'lines[position 1].quantity', /only 2 is still to allocate/);
+    await refused(
+      allocate(knex, { orderNumber: 'B-OLD', lines: [{ position: 1, quantity: 2 }] }),
+      'sales order B-OLD',
+      'lines[position 1].quantity',
+      /only 0 of ALLOC-B is available in MAIN/,
+    );
+    await refused(
+      allocate(knex, { orderNumber: 'B-OLD', lines: [{ position: 1, quantity: 3 }] }),
+      'sales order B-OLD',
+      'lines[position 1].quantity',
+      /only 2 is still to allocate/,
+    );
 
     const released = await deallocate(knex, 'B-HAND', [{ position: 1, quantity: 2 }]);
     expect(released.lines[0]).toMatchObject({ quantityAllocated: 4 });
     await allocate(knex, { orderNumber: 'B-OLD', lines: [{ position: 1, quantity: 2 }] });
     expect(await lineOf('B-OLD')).toMatchObject({ quantityAllocated: 6 });
     expect(await getStockLevels(knex, 'ALLOC-B', 'MAIN')).toEqual({ onHand: 10, allocated: 10, available: 0 });
-    await refused(deallocate(knex, 'B-HAND', [{ position: 1, quantity: 5 }]), 'sales order B-HAND', 'lines[position 1].quantity', /only 4 is allocated and not sent/);
+    await refused(
+      deallocate(knex, 'B-HAND', [{ position: 1, quantity: 5 }]),
+      'sales order B-HAND',
+      'lines[position 1].quantity',
+      /only 4 is allocated and not sent/,
+    );
     await refused(allocate(knex, { orderNumber: 'NO-ORDER' }), 'sales order NO-ORDER', 'orderNumber');
   });
 
   it('never lets available stock go below zero, naming the rule', async () => {
     await stocked('ALLOC-C', 3);
-    const o = await order('C-1', [{ productNumber: 'ALLOC-C', quantity: 5 }, { productNumber: 'FREIGHT-FEE', quantity: 1 }]);
+    const o = await order('C-1', [
+      { productNumber: 'ALLOC-C', quantity: 5 },
+      { productNumber: 'FREIGHT-FEE', quantity: 1 },
+    ]);
     await allocate(knex, { orderNumber: 'C-1' });
     const line = (await getSalesOrder(knex, 'C-1'))!.lines;
-    const refusedBy = async (write: Promise<unknown>) => (await write.then(() => undefined, (e: unknown) => e)) as { code?: string; constraint?: string; message: string };
+    const refusedBy = async (write: Promise<unknown>) =>
+      (await write.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { code?: string; constraint?: string; message: string };
 
-    const over = await refusedBy(knex('multicase.sales_order_lines').where({ id: line[0]!.id }).update({ quantity_allocated: 4 }));
+    const over = await refusedBy(
+      knex('multicase.sales_order_lines').where({ id: line[0]!.id }).update({ quantity_allocated: 4 }),
+    );
     expect(over).toMatchObject({ code: '23514', constraint: 'stock_unallocated_not_negative' });
     expect(over.message).toMatch(/available stock of product ALLOC-C in warehouse MAIN cannot go below zero/);
-    const raw = await refusedBy(knex('multicase.stock').where({ product_id: (await knex('multicase.products').where({ product_number: 'ALLOC-C' }).first('id')).id }).update({ allocated: 4 }));
+    const raw = await refusedBy(
+      knex('multicase.stock')
+        .where({ product_id: (await knex('multicase.products').where({ product_number: 'ALLOC-C' }).first('id')).id })
+        .update({ allocated: 4 }),
+    );
     expect(raw.constraint).toBe('stock_unallocated_not_negative');
     // on hand cannot drop below what is allocated either
     const booked = await refusedBy(setStock(knex, 'ALLOC-C', 'MAIN', 2));
     expect(booked).toMatchObject({ code: '23514', constraint: 'stock_unallocated_not_negative' });
-    expect(booked.message).toMatch(/stock of product ALLOC-C in warehouse MAIN cannot go below what is allocated: 3(\.000)? - 1 would leave 2(\.000)? with 3(\.000)? allocated/);
+    expect(booked.message).toMatch(
+      /stock of product ALLOC-C in warehouse MAIN cannot go below what is allocated: 3(\.000)? - 1 would leave 2(\.000)? with 3(\.000)? allocated/,
+    );
     expect(await getStockLevels(knex, 'ALLOC-C', 'MAIN')).toEqual({ onHand: 3, allocated: 3, available: 0 });
 
-    const service = await refusedBy(knex('multicase.sales_order_lines').where({ id: line[1]!.id }).update({ quantity_allocated: 1 }));
+    const service = await refusedBy(
+      knex('multicase.sales_order_lines').where({ id: line[1]!.id }).update({ quantity_allocated: 1 }),
+    );
     expect(service.constraint).toBe('sales_order_lines_service_items_not_allocated');
-    const sent = await refusedBy(knex('multicase.sales_order_lines').where({ id: line[0]!.id }).update({ quantity_sent: 4 }));
+    const sent = await refusedBy(
+      knex('multicase.sales_order_lines').where({ id: line[0]!.id }).update({ quantity_sent: 4 }),
+    );
     expect(sent.constraint).toBe('sales_order_lines_sent_within_allocated');
-    const beyond = await refusedBy(knex('multicase.sales_order_lines').where({ id: line[0]!.id }).update({ quantity: 2 }));
+    const beyond = await refusedBy(
+      knex('multicase.sales_order_lines').where({ id: line[0]!.id }).update({ quantity: 2 }),
+    );
     expect(beyond.constraint).toBe('sales_order_lines_allocated_within_open');
     expect(o.orderNumber).toBe('C-1');
   });
@@ -124,15 +179,33 @@ describe('sending allocated quantities to the warehouse', () => {
       { productNumber: 'SEND-A', quantity: 5 },
       { productNumber: 'FREIGHT-FEE', quantity: 1, unitPrice: 99 },
     ]);
-    await refused(sendOrderToWarehouse(knex, 'S-1', undefined, { allocate: false }), 'sales order S-1', 'lines', /nothing left to send/);
+    await refused(
+      sendOrderToWarehouse(knex, 'S-1', undefined, { allocate: false }),
+      'sales order S-1',
+      'lines',
+      /nothing left to send/,
+    );
     expect(await allocate(knex, { orderNumber: 'S-1' })).toMatchObject([{ position: 1, quantity: 3 }]);
-    await refused(sendOrderToWarehouse(knex, 'S-1', [{ position: 2 }]), 'sales order S-1', 'lines[position 2].position', /service item/);
+    await refused(
+      sendOrderToWarehouse(knex, 'S-1', [{ position: 2 }]),
+      'sales order S-1',
+      'lines[position 2].position',
+      /service item/,
+    );
 
     const first = await sendOrderToWarehouse(knex, 'S-1', undefined, { allocate: false });
     expect(first.lines).toEqual([{ position: 1, salesOrderLinePosition: 1, productNumber: 'SEND-A', quantity: 3 }]);
     const afterFirst = (await getSalesOrder(knex, 'S-1'))!;
     expect(afterFirst.status).toBe('sent_to_warehouse');
-    expect(afterFirst.lines.map((l) => [l.quantity, l.quantityAllocated, l.quantitySent, l.quantityBackOrdered, l.isService])).toEqual([
+    expect(
+      afterFirst.lines.map((l) => [
+        l.quantity,
+        l.quantityAllocated,
+        l.quantitySent,
+        l.quantityBackOrdered,
+        l.isService,
+      ]),
+    ).toEqual([
       [5, 3, 3, 2, false],
       [1, 0, 0, 0, true],
     ]);
@@ -152,7 +225,12 @@ describe('sending allocated quantities to the warehouse', () => {
     const list = await sendOrderToWarehouse(knex, 'S-2', [{ position: 1 }]);
     expect(list.lines).toMatchObject([{ productNumber: 'SEND-B', quantity: 2 }]);
     expect(await lineOf('S-2')).toMatchObject({ quantityAllocated: 2, quantitySent: 2, quantityBackOrdered: 1 });
-    await refused(sendOrderToWarehouse(knex, 'S-2', [{ position: 1, quantity: 1 }]), 'sales order S-2', 'lines[position 1].quantity', /only 0 of SEND-B is allocated/);
+    await refused(
+      sendOrderToWarehouse(knex, 'S-2', [{ position: 1, quantity: 1 }]),
+      'sales order S-2',
+      'lines[position 1].quantity',
+      /only 0 of SEND-B is allocated/,
+    );
   });
 
   it('cancelling a picking list gives its quantities back to the order, which keeps the allocation', async () => {
@@ -165,7 +243,12 @@ describe('sending allocated quantities to the warehouse', () => {
     expect(o.status).toBe('open');
     expect(o.lines[0]).toMatchObject({ quantityAllocated: 4, quantitySent: 0, quantityBackOrdered: 4 });
     expect(await getStockLevels(knex, 'SEND-C', 'MAIN')).toEqual({ onHand: 4, allocated: 4, available: 0 });
-    await refused(cancelPickingList(knex, list.pickingListNumber), `picking list ${list.pickingListNumber}`, 'status', /is cancelled/);
+    await refused(
+      cancelPickingList(knex, list.pickingListNumber),
+      `picking list ${list.pickingListNumber}`,
+      'status',
+      /is cancelled/,
+    );
     await refused(cancelPickingList(knex, '999999'), 'picking list 999999', 'pickingListNumber');
     const again = await sendOrderToWarehouse(knex, 'S-3', undefined, { allocate: false });
     expect(again.lines).toMatchObject([{ quantity: 4 }]);
@@ -192,12 +275,19 @@ describe('sending allocated quantities to the warehouse', () => {
     // what a shipment sink does: raise quantity_delivered, then book the goods off hand
     await knex.transaction(async (trx) => {
       await trx('multicase.sales_orders').where({ id: o.id }).forUpdate().first('id');
-      await trx('multicase.sales_order_lines').where({ sales_order_id: o.id, position: 1 }).update({ quantity_delivered: 3 });
+      await trx('multicase.sales_order_lines')
+        .where({ sales_order_id: o.id, position: 1 })
+        .update({ quantity_delivered: 3 });
       const product = (await trx('multicase.products').where({ product_number: 'SEND-E' }).first('id')).id as number;
       const warehouse = (await trx('multicase.warehouses').where({ code: 'MAIN' }).first('id')).id as number;
       await trx.raw('SELECT multicase.book_stock_change(?, ?, ?, ?, ?)', [product, warehouse, -3, 'shipment', 'S-5']);
     });
-    expect(await lineOf('S-5')).toMatchObject({ quantityDelivered: 3, quantityAllocated: 2, quantitySent: 2, quantityBackOrdered: 0 });
+    expect(await lineOf('S-5')).toMatchObject({
+      quantityDelivered: 3,
+      quantityAllocated: 2,
+      quantitySent: 2,
+      quantityBackOrdered: 0,
+    });
     expect(await getStockLevels(knex, 'SEND-E', 'MAIN')).toEqual({ onHand: 2, allocated: 2, available: 0 });
   });
 });

@@ -5,7 +5,14 @@
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, createSalesOrder, deleteProduct, savePurchaseOrder, sendOrderToWarehouse, updateProduct } from '../infra/local/multicase-db/actions.js';
+import {
+  createProduct,
+  createSalesOrder,
+  deleteProduct,
+  savePurchaseOrder,
+  sendOrderToWarehouse,
+  updateProduct,
+} from '../infra/local/multicase-db/actions.js';
 import { changedSince, type ChangeCursor, type TrackedTable } from '../connectors/multicase/change-tracking.js';
 import { connectMulticase, migrateLatest } from '../infra/local/multicase-db/db.js';
 import { seedDemoData } from '../infra/local/multicase-db/seed.js';
@@ -20,14 +27,19 @@ interface Stamp {
 }
 
 async function stamp(table: TrackedTable, where: Record<string, unknown>): Promise<Stamp> {
-  const r = await knex(`multicase.${table}`).where(where).first(knex.raw('change_seq::text AS seq, change_xid::text AS xid'));
+  const r = await knex(`multicase.${table}`)
+    .where(where)
+    .first(knex.raw('change_seq::text AS seq, change_xid::text AS xid'));
   return { seq: BigInt(r.seq), xid: BigInt(r.xid) };
 }
 
 type ProductRow = { product_number: string; description: string };
 
 /** Polls products until a batch comes back short, like a source would. */
-async function drain(cursor: ChangeCursor | null, limit = 100): Promise<{ rows: ProductRow[]; cursor: ChangeCursor | null }> {
+async function drain(
+  cursor: ChangeCursor | null,
+  limit = 100,
+): Promise<{ rows: ProductRow[]; cursor: ChangeCursor | null }> {
   const rows: ProductRow[] = [];
   for (;;) {
     const batch = await changedSince<ProductRow>(knex, 'products', cursor, limit);
@@ -42,7 +54,10 @@ async function drain(cursor: ChangeCursor | null, limit = 100): Promise<{ rows: 
  * server-wide, so an unrelated open transaction (another test file's database, say) may hold a
  * committed change back for a moment; a real source just sees it on a later poll.
  */
-async function pollUntil(cursor: ChangeCursor | null, done: (rows: ProductRow[]) => boolean): Promise<{ rows: ProductRow[]; cursor: ChangeCursor | null }> {
+async function pollUntil(
+  cursor: ChangeCursor | null,
+  done: (rows: ProductRow[]) => boolean,
+): Promise<{ rows: ProductRow[]; cursor: ChangeCursor | null }> {
   const rows: ProductRow[] = [];
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -56,7 +71,12 @@ async function pollUntil(cursor: ChangeCursor | null, done: (rows: ProductRow[])
 
 /** The stamp of the newest product change: a cursor after everything written so far (no writer is open). */
 async function endOfStream(): Promise<ChangeCursor> {
-  const r = await knex('multicase.products').orderBy([{ column: 'change_xid', order: 'desc' }, { column: 'change_seq', order: 'desc' }]).first(knex.raw('change_xid::text AS xid, change_seq::text AS seq'));
+  const r = await knex('multicase.products')
+    .orderBy([
+      { column: 'change_xid', order: 'desc' },
+      { column: 'change_seq', order: 'desc' },
+    ])
+    .first(knex.raw('change_xid::text AS xid, change_seq::text AS seq'));
   return { xid: r.xid, seq: r.seq };
 }
 
@@ -99,8 +119,12 @@ describe('change stamps', () => {
   it('record the writing transaction and set updated_at', async () => {
     const trx = await knex.transaction();
     const before = new Date(Date.now() - 60_000);
-    await trx('multicase.products').where({ product_number: 'TENT-2P' }).update({ description: 'Telt', updated_at: before });
-    const row = await trx('multicase.products').where({ product_number: 'TENT-2P' }).first(trx.raw('change_xid::text AS xid, pg_current_xact_id()::text AS mine, updated_at'));
+    await trx('multicase.products')
+      .where({ product_number: 'TENT-2P' })
+      .update({ description: 'Telt', updated_at: before });
+    const row = await trx('multicase.products')
+      .where({ product_number: 'TENT-2P' })
+      .first(trx.raw('change_xid::text AS xid, pg_current_xact_id()::text AS mine, updated_at'));
     await trx.commit();
     expect(row.xid).toBe(row.mine);
     expect((row.updated_at as Date).getTime()).toBeGreaterThan(before.getTime());
@@ -118,22 +142,35 @@ describe('change stamps', () => {
     const key = { purchase_order_number: po.purchaseOrderNumber };
     const s0 = await stamp('purchase_orders', key);
     // a sink booking a receipt writes only the line
-    await knex('multicase.purchase_order_lines').where({ purchase_order_id: po.id, position: 1 }).update({ quantity_received: 4 });
+    await knex('multicase.purchase_order_lines')
+      .where({ purchase_order_id: po.id, position: 1 })
+      .update({ quantity_received: 4 });
     const s1 = await stamp('purchase_orders', key);
     expect(s1.seq).toBeGreaterThan(s0.seq);
     await knex('multicase.purchase_order_lines').where({ purchase_order_id: po.id, position: 2 }).delete();
     const s2 = await stamp('purchase_orders', key);
     expect(s2.seq).toBeGreaterThan(s1.seq);
-    await knex('multicase.purchase_order_lines').insert({ purchase_order_id: po.id, position: 3, product_id: (await knex('multicase.products').where({ product_number: 'WOOL-SOCK' }).first('id')).id, quantity_ordered: 2 });
+    await knex('multicase.purchase_order_lines').insert({
+      purchase_order_id: po.id,
+      position: 3,
+      product_id: (await knex('multicase.products').where({ product_number: 'WOOL-SOCK' }).first('id')).id,
+      quantity_ordered: 2,
+    });
     const s3 = await stamp('purchase_orders', key);
     expect(s3.seq).toBeGreaterThan(s2.seq);
     // a statement touching no line leaves the document alone
-    await knex('multicase.purchase_order_lines').where({ purchase_order_id: po.id, position: 99 }).update({ quantity_received: 1 });
+    await knex('multicase.purchase_order_lines')
+      .where({ purchase_order_id: po.id, position: 99 })
+      .update({ quantity_received: 1 });
     expect((await stamp('purchase_orders', key)).seq).toBe(s3.seq);
   });
 
   it('move the sales order and create a stamped picking list when an order is sent to the warehouse', async () => {
-    const order = await createSalesOrder(knex, { customerNumber: 'C10002', warehouseCode: 'MAIN', lines: [{ productNumber: 'JACKET-M', quantity: 1 }] });
+    const order = await createSalesOrder(knex, {
+      customerNumber: 'C10002',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'JACKET-M', quantity: 1 }],
+    });
     const before = await stamp('sales_orders', { order_number: order.orderNumber });
     const list = await sendOrderToWarehouse(knex, order.orderNumber);
     const after = await stamp('sales_orders', { order_number: order.orderNumber });
@@ -183,7 +220,9 @@ describe('changedSince', () => {
       ['SLBAG-3S', 'Y by B'],
     ]);
     // The trap a timestamp or sequence watermark falls into: X was stamped before Y.
-    expect((await stamp('products', { product_number: 'TENT-2P' })).seq).toBeLessThan((await stamp('products', { product_number: 'SLBAG-3S' })).seq);
+    expect((await stamp('products', { product_number: 'TENT-2P' })).seq).toBeLessThan(
+      (await stamp('products', { product_number: 'SLBAG-3S' })).seq,
+    );
     expect(await drain(after.cursor)).toEqual({ rows: [], cursor: after.cursor });
   });
 
@@ -228,10 +267,15 @@ describe('changedSince', () => {
     const writer = async (w: number) => {
       for (let i = 0; i < 20; i++) {
         const trx = await knex.transaction();
-        const mine = [...new Set([products[(w + i) % products.length]!, products[(w * 3 + i * 7) % products.length]!])].sort();
+        const mine = [
+          ...new Set([products[(w + i) % products.length]!, products[(w * 3 + i * 7) % products.length]!]),
+        ].sort();
         const seqs: { product: string; seq: bigint }[] = [];
         for (const p of mine) {
-          const [r] = await trx('multicase.products').where({ product_number: p }).update({ description: `w${w} t${i}` }).returning(trx.raw('change_seq::text AS seq'));
+          const [r] = await trx('multicase.products')
+            .where({ product_number: p })
+            .update({ description: `w${w} t${i}` })
+            .returning(trx.raw('change_seq::text AS seq'));
           seqs.push({ product: p, seq: BigInt(r.seq) });
           await sleep(Math.random() * 6);
         }
@@ -261,7 +305,11 @@ describe('changedSince', () => {
     for (const p of products) final.set(p, (await stamp('products', { product_number: p })).seq);
     type Versioned = ProductRow & { change_seq: string };
     const delivered = (rows: ProductRow[]) =>
-      products.every((p) => [...seen, ...(rows as Versioned[]).map((r) => ({ product: r.product_number, seq: BigInt(r.change_seq) }))].some((v) => v.product === p && v.seq === final.get(p)));
+      products.every((p) =>
+        [...seen, ...(rows as Versioned[]).map((r) => ({ product: r.product_number, seq: BigInt(r.change_seq) }))].some(
+          (v) => v.product === p && v.seq === final.get(p),
+        ),
+      );
     const rest = await pollUntil(cursor, delivered);
     for (const r of rest.rows as Versioned[]) seen.push({ product: r.product_number, seq: BigInt(r.change_seq) });
 

@@ -36,9 +36,15 @@ let db: TempDatabase;
 let knex: Knex;
 
 async function objectsInSchema(): Promise<{ tables: string[]; functions: string[]; sequences: string[] }> {
-  const tables = await knex.raw(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'multicase' ORDER BY 1`);
-  const functions = await knex.raw(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'multicase'`);
-  const sequences = await knex.raw(`SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'multicase'`);
+  const tables = await knex.raw(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'multicase' ORDER BY 1`,
+  );
+  const functions = await knex.raw(
+    `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'multicase'`,
+  );
+  const sequences = await knex.raw(
+    `SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'multicase'`,
+  );
   return {
     tables: tables.rows.map((r: { table_name: string }) => r.table_name),
     functions: functions.rows.map((r: { proname: string }) => r.proname),
@@ -62,7 +68,15 @@ describe('Multicase database migrations', () => {
     expect(applied).toEqual(multicaseMigrations.map((m) => m.name));
     const { tables, sequences } = await objectsInSchema();
     expect(tables).toEqual(EXPECTED_TABLES);
-    expect(sequences).toEqual(expect.arrayContaining(['change_seq', 'invoice_number_seq', 'packing_slip_number_seq', 'credit_note_number_seq', 'picking_list_number_seq']));
+    expect(sequences).toEqual(
+      expect.arrayContaining([
+        'change_seq',
+        'invoice_number_seq',
+        'packing_slip_number_seq',
+        'credit_note_number_seq',
+        'picking_list_number_seq',
+      ]),
+    );
     expect(await migrateLatest(knex)).toEqual([]);
   });
 

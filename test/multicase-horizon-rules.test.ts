@@ -62,7 +62,11 @@ describe('stepHorizon', () => {
     expect(soonAfter.log).toBeNull();
 
     const recovered = stepHorizon(soonAfter.state, lagOf(0, null), t0 + 90_000, WARN_MS);
-    expect(recovered).toMatchObject({ health: true, lagSeconds: 0, log: { level: 'info', fields: { stalledForSeconds: 90 } } });
+    expect(recovered).toMatchObject({
+      health: true,
+      lagSeconds: 0,
+      log: { level: 'info', fields: { stalledForSeconds: 90 } },
+    });
     expect(recovered.state).toEqual(HORIZON_CLEAR);
     expect(stepHorizon(recovered.state, lagOf(0, null), t0 + 100_000, WARN_MS).log).toBeNull();
 
@@ -75,7 +79,11 @@ describe('stepHorizon', () => {
     const first = stepHorizon(HORIZON_CLEAR, lagOf(null, hidden), 0, 1_000);
     expect(first).toMatchObject({ lagSeconds: 0, estimated: true, health: true });
     const later = stepHorizon(first.state, lagOf(null, hidden), 2_000, 1_000);
-    expect(later).toMatchObject({ lagSeconds: 2, estimated: true, log: { level: 'warn', fields: { lagIsLowerBound: true, pid: 4242, query: null, detailsHidden: true } } });
+    expect(later).toMatchObject({
+      lagSeconds: 2,
+      estimated: true,
+      log: { level: 'warn', fields: { lagIsLowerBound: true, pid: 4242, query: null, detailsHidden: true } },
+    });
     expect(later.health).toContain('held back for at least 2 s');
     expect(later.health).toContain('grant pg_read_all_stats');
     // another transaction took its place: counting starts again
@@ -84,7 +92,13 @@ describe('stepHorizon', () => {
   });
 
   it('describes a prepared transaction by its gid', () => {
-    const prepared = blocker({ pid: null, applicationName: null, state: 'prepared', query: null, preparedGid: 'batch-17' });
+    const prepared = blocker({
+      pid: null,
+      applicationName: null,
+      state: 'prepared',
+      query: null,
+      preparedGid: 'batch-17',
+    });
     expect(describeBlocker(prepared)).toBe(
       "prepared transaction 'batch-17' (user erp_admin, database multicase, prepared 2025-03-01T06:00:00.000Z; end it with COMMIT PREPARED or ROLLBACK PREPARED)",
     );
@@ -93,7 +107,9 @@ describe('stepHorizon', () => {
   it('MULTICASE_HORIZON_LAG_WARN_MS defaults to five minutes, is validated, and is a table-source setting', () => {
     expect(loadConfig(horizonSettings, {}).horizonLagWarnMs).toBe(300_000);
     expect(loadConfig(horizonSettings, { MULTICASE_HORIZON_LAG_WARN_MS: '60000' }).horizonLagWarnMs).toBe(60_000);
-    expect(() => loadConfig(horizonSettings, { MULTICASE_HORIZON_LAG_WARN_MS: 'soon' })).toThrow(/MULTICASE_HORIZON_LAG_WARN_MS="soon" is not an integer/);
+    expect(() => loadConfig(horizonSettings, { MULTICASE_HORIZON_LAG_WARN_MS: 'soon' })).toThrow(
+      /MULTICASE_HORIZON_LAG_WARN_MS="soon" is not an integer/,
+    );
     expect(() => loadConfig(horizonSettings, { MULTICASE_HORIZON_LAG_WARN_MS: '10' })).toThrow(/out of range/);
     expect(tableSourceSettings.horizonLagWarnMs).toBe(horizonSettings.horizonLagWarnMs);
   });

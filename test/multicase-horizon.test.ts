@@ -6,7 +6,12 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changedSince, horizonLag, type ChangeCursor, type HorizonLag } from '../connectors/multicase/change-tracking.js';
+import {
+  changedSince,
+  horizonLag,
+  type ChangeCursor,
+  type HorizonLag,
+} from '../connectors/multicase/change-tracking.js';
 import { horizonLagGauge, watchHorizon } from '../connectors/multicase/horizon.js';
 import { productReader } from '../connectors/multicase/products.js';
 import { tableSource } from '../connectors/multicase/table-source.js';
@@ -69,7 +74,10 @@ async function openBlocker(): Promise<Blocker> {
  * horizonLag until it names `pid`, or 10 s pass. The horizon is server-wide: a transaction of
  * another test file (or another database) opened earlier may be the oldest for a moment.
  */
-async function lagNaming(pid: number, measure: () => Promise<HorizonLag> = () => horizonLag(knex)): Promise<HorizonLag> {
+async function lagNaming(
+  pid: number,
+  measure: () => Promise<HorizonLag> = () => horizonLag(knex),
+): Promise<HorizonLag> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const lag = await measure();
@@ -158,7 +166,12 @@ async function drain(cursor: ChangeCursor | null): Promise<{ rows: ProductRow[];
 
 describe('the stall the metric exposes', () => {
   it('a product created after an open transaction began is not read until that transaction ends', async () => {
-    const last = await knex('multicase.products').orderBy([{ column: 'change_xid', order: 'desc' }, { column: 'change_seq', order: 'desc' }]).first(knex.raw('change_xid::text AS xid, change_seq::text AS seq'));
+    const last = await knex('multicase.products')
+      .orderBy([
+        { column: 'change_xid', order: 'desc' },
+        { column: 'change_seq', order: 'desc' },
+      ])
+      .first(knex.raw('change_xid::text AS xid, change_seq::text AS seq'));
     const start: ChangeCursor = { xid: last.xid, seq: last.seq };
     const b = await openBlocker();
     try {
@@ -185,7 +198,8 @@ describe('watching the horizon', () => {
     const lines: Record<string, unknown>[] = [];
     return { lines, log: createLogger({}, (l) => lines.push(JSON.parse(l) as Record<string, unknown>)) };
   };
-  const gauge = async (source: string) => (await horizonLagGauge.get()).values.find((v) => v.labels.source === source)?.value;
+  const gauge = async (source: string) =>
+    (await horizonLagGauge.get()).values.find((v) => v.labels.source === source)?.value;
 
   it('reports a stall in the gauge, a failing health check and one warning naming the backend, then the recovery', async () => {
     const source = 'test.horizon-watch';
@@ -200,13 +214,20 @@ describe('watching the horizon', () => {
         await watch.measure();
         check = (await health()).checks[`horizon:${source}`];
       }
-      expect(check).toContain(`pid ${b.pid} (application "horizon-test-blocker", user postgres, database ${db.name}, idle in transaction since `);
+      expect(check).toContain(
+        `pid ${b.pid} (application "horizon-test-blocker", user postgres, database ${db.name}, idle in transaction since `,
+      );
       expect(check).toContain('SELECT pg_current_xact_id()');
       expect(await gauge(source)).toBeGreaterThan(1);
       await watch.measure(); // still held: no second warning within the minute
       const warnings = lines.filter((l) => l.level === 'warn');
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatchObject({ user: 'postgres', database: db.name, state: 'idle in transaction', thresholdSeconds: 1 });
+      expect(warnings[0]).toMatchObject({
+        user: 'postgres',
+        database: db.name,
+        state: 'idle in transaction',
+        thresholdSeconds: 1,
+      });
     } finally {
       await b.end();
     }
@@ -219,7 +240,9 @@ describe('watching the horizon', () => {
     }
     expect(check).toBe('ok');
     expect(await gauge(source)).toBeLessThanOrEqual(1);
-    expect(lines.filter((l) => l.level === 'info')).toEqual([expect.objectContaining({ msg: 'Multicase change capture no longer held back by an open transaction' })]);
+    expect(lines.filter((l) => l.level === 'info')).toEqual([
+      expect.objectContaining({ msg: 'Multicase change capture no longer held back by an open transaction' }),
+    ]);
   });
 
   it('measures from the table source poll at most every few seconds', async () => {
@@ -231,14 +254,22 @@ describe('watching the horizon', () => {
       const deadline = Date.now() + 10_000;
       let check: string | undefined;
       while (!check?.includes(`pid ${b.pid} `) && Date.now() < deadline) {
-        const src = tableSource(productReader, knex, { intervalMs: 1_000, batchSize: 500, log, horizonLagWarnMs: 1_000 });
+        const src = tableSource(productReader, knex, {
+          intervalMs: 1_000,
+          batchSize: 500,
+          log,
+          horizonLagWarnMs: 1_000,
+        });
         const result = await src.poll(src.initialPosition, new AbortController().signal);
         expect(result.events.length).toBeGreaterThan(0); // the poll itself still reads what is below the horizon
         check = (await health()).checks[`horizon:${productReader.source}`];
       }
       expect(check).toContain(`pid ${b.pid} `);
       expect(await gauge(productReader.source)).toBeGreaterThan(1);
-      expect(lines.find((l) => l.level === 'warn' && l.pid === b.pid)).toMatchObject({ source: productReader.source, application: 'horizon-test-blocker' });
+      expect(lines.find((l) => l.level === 'warn' && l.pid === b.pid)).toMatchObject({
+        source: productReader.source,
+        application: 'horizon-test-blocker',
+      });
 
       // the same source polled again at once does not query again
       const src = tableSource(productReader, knex, { intervalMs: 1_000, batchSize: 500, log, horizonLagWarnMs: 1_000 });
@@ -264,8 +295,14 @@ describe('ops status', () => {
       while (!(h.measured && h.lag.blocker?.pid === b.pid) && Date.now() < deadline) h = await collectHorizon(env);
       const [title, lag, by, ...rest] = formatHorizon(h);
       expect(title).toContain('Multicase change capture (multicase.products, multicase.purchase-orders');
-      expect(lag).toMatch(/^horizon lag: \d+ s, more than MULTICASE_HORIZON_LAG_WARN_MS \(1 s\): the sources report unhealthy$/);
-      expect(by).toMatch(new RegExp(`^held back by: pid ${b.pid} \\(application "horizon-test-blocker", user postgres, database ${db.name}, idle in transaction since .+\\): SELECT pg_current_xact_id\\(\\)`));
+      expect(lag).toMatch(
+        /^horizon lag: \d+ s, more than MULTICASE_HORIZON_LAG_WARN_MS \(1 s\): the sources report unhealthy$/,
+      );
+      expect(by).toMatch(
+        new RegExp(
+          `^held back by: pid ${b.pid} \\(application "horizon-test-blocker", user postgres, database ${db.name}, idle in transaction since .+\\): SELECT pg_current_xact_id\\(\\)`,
+        ),
+      );
       expect(rest).toEqual([]);
     } finally {
       await b.end();
@@ -276,7 +313,9 @@ describe('ops status', () => {
     const down = await collectHorizon({ MULTICASE_DATABASE_URL: 'postgres://pipeline:hunter2@127.0.0.1:1/multicase' });
     const lines = formatHorizon(down);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^horizon lag: unknown; could not query the Multicase database at postgres:\/\/pipeline:\*\*\*@127\.0\.0\.1:1\/multicase: .*ECONNREFUSED/);
+    expect(lines[1]).toMatch(
+      /^horizon lag: unknown; could not query the Multicase database at postgres:\/\/pipeline:\*\*\*@127\.0\.0\.1:1\/multicase: .*ECONNREFUSED/,
+    );
     expect(lines[1]).not.toContain('hunter2');
     const malformed = formatHorizon(await collectHorizon({ MULTICASE_DATABASE_URL: 'not a url' }));
     expect(malformed).toHaveLength(2);

@@ -4,7 +4,15 @@
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelPickingList, createSalesOrder, getOrderHistory, getSalesOrder, getStockLevels, sendOrderToWarehouse, type PickingList } from '../infra/local/multicase-db/actions.js';
+import {
+  cancelPickingList,
+  createSalesOrder,
+  getOrderHistory,
+  getSalesOrder,
+  getStockLevels,
+  sendOrderToWarehouse,
+  type PickingList,
+} from '../infra/local/multicase-db/actions.js';
 import { UnmappableError, ValidationError } from '../runtime/errors.js';
 import type { ShipmentInvoice } from '../schemas/types.generated.js';
 import { bookShipment, shipmentInvoiceHandler } from '../sinks/multicase/shipment-invoice.js';
@@ -24,9 +32,14 @@ afterAll(async () => {
 });
 
 let events = 0;
-const ship = (payload: ShipmentInvoice, eventId = `evt-${++events}`) => knex.transaction((trx) => bookShipment(trx, payload, eventId));
+const ship = (payload: ShipmentInvoice, eventId = `evt-${++events}`) =>
+  knex.transaction((trx) => bookShipment(trx, payload, eventId));
 
-function command(list: PickingList, totals: Record<string, number>, extra: Partial<ShipmentInvoice> = {}): ShipmentInvoice {
+function command(
+  list: PickingList,
+  totals: Record<string, number>,
+  extra: Partial<ShipmentInvoice> = {},
+): ShipmentInvoice {
   return {
     orderNumber: list.orderNumber,
     pickingListNumber: list.pickingListNumber,
@@ -35,14 +48,23 @@ function command(list: PickingList, totals: Record<string, number>, extra: Parti
     carrier: 'Bring',
     waybill: `WB-${list.pickingListNumber}`,
     trackingUrl: `https://tracking.example/${list.pickingListNumber}`,
-    lines: list.lines.map((l) => ({ position: l.position, productNumber: l.productNumber, totalShipped: totals[l.productNumber] ?? l.quantity })),
+    lines: list.lines.map((l) => ({
+      position: l.position,
+      productNumber: l.productNumber,
+      totalShipped: totals[l.productNumber] ?? l.quantity,
+    })),
     ...extra,
   };
 }
 
-const line = async (orderNumber: string, productNumber: string) => (await getSalesOrder(knex, orderNumber))!.lines.find((l) => l.productNumber === productNumber)!;
+const line = async (orderNumber: string, productNumber: string) =>
+  (await getSalesOrder(knex, orderNumber))!.lines.find((l) => l.productNumber === productNumber)!;
 const deliveries = (orderNumber: string) =>
-  knex('multicase.deliveries as d').join('multicase.sales_orders as o', 'o.id', 'd.sales_order_id').where('o.order_number', orderNumber).orderBy('d.id').select('d.*');
+  knex('multicase.deliveries as d')
+    .join('multicase.sales_orders as o', 'o.id', 'd.sales_order_id')
+    .where('o.order_number', orderNumber)
+    .orderBy('d.id')
+    .select('d.*');
 async function invoices(orderNumber: string) {
   const rows: Record<string, unknown>[] = await knex('multicase.invoices as i')
     .join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id')
@@ -52,13 +74,22 @@ async function invoices(orderNumber: string) {
   return Promise.all(
     rows.map(async (i) => ({
       ...i,
-      lines: await knex('multicase.invoice_lines as il').join('multicase.products as p', 'p.id', 'il.product_id').where('il.invoice_id', i.id as number).orderBy('il.position').select('il.*', 'p.product_number'),
+      lines: await knex('multicase.invoice_lines as il')
+        .join('multicase.products as p', 'p.id', 'il.product_id')
+        .where('il.invoice_id', i.id as number)
+        .orderBy('il.position')
+        .select('il.*', 'p.product_number'),
     })),
   );
 }
 const counts = async () => {
   const one = async (table: string) => Number((await knex(`multicase.${table}`).count({ n: '*' }))[0]!.n);
-  return { deliveries: await one('deliveries'), invoices: await one('invoices'), history: await one('order_history'), stock: await one('stock_transactions') };
+  return {
+    deliveries: await one('deliveries'),
+    invoices: await one('invoices'),
+    history: await one('order_history'),
+    stock: await one('stock_transactions'),
+  };
 };
 
 describe('a full shipment', () => {
@@ -80,20 +111,66 @@ describe('a full shipment', () => {
     await ship(command(list, {}));
 
     const [delivery] = await deliveries('SH-1');
-    expect(delivery).toMatchObject({ packing_slip_number: '600001', carrier: 'Bring', waybill: `WB-${list.pickingListNumber}`, tracking_url: `https://tracking.example/${list.pickingListNumber}` });
+    expect(delivery).toMatchObject({
+      packing_slip_number: '600001',
+      carrier: 'Bring',
+      waybill: `WB-${list.pickingListNumber}`,
+      tracking_url: `https://tracking.example/${list.pickingListNumber}`,
+    });
     expect((delivery.shipped_at as Date).toISOString()).toBe('2024-05-10T12:00:00.000Z');
-    expect(await line('SH-1', 'TENT-2P')).toMatchObject({ quantityDelivered: 2, quantityAllocated: 0, quantitySent: 0, quantityBackOrdered: 0 });
-    expect(await line('SH-1', 'COFFEE-500')).toMatchObject({ quantityDelivered: 3, quantityAllocated: 0, quantitySent: 0 });
-    expect(await getStockLevels(knex, 'TENT-2P', 'MAIN')).toEqual({ onHand: tentBefore.onHand - 2, allocated: tentBefore.allocated - 2, available: tentBefore.available });
-    expect(await getStockLevels(knex, 'COFFEE-500', 'MAIN')).toEqual({ onHand: coffeeBefore.onHand - 3, allocated: coffeeBefore.allocated - 3, available: coffeeBefore.available });
+    expect(await line('SH-1', 'TENT-2P')).toMatchObject({
+      quantityDelivered: 2,
+      quantityAllocated: 0,
+      quantitySent: 0,
+      quantityBackOrdered: 0,
+    });
+    expect(await line('SH-1', 'COFFEE-500')).toMatchObject({
+      quantityDelivered: 3,
+      quantityAllocated: 0,
+      quantitySent: 0,
+    });
+    expect(await getStockLevels(knex, 'TENT-2P', 'MAIN')).toEqual({
+      onHand: tentBefore.onHand - 2,
+      allocated: tentBefore.allocated - 2,
+      available: tentBefore.available,
+    });
+    expect(await getStockLevels(knex, 'COFFEE-500', 'MAIN')).toEqual({
+      onHand: coffeeBefore.onHand - 3,
+      allocated: coffeeBefore.allocated - 3,
+      available: coffeeBefore.available,
+    });
     expect((await getSalesOrder(knex, 'SH-1'))!.status).toBe('shipped');
-    expect(await knex('multicase.picking_lists').where('picking_list_number', list.pickingListNumber).first('status')).toEqual({ status: 'shipped' });
-    const tx = await knex('multicase.stock_transactions').where({ reference: 'SH-1' }).orderBy('id').select('kind', 'quantity_change', 'event_id');
-    expect(tx.map((t) => [t.kind, Number(t.quantity_change)])).toEqual([['shipment', -2], ['shipment', -3]]);
+    expect(
+      await knex('multicase.picking_lists').where('picking_list_number', list.pickingListNumber).first('status'),
+    ).toEqual({ status: 'shipped' });
+    const tx = await knex('multicase.stock_transactions')
+      .where({ reference: 'SH-1' })
+      .orderBy('id')
+      .select('kind', 'quantity_change', 'event_id');
+    expect(tx.map((t) => [t.kind, Number(t.quantity_change)])).toEqual([
+      ['shipment', -2],
+      ['shipment', -3],
+    ]);
 
     const [invoice] = await invoices('SH-1');
-    expect(invoice).toMatchObject({ invoice_number: '500001', delivery_id: delivery.id, currency: 'NOK', amount_net: '4317.00', vat_amount: '1052.25', days: 30 });
-    expect(invoice!.lines.map((l) => [l.position, l.product_number, Number(l.quantity), l.unit_price, l.vat_rate, l.line_amount])).toEqual([
+    expect(invoice).toMatchObject({
+      invoice_number: '500001',
+      delivery_id: delivery.id,
+      currency: 'NOK',
+      amount_net: '4317.00',
+      vat_amount: '1052.25',
+      days: 30,
+    });
+    expect(
+      invoice!.lines.map((l) => [
+        l.position,
+        l.product_number,
+        Number(l.quantity),
+        l.unit_price,
+        l.vat_rate,
+        l.line_amount,
+      ]),
+    ).toEqual([
       [1, 'TENT-2P', 2, '1999.00', '25.00', '3998.00'],
       [2, 'COFFEE-500', 3, '90.00', '15.00', '270.00'],
       [3, 'GIFTWRAP', 1, '49.00', '25.00', '49.00'],
@@ -107,13 +184,32 @@ describe('a full shipment', () => {
   });
 
   it('a repeated command changes nothing', async () => {
-    const list = (await knex('multicase.picking_lists as pl').join('multicase.sales_orders as o', 'o.id', 'pl.sales_order_id').where('o.order_number', 'SH-1').first('pl.picking_list_number'))!;
+    const list = (await knex('multicase.picking_lists as pl')
+      .join('multicase.sales_orders as o', 'o.id', 'pl.sales_order_id')
+      .where('o.order_number', 'SH-1')
+      .first('pl.picking_list_number'))!;
     const before = await counts();
     const levels = await getStockLevels(knex, 'TENT-2P', 'MAIN');
-    await ship({ orderNumber: 'SH-1', pickingListNumber: list.picking_list_number, ongoingOrderId: 1, shippedAt: null, carrier: null, waybill: null, trackingUrl: null, lines: [{ position: 1, productNumber: 'TENT-2P', totalShipped: 2 }, { position: 2, productNumber: 'COFFEE-500', totalShipped: 3 }] });
+    await ship({
+      orderNumber: 'SH-1',
+      pickingListNumber: list.picking_list_number,
+      ongoingOrderId: 1,
+      shippedAt: null,
+      carrier: null,
+      waybill: null,
+      trackingUrl: null,
+      lines: [
+        { position: 1, productNumber: 'TENT-2P', totalShipped: 2 },
+        { position: 2, productNumber: 'COFFEE-500', totalShipped: 3 },
+      ],
+    });
     expect(await counts()).toEqual(before);
     expect(await getStockLevels(knex, 'TENT-2P', 'MAIN')).toEqual(levels);
-    expect(await line('SH-1', 'TENT-2P')).toMatchObject({ quantityDelivered: 2, quantityAllocated: 0, quantitySent: 0 });
+    expect(await line('SH-1', 'TENT-2P')).toMatchObject({
+      quantityDelivered: 2,
+      quantityAllocated: 0,
+      quantitySent: 0,
+    });
   });
 });
 
@@ -134,13 +230,30 @@ describe('a short pick', () => {
     const firstCommand = command(first, { 'JACKET-M': 3 });
     await ship(firstCommand);
 
-    expect(await line('SH-2', 'JACKET-M')).toMatchObject({ quantityDelivered: 3, quantitySent: 0, quantityAllocated: 2, quantityBackOrdered: 2 });
-    expect(await line('SH-2', 'WOOL-SOCK')).toMatchObject({ quantityDelivered: 4, quantitySent: 0, quantityAllocated: 0 });
+    expect(await line('SH-2', 'JACKET-M')).toMatchObject({
+      quantityDelivered: 3,
+      quantitySent: 0,
+      quantityAllocated: 2,
+      quantityBackOrdered: 2,
+    });
+    expect(await line('SH-2', 'WOOL-SOCK')).toMatchObject({
+      quantityDelivered: 4,
+      quantitySent: 0,
+      quantityAllocated: 0,
+    });
     // on hand drops by the 3 picked; the 2 not picked stay allocated to the order
-    expect(await getStockLevels(knex, 'JACKET-M', 'MAIN')).toEqual({ onHand: jacket.onHand - 3, allocated: jacket.allocated - 3, available: jacket.available });
+    expect(await getStockLevels(knex, 'JACKET-M', 'MAIN')).toEqual({
+      onHand: jacket.onHand - 3,
+      allocated: jacket.allocated - 3,
+      available: jacket.available,
+    });
     expect((await getSalesOrder(knex, 'SH-2'))!.status).toBe('partly_shipped');
     const [inv1] = await invoices('SH-2');
-    expect(inv1!.lines.map((l) => [l.product_number, Number(l.quantity), l.line_amount])).toEqual([['JACKET-M', 3, '1500.00'], ['WOOL-SOCK', 4, '400.00'], ['GIFTWRAP', 1, '50.00']]);
+    expect(inv1!.lines.map((l) => [l.product_number, Number(l.quantity), l.line_amount])).toEqual([
+      ['JACKET-M', 3, '1500.00'],
+      ['WOOL-SOCK', 4, '400.00'],
+      ['GIFTWRAP', 1, '50.00'],
+    ]);
     expect(inv1).toMatchObject({ amount_net: '1950.00', vat_amount: '487.50', days: 14 });
 
     const second = await sendOrderToWarehouse(knex, 'SH-2', undefined, { allocate: false });
@@ -149,46 +262,85 @@ describe('a short pick', () => {
     const before = await counts();
     await ship(firstCommand);
     expect(await counts()).toEqual(before);
-    expect(await line('SH-2', 'JACKET-M')).toMatchObject({ quantityDelivered: 3, quantitySent: 2, quantityAllocated: 2 });
+    expect(await line('SH-2', 'JACKET-M')).toMatchObject({
+      quantityDelivered: 3,
+      quantitySent: 2,
+      quantityAllocated: 2,
+    });
 
     await ship(command(second, {}));
-    expect(await line('SH-2', 'JACKET-M')).toMatchObject({ quantityDelivered: 5, quantitySent: 0, quantityAllocated: 0, quantityBackOrdered: 0 });
-    expect(await getStockLevels(knex, 'JACKET-M', 'MAIN')).toEqual({ onHand: jacket.onHand - 5, allocated: jacket.allocated - 5, available: jacket.available });
+    expect(await line('SH-2', 'JACKET-M')).toMatchObject({
+      quantityDelivered: 5,
+      quantitySent: 0,
+      quantityAllocated: 0,
+      quantityBackOrdered: 0,
+    });
+    expect(await getStockLevels(knex, 'JACKET-M', 'MAIN')).toEqual({
+      onHand: jacket.onHand - 5,
+      allocated: jacket.allocated - 5,
+      available: jacket.available,
+    });
     expect((await getSalesOrder(knex, 'SH-2'))!.status).toBe('shipped');
     const all = await invoices('SH-2');
     expect(all).toHaveLength(2);
     expect(all[1]!.lines.map((l) => [l.product_number, Number(l.quantity)])).toEqual([['JACKET-M', 2]]);
     expect(all[1]).toMatchObject({ amount_net: '1000.00', vat_amount: '250.00' });
     expect((await deliveries('SH-2')).map((d) => d.picking_list_id)).toEqual([first.id, second.id]);
-    expect((await getOrderHistory(knex, 'SH-2')).map((h) => h.type)).toEqual(['sent_to_warehouse', 'shipped', 'tracking', 'invoiced', 'sent_to_warehouse', 'shipped', 'tracking', 'invoiced']);
+    expect((await getOrderHistory(knex, 'SH-2')).map((h) => h.type)).toEqual([
+      'sent_to_warehouse',
+      'shipped',
+      'tracking',
+      'invoiced',
+      'sent_to_warehouse',
+      'shipped',
+      'tracking',
+      'invoiced',
+    ]);
   });
 });
 
 describe('refusals', () => {
   let list: PickingList;
   beforeAll(async () => {
-    await createSalesOrder(knex, { orderNumber: 'SH-3', customerNumber: 'C10001', warehouseCode: 'MAIN', lines: [{ productNumber: 'SLBAG-3S', quantity: 2 }] });
+    await createSalesOrder(knex, {
+      orderNumber: 'SH-3',
+      customerNumber: 'C10001',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'SLBAG-3S', quantity: 2 }],
+    });
     list = await sendOrderToWarehouse(knex, 'SH-3');
   });
 
   const refused = async (payload: ShipmentInvoice, field: string) => {
     const before = await counts();
-    const err = await ship(payload).then(() => undefined, (e: unknown) => e);
+    const err = await ship(payload).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ field });
     expect(await counts()).toEqual(before);
   };
 
   it('refuses an unknown picking list as unmappable, naming the field', async () => {
-    const err = await ship({ ...command(list, {}), pickingListNumber: '399999' }).then(() => undefined, (e: unknown) => e);
+    const err = await ship({ ...command(list, {}), pickingListNumber: '399999' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UnmappableError);
     expect((err as Error).message).toMatch(/field pickingListNumber/);
   });
 
   it('refuses a wrong product, more than was sent, and less than was already delivered', async () => {
-    await refused({ ...command(list, {}), lines: [{ position: 1, productNumber: 'TENT-2P', totalShipped: 2 }] }, 'lines[0].productNumber');
+    await refused(
+      { ...command(list, {}), lines: [{ position: 1, productNumber: 'TENT-2P', totalShipped: 2 }] },
+      'lines[0].productNumber',
+    );
     await refused(command(list, { 'SLBAG-3S': 3 }), 'lines[0].totalShipped');
-    await refused({ ...command(list, {}), lines: [{ position: 7, productNumber: 'SLBAG-3S', totalShipped: 1 }] }, 'lines[0].position');
+    await refused(
+      { ...command(list, {}), lines: [{ position: 7, productNumber: 'SLBAG-3S', totalShipped: 1 }] },
+      'lines[0].position',
+    );
     await refused({ ...command(list, {}), orderNumber: 'SH-1' }, 'orderNumber');
     expect(await line('SH-3', 'SLBAG-3S')).toMatchObject({ quantityDelivered: 0, quantitySent: 2 });
     await ship(command(list, { 'SLBAG-3S': 2 }));
@@ -196,13 +348,21 @@ describe('refusals', () => {
   });
 
   it('refuses a cancelled picking list', async () => {
-    await createSalesOrder(knex, { orderNumber: 'SH-4', customerNumber: 'C10001', warehouseCode: 'MAIN', lines: [{ productNumber: 'SLBAG-3S', quantity: 1 }] });
+    await createSalesOrder(knex, {
+      orderNumber: 'SH-4',
+      customerNumber: 'C10001',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'SLBAG-3S', quantity: 1 }],
+    });
     const cancelled = await sendOrderToWarehouse(knex, 'SH-4');
     await cancelPickingList(knex, cancelled.pickingListNumber);
     await refused(command(cancelled, {}), 'pickingListNumber');
   });
 
   it('is the sink handler of the shipment-invoice topic', () => {
-    expect(shipmentInvoiceHandler).toMatchObject({ name: 'sink.multicase.shipment-invoice', input: { name: 'multicase.shipment.invoice' } });
+    expect(shipmentInvoiceHandler).toMatchObject({
+      name: 'sink.multicase.shipment-invoice',
+      input: { name: 'multicase.shipment.invoice' },
+    });
   });
 });

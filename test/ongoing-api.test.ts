@@ -8,7 +8,11 @@ import { createServer, type Server } from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OngoingApi, parseRetryAfter } from '../connectors/ongoing/api/client.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../infra/local/ongoing-simulator/index.js';
+import {
+  SimulatorControl,
+  startOngoingSimulator,
+  type OngoingSimulator,
+} from '../infra/local/ongoing-simulator/index.js';
 import { ConfigurationFault, RejectedError, TransientError, isRetriable } from '../runtime/errors.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 
@@ -30,10 +34,21 @@ async function caught(promise: Promise<unknown>): Promise<Error> {
 
 beforeAll(async () => {
   db = await createTempDatabase('ongoing_api_client');
-  sim = await startOngoingSimulator({ databaseUrl: db.url, port: 0, users: [{ username: 'integration', password: PASSWORD, goodsOwnerIds: [1] }] });
+  sim = await startOngoingSimulator({
+    databaseUrl: db.url,
+    port: 0,
+    users: [{ username: 'integration', password: PASSWORD, goodsOwnerIds: [1] }],
+  });
   control = new SimulatorControl(sim.controlUrl);
-  api = new OngoingApi({ baseUrl: `${sim.baseUrl}/`, username: 'integration', password: PASSWORD, goodsOwnerId: 1, timeoutMs: 5000 });
-  for (const n of ['C1', 'C2', 'C3', 'C4', 'C5']) await api.upsertArticle({ articleNumber: n, articleName: `Article ${n}`, productCode: `P-${n}` });
+  api = new OngoingApi({
+    baseUrl: `${sim.baseUrl}/`,
+    username: 'integration',
+    password: PASSWORD,
+    goodsOwnerId: 1,
+    timeoutMs: 5000,
+  });
+  for (const n of ['C1', 'C2', 'C3', 'C4', 'C5'])
+    await api.upsertArticle({ articleNumber: n, articleName: `Article ${n}`, productCode: `P-${n}` });
 });
 
 afterAll(async () => {
@@ -74,7 +89,13 @@ describe('typed calls', () => {
     const from = await api.getAllArticles({ articleSystemIdFrom: all[3]!.articleSystemId }, 1);
     expect(from.map((a) => a.articleNumber)).toEqual(['C4', 'C5']);
 
-    for (let i = 0; i < 5; i++) await api.upsertOrder({ orderNumber: `PG-${i}`, deliveryDate: '2024-07-01', consignee: { name: 'X' }, orderLines: [{ rowNumber: '1', articleNumber: 'C2', numberOfItems: 1 }] });
+    for (let i = 0; i < 5; i++)
+      await api.upsertOrder({
+        orderNumber: `PG-${i}`,
+        deliveryDate: '2024-07-01',
+        consignee: { name: 'X' },
+        orderLines: [{ rowNumber: '1', articleNumber: 'C2', numberOfItems: 1 }],
+      });
     const orders = await api.getAllOrders({ orderNumbers: ['PG-0', 'PG-1', 'PG-2', 'PG-3', 'PG-4'] }, 2);
     expect(orders.map((o) => o.orderInfo.orderNumber)).toEqual(['PG-0', 'PG-1', 'PG-2', 'PG-3', 'PG-4']);
   });
@@ -88,7 +109,10 @@ describe('typed calls', () => {
   });
 
   it('reports goods receipts, picks, returns and adjustments back', async () => {
-    const { purchaseOrderId } = await api.upsertPurchaseOrder({ purchaseOrderNumber: 'CPO-1', purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'C3', numberOfItems: 6 }] });
+    const { purchaseOrderId } = await api.upsertPurchaseOrder({
+      purchaseOrderNumber: 'CPO-1',
+      purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'C3', numberOfItems: 6 }],
+    });
     await control.receivePurchaseOrder({ purchaseOrderId }, [{ rowNumber: '1', numberOfItems: 2 }]);
     const toReport = await api.getAllPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true });
     expect(toReport.map((p) => p.purchaseOrderInfo.purchaseOrderId)).toEqual([purchaseOrderId]);
@@ -97,32 +121,56 @@ describe('typed calls', () => {
     expect(await api.getPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true })).toEqual([]);
     expect((await api.getPurchaseOrder(purchaseOrderId)).purchaseOrderLines![0]!.reportedNumberOfItems).toBe(2);
 
-    const { orderId } = await api.upsertOrder({ orderNumber: 'CR-1', deliveryDate: '2024-07-01', consignee: { name: 'X' }, orderLines: [{ rowNumber: '1', articleNumber: 'C3', numberOfItems: 2 }] });
+    const { orderId } = await api.upsertOrder({
+      orderNumber: 'CR-1',
+      deliveryDate: '2024-07-01',
+      consignee: { name: 'X' },
+      orderLines: [{ rowNumber: '1', articleNumber: 'C3', numberOfItems: 2 }],
+    });
     const shipped = await control.fulfilOrder({ orderId });
-    expect((await api.getOrders({ onlyOrdersWithOrderLinesToReport: true })).map((o) => o.orderInfo.orderId)).toEqual([orderId]);
+    expect((await api.getOrders({ onlyOrdersWithOrderLinesToReport: true })).map((o) => o.orderInfo.orderId)).toEqual([
+      orderId,
+    ]);
     await api.setOrderReportedToPicked(orderId);
     expect(await api.getOrders({ onlyOrdersWithOrderLinesToReport: true })).toEqual([]);
 
     const { returnOrderId } = await api.upsertReturnOrder({
       returnOrderNumber: 'CRMA-1',
       customerOrder: { orderId },
-      returnOrderLines: [{ returnOrderRowNumber: '1', customerOrderLine: { orderLineId: shipped.orderLines[0].id }, toBeReturnedNumberOfItems: 1, returnCause: { code: 'DEF', name: 'Defective' } }],
+      returnOrderLines: [
+        {
+          returnOrderRowNumber: '1',
+          customerOrderLine: { orderLineId: shipped.orderLines[0].id },
+          toBeReturnedNumberOfItems: 1,
+          returnCause: { code: 'DEF', name: 'Defective' },
+        },
+      ],
     });
     await control.receiveReturnOrder({ returnOrderId });
     const returns = await api.getReturnOrders({ returnOrderNumbers: ['CRMA-1'] });
     expect(returns[0]!.returnOrderLines[0]).toMatchObject({ returnedNumberOfItems: 1, returnCause: { code: 'DEF' } });
     expect((await api.getReturnOrder(returnOrderId)).customerOrderInfo).toEqual({ orderId, orderNumber: 'CR-1' });
-    expect((await api.getOrders({ onlyOrdersWithOrderLinesToReportReturned: true })).map((o) => o.orderInfo.orderId)).toEqual([orderId]);
+    expect(
+      (await api.getOrders({ onlyOrdersWithOrderLinesToReportReturned: true })).map((o) => o.orderInfo.orderId),
+    ).toEqual([orderId]);
     await api.setOrderReportedReturnedToReturned(orderId);
     expect(await api.getOrders({ onlyOrdersWithOrderLinesToReportReturned: true })).toEqual([]);
 
-    const { inventoryId } = await control.adjustStock({ adjustments: [{ articleNumber: 'C4', numberOfItems: -1, cause: { code: 'DMG', name: 'Damaged' } }] });
+    const { inventoryId } = await control.adjustStock({
+      adjustments: [{ articleNumber: 'C4', numberOfItems: -1, cause: { code: 'DMG', name: 'Damaged' } }],
+    });
     const lines = await api.getInventoryAdjustments({ isReported: false });
     const line = lines.find((l) => l.article.articleNumber === 'C4')!;
-    expect(line.inventoryAdjustments[0]).toMatchObject({ inventoryId, numberOfItems: -1, inventoryAdjustmentCause: { code: 'DMG' } });
+    expect(line.inventoryAdjustments[0]).toMatchObject({
+      inventoryId,
+      numberOfItems: -1,
+      inventoryAdjustmentCause: { code: 'DMG' },
+    });
     const reply = await api.setInventoryAdjustmentReported(inventoryId, line.article.articleSystemId);
     expect(reply.items).toHaveLength(1);
-    expect((await api.getInventoryAdjustments({ isReported: false })).some((l) => l.article.articleNumber === 'C4')).toBe(false);
+    expect(
+      (await api.getInventoryAdjustments({ isReported: false })).some((l) => l.article.articleNumber === 'C4'),
+    ).toBe(false);
   });
 
   it('reads code lists', async () => {
@@ -130,45 +178,85 @@ describe('typed calls', () => {
     expect((await api.getPurchaseOrderStatuses()).find((s) => s.number === 500)?.text).toBe('Received');
     expect((await api.getReturnOrderStatuses()).map((s) => s.number)).toEqual([100, 200, 300, 900]);
     expect((await api.getWaysOfDelivery()).map((w) => w.code)).toContain('STANDARD');
-    expect((await api.getTransporterContracts()).map((c) => c.transporterCode)).toEqual(expect.arrayContaining(['PLAB', 'DHL']));
+    expect((await api.getTransporterContracts()).map((c) => c.transporterCode)).toEqual(
+      expect.arrayContaining(['PLAB', 'DHL']),
+    );
     expect(await api.getWarehouses()).toEqual([{ id: 1, code: 'MAIN', name: 'Main warehouse' }]);
   });
 });
 
 describe('classification at the edge', () => {
   it('makes 4xx a RejectedError with Ongoing’s message, status and reason', async () => {
-    const unknownArticle = await caught(api.upsertOrder({ orderNumber: 'REJ-1', deliveryDate: '2024-07-01', consignee: { name: 'X' }, orderLines: [{ rowNumber: '1', articleNumber: 'NOT-THERE', numberOfItems: 1 }] }));
+    const unknownArticle = await caught(
+      api.upsertOrder({
+        orderNumber: 'REJ-1',
+        deliveryDate: '2024-07-01',
+        consignee: { name: 'X' },
+        orderLines: [{ rowNumber: '1', articleNumber: 'NOT-THERE', numberOfItems: 1 }],
+      }),
+    );
     expect(unknownArticle).toBeInstanceOf(RejectedError);
     expect(isRetriable(unknownArticle)).toBe(false);
     expect((unknownArticle as RejectedError).status).toBe(400);
     expect(unknownArticle.message).toMatch(/^Ongoing PUT \/orders answered 400: .*'NOT-THERE'/);
     const missing = (await caught(api.getOrder(1))) as RejectedError;
     expect([missing.status, missing.reason]).toEqual([404, 'not-found']);
-    const invalid = (await caught(api.upsertOrder({ orderNumber: 'REJ-2', consignee: { name: 'X' }, orderLines: [] } as never))) as RejectedError;
+    const invalid = (await caught(
+      api.upsertOrder({ orderNumber: 'REJ-2', consignee: { name: 'X' }, orderLines: [] } as never),
+    )) as RejectedError;
     expect(invalid.message).toContain('deliveryDate');
   });
 
   it('makes refused credentials or rights and a wrong address a ConfigurationFault: the stage pauses, nothing is dead-lettered', async () => {
-    const otherOwner = new OngoingApi({ baseUrl: sim.baseUrl, username: 'integration', password: PASSWORD, goodsOwnerId: 2 });
+    const otherOwner = new OngoingApi({
+      baseUrl: sim.baseUrl,
+      username: 'integration',
+      password: PASSWORD,
+      goodsOwnerId: 2,
+    });
     const forbidden = (await caught(otherOwner.getArticles())) as ConfigurationFault;
     expect(forbidden).toBeInstanceOf(ConfigurationFault);
     expect(isRetriable(forbidden)).toBe(true);
     expect([forbidden.status, forbidden.reason]).toEqual([403, 'forbidden']);
-    const wrongPath = new OngoingApi({ baseUrl: `${sim.baseUrl}/nowhere`, username: 'integration', password: PASSWORD, goodsOwnerId: 1 });
+    const wrongPath = new OngoingApi({
+      baseUrl: `${sim.baseUrl}/nowhere`,
+      username: 'integration',
+      password: PASSWORD,
+      goodsOwnerId: 1,
+    });
     const notThere = (await caught(wrongPath.getArticles())) as ConfigurationFault;
     expect(notThere).toBeInstanceOf(ConfigurationFault);
     expect(notThere.message).toContain('check ONGOING_API_BASE_URL');
   });
 
   it('never shows the password: not in errors, not when the client is inspected', async () => {
-    const wrong = new OngoingApi({ baseUrl: sim.baseUrl, username: 'integration', password: 'Wr0ng-Pa55-never-shown', goodsOwnerId: 1 });
+    const wrong = new OngoingApi({
+      baseUrl: sim.baseUrl,
+      username: 'integration',
+      password: 'Wr0ng-Pa55-never-shown',
+      goodsOwnerId: 1,
+    });
     const err = (await caught(wrong.getArticles())) as ConfigurationFault;
     expect(err).toBeInstanceOf(ConfigurationFault);
     expect([err.status, err.reason]).toEqual([401, 'unauthorized']);
-    const down = new OngoingApi({ baseUrl: 'http://127.0.0.1:9/demo/api/v1', username: 'integration', password: PASSWORD, goodsOwnerId: 1, timeoutMs: 1000 });
+    const down = new OngoingApi({
+      baseUrl: 'http://127.0.0.1:9/demo/api/v1',
+      username: 'integration',
+      password: PASSWORD,
+      goodsOwnerId: 1,
+      timeoutMs: 1000,
+    });
     const network = await caught(down.getArticles());
     expect(network).toBeInstanceOf(TransientError);
-    for (const text of [err.message, err.stack ?? '', inspect(err, { depth: 5 }), network.message, inspect(network, { depth: 5 }), inspect(api, { depth: 5 }), JSON.stringify(api)]) {
+    for (const text of [
+      err.message,
+      err.stack ?? '',
+      inspect(err, { depth: 5 }),
+      network.message,
+      inspect(network, { depth: 5 }),
+      inspect(api, { depth: 5 }),
+      JSON.stringify(api),
+    ]) {
       expect(text).not.toContain('Wr0ng-Pa55');
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain(Buffer.from(`integration:${PASSWORD}`).toString('base64'));
@@ -194,7 +282,11 @@ describe('classification at the edge', () => {
     const client = () => new OngoingApi({ baseUrl, username: 'u', password: 'p', goodsOwnerId: 1, timeoutMs: 2000 });
 
     it('makes 503 with an HTTP-date Retry-After a TransientError with retryAfterMs', async () => {
-      next = { status: 503, body: '<html>Service Unavailable</html>', headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() } };
+      next = {
+        status: 503,
+        body: '<html>Service Unavailable</html>',
+        headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() },
+      };
       const err = (await caught(client().getArticles())) as TransientError;
       expect(err).toBeInstanceOf(TransientError);
       expect(err.retryAfterMs).toBeGreaterThan(25_000);

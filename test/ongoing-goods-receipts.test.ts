@@ -8,29 +8,58 @@ import { describe, expect, it } from 'vitest';
 import { topics } from '../schemas/catalog.js';
 import type { ReceiptReportCommand } from '../schemas/types.generated.js';
 import type { OngoingApi, OngoingPurchaseOrder } from '../connectors/ongoing/api/client.js';
-import { goodsReceiptSource, purchaseOrderToReceiptEvent, type ReportingPosition } from '../connectors/ongoing/goods-receipts.js';
+import {
+  goodsReceiptSource,
+  purchaseOrderToReceiptEvent,
+  type ReportingPosition,
+} from '../connectors/ongoing/goods-receipts.js';
 
 /** As Ongoing may send it: no articleItems, reportedNumberOfItems null, no inDate. */
 const sparse: OngoingPurchaseOrder = {
-  purchaseOrderInfo: { purchaseOrderId: 7, purchaseOrderNumber: 'PO-7', purchaseOrderStatus: { number: 300, text: null } },
+  purchaseOrderInfo: {
+    purchaseOrderId: 7,
+    purchaseOrderNumber: 'PO-7',
+    purchaseOrderStatus: { number: 300, text: null },
+  },
   purchaseOrderLines: [
-    { id: 71, rowNumber: '1', article: { articleSystemId: 1, articleNumber: 'TENT-2P', articleName: null, productCode: null }, advisedNumberOfItems: 10, receivedNumberOfItems: 4, reportedNumberOfItems: null },
-    { id: 72, rowNumber: '2', article: { articleSystemId: 2, articleNumber: 'MUG', articleName: null, productCode: null }, advisedNumberOfItems: 5, receivedNumberOfItems: 0, articleItems: null },
+    {
+      id: 71,
+      rowNumber: '1',
+      article: { articleSystemId: 1, articleNumber: 'TENT-2P', articleName: null, productCode: null },
+      advisedNumberOfItems: 10,
+      receivedNumberOfItems: 4,
+      reportedNumberOfItems: null,
+    },
+    {
+      id: 72,
+      rowNumber: '2',
+      article: { articleSystemId: 2, articleNumber: 'MUG', articleName: null, productCode: null },
+      advisedNumberOfItems: 5,
+      receivedNumberOfItems: 0,
+      articleItems: null,
+    },
   ],
 };
 
 /** A receipt whose line names no article: it cannot become an event. */
 const broken: OngoingPurchaseOrder = {
-  purchaseOrderInfo: { purchaseOrderId: 8, purchaseOrderNumber: 'PO-8', purchaseOrderStatus: { number: 300, text: null } },
+  purchaseOrderInfo: {
+    purchaseOrderId: 8,
+    purchaseOrderNumber: 'PO-8',
+    purchaseOrderStatus: { number: 300, text: null },
+  },
   purchaseOrderLines: [{ id: 81, rowNumber: '1', article: null, receivedNumberOfItems: 3 }],
 };
 
-const ongoingAnswering = (pos: OngoingPurchaseOrder[]) => ({ getAllPurchaseOrders: async () => pos }) as unknown as OngoingApi;
+const ongoingAnswering = (pos: OngoingPurchaseOrder[]) =>
+  ({ getAllPurchaseOrders: async () => pos }) as unknown as OngoingApi;
 
 describe('the goods-receipt source', () => {
   it('reads a receipt whose optional lists and fields are null or absent', () => {
     const { value } = purchaseOrderToReceiptEvent(sparse, 1_000);
-    expect(value.after!.lines.map((l) => [l.rowNumber, l.articleNumber, l.receivedNumberOfItems, l.reportedNumberOfItems])).toEqual([
+    expect(
+      value.after!.lines.map((l) => [l.rowNumber, l.articleNumber, l.receivedNumberOfItems, l.reportedNumberOfItems]),
+    ).toEqual([
       ['1', 'TENT-2P', 4, 0],
       ['2', 'MUG', 0, 0],
     ]);
@@ -41,21 +70,35 @@ describe('the goods-receipt source', () => {
   });
 
   it('acknowledges only what became an event, and dead-letters an unreadable receipt once per version', async () => {
-    const source = goodsReceiptSource(ongoingAnswering([sparse, broken]), { goodsReceiptIntervalMs: 1_000, pageSize: 100 });
+    const source = goodsReceiptSource(ongoingAnswering([sparse, broken]), {
+      goodsReceiptIntervalMs: 1_000,
+      pageSize: 100,
+    });
     const first = await source.poll({ lastReadAt: null }, new AbortController().signal);
     expect(first.events.map((e) => e.key)).toEqual(['PO-7']);
-    expect(first.rejected?.map((r) => [r.key, (r.error as Error).message])).toEqual([['PO-8', 'Ongoing purchase order PO-8: field purchaseOrderLines[0].article.articleNumber is missing']]);
+    expect(first.rejected?.map((r) => [r.key, (r.error as Error).message])).toEqual([
+      ['PO-8', 'Ongoing purchase order PO-8: field purchaseOrderLines[0].article.articleNumber is missing'],
+    ]);
     // The report command covers PO-7's line with goods only; PO-8 is never reported.
     expect(first.followUps?.map((f) => f.topic.name)).toEqual([topics.receiptReport.name]);
     const report = first.followUps![0]!.value as ReceiptReportCommand;
-    expect(report.payload).toEqual({ purchaseOrderNumber: 'PO-7', ongoingPurchaseOrderId: 7, lines: [{ lineId: 71, reportedNumberOfItems: 4 }] });
+    expect(report.payload).toEqual({
+      purchaseOrderNumber: 'PO-7',
+      ongoingPurchaseOrderId: 7,
+      lines: [{ lineId: 71, reportedNumberOfItems: 4 }],
+    });
 
     // Read again at the next poll (it was not acknowledged), but not dead-lettered again.
     const again = await source.poll(first.next, new AbortController().signal);
     expect(again.rejected).toEqual([]);
     expect((again.next as ReportingPosition).deadLettered).toEqual({ 8: '81=3/0' });
     // Once it changes in Ongoing, its new version is dead-lettered once more.
-    const changed = goodsReceiptSource(ongoingAnswering([{ ...broken, purchaseOrderLines: [{ ...broken.purchaseOrderLines![0]!, receivedNumberOfItems: 5 }] }]), { goodsReceiptIntervalMs: 1_000, pageSize: 100 });
+    const changed = goodsReceiptSource(
+      ongoingAnswering([
+        { ...broken, purchaseOrderLines: [{ ...broken.purchaseOrderLines![0]!, receivedNumberOfItems: 5 }] },
+      ]),
+      { goodsReceiptIntervalMs: 1_000, pageSize: 100 },
+    );
     expect((await changed.poll(again.next, new AbortController().signal)).rejected).toHaveLength(1);
   });
 });

@@ -14,11 +14,23 @@ const users = [{ username: 'api', password: 'secret', goodsOwnerIds: [1, 2] }];
 const t = simulatorPerFile('ongoing_sim_resilience', { users });
 
 function client(goodsOwnerId = 1, timeoutMs = 5000, options: Pick<OngoingApiOptions, 'serialWrites'> = {}): OngoingApi {
-  return new OngoingApi({ baseUrl: t.sim.baseUrl, username: 'api', password: 'secret', goodsOwnerId, timeoutMs, ...options });
+  return new OngoingApi({
+    baseUrl: t.sim.baseUrl,
+    username: 'api',
+    password: 'secret',
+    goodsOwnerId,
+    timeoutMs,
+    ...options,
+  });
 }
 
 function orderPut(orderNumber: string): OngoingOrderPut {
-  return { orderNumber, deliveryDate: '2024-06-01', consignee: { name: 'Kund AB', city: 'Malmö', countryCode: 'SE' }, orderLines: [{ rowNumber: '1', articleNumber: 'A1', numberOfItems: 1 }] };
+  return {
+    orderNumber,
+    deliveryDate: '2024-06-01',
+    consignee: { name: 'Kund AB', city: 'Malmö', countryCode: 'SE' },
+    orderLines: [{ rowNumber: '1', articleNumber: 'A1', numberOfItems: 1 }],
+  };
 }
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {
@@ -42,7 +54,10 @@ describe('rate limit', () => {
     for (let i = 0; i < 3; i++) await api.upsertArticle({ articleNumber: `RL-${i}` });
     const raw = await fetch(`${t.sim.baseUrl}/articles`, {
       method: 'PUT',
-      headers: { authorization: `Basic ${Buffer.from('api:secret').toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from('api:secret').toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ goodsOwnerId: 1, articleNumber: 'RL-raw' }),
     });
     expect(raw.status).toBe(429);
@@ -138,7 +153,12 @@ describe('fault injection', () => {
   });
 
   it('keeps business refusals permanent while faults are off', async () => {
-    const err = await caught(client().upsertOrder({ ...orderPut('BAD-1'), orderLines: [{ rowNumber: '1', articleNumber: 'NOPE', numberOfItems: 1 }] }));
+    const err = await caught(
+      client().upsertOrder({
+        ...orderPut('BAD-1'),
+        orderLines: [{ rowNumber: '1', articleNumber: 'NOPE', numberOfItems: 1 }],
+      }),
+    );
     expect(err).toBeInstanceOf(RejectedError);
     expect((err as RejectedError).status).toBe(400);
   });
@@ -149,7 +169,12 @@ describe('restart', () => {
     const api = client();
     const { orderId } = await api.upsertOrder(orderPut('KEEP-1'));
     await t.control.pickOrder({ orderId }, [{ rowNumber: '1', numberOfItems: 1 }]);
-    await t.control.seed({ orderStatuses: [{ number: 200, text: 'Öppen' }, { number: 400, text: 'Plockad' }] });
+    await t.control.seed({
+      orderStatuses: [
+        { number: 200, text: 'Öppen' },
+        { number: 400, text: 'Plockad' },
+      ],
+    });
     await t.sim.close();
 
     t.sim = await startOngoingSimulator({ databaseUrl: t.db.url, port: 0, users });

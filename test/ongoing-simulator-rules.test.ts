@@ -6,7 +6,14 @@
  * plain fetch so the wire format is what is asserted.
  */
 import { describe, expect, it } from 'vitest';
-import { UTC, basic, orderBody, simulatorCalls, simulatorPerFile, type AnyJson } from './support/ongoing-simulator-calls.js';
+import {
+  UTC,
+  basic,
+  orderBody,
+  simulatorCalls,
+  simulatorPerFile,
+  type AnyJson,
+} from './support/ongoing-simulator-calls.js';
 
 const t = simulatorPerFile('ongoing_sim_rules');
 const { api, article, order, purchaseOrder } = simulatorCalls(() => t.sim.baseUrl);
@@ -29,7 +36,14 @@ describe('authentication and goods owners', () => {
   });
 
   it('requires goodsOwnerId on list GETs and PUT bodies, naming the field', async () => {
-    for (const path of ['/articles', '/orders', '/purchaseOrders', '/returnOrders', '/inventoryAdjustments', '/transporterContracts']) {
+    for (const path of [
+      '/articles',
+      '/orders',
+      '/purchaseOrders',
+      '/returnOrders',
+      '/inventoryAdjustments',
+      '/transporterContracts',
+    ]) {
       const r = await api('GET', path);
       expect(r.status, path).toBe(400);
       expect(r.body.Message, path).toContain('goodsOwnerId');
@@ -41,13 +55,22 @@ describe('authentication and goods owners', () => {
 
   it('names the offending field in validation errors', async () => {
     await article('A1');
-    const noDate = await api('PUT', '/orders', { body: { ...orderBody('O-1', [['1', 'A1', 1]]), deliveryDate: undefined } });
+    const noDate = await api('PUT', '/orders', {
+      body: { ...orderBody('O-1', [['1', 'A1', 1]]), deliveryDate: undefined },
+    });
     expect(noDate.status).toBe(400);
     expect(noDate.body.Message).toContain('deliveryDate');
-    const noArticle = await api('PUT', '/orders', { body: { ...orderBody('O-1', []), orderLines: [{ rowNumber: '1', numberOfItems: 1 }] } });
+    const noArticle = await api('PUT', '/orders', {
+      body: { ...orderBody('O-1', []), orderLines: [{ rowNumber: '1', numberOfItems: 1 }] },
+    });
     expect(noArticle.status).toBe(400);
     expect(noArticle.body.Message).toContain('orderLines[0].articleNumber');
-    const dupRow = await api('PUT', '/orders', { body: orderBody('O-1', [['1', 'A1', 1], ['1', 'A1', 2]]) });
+    const dupRow = await api('PUT', '/orders', {
+      body: orderBody('O-1', [
+        ['1', 'A1', 1],
+        ['1', 'A1', 2],
+      ]),
+    });
     expect(dupRow.status).toBe(400);
     expect(dupRow.body.Message).toContain('rowNumber');
   });
@@ -55,17 +78,30 @@ describe('authentication and goods owners', () => {
 
 describe('upserts by business key', () => {
   it('PUT /articles returns the same articleSystemId for the same articleNumber and applies the update', async () => {
-    const first = await api('PUT', '/articles', { body: { goodsOwnerId: 1, articleNumber: 'SKU-1', articleName: 'Old name', weight: 1.5 } });
+    const first = await api('PUT', '/articles', {
+      body: { goodsOwnerId: 1, articleNumber: 'SKU-1', articleName: 'Old name', weight: 1.5 },
+    });
     const firstRead = (await api('GET', `/articles/${first.body.articleSystemId}`)).body;
     await new Promise((r) => setTimeout(r, 20));
-    const same = await api('PUT', '/articles', { body: { goodsOwnerId: 1, articleNumber: 'SKU-1', articleName: 'Old name', weight: 1.5 } });
+    const same = await api('PUT', '/articles', {
+      body: { goodsOwnerId: 1, articleNumber: 'SKU-1', articleName: 'Old name', weight: 1.5 },
+    });
     expect(same.body.articleSystemId).toBe(first.body.articleSystemId);
-    expect((await api('GET', `/articles/${first.body.articleSystemId}`)).body.articleDataLastUpdated).toBe(firstRead.articleDataLastUpdated);
-    const second = await api('PUT', '/articles', { body: { goodsOwnerId: 1, articleNumber: 'SKU-1', articleName: 'New name' } });
+    expect((await api('GET', `/articles/${first.body.articleSystemId}`)).body.articleDataLastUpdated).toBe(
+      firstRead.articleDataLastUpdated,
+    );
+    const second = await api('PUT', '/articles', {
+      body: { goodsOwnerId: 1, articleNumber: 'SKU-1', articleName: 'New name' },
+    });
     expect(second.status).toBe(200);
     expect(second.body).toEqual({ articleSystemId: first.body.articleSystemId, message: expect.any(String) });
     const read = (await api('GET', `/articles/${first.body.articleSystemId}`)).body;
-    expect(read).toMatchObject({ articleSystemId: first.body.articleSystemId, articleNumber: 'SKU-1', articleName: 'New name', weight: 1.5 });
+    expect(read).toMatchObject({
+      articleSystemId: first.body.articleSystemId,
+      articleNumber: 'SKU-1',
+      articleName: 'New name',
+      weight: 1.5,
+    });
     expect(read.articleDataLastUpdated > firstRead.articleDataLastUpdated).toBe(true);
     const list = (await api('GET', '/articles?goodsOwnerId=1')).body;
     expect(list).toHaveLength(1);
@@ -74,16 +110,30 @@ describe('upserts by business key', () => {
   it('PUT /orders answers 201 on create and 200 on update, with the same orderId', async () => {
     await article('A1');
     await article('A2');
-    const created = await api('PUT', '/orders', { body: orderBody('SO-100', [['1', 'A1', 2], ['2', 'A2', 1]]) });
+    const created = await api('PUT', '/orders', {
+      body: orderBody('SO-100', [
+        ['1', 'A1', 2],
+        ['2', 'A2', 1],
+      ]),
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ orderId: expect.any(Number), message: expect.any(String) });
     const updated = await api('PUT', '/orders', { body: orderBody('SO-100', [['1', 'A1', 5]]) });
     expect(updated.status).toBe(200);
     expect(updated.body.orderId).toBe(created.body.orderId);
     const read = (await api('GET', `/orders/${created.body.orderId}`)).body;
-    expect(read.orderInfo).toMatchObject({ orderId: created.body.orderId, orderNumber: 'SO-100', orderStatus: { number: 200, text: 'Open' } });
+    expect(read.orderInfo).toMatchObject({
+      orderId: created.body.orderId,
+      orderNumber: 'SO-100',
+      orderStatus: { number: 200, text: 'Open' },
+    });
     expect(read.orderLines).toHaveLength(1);
-    expect(read.orderLines[0]).toMatchObject({ rowNumber: '1', orderedNumberOfItems: 5, article: { articleNumber: 'A1' }, reportedNumberOfItems: null });
+    expect(read.orderLines[0]).toMatchObject({
+      rowNumber: '1',
+      orderedNumberOfItems: 5,
+      article: { articleNumber: 'A1' },
+      reportedNumberOfItems: null,
+    });
   });
 
   it('PUT /purchaseOrders upserts by purchaseOrderNumber and refuses unknown articles', async () => {
@@ -91,9 +141,23 @@ describe('upserts by business key', () => {
     const id = await purchaseOrder('PO-1', [['1', 'A1', 10]]);
     expect(await purchaseOrder('PO-1', [['1', 'A1', 12]])).toBe(id);
     const read = (await api('GET', `/purchaseOrders/${id}`)).body;
-    expect(read.purchaseOrderInfo).toMatchObject({ purchaseOrderId: id, purchaseOrderNumber: 'PO-1', purchaseOrderStatus: { number: 100, text: 'Notified' } });
-    expect(read.purchaseOrderLines[0]).toMatchObject({ rowNumber: '1', advisedNumberOfItems: 12, receivedNumberOfItems: 0 });
-    const unknown = await api('PUT', '/purchaseOrders', { body: { goodsOwnerId: 1, purchaseOrderNumber: 'PO-2', purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'NOPE', numberOfItems: 1 }] } });
+    expect(read.purchaseOrderInfo).toMatchObject({
+      purchaseOrderId: id,
+      purchaseOrderNumber: 'PO-1',
+      purchaseOrderStatus: { number: 100, text: 'Notified' },
+    });
+    expect(read.purchaseOrderLines[0]).toMatchObject({
+      rowNumber: '1',
+      advisedNumberOfItems: 12,
+      receivedNumberOfItems: 0,
+    });
+    const unknown = await api('PUT', '/purchaseOrders', {
+      body: {
+        goodsOwnerId: 1,
+        purchaseOrderNumber: 'PO-2',
+        purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'NOPE', numberOfItems: 1 }],
+      },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.Message).toContain("'NOPE'");
   });
@@ -117,7 +181,8 @@ describe('lists: bare arrays, id cursors, repeated keys, UTC times', () => {
     const seen: number[] = [];
     let cursor = 0;
     for (;;) {
-      const page = (await api('GET', `/articles?goodsOwnerId=1&articleSystemIdFrom=${cursor}&maxArticlesToGet=2`)).body as AnyJson[];
+      const page = (await api('GET', `/articles?goodsOwnerId=1&articleSystemIdFrom=${cursor}&maxArticlesToGet=2`))
+        .body as AnyJson[];
       seen.push(...page.map((a) => a.articleSystemId));
       if (page.length < 2) break;
       cursor = page[page.length - 1].articleSystemId + 1;
@@ -138,7 +203,11 @@ describe('lists: bare arrays, id cursors, repeated keys, UTC times', () => {
 
   it('pages orders by orderIdFrom/maxOrdersToGet and filters orderNumbers[]', async () => {
     await article('A1');
-    const ids = [await order('L-1', [['1', 'A1', 1]]), await order('L-2', [['1', 'A1', 1]]), await order('L-3', [['1', 'A1', 1]])];
+    const ids = [
+      await order('L-1', [['1', 'A1', 1]]),
+      await order('L-2', [['1', 'A1', 1]]),
+      await order('L-3', [['1', 'A1', 1]]),
+    ];
     const page = (await api('GET', `/orders?goodsOwnerId=1&orderIdFrom=${ids[1]}&maxOrdersToGet=1`)).body;
     expect(page.map((o: AnyJson) => o.orderInfo.orderId)).toEqual([ids[1]]);
     const byNumbers = (await api('GET', '/orders?goodsOwnerId=1&orderNumbers=L-1&orderNumbers=L-3')).body;
@@ -161,10 +230,22 @@ describe('code lists', () => {
     const orders = (await api('GET', '/orders/statuses')).body;
     expect(orders.orderStatuses).toContainEqual({ number: 450, text: 'Sent' });
     expect(orders.orderStatuses.map((s: AnyJson) => s.number)).toEqual([150, 200, 300, 320, 400, 450, 500, 800, 1000]);
-    expect((await api('GET', '/purchaseOrders/statuses')).body.orderStatuses).toContainEqual({ number: 400, text: 'Deflection' });
-    expect((await api('GET', '/returnOrders/statuses')).body.returnOrderStatuses).toContainEqual({ number: 300, text: 'Received' });
+    expect((await api('GET', '/purchaseOrders/statuses')).body.orderStatuses).toContainEqual({
+      number: 400,
+      text: 'Deflection',
+    });
+    expect((await api('GET', '/returnOrders/statuses')).body.returnOrderStatuses).toContainEqual({
+      number: 300,
+      text: 'Received',
+    });
 
-    await t.control.seed({ orderStatuses: [{ number: 200, text: 'Öppen' }, { number: 450, text: 'Skickad' }, { number: 451, text: 'Redo för upphämtning' }] });
+    await t.control.seed({
+      orderStatuses: [
+        { number: 200, text: 'Öppen' },
+        { number: 450, text: 'Skickad' },
+        { number: 451, text: 'Redo för upphämtning' },
+      ],
+    });
     expect((await api('GET', '/orders/statuses')).body.orderStatuses).toEqual([
       { number: 200, text: 'Öppen' },
       { number: 450, text: 'Skickad' },
@@ -179,26 +260,56 @@ describe('code lists', () => {
   it('lists transporter contracts and ways of delivery, and refuses unknown transporter codes', async () => {
     const contracts = (await api('GET', '/transporterContracts?goodsOwnerId=1')).body;
     const plab = contracts.find((c: AnyJson) => c.transporterCode === 'PLAB');
-    expect(plab.transporterServices.map((s: AnyJson) => s.transporterServiceCode)).toEqual(expect.arrayContaining(['P18', 'P19']));
-    expect((await api('GET', '/orders/wayOfDeliveryTypes?goodsOwnerId=1')).body.wayOfDeliveryTypes.map((w: AnyJson) => w.code)).toContain('STANDARD');
+    expect(plab.transporterServices.map((s: AnyJson) => s.transporterServiceCode)).toEqual(
+      expect.arrayContaining(['P18', 'P19']),
+    );
+    expect(
+      (await api('GET', '/orders/wayOfDeliveryTypes?goodsOwnerId=1')).body.wayOfDeliveryTypes.map(
+        (w: AnyJson) => w.code,
+      ),
+    ).toContain('STANDARD');
     expect((await api('GET', '/warehouses')).body).toEqual([{ id: 1, code: 'MAIN', name: 'Main warehouse' }]);
-    const wod = await api('PUT', '/orders/wayOfDeliveryTypes', { body: { goodsOwnerId: 1, code: 'NIGHT', name: 'Night delivery' } });
+    const wod = await api('PUT', '/orders/wayOfDeliveryTypes', {
+      body: { goodsOwnerId: 1, code: 'NIGHT', name: 'Night delivery' },
+    });
     expect(wod.body).toEqual({ wayOfDeliveryTypeId: expect.any(Number), success: true, message: expect.any(String) });
-    expect((await api('GET', '/orders/wayOfDeliveryTypes?goodsOwnerId=1')).body.wayOfDeliveryTypes).toContainEqual({ id: wod.body.wayOfDeliveryTypeId, code: 'NIGHT', name: 'Night delivery' });
+    expect((await api('GET', '/orders/wayOfDeliveryTypes?goodsOwnerId=1')).body.wayOfDeliveryTypes).toContainEqual({
+      id: wod.body.wayOfDeliveryTypeId,
+      code: 'NIGHT',
+      name: 'Night delivery',
+    });
     expect((await api('DELETE', `/orders/wayOfDeliveryTypes/${wod.body.wayOfDeliveryTypeId}`)).status).toBe(200);
-    expect((await api('GET', '/orders/wayOfDeliveryTypes?goodsOwnerId=1')).body.wayOfDeliveryTypes.map((w: AnyJson) => w.code)).not.toContain('NIGHT');
+    expect(
+      (await api('GET', '/orders/wayOfDeliveryTypes?goodsOwnerId=1')).body.wayOfDeliveryTypes.map(
+        (w: AnyJson) => w.code,
+      ),
+    ).not.toContain('NIGHT');
 
     await article('A1');
-    const unknown = await api('PUT', '/orders', { body: orderBody('TR-1', [['1', 'A1', 1]], { transporter: { transporterCode: 'NOSUCH' } }) });
+    const unknown = await api('PUT', '/orders', {
+      body: orderBody('TR-1', [['1', 'A1', 1]], { transporter: { transporterCode: 'NOSUCH' } }),
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.Message).toContain("'NOSUCH'");
-    const badService = await api('PUT', '/orders', { body: orderBody('TR-1', [['1', 'A1', 1]], { transporter: { transporterCode: 'PLAB', transporterServiceCode: 'X99' } }) });
+    const badService = await api('PUT', '/orders', {
+      body: orderBody('TR-1', [['1', 'A1', 1]], {
+        transporter: { transporterCode: 'PLAB', transporterServiceCode: 'X99' },
+      }),
+    });
     expect(badService.status).toBe(400);
     expect((await api('GET', '/orders?goodsOwnerId=1&orderNumber=TR-1')).body).toEqual([]);
 
-    const id = await order('TR-1', [['1', 'A1', 1]], { transporter: { transporterCode: 'PLAB', transporterServiceCode: 'P19' }, wayOfDelivery: { code: 'EXPRESS', name: 'Express' } });
+    const id = await order('TR-1', [['1', 'A1', 1]], {
+      transporter: { transporterCode: 'PLAB', transporterServiceCode: 'P19' },
+      wayOfDelivery: { code: 'EXPRESS', name: 'Express' },
+    });
     const o = (await api('GET', `/orders/${id}`)).body;
-    expect(o.transporter).toEqual({ transporterName: 'PostNord Logistics AB', name: 'PostNord MyPack Collect', code: 'PLAB', serviceCode: 'P19' });
+    expect(o.transporter).toEqual({
+      transporterName: 'PostNord Logistics AB',
+      name: 'PostNord MyPack Collect',
+      code: 'PLAB',
+      serviceCode: 'P19',
+    });
     expect(o.orderInfo.wayOfDelivery).toEqual({ code: 'EXPRESS', name: 'Express' });
     expect((await api('PATCH', `/orders/${id}/transporter`, { body: { transporterCode: 'NOSUCH' } })).status).toBe(400);
   });
@@ -230,7 +341,10 @@ describe('refusals once the warehouse has started', () => {
     expect((await api('PUT', '/orders', { body: orderBody('W-3', [['1', 'A1', 2]]) })).status).toBe(200);
     expect((await api('DELETE', '/orders?goodsOwnerId=1&orderNumber=W-3')).status).toBe(200);
     expect((await api('DELETE', `/orders/${open}`)).status).toBe(200);
-    expect((await api('GET', `/orders/${open}`)).body.orderInfo.orderStatus).toEqual({ number: 1000, text: 'Cancelled' });
+    expect((await api('GET', `/orders/${open}`)).body.orderInfo.orderStatus).toEqual({
+      number: 1000,
+      text: 'Cancelled',
+    });
   });
 
   it('takes changes to a partly received purchase order, but not below what was received, and refuses to cancel it', async () => {
@@ -239,13 +353,37 @@ describe('refusals once the warehouse has started', () => {
     const id = await purchaseOrder('PO-W', [['1', 'A1', 10]]);
     await t.control.receivePurchaseOrder({ purchaseOrderId: id }, [{ rowNumber: '1', numberOfItems: 4 }]);
     const put = (lines: Array<[string, string, number]>) =>
-      api('PUT', '/purchaseOrders', { body: { goodsOwnerId: 1, purchaseOrderNumber: 'PO-W', purchaseOrderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber, articleNumber, numberOfItems })) } });
-    const raised = await put([['1', 'A1', 20], ['2', 'A2', 3]]);
+      api('PUT', '/purchaseOrders', {
+        body: {
+          goodsOwnerId: 1,
+          purchaseOrderNumber: 'PO-W',
+          purchaseOrderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({
+            rowNumber,
+            articleNumber,
+            numberOfItems,
+          })),
+        },
+      });
+    const raised = await put([
+      ['1', 'A1', 20],
+      ['2', 'A2', 3],
+    ]);
     expect(raised.status).toBe(200);
     const now = (await api('GET', `/purchaseOrders/${id}`)).body;
-    expect(now.purchaseOrderLines.map((l: { advisedNumberOfItems: number; receivedNumberOfItems: number }) => [l.advisedNumberOfItems, l.receivedNumberOfItems])).toEqual([[20, 4], [3, 0]]);
+    expect(
+      now.purchaseOrderLines.map((l: { advisedNumberOfItems: number; receivedNumberOfItems: number }) => [
+        l.advisedNumberOfItems,
+        l.receivedNumberOfItems,
+      ]),
+    ).toEqual([
+      [20, 4],
+      [3, 0],
+    ]);
 
-    const below = await put([['1', 'A1', 3], ['2', 'A2', 3]]);
+    const below = await put([
+      ['1', 'A1', 3],
+      ['2', 'A2', 3],
+    ]);
     expect(below.status).toBe(400);
     expect(below.body.Message).toMatch(/row 1 can not be advised 3 items: 4 have been received/);
     expect((await put([['1', 'A2', 20]])).body.Message).toMatch(/row 1 can not change article/);
@@ -261,6 +399,9 @@ describe('refusals once the warehouse has started', () => {
 
     const untouched = await purchaseOrder('PO-C', [['1', 'A1', 1]]);
     expect((await api('DELETE', `/purchaseOrders/${untouched}`)).status).toBe(200);
-    expect((await api('GET', `/purchaseOrders/${untouched}`)).body.purchaseOrderInfo.purchaseOrderStatus).toEqual({ number: 900, text: 'Cancelled' });
+    expect((await api('GET', `/purchaseOrders/${untouched}`)).body.purchaseOrderInfo.purchaseOrderStatus).toEqual({
+      number: 900,
+      text: 'Cancelled',
+    });
   });
 });

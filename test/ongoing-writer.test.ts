@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 const command = (number: string, name: string) =>
-  commandFrom({ eventId: `multicase:product:${number}:1`, entityKey: number, capturedAt: Date.now() }, topics.articleUpsert, articleUpsert(number, name) as ArticleUpsert);
+  commandFrom(
+    { eventId: `multicase:product:${number}:1`, entityKey: number, capturedAt: Date.now() },
+    topics.articleUpsert,
+    articleUpsert(number, name) as ArticleUpsert,
+  );
 
 describe('the Ongoing writer', () => {
   it('emits the mapping of a write again when a chunk is replayed before its outputs were acknowledged', async () => {

@@ -19,8 +19,14 @@ async function bareMulticase(withTables = true): Promise<Knex> {
   opened.push({ db, knex });
   if (!withTables) return knex;
   await knex.raw('CREATE SCHEMA multicase');
-  for (const t of TRACKED_TABLES) await knex.raw(`CREATE TABLE multicase.${t} (id serial PRIMARY KEY, name text, updated_at timestamptz NOT NULL DEFAULT now())`);
-  for (const c of CHILD_TABLES) await knex.raw(`CREATE TABLE multicase.${c.table} (id serial PRIMARY KEY, ${c.key} int NOT NULL REFERENCES multicase.${c.parent}(id), quantity int)`);
+  for (const t of TRACKED_TABLES)
+    await knex.raw(
+      `CREATE TABLE multicase.${t} (id serial PRIMARY KEY, name text, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
+  for (const c of CHILD_TABLES)
+    await knex.raw(
+      `CREATE TABLE multicase.${c.table} (id serial PRIMARY KEY, ${c.key} int NOT NULL REFERENCES multicase.${c.parent}(id), quantity int)`,
+    );
   return knex;
 }
 
@@ -40,7 +46,13 @@ async function ops(knex: Knex, ...argv: string[]): Promise<{ code: number; out: 
 }
 
 const triggerCount = async (knex: Knex) =>
-  Number((await knex.raw<{ rows: Array<{ n: string }> }>("SELECT count(*) AS n FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'multicase' AND NOT t.tgisinternal")).rows[0]!.n);
+  Number(
+    (
+      await knex.raw<{ rows: Array<{ n: string }> }>(
+        "SELECT count(*) AS n FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'multicase' AND NOT t.tgisinternal",
+      )
+    ).rows[0]!.n,
+  );
 
 afterAll(async () => {
   for (const { db, knex } of opened) {
@@ -88,7 +100,9 @@ describe('ops multicase install-change-tracking', () => {
     for (const argv of [['--dry-run'], []]) {
       const r = await ops(knex, 'multicase', 'install-change-tracking', ...argv);
       expect(r.code, r.err).toBe(0);
-      expect(r.out).toBe('Change tracking is installed already (0008_change_tracking, 0009_notify_on_change): nothing to do.');
+      expect(r.out).toBe(
+        'Change tracking is installed already (0008_change_tracking, 0009_notify_on_change): nothing to do.',
+      );
     }
     expect(await triggerCount(knex)).toBe(triggers);
     expect((await knex.raw('SELECT last_value FROM multicase.change_seq')).rows[0].last_value).toBe(before);
@@ -98,7 +112,9 @@ describe('ops multicase install-change-tracking', () => {
     await knex.raw('DROP TRIGGER products_notify_change ON multicase.products');
     const r = await ops(knex, 'multicase', 'install-change-tracking');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('0009_notify_on_change is only partly installed (changed by hand?); missing: trigger products_notify_change on multicase.products');
+    expect(r.err).toContain(
+      '0009_notify_on_change is only partly installed (changed by hand?); missing: trigger products_notify_change on multicase.products',
+    );
     expect(r.err).toContain('nothing was changed');
   });
 

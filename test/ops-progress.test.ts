@@ -1,6 +1,14 @@
 /** The progress of long ops commands: rate, time left and the line, as pure functions; replay's count. */
 import { describe, expect, it } from 'vitest';
-import { etaMs, formatDuration, formatRate, progressBar, progressReporter, progressText, ratePerSecond } from '../pipeline/ops/progress.js';
+import {
+  etaMs,
+  formatDuration,
+  formatRate,
+  progressBar,
+  progressReporter,
+  progressText,
+  ratePerSecond,
+} from '../pipeline/ops/progress.js';
 import { replayedSoFar } from '../pipeline/ops/replay.js';
 
 describe('progress arithmetic', () => {
@@ -18,15 +26,27 @@ describe('progress arithmetic', () => {
   });
 
   it('formats rates and durations for people', () => {
-    expect([formatRate(0.25), formatRate(12.4), formatRate(1_530), formatRate(25_000)]).toEqual(['0.3/s', '12/s', '1.5k/s', '25k/s']);
-    expect([formatDuration(400), formatDuration(45_000), formatDuration(185_000), formatDuration(7_380_000)]).toEqual(['0s', '45s', '3m 05s', '2h 03m']);
+    expect([formatRate(0.25), formatRate(12.4), formatRate(1_530), formatRate(25_000)]).toEqual([
+      '0.3/s',
+      '12/s',
+      '1.5k/s',
+      '25k/s',
+    ]);
+    expect([formatDuration(400), formatDuration(45_000), formatDuration(185_000), formatDuration(7_380_000)]).toEqual([
+      '0s',
+      '45s',
+      '3m 05s',
+      '2h 03m',
+    ]);
   });
 
   it('draws a bar and one line with done/total, percent, rate and time left', () => {
     expect(progressBar(1, 4, 8)).toBe('[##------]');
     expect(progressText('replay g', 250, 1_000, 5_000)).toBe('replay g 250/1000 (25%) 50/s, 15s left');
     expect(progressText('replay g', 1_000, 1_000, 5_000)).toBe('replay g 1000/1000 (100%) 200/s, done in 5s');
-    expect(progressText('replay g', 500, 1_000, 5_000, { bar: 4 })).toBe('replay g [##--] 500/1000 (50%) 100/s, 5s left');
+    expect(progressText('replay g', 500, 1_000, 5_000, { bar: 4 })).toBe(
+      'replay g [##--] 500/1000 (50%) 100/s, 5s left',
+    );
     expect(progressText('reconcile', 300, undefined, 2_000)).toBe('reconcile 300 done, 150/s, 2s so far');
   });
 
@@ -43,7 +63,11 @@ describe('progress arithmetic', () => {
     t = 10_000;
     p.update(1_000, 1_000);
     p.finish();
-    expect(lines).toEqual(['dlq retry 100/1000 (10%) 100/s, 9s left\n', 'dlq retry 700/1000 (70%) 100/s, 3s left\n', 'dlq retry 1000/1000 (100%) 100/s, done in 10s\n']);
+    expect(lines).toEqual([
+      'dlq retry 100/1000 (10%) 100/s, 9s left\n',
+      'dlq retry 700/1000 (70%) 100/s, 3s left\n',
+      'dlq retry 1000/1000 (100%) 100/s, done in 10s\n',
+    ]);
   });
 
   it('redraws one line on a terminal', () => {
@@ -63,7 +87,23 @@ describe('replay progress', () => {
       { partition: 1, from: 0n, to: 50n },
     ];
     expect(replayedSoFar(target, new Map([[0, 60n]]))).toBe(50);
-    expect(replayedSoFar(target, new Map([[0, 200n], [1, 50n]]))).toBe(150);
-    expect(replayedSoFar(target, new Map([[0, -1n], [1, 5n]]))).toBe(5);
+    expect(
+      replayedSoFar(
+        target,
+        new Map([
+          [0, 200n],
+          [1, 50n],
+        ]),
+      ),
+    ).toBe(150);
+    expect(
+      replayedSoFar(
+        target,
+        new Map([
+          [0, -1n],
+          [1, 5n],
+        ]),
+      ),
+    ).toBe(5);
   });
 });

@@ -18,7 +18,11 @@ let pipeline: Pipeline;
 beforeAll(async () => {
   // Small chunks, so the resnapshot takes several polls between the change reads.
   env = await startTestEnvironment('resnap', { MULTICASE_SOURCE_BATCH: '4', MULTICASE_PRODUCT_POLL_MS: '300' });
-  pipeline = await startPipeline({ env: env.env, runtime: testRuntime('resnap-pipeline', env.env), roles: ['source-multicase', 'processors', 'sink-ongoing'] });
+  pipeline = await startPipeline({
+    env: env.env,
+    runtime: testRuntime('resnap-pipeline', env.env),
+    roles: ['source-multicase', 'processors', 'sink-ongoing'],
+  });
   await pipeline.started();
 }, 120_000);
 afterAll(async () => {
@@ -39,13 +43,19 @@ function opsIo() {
   return { io, out, err, progress };
 }
 
-const articleNumbers = async (numbers: string[]) => (await env.api.getArticles({ articleNumbers: numbers })).map((a) => a.articleNumber).sort();
+const articleNumbers = async (numbers: string[]) =>
+  (await env.api.getArticles({ articleNumbers: numbers })).map((a) => a.articleNumber).sort();
 
 describe('ops resnapshot', () => {
   it('sends every product to Ongoing again while the source runs: deleted articles come back', async () => {
     const numbers = ['RS-1', 'RS-2', 'RS-3'];
     for (const n of numbers) await createProduct(env.db, { productNumber: n, description: `resnapshot ${n}` });
-    await eventually(() => articleNumbers(numbers), (a) => a.length === 3, 60_000, 'the three articles in Ongoing');
+    await eventually(
+      () => articleNumbers(numbers),
+      (a) => a.length === 3,
+      60_000,
+      'the three articles in Ongoing',
+    );
 
     // Ongoing "restored" without two of them. The pipeline's id map still remembers writing them.
     const sim = knex({ client: 'pg', connection: env.simDbUrl });
@@ -63,18 +73,32 @@ describe('ops resnapshot', () => {
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`Done: ${products} rows sent again`));
     // Progress lines: done/total, rate and time left, the last one complete.
-    expect(progress.at(-1)).toMatch(new RegExp(`^resnapshot multicase.products ${products}/${products} \\(100%\\) [\\d.k]+/s, done in \\d+`));
+    expect(progress.at(-1)).toMatch(
+      new RegExp(`^resnapshot multicase.products ${products}/${products} \\(100%\\) [\\d.k]+/s, done in \\d+`),
+    );
 
-    await eventually(() => articleNumbers(numbers), (a) => a.length === 3, 60_000, 'the deleted articles back in Ongoing');
+    await eventually(
+      () => articleNumbers(numbers),
+      (a) => a.length === 3,
+      60_000,
+      'the deleted articles back in Ongoing',
+    );
     // Change capture went on: a product created now arrives as usual.
     await createProduct(env.db, { productNumber: 'RS-4', description: 'after the resnapshot' });
-    await eventually(() => articleNumbers(['RS-4']), (a) => a.length === 1, 60_000, 'RS-4 in Ongoing');
+    await eventually(
+      () => articleNumbers(['RS-4']),
+      (a) => a.length === 1,
+      60_000,
+      'RS-4 in Ongoing',
+    );
   }, 120_000);
 
   it('says why a resnapshot does not apply to an Ongoing source, and names an unknown one', async () => {
     const ongoing = opsIo();
     expect(await runOps(['resnapshot', '--source', 'ongoing.goods-receipts'], ongoing.io)).toBe(2);
-    expect(ongoing.err.join('\n')).toContain('not applicable to ongoing.goods-receipts: it reads Ongoing by reporting back');
+    expect(ongoing.err.join('\n')).toContain(
+      'not applicable to ongoing.goods-receipts: it reads Ongoing by reporting back',
+    );
     const unknown = opsIo();
     expect(await runOps(['resnapshot', '--source', 'multicase.nothing'], unknown.io)).toBe(2);
     expect(unknown.err.join('\n')).toContain('unknown source "multicase.nothing"; sources are: multicase.products');

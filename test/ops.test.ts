@@ -78,11 +78,25 @@ describe('ops CLI', () => {
   });
 
   it('shipping-map set, list, change one field, delete (a tombstone)', async () => {
-    await setShippingMethod(rt, 7, { shippingMethodCode: 'DHL', wayOfDeliveryCode: 'DHLPARCEL', transporterCode: 'DHL', transporterServiceCode: 'PARCEL' });
-    expect(await listShippingMethods(rt)).toEqual([expect.objectContaining({ shippingMethodId: 7, wayOfDeliveryCode: 'DHLPARCEL', transporterServiceCode: 'PARCEL', wayOfDeliveryName: null })]);
+    await setShippingMethod(rt, 7, {
+      shippingMethodCode: 'DHL',
+      wayOfDeliveryCode: 'DHLPARCEL',
+      transporterCode: 'DHL',
+      transporterServiceCode: 'PARCEL',
+    });
+    expect(await listShippingMethods(rt)).toEqual([
+      expect.objectContaining({
+        shippingMethodId: 7,
+        wayOfDeliveryCode: 'DHLPARCEL',
+        transporterServiceCode: 'PARCEL',
+        wayOfDeliveryName: null,
+      }),
+    ]);
 
     const io = capture(rt);
-    expect(await runOps(['shipping-map', 'set', '--id', '7', '--service', 'EXPRESS', '--code', '', '--skip-check'], io)).toBe(0);
+    expect(
+      await runOps(['shipping-map', 'set', '--id', '7', '--service', 'EXPRESS', '--code', '', '--skip-check'], io),
+    ).toBe(0);
     expect(io.stdout).toContain('Changed the mapping of shipping method 7');
     const listed = capture(rt);
     expect(await runOps(['shipping-map', 'list'], listed)).toBe(0);
@@ -96,24 +110,58 @@ describe('ops CLI', () => {
   it('dlq list shows dead letters; dlq retry re-publishes the original record without dlq headers, once', async () => {
     const topic = topics.productChanged;
     const value = await rt.serde.encode(topic, product('P-1'));
-    const record: ConsumedRecord = { topic: topic.name, partition: 2, offset: '41', key: 'P-1', value, headers: { traceparent: 'abc' }, timestamp: Date.now() };
+    const record: ConsumedRecord = {
+      topic: topic.name,
+      partition: 2,
+      offset: '41',
+      key: 'P-1',
+      value,
+      headers: { traceparent: 'abc' },
+      timestamp: Date.now(),
+    };
     const firstFailureAt = Date.parse('2025-03-01T06:00:00Z');
     const producer = await rt.producer();
     await producer.send([
-      deadLetterOf(record, { stage: 'processor.product-to-article', error: new ValidationError('product P-1', 'description', 'is empty'), attempts: 1, firstFailureAt }),
-      deadLetterOfSourceRow(topic.name, 'P-2', { productnumber: 'P-2' }, { stage: 'source.multicase.product', error: new Error('bad row'), attempts: 1, firstFailureAt }),
+      deadLetterOf(record, {
+        stage: 'processor.product-to-article',
+        error: new ValidationError('product P-1', 'description', 'is empty'),
+        attempts: 1,
+        firstFailureAt,
+      }),
+      deadLetterOfSourceRow(
+        topic.name,
+        'P-2',
+        { productnumber: 'P-2' },
+        { stage: 'source.multicase.product', error: new Error('bad row'), attempts: 1, firstFailureAt },
+      ),
     ]);
     const dlq = dlqTopicName(topic.name);
 
     const [page] = await listDeadLetters(rt, { topic: dlq });
     expect(page?.letters).toHaveLength(2);
-    expect(page?.letters[0]).toMatchObject({ key: 'P-1', originalTopic: topic.name, originalPartition: '2', originalOffset: '41', stage: 'processor.product-to-article', errorClass: 'ValidationError', message: 'product P-1: field description is empty', attempts: 1, firstFailure: '2025-03-01T06:00:00.000Z' });
+    expect(page?.letters[0]).toMatchObject({
+      key: 'P-1',
+      originalTopic: topic.name,
+      originalPartition: '2',
+      originalOffset: '41',
+      stage: 'processor.product-to-article',
+      errorClass: 'ValidationError',
+      message: 'product P-1: field description is empty',
+      attempts: 1,
+      firstFailure: '2025-03-01T06:00:00.000Z',
+    });
     const listing = formatDeadLetters(await listDeadLetters(rt));
     expect(listing).toContain(`${dlq}: 2 letters`);
-    expect(listing).toMatch(/P-1\s+multicase\.product\.changed\/2@41\s+processor\.product-to-article\s+ValidationError\s+1\s+2025-03-01T06:00:00.000Z\s+product P-1: field description is empty/);
+    expect(listing).toMatch(
+      /P-1\s+multicase\.product\.changed\/2@41\s+processor\.product-to-article\s+ValidationError\s+1\s+2025-03-01T06:00:00.000Z\s+product P-1: field description is empty/,
+    );
 
     const retried = await retryDeadLetters(rt, { topic: dlq });
-    expect(retried).toMatchObject({ retriedTotal: 1, retried: [{ topic: topic.name, count: 1 }], next: [{ partition: 0, offset: '2' }] });
+    expect(retried).toMatchObject({
+      retriedTotal: 1,
+      retried: [{ topic: topic.name, count: 1 }],
+      next: [{ partition: 0, offset: '2' }],
+    });
     expect(retried.skipped).toEqual([expect.objectContaining({ key: 'P-2', offset: '1' })]);
     expect(formatRetry(retried)).toContain('--from-offset 2');
 
@@ -133,7 +181,13 @@ describe('ops CLI', () => {
     const producer = await rt.producer();
     await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: 'PO-1', value: Buffer.from(`po ${i}`) })));
     const position: SourceOffset = { source: 'multicase.product', position: '{"seq":42}', updatedAt: Date.now() };
-    await producer.send([{ topic: topics.sourceOffsets.name, key: position.source, value: await rt.serde.encode(topics.sourceOffsets, position) }]);
+    await producer.send([
+      {
+        topic: topics.sourceOffsets.name,
+        key: position.source,
+        value: await rt.serde.encode(topics.sourceOffsets, position),
+      },
+    ]);
     const admin = await rt.kafka.admin();
     const partition = (await admin.endOffsets(topic)).find((p) => p.offset === '5')!.partition;
     await admin.setGroupOffsets(group, topic, [{ partition, offset: '2' }]);
@@ -146,7 +200,11 @@ describe('ops CLI', () => {
     expect(report.sources).toEqual([expect.objectContaining({ source: 'multicase.product', position: '{"seq":42}' })]);
     expect(report.deadLetters.find((d) => d.topic === dlqTopicName(topics.productChanged.name))?.records).toBe(2);
     const text = formatStatus(report);
-    expect(text).toMatch(new RegExp(`processor\\.purchase-order-to-inbound\\s+multicase\\.purchase-order\\.changed\\s+${partition}\\s+2\\s+5\\s+3`));
+    expect(text).toMatch(
+      new RegExp(
+        `processor\\.purchase-order-to-inbound\\s+multicase\\.purchase-order\\.changed\\s+${partition}\\s+2\\s+5\\s+3`,
+      ),
+    );
     expect(text).toContain('{"seq":42}');
   });
 
@@ -155,7 +213,8 @@ describe('ops CLI', () => {
     const group = 'processor.purchase-order-to-inbound';
     const admin = await rt.kafka.admin();
     const partition = (await admin.endOffsets(topic)).find((p) => p.offset === '5')!.partition;
-    const committed = async () => (await admin.groupOffsets(group, topic)).find((p) => p.partition === partition)?.offset;
+    const committed = async () =>
+      (await admin.groupOffsets(group, topic)).find((p) => p.partition === partition)?.offset;
     try {
       const toEarliest = await replay(rt, { group, topic, target: { kind: 'earliest' } });
       expect(toEarliest.moves.find((m) => m.partition === partition)).toEqual({ partition, from: '2', to: '0' });
@@ -166,7 +225,12 @@ describe('ops CLI', () => {
 
       // (dry run: every real move costs kafkajs a group join and a fetch wait of about 5 s)
       const io = capture(rt);
-      expect(await runOps(['replay', '--group', group, '--topic', topic, '--to-time', '2999-01-01T00:00:00Z', '--dry-run'], io)).toBe(0);
+      expect(
+        await runOps(
+          ['replay', '--group', group, '--topic', topic, '--to-time', '2999-01-01T00:00:00Z', '--dry-run'],
+          io,
+        ),
+      ).toBe(0);
       expect(io.stdout).toMatch(new RegExp(`^${partition}\\s+4\\s+→\\s+5$`, 'm'));
       expect(io.stdout).toContain('Nothing was changed');
       expect(await committed()).toBe('4');
@@ -181,7 +245,9 @@ describe('ops CLI', () => {
       try {
         const refused = await replay(rt, { group, topic, target: { kind: 'earliest' } }).catch((err: unknown) => err);
         expect(refused).toBeInstanceOf(GroupActiveError);
-        expect((refused as Error).message).toContain(`stop the pipeline role that runs group ${group} first (processors)`);
+        expect((refused as Error).message).toContain(
+          `stop the pipeline role that runs group ${group} first (processors)`,
+        );
       } finally {
         await running.stop();
         await running.disconnect();

@@ -1,62 +1,140 @@
 import { describe, expect, it } from 'vitest';
-import type { GoodsReceiptReceived, IdMapping, Product, ProductChanged, PurchaseOrder, PurchaseOrderChanged } from '../schemas/types.generated.js';
+import type {
+  GoodsReceiptReceived,
+  IdMapping,
+  Product,
+  ProductChanged,
+  PurchaseOrder,
+  PurchaseOrderChanged,
+} from '../schemas/types.generated.js';
 import { goodsReceiptToBooking } from '../processors/goods-receipt-to-booking.js';
 import { productToArticle } from '../processors/product-to-article.js';
 import { purchaseOrderToInbound } from '../processors/purchase-order-to-inbound.js';
 
-const envelope = { operation: 'UPDATE' as const, source: { system: 'multicase', entity: 'x', position: '1' }, occurredAt: 1, capturedAt: 2 };
+const envelope = {
+  operation: 'UPDATE' as const,
+  source: { system: 'multicase', entity: 'x', position: '1' },
+  occurredAt: 1,
+  capturedAt: 2,
+};
 
 const baseProduct: Product = {
-  productId: 1, productNumber: 'MUG-1', description: 'Blue mug', description2: 'Stoneware', ean: '7310000000017', unit: 'pcs',
-  weightKg: 0.35, lengthCm: 12, widthCm: 9, heightCm: 10.5, volumeDm3: 1.2, isService: false, isActive: true, isDeleted: false,
-  supplierNumber: 'S-1', productGroup: 'Kitchen',
+  productId: 1,
+  productNumber: 'MUG-1',
+  description: 'Blue mug',
+  description2: 'Stoneware',
+  ean: '7310000000017',
+  unit: 'pcs',
+  weightKg: 0.35,
+  lengthCm: 12,
+  widthCm: 9,
+  heightCm: 10.5,
+  volumeDm3: 1.2,
+  isService: false,
+  isActive: true,
+  isDeleted: false,
+  supplierNumber: 'S-1',
+  productGroup: 'Kitchen',
 };
-const productEvent = (p: Partial<Product>): ProductChanged => ({ ...envelope, eventId: 'e', entityKey: p.productNumber ?? 'MUG-1', after: { ...baseProduct, ...p } });
+const productEvent = (p: Partial<Product>): ProductChanged => ({
+  ...envelope,
+  eventId: 'e',
+  entityKey: p.productNumber ?? 'MUG-1',
+  after: { ...baseProduct, ...p },
+});
 
 describe('product → article', () => {
   it('maps a stock product with units converted to what Ongoing expects', () => {
     expect(productToArticle(productEvent({}))).toEqual({
-      articleNumber: 'MUG-1', articleName: 'Blue mug', productCode: 'MUG-1', unitCode: 'pcs', description: 'Stoneware',
-      isStockArticle: true, isActive: true, barCode: '7310000000017', weight: 0.35, length: 0.12, width: 0.09, height: 0.105,
-      volume: 0.0012, supplierNumber: 'S-1', articleGroup: 'Kitchen',
+      articleNumber: 'MUG-1',
+      articleName: 'Blue mug',
+      productCode: 'MUG-1',
+      unitCode: 'pcs',
+      description: 'Stoneware',
+      isStockArticle: true,
+      isActive: true,
+      barCode: '7310000000017',
+      weight: 0.35,
+      length: 0.12,
+      width: 0.09,
+      height: 0.105,
+      volume: 0.0012,
+      supplierNumber: 'S-1',
+      articleGroup: 'Kitchen',
     });
   });
   it('sends a service item as a non-stock article', () => {
-    expect(productToArticle(productEvent({ isService: true }))).toMatchObject({ isStockArticle: false, isActive: true });
+    expect(productToArticle(productEvent({ isService: true }))).toMatchObject({
+      isStockArticle: false,
+      isActive: true,
+    });
   });
   it('deactivates the article of an inactive or deleted product', () => {
     expect(productToArticle(productEvent({ isActive: false }))?.isActive).toBe(false);
     expect(productToArticle(productEvent({ isDeleted: true }))?.isActive).toBe(false);
   });
   it('rejects a product without a number or a name, naming the record and field', () => {
-    expect(() => productToArticle(productEvent({ productNumber: ' ' }))).toThrow('product  : field productNumber is missing');
-    expect(() => productToArticle(productEvent({ description: '' }))).toThrow('product MUG-1: field description is missing');
+    expect(() => productToArticle(productEvent({ productNumber: ' ' }))).toThrow(
+      'product  : field productNumber is missing',
+    );
+    expect(() => productToArticle(productEvent({ description: '' }))).toThrow(
+      'product MUG-1: field description is missing',
+    );
   });
 });
 
 const basePo: PurchaseOrder = {
-  purchaseOrderNumber: 'PO-1', status: 'open', supplierNumber: 'S-1', supplierName: 'Supplier', warehouseCode: 'MAIN',
-  expectedDate: '2026-12-01', reference: 'ref', note: null,
+  purchaseOrderNumber: 'PO-1',
+  status: 'open',
+  supplierNumber: 'S-1',
+  supplierName: 'Supplier',
+  warehouseCode: 'MAIN',
+  expectedDate: '2026-12-01',
+  reference: 'ref',
+  note: null,
   lines: [
     { position: 1, productNumber: 'MUG-1', quantityOrdered: 10, quantityReceived: 0, unitPrice: 2 },
     { position: 2, productNumber: 'CUP-1', quantityOrdered: 5, quantityReceived: 0, unitPrice: 1 },
   ],
 };
-const poEvent = (p: Partial<PurchaseOrder>): PurchaseOrderChanged => ({ ...envelope, eventId: 'e', entityKey: 'PO-1', after: { ...basePo, ...p } });
+const poEvent = (p: Partial<PurchaseOrder>): PurchaseOrderChanged => ({
+  ...envelope,
+  eventId: 'e',
+  entityKey: 'PO-1',
+  after: { ...basePo, ...p },
+});
 
 const articlesKnown = {
   graceMs: 1_000,
   ongoingWarehouse: 'MAIN',
-  idMap: { get: (k: string): IdMapping | undefined => ({ system: 'ongoing', entityType: 'article', businessKey: k, externalId: '1', updatedAt: 0, contentHash: null }) },
+  idMap: {
+    get: (k: string): IdMapping | undefined => ({
+      system: 'ongoing',
+      entityType: 'article',
+      businessKey: k,
+      externalId: '1',
+      updatedAt: 0,
+      contentHash: null,
+    }),
+  },
 };
 const noArticles = { graceMs: 1_000, ongoingWarehouse: 'MAIN', idMap: { get: (): IdMapping | undefined => undefined } };
 
 describe('purchase order → Ongoing purchase order', () => {
   it('maps positions to row numbers and ordered quantities to items', () => {
     expect(purchaseOrderToInbound(poEvent({}), articlesKnown)).toEqual({
-      purchaseOrderNumber: 'PO-1', cancel: false, supplierNumber: 'S-1', supplierName: 'Supplier', inDate: '2026-12-01',
-      referenceNumber: 'ref', comment: null, isReturn: null,
-      lines: [{ rowNumber: '1', articleNumber: 'MUG-1', numberOfItems: 10 }, { rowNumber: '2', articleNumber: 'CUP-1', numberOfItems: 5 }],
+      purchaseOrderNumber: 'PO-1',
+      cancel: false,
+      supplierNumber: 'S-1',
+      supplierName: 'Supplier',
+      inDate: '2026-12-01',
+      referenceNumber: 'ref',
+      comment: null,
+      isReturn: null,
+      lines: [
+        { rowNumber: '1', articleNumber: 'MUG-1', numberOfItems: 10 },
+        { rowNumber: '2', articleNumber: 'CUP-1', numberOfItems: 5 },
+      ],
     });
   });
   it('re-sends a partly received order, cancels a cancelled one, and leaves a received one alone', () => {
@@ -69,46 +147,96 @@ describe('purchase order → Ongoing purchase order', () => {
     expect(purchaseOrderToInbound(poEvent({ warehouseCode: null }), noArticles)).toBeNull();
     // articlesKnown answers every key, the purchase order's too: it was sent to Ongoing before.
     expect(purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), articlesKnown)?.cancel).toBe(true);
-    expect(purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), { ...articlesKnown, ongoingWarehouse: 'STORE' })?.cancel).toBe(false);
+    expect(
+      purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), { ...articlesKnown, ongoingWarehouse: 'STORE' })
+        ?.cancel,
+    ).toBe(false);
   });
   it('rejects a negative quantity or a missing article number, naming the line', () => {
     const neg = poEvent({ lines: [{ ...basePo.lines[0]!, quantityOrdered: -3 }] });
-    expect(() => purchaseOrderToInbound(neg, articlesKnown)).toThrow('purchase order PO-1: field lines[0].quantityOrdered must be a positive number, got -3');
+    expect(() => purchaseOrderToInbound(neg, articlesKnown)).toThrow(
+      'purchase order PO-1: field lines[0].quantityOrdered must be a positive number, got -3',
+    );
     const missing = poEvent({ lines: [basePo.lines[0]!, { ...basePo.lines[1]!, productNumber: '' }] });
-    expect(() => purchaseOrderToInbound(missing, articlesKnown)).toThrow('purchase order PO-1: field lines[1].productNumber is missing');
+    expect(() => purchaseOrderToInbound(missing, articlesKnown)).toThrow(
+      'purchase order PO-1: field lines[1].productNumber is missing',
+    );
     const dup = poEvent({ lines: [basePo.lines[0]!, { ...basePo.lines[1]!, position: 1 }] });
     expect(() => purchaseOrderToInbound(dup, articlesKnown)).toThrow('field lines[1] repeats 1');
   });
   it('waits for an article that has not reached Ongoing yet', () => {
     expect(() => purchaseOrderToInbound(poEvent({}), noArticles)).toThrow(
-      expect.objectContaining({ name: 'NotYetAvailableError', message: 'purchase order PO-1: field lines[0].productNumber MUG-1 is not an article in Ongoing yet (no id-map entry)' }),
+      expect.objectContaining({
+        name: 'NotYetAvailableError',
+        message:
+          'purchase order PO-1: field lines[0].productNumber MUG-1 is not an article in Ongoing yet (no id-map entry)',
+      }),
     );
   });
 });
 
 describe('goods receipt → receipt booking', () => {
   const idMap = (entries: Record<string, string>) => ({
-    get: (k: string): IdMapping | undefined => (entries[k] ? { system: 'ongoing', entityType: 'purchaseOrder', businessKey: k, externalId: entries[k]!, updatedAt: 0, contentHash: null } : undefined),
+    get: (k: string): IdMapping | undefined =>
+      entries[k]
+        ? {
+            system: 'ongoing',
+            entityType: 'purchaseOrder',
+            businessKey: k,
+            externalId: entries[k]!,
+            updatedAt: 0,
+            contentHash: null,
+          }
+        : undefined,
   });
   const receipt: GoodsReceiptReceived = {
-    ...envelope, eventId: 'e', entityKey: 'PO-1',
+    ...envelope,
+    eventId: 'e',
+    entityKey: 'PO-1',
     after: {
-      purchaseOrderId: 17, purchaseOrderNumber: 'PO-1', statusNumber: 400, lastReceivedAt: 5, isReturn: false,
-      lines: [{ lineId: 1, rowNumber: '1', articleNumber: 'MUG-1', advisedNumberOfItems: 10, receivedNumberOfItems: 4, reportedNumberOfItems: 0 }],
+      purchaseOrderId: 17,
+      purchaseOrderNumber: 'PO-1',
+      statusNumber: 400,
+      lastReceivedAt: 5,
+      isReturn: false,
+      lines: [
+        {
+          lineId: 1,
+          rowNumber: '1',
+          articleNumber: 'MUG-1',
+          advisedNumberOfItems: 10,
+          receivedNumberOfItems: 4,
+          reportedNumberOfItems: 0,
+        },
+      ],
     },
   };
 
   it('books the cumulative received quantity per position', () => {
-    expect(goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '17' }), graceMs: 0 })).toEqual({
-      purchaseOrderNumber: 'PO-1', ongoingPurchaseOrderId: 17, receivedAt: 5, lines: [{ position: 1, productNumber: 'MUG-1', totalReceived: 4 }],
+    expect(
+      goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '17' }), graceMs: 0 }),
+    ).toEqual({
+      purchaseOrderNumber: 'PO-1',
+      ongoingPurchaseOrderId: 17,
+      receivedAt: 5,
+      lines: [{ position: 1, productNumber: 'MUG-1', totalReceived: 4 }],
     });
   });
   it('waits a grace period for a mapping that may be late, and refuses one that differs', () => {
     expect(() => goodsReceiptToBooking(receipt, { idMap: idMap({}), graceMs: 5_000 })).toThrow(
-      expect.objectContaining({ name: 'NotYetAvailableError', giveUpAfterMs: 5_000, message: expect.stringMatching(/PO-1 was not created by this pipeline/) }),
+      expect.objectContaining({
+        name: 'NotYetAvailableError',
+        giveUpAfterMs: 5_000,
+        message: expect.stringMatching(/PO-1 was not created by this pipeline/),
+      }),
     );
-    expect(() => goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '99' }), graceMs: 0 })).toThrow(
-      expect.objectContaining({ name: 'UnmappableError', message: expect.stringMatching(/differs from the id Ongoing gave/) }),
+    expect(() =>
+      goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '99' }), graceMs: 0 }),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'UnmappableError',
+        message: expect.stringMatching(/differs from the id Ongoing gave/),
+      }),
     );
   });
 });

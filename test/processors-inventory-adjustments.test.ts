@@ -1,7 +1,13 @@
 /** Flow 8 as pure functions: Ongoing's adjustments to events, their acknowledgement, the stock command, and what the sink books. */
 import { describe, expect, it } from 'vitest';
 import type { OngoingInventoryAdjustmentsLine } from '../connectors/ongoing/api/types/inventory-adjustments.js';
-import { adjustmentReportOf, adjustmentToEvent, pairsOf, parseCauses, pickedOrderOf } from '../connectors/ongoing/inventory-adjustments.js';
+import {
+  adjustmentReportOf,
+  adjustmentToEvent,
+  pairsOf,
+  parseCauses,
+  pickedOrderOf,
+} from '../connectors/ongoing/inventory-adjustments.js';
 import { inventoryAdjustmentToStock } from '../processors/inventory-adjustment-to-stock.js';
 import { ongoingWarehouseCodeOf } from '../processors/processor.js';
 import { causeText, planAdjustment } from '../sinks/multicase/stock-adjustment.js';
@@ -15,25 +21,62 @@ const lines = [
   {
     article: { articleSystemId: 11, articleNumber: 'TENT-2P', articleName: 'Tent', productCode: null },
     inventoryAdjustments: [
-      { inventoryId: 7, numberOfItems: -2, inventoryTime: '2026-12-01T10:00:00Z', inventoryItemComment: 'Dropped on floor', inventoryAdjustmentCause: { code: 'DMG', name: 'Damaged' }, warehouse },
-      { inventoryId: 7, numberOfItems: 5, inventoryTime: '2026-12-01T11:00:00Z', inventoryItemComment: null, inventoryAdjustmentCause: { code: 'DMG', name: 'Damaged' }, warehouse },
-      { inventoryId: 8, numberOfItems: -1, inventoryTime: '2026-12-02T09:00:00Z', inventoryItemComment: 'Not found while picking order 300012', inventoryAdjustmentCause: { code: 'PICKDIFF', name: 'Picking discrepancy' }, warehouse },
+      {
+        inventoryId: 7,
+        numberOfItems: -2,
+        inventoryTime: '2026-12-01T10:00:00Z',
+        inventoryItemComment: 'Dropped on floor',
+        inventoryAdjustmentCause: { code: 'DMG', name: 'Damaged' },
+        warehouse,
+      },
+      {
+        inventoryId: 7,
+        numberOfItems: 5,
+        inventoryTime: '2026-12-01T11:00:00Z',
+        inventoryItemComment: null,
+        inventoryAdjustmentCause: { code: 'DMG', name: 'Damaged' },
+        warehouse,
+      },
+      {
+        inventoryId: 8,
+        numberOfItems: -1,
+        inventoryTime: '2026-12-02T09:00:00Z',
+        inventoryItemComment: 'Not found while picking order 300012',
+        inventoryAdjustmentCause: { code: 'PICKDIFF', name: 'Picking discrepancy' },
+        warehouse,
+      },
     ],
   },
   // Real Ongoing is not our simulator: everything optional may be null or absent.
-  { article: { articleSystemId: 12, articleNumber: 'MUG' }, inventoryAdjustments: [{ inventoryId: 7, numberOfItems: 3 }] },
+  {
+    article: { articleSystemId: 12, articleNumber: 'MUG' },
+    inventoryAdjustments: [{ inventoryId: 7, numberOfItems: 3 }],
+  },
 ] as unknown as OngoingInventoryAdjustmentsLine[];
 
 describe('inventory adjustments from Ongoing', () => {
   it('group by inventory and article, each pair one event with its signed total', () => {
     const pairs = pairsOf(lines);
-    expect(pairs.map((p) => [p.inventoryId, p.article?.articleNumber, p.items.length])).toEqual([[7, 'TENT-2P', 2], [8, 'TENT-2P', 1], [7, 'MUG', 1]]);
+    expect(pairs.map((p) => [p.inventoryId, p.article?.articleNumber, p.items.length])).toEqual([
+      [7, 'TENT-2P', 2],
+      [8, 'TENT-2P', 1],
+      [7, 'MUG', 1],
+    ]);
     const { key, value } = adjustmentToEvent(pairs[0]!, 1_000, PICK);
     expect(key).toBe('TENT-2P');
     expect(value.eventId).toBe('ongoing:inventory-adjustment:7:11:2x3');
     expect(value.after).toEqual({
-      inventoryId: 7, articleSystemId: 11, articleNumber: 'TENT-2P', numberOfItems: 3, adjustedAt: Date.parse('2026-12-01T11:00:00Z'),
-      causeCode: 'DMG', causeName: 'Damaged', comment: 'Dropped on floor', location: null, warehouse: 'MAIN', pickedOrderNumber: null,
+      inventoryId: 7,
+      articleSystemId: 11,
+      articleNumber: 'TENT-2P',
+      numberOfItems: 3,
+      adjustedAt: Date.parse('2026-12-01T11:00:00Z'),
+      causeCode: 'DMG',
+      causeName: 'Damaged',
+      comment: 'Dropped on floor',
+      location: null,
+      warehouse: 'MAIN',
+      pickedOrderNumber: null,
     });
     // The same items read again give the same id: a repeat, not a new adjustment.
     expect(adjustmentToEvent(pairsOf(lines)[0]!, 9_999, PICK).value.eventId).toBe(value.eventId);
@@ -41,7 +84,15 @@ describe('inventory adjustments from Ongoing', () => {
 
   it('accept null and absent optional fields', () => {
     const { value } = adjustmentToEvent(pairsOf(lines)[2]!, 1_000, PICK);
-    expect(value.after).toMatchObject({ articleNumber: 'MUG', numberOfItems: 3, adjustedAt: null, causeCode: null, causeName: null, comment: null, warehouse: null });
+    expect(value.after).toMatchObject({
+      articleNumber: 'MUG',
+      numberOfItems: 3,
+      adjustedAt: null,
+      causeCode: null,
+      causeName: null,
+      comment: null,
+      warehouse: null,
+    });
     expect(value.occurredAt).toBe(1_000);
   });
 
@@ -53,12 +104,28 @@ describe('inventory adjustments from Ongoing', () => {
   });
 
   it('refuse a pair they cannot read, naming the field', () => {
-    const bad = pairsOf([{ article: { articleSystemId: 13, articleNumber: 'X' }, inventoryAdjustments: [{ inventoryId: 9, numberOfItems: null }] }] as never);
-    expect(() => adjustmentToEvent(bad[0]!, 1_000, PICK)).toThrow(/Ongoing inventory adjustment 9\/13: field inventoryAdjustments\[0\]\.numberOfItems is not a number/);
-    const nameless = pairsOf([{ article: { articleSystemId: 14, articleNumber: ' ' }, inventoryAdjustments: [{ inventoryId: 9, numberOfItems: 1 }] }] as never);
+    const bad = pairsOf([
+      {
+        article: { articleSystemId: 13, articleNumber: 'X' },
+        inventoryAdjustments: [{ inventoryId: 9, numberOfItems: null }],
+      },
+    ] as never);
+    expect(() => adjustmentToEvent(bad[0]!, 1_000, PICK)).toThrow(
+      /Ongoing inventory adjustment 9\/13: field inventoryAdjustments\[0\]\.numberOfItems is not a number/,
+    );
+    const nameless = pairsOf([
+      {
+        article: { articleSystemId: 14, articleNumber: ' ' },
+        inventoryAdjustments: [{ inventoryId: 9, numberOfItems: 1 }],
+      },
+    ] as never);
     expect(() => adjustmentToEvent(nameless[0]!, 1_000, PICK)).toThrow(ValidationError);
-    const noInventory = pairsOf([{ article: { articleSystemId: 15, articleNumber: 'Y' }, inventoryAdjustments: [{ numberOfItems: 1 }] }] as never);
-    expect(() => adjustmentToEvent(noInventory[0]!, 1_000, PICK)).toThrow(/field inventoryAdjustments\[\]\.inventoryId is missing/);
+    const noInventory = pairsOf([
+      { article: { articleSystemId: 15, articleNumber: 'Y' }, inventoryAdjustments: [{ numberOfItems: 1 }] },
+    ] as never);
+    expect(() => adjustmentToEvent(noInventory[0]!, 1_000, PICK)).toThrow(
+      /field inventoryAdjustments\[\]\.inventoryId is missing/,
+    );
   });
 
   it('are acknowledged per inventory and article', () => {
@@ -78,14 +145,23 @@ describe('an adjustment event to a stock command', () => {
 
   it('carries the total, cause code and name and the picking list, for the warehouse Ongoing runs', () => {
     expect(inventoryAdjustmentToStock(event(), { ongoingWarehouse: 'MAIN' })).toEqual({
-      adjustmentId: 'inventory 8/article 11', productNumber: 'TENT-2P', quantityChange: -1, adjustedAt: Date.parse('2026-12-02T09:00:00Z'),
-      causeCode: 'PICKDIFF', causeName: 'Picking discrepancy', comment: 'Not found while picking order 300012', pickingListNumber: '300012', warehouseCode: 'MAIN',
+      adjustmentId: 'inventory 8/article 11',
+      productNumber: 'TENT-2P',
+      quantityChange: -1,
+      adjustedAt: Date.parse('2026-12-02T09:00:00Z'),
+      causeCode: 'PICKDIFF',
+      causeName: 'Picking discrepancy',
+      comment: 'Not found while picking order 300012',
+      pickingListNumber: '300012',
+      warehouseCode: 'MAIN',
     });
   });
 
   it('skips an adjustment in another Ongoing warehouse; one that names none is ours', () => {
     expect(inventoryAdjustmentToStock(event({ warehouse: 'OTHER' }), { ongoingWarehouse: 'MAIN' })).toBeNull();
-    expect(inventoryAdjustmentToStock(event({ warehouse: null }), { ongoingWarehouse: 'MAIN' })!.warehouseCode).toBe('MAIN');
+    expect(inventoryAdjustmentToStock(event({ warehouse: null }), { ongoingWarehouse: 'MAIN' })!.warehouseCode).toBe(
+      'MAIN',
+    );
   });
 
   it("knows the warehouse by Ongoing's own code when that differs from Multicase's (ONGOING_WAREHOUSE_CODE)", () => {
@@ -97,7 +173,9 @@ describe('an adjustment event to a stock command', () => {
   });
 
   it('names the field and record it cannot map', () => {
-    expect(() => inventoryAdjustmentToStock(event({ articleNumber: '' }), { ongoingWarehouse: 'MAIN' })).toThrow('Ongoing inventory adjustment 8/11: field articleNumber is missing');
+    expect(() => inventoryAdjustmentToStock(event({ articleNumber: '' }), { ongoingWarehouse: 'MAIN' })).toThrow(
+      'Ongoing inventory adjustment 8/11: field articleNumber is missing',
+    );
   });
 });
 
@@ -111,8 +189,12 @@ describe('what the Multicase sink books', () => {
   });
 
   it('names the cause, and for a picking discrepancy where it was found', () => {
-    expect(causeText({ causeCode: 'PICKDIFF', causeName: 'Picking discrepancy', pickingListNumber: '300012' }, '100034')).toBe('PICKDIFF Picking discrepancy (picking list 300012, order 100034)');
+    expect(
+      causeText({ causeCode: 'PICKDIFF', causeName: 'Picking discrepancy', pickingListNumber: '300012' }, '100034'),
+    ).toBe('PICKDIFF Picking discrepancy (picking list 300012, order 100034)');
     expect(causeText({ causeCode: 'COUNT', causeName: null, pickingListNumber: null }, null)).toBe('COUNT');
-    expect(causeText({ causeCode: null, causeName: null, pickingListNumber: null }, null)).toBe('stock changed in the warehouse');
+    expect(causeText({ causeCode: null, causeName: null, pickingListNumber: null }, null)).toBe(
+      'stock changed in the warehouse',
+    );
   });
 });

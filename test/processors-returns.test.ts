@@ -9,27 +9,70 @@ import { refusalNote } from '../sinks/ongoing/order-upsert.js';
 import { topics } from '../schemas/catalog.js';
 
 const ret: ReturnOrder = {
-  returnNumber: '400001', orderNumber: '100001', status: 'sent_to_warehouse', reason: 'wrong size', settlement: 'credit',
-  warehouseCode: 'MAIN', customerNumber: 'C10001', customerName: 'Fjellsport AS',
+  returnNumber: '400001',
+  orderNumber: '100001',
+  status: 'sent_to_warehouse',
+  reason: 'wrong size',
+  settlement: 'credit',
+  warehouseCode: 'MAIN',
+  customerNumber: 'C10001',
+  customerName: 'Fjellsport AS',
   lines: [
-    { position: 1, orderLinePosition: 1, productNumber: 'TENT-2P', quantity: 2, cause: 'too heavy', handling: 'to_stock', quantityReceived: 0 },
-    { position: 2, orderLinePosition: 3, productNumber: 'WOOL-SOCK', quantity: 1, cause: 'torn', handling: 'scrap', quantityReceived: 0 },
+    {
+      position: 1,
+      orderLinePosition: 1,
+      productNumber: 'TENT-2P',
+      quantity: 2,
+      cause: 'too heavy',
+      handling: 'to_stock',
+      quantityReceived: 0,
+    },
+    {
+      position: 2,
+      orderLinePosition: 3,
+      productNumber: 'WOOL-SOCK',
+      quantity: 1,
+      cause: 'torn',
+      handling: 'scrap',
+      quantityReceived: 0,
+    },
   ],
 };
 const event = (p: Partial<ReturnOrder> = {}): ReturnOrderChanged => ({
-  eventId: 'multicase:return:400001:3', entityKey: '400001', operation: 'UPDATE',
-  source: { system: 'multicase', entity: 'return', position: '1/3' }, occurredAt: 0, capturedAt: 0,
+  eventId: 'multicase:return:400001:3',
+  entityKey: '400001',
+  operation: 'UPDATE',
+  source: { system: 'multicase', entity: 'return', position: '1/3' },
+  occurredAt: 0,
+  capturedAt: 0,
   after: { ...ret, ...p },
 });
-const known = (k: string): IdMapping => ({ system: 'ongoing', entityType: k.split(':')[1]!, businessKey: k, externalId: '77', updatedAt: 0, contentHash: null });
-const lookups = (idMap: (k: string) => IdMapping | undefined = known) => ({ graceMs: 1_000, ongoingWarehouse: 'MAIN', idMap: { get: idMap } });
+const known = (k: string): IdMapping => ({
+  system: 'ongoing',
+  entityType: k.split(':')[1]!,
+  businessKey: k,
+  externalId: '77',
+  updatedAt: 0,
+  contentHash: null,
+});
+const lookups = (idMap: (k: string) => IdMapping | undefined = known) => ({
+  graceMs: 1_000,
+  ongoingWarehouse: 'MAIN',
+  idMap: { get: idMap },
+});
 const onlyArticles = (k: string) => (k.startsWith('ongoing:article:') ? known(k) : undefined);
 
 describe('return → Ongoing return receipt', () => {
   it('sends only the to-stock lines, as a purchase order marked as a return, numbered by the return, from the customer', () => {
     expect(returnToInbound(event(), lookups(onlyArticles))).toEqual({
-      purchaseOrderNumber: '400001', cancel: false, isReturn: true, supplierNumber: 'C10001', supplierName: 'Fjellsport AS',
-      inDate: null, referenceNumber: '100001', comment: 'wrong size',
+      purchaseOrderNumber: '400001',
+      cancel: false,
+      isReturn: true,
+      supplierNumber: 'C10001',
+      supplierName: 'Fjellsport AS',
+      inDate: null,
+      referenceNumber: '100001',
+      comment: 'wrong size',
       lines: [{ rowNumber: '1', articleNumber: 'TENT-2P', numberOfItems: 2 }],
     });
   });
@@ -49,31 +92,64 @@ describe('return → Ongoing return receipt', () => {
   });
 
   it('waits for an article not in Ongoing yet; refuses an unknown status or handling, naming the field', () => {
-    expect(() => returnToInbound(event(), lookups(() => undefined))).toThrow(NotYetAvailableError);
-    expect(() => returnToInbound(event({ status: 'lost' }), lookups())).toThrow(new ValidationError('return 400001', 'status', 'is unknown: lost'));
+    expect(() =>
+      returnToInbound(
+        event(),
+        lookups(() => undefined),
+      ),
+    ).toThrow(NotYetAvailableError);
+    expect(() => returnToInbound(event({ status: 'lost' }), lookups())).toThrow(
+      new ValidationError('return 400001', 'status', 'is unknown: lost'),
+    );
     const odd = [{ ...ret.lines[0]!, handling: 'burn' }];
-    expect(() => returnToInbound(event({ lines: odd }), lookups())).toThrow(new ValidationError('return 400001', 'lines[0].handling', 'is unknown: burn'));
+    expect(() => returnToInbound(event({ lines: odd }), lookups())).toThrow(
+      new ValidationError('return 400001', 'lines[0].handling', 'is unknown: burn'),
+    );
   });
 
   it('accepts a return without the optional fields (absent handling means to stock)', () => {
     const bare = ret.lines.map((l) => ({ ...l, handling: null, cause: null, quantityReceived: null }));
-    const out = returnToInbound(event({ lines: bare, settlement: null, customerName: null, reason: null }), lookups(onlyArticles));
+    const out = returnToInbound(
+      event({ lines: bare, settlement: null, customerName: null, reason: null }),
+      lookups(onlyArticles),
+    );
     expect(out!.lines).toHaveLength(2);
   });
 });
 
 describe('received return → return booking', () => {
   const receipt = (isReturn: boolean | null): GoodsReceiptReceived => ({
-    eventId: 'e', entityKey: '400001', operation: 'UPDATE', source: { system: 'ongoing', entity: 'purchase-order', position: 'v' }, occurredAt: 0, capturedAt: 0,
+    eventId: 'e',
+    entityKey: '400001',
+    operation: 'UPDATE',
+    source: { system: 'ongoing', entity: 'purchase-order', position: 'v' },
+    occurredAt: 0,
+    capturedAt: 0,
     after: {
-      purchaseOrderId: 77, purchaseOrderNumber: '400001', statusNumber: 400, lastReceivedAt: 5, isReturn,
-      lines: [{ lineId: 1, rowNumber: '1', articleNumber: 'TENT-2P', advisedNumberOfItems: 2, receivedNumberOfItems: 1, reportedNumberOfItems: 0 }],
+      purchaseOrderId: 77,
+      purchaseOrderNumber: '400001',
+      statusNumber: 400,
+      lastReceivedAt: 5,
+      isReturn,
+      lines: [
+        {
+          lineId: 1,
+          rowNumber: '1',
+          articleNumber: 'TENT-2P',
+          advisedNumberOfItems: 2,
+          receivedNumberOfItems: 1,
+          reportedNumberOfItems: 0,
+        },
+      ],
     },
   });
 
   it('books a receipt marked as a return, and only that; the goods-receipt mapping leaves it alone', () => {
     expect(returnReceiptToBooking(receipt(true), lookups())).toEqual({
-      returnNumber: '400001', ongoingPurchaseOrderId: 77, receivedAt: 5, lines: [{ position: 1, productNumber: 'TENT-2P', totalReceived: 1 }],
+      returnNumber: '400001',
+      ongoingPurchaseOrderId: 77,
+      receivedAt: 5,
+      lines: [{ position: 1, productNumber: 'TENT-2P', totalReceived: 1 }],
     });
     expect(goodsReceiptToBooking(receipt(true), lookups())).toBeNull();
     expect(returnReceiptToBooking(receipt(false), lookups())).toBeNull();
@@ -82,17 +158,28 @@ describe('received return → return booking', () => {
 });
 
 describe('a refusal of a picking list', () => {
-  it('becomes one note for the order history, with Ongoing\'s message and a command id derived from the refused command', () => {
+  it("becomes one note for the order history, with Ongoing's message and a command id derived from the refused command", () => {
     const command = {
-      commandId: 'multicase:picking-list:300001:9>ongoing.order.upsert', causationId: 'x', entityKey: '300001', issuedAt: 10, traceOrigin: 5,
+      commandId: 'multicase:picking-list:300001:9>ongoing.order.upsert',
+      causationId: 'x',
+      entityKey: '300001',
+      issuedAt: 10,
+      traceOrigin: 5,
       payload: { orderNumber: '300001', goodsOwnerOrderId: '100001', cancel: true } as never,
     };
-    const [out] = refusalNote(command, new RejectedError('PUT /orders answered 400: Order 300001 is picked and can not be cancelled.', 400));
+    const [out] = refusalNote(
+      command,
+      new RejectedError('PUT /orders answered 400: Order 300001 is picked and can not be cancelled.', 400),
+    );
     expect(out!.topic).toBe(topics.orderNote);
     expect(out!.key).toBe('100001');
     expect(out!.value).toMatchObject({
       commandId: 'multicase:picking-list:300001:9>ongoing.order.upsert>multicase.order.note',
-      payload: { orderNumber: '100001', pickingListNumber: '300001', text: 'The warehouse (Ongoing) refused the cancel of picking list 300001: PUT /orders answered 400: Order 300001 is picked and can not be cancelled.' },
+      payload: {
+        orderNumber: '100001',
+        pickingListNumber: '300001',
+        text: 'The warehouse (Ongoing) refused the cancel of picking list 300001: PUT /orders answered 400: Order 300001 is picked and can not be cancelled.',
+      },
     });
   });
 });

@@ -34,9 +34,12 @@ describe('configuration', () => {
   });
 
   it('never shows a secret value in the error', () => {
-    expect(() => loadConfig({ p: setting.int('TEST_SECRET_INT', { secret: true, description: 'x' }) }, { TEST_SECRET_INT: 'hunter2' })).toThrow(
-      'TEST_SECRET_INT=<hidden> is not an integer',
-    );
+    expect(() =>
+      loadConfig(
+        { p: setting.int('TEST_SECRET_INT', { secret: true, description: 'x' }) },
+        { TEST_SECRET_INT: 'hunter2' },
+      ),
+    ).toThrow('TEST_SECRET_INT=<hidden> is not an integer');
   });
 });
 
@@ -44,15 +47,26 @@ describe('start-up with a bad setting', () => {
   it('a pipeline process refuses to start and names the variable', () => {
     const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
     const run = spawnSync(process.execPath, [pipelineJs, 'processors'], {
-      env: { ...process.env, ONGOING_API_PASSWORD: 'set', KAFKA_BROKERS: 'kafka-without-port', ONGOING_GOODS_OWNER_ID: 'abc' },
+      env: {
+        ...process.env,
+        ONGOING_API_PASSWORD: 'set',
+        KAFKA_BROKERS: 'kafka-without-port',
+        ONGOING_GOODS_OWNER_ID: 'abc',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('ONGOING_GOODS_OWNER_ID="abc" is not an integer');
-    const again = spawnSync(process.execPath, [pipelineJs, 'processors'], { env: { ...process.env, ONGOING_API_PASSWORD: 'set', KAFKA_BROKERS: 'kafka-without-port' }, encoding: 'utf8', timeout: 30_000 });
+    const again = spawnSync(process.execPath, [pipelineJs, 'processors'], {
+      env: { ...process.env, ONGOING_API_PASSWORD: 'set', KAFKA_BROKERS: 'kafka-without-port' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(again.status).toBe(1);
-    expect(again.stderr).toContain('KAFKA_BROKERS="kafka-without-port" has "kafka-without-port", which is not host:port');
+    expect(again.stderr).toContain(
+      'KAFKA_BROKERS="kafka-without-port" has "kafka-without-port", which is not host:port',
+    );
   });
 
   it('refuses to start without the Ongoing password: there is no silent default outside the local stack', () => {
@@ -100,7 +114,9 @@ describe('documentation', () => {
     await import('../pipeline/main.js');
     const { declaredSettings } = await import('../runtime/config.js');
     const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
-    const missing = declaredSettings().map((s) => s.name).filter((n) => !n.startsWith('TEST_') && !readme.includes(`\`${n}\``));
+    const missing = declaredSettings()
+      .map((s) => s.name)
+      .filter((n) => !n.startsWith('TEST_') && !readme.includes(`\`${n}\``));
     expect(missing).toEqual([]);
   });
 });

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { ConsumedRecord } from '../runtime/kafka.js';
 import { Parking } from '../runtime/parking.js';
 
-const rec = (offset: number, key: string): ConsumedRecord => ({ topic: 't', partition: 0, offset: String(offset), key, value: null, headers: {}, timestamp: 0 });
+const rec = (offset: number, key: string): ConsumedRecord => ({
+  topic: 't',
+  partition: 0,
+  offset: String(offset),
+  key,
+  value: null,
+  headers: {},
+  timestamp: 0,
+});
 
 describe('Parking', () => {
   it('queues later records of a parked key behind it and lets other keys go', () => {

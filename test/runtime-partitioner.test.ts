@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { javaCompatiblePartitioner, murmur2, partitionOfKey } from '../runtime/kafka/partitioner.js';
 
 const require = createRequire(import.meta.url);
-const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer | string) => number;
+const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  key: Buffer | string,
+) => number;
 
 describe('the Java-compatible partitioner', () => {
   it("gives Kafka's own murmur2 values (from the Java client's UtilsTest)", () => {
@@ -26,7 +28,8 @@ describe('the Java-compatible partitioner', () => {
 
   it("agrees with kafkajs' murmur2 on 20,000 keys: ASCII of every length, non-ASCII, long ones", () => {
     const keys = ['', 'a', 'ab', 'abc', 'abcd', 'ÅÄÖ-åäö', 'ключ', '商品-123', '🙂 emoji', 'x'.repeat(5_000)];
-    for (let i = 0; i < 10_000; i++) keys.push(`BENCH-${i}`, randomBytes(1 + (i % 40)).toString(i % 2 ? 'latin1' : 'base64'));
+    for (let i = 0; i < 10_000; i++)
+      keys.push(`BENCH-${i}`, randomBytes(1 + (i % 40)).toString(i % 2 ? 'latin1' : 'base64'));
     for (const key of keys) {
       expect(murmur2(key), key).toBe(kafkajsMurmur2(key));
       expect(murmur2(Buffer.from(key)), key).toBe(kafkajsMurmur2(Buffer.from(key)));
@@ -43,7 +46,9 @@ describe('the Java-compatible partitioner', () => {
       expect(partitionOfKey(key, 6)).toBe(expected);
     }
     expect(partitioner({ topic: 't', partitionMetadata, message: { key: 'ORD-1', partition: 4 } })).toBe(4);
-    const unkeyed = new Set(Array.from({ length: 12 }, () => partitioner({ topic: 't', partitionMetadata, message: {} })));
+    const unkeyed = new Set(
+      Array.from({ length: 12 }, () => partitioner({ topic: 't', partitionMetadata, message: {} })),
+    );
     expect(unkeyed.size).toBe(6);
   });
 });

@@ -15,9 +15,22 @@ const event: ProductChanged = {
   occurredAt: 1_700_000_000_000,
   capturedAt: 1_700_000_000_500,
   after: {
-    productId: 7, productNumber: 'P-1', description: 'Blue mug', description2: null, ean: '7310000000017', unit: 'pcs',
-    weightKg: 0.35, lengthCm: 10, widthCm: 8, heightCm: 12, volumeDm3: 0.96, isService: false, isActive: true, isDeleted: false,
-    supplierNumber: 'S-1', productGroup: 'Kitchen',
+    productId: 7,
+    productNumber: 'P-1',
+    description: 'Blue mug',
+    description2: null,
+    ean: '7310000000017',
+    unit: 'pcs',
+    weightKg: 0.35,
+    lengthCm: 10,
+    widthCm: 8,
+    heightCm: 12,
+    volumeDm3: 0.96,
+    isService: false,
+    isActive: true,
+    isDeleted: false,
+    supplierNumber: 'S-1',
+    productGroup: 'Kitchen',
   },
 };
 
@@ -51,7 +64,8 @@ describe('Avro through the broker and the registry', () => {
   });
 
   it('registers the value schema under the topic as named on the cluster, namespace included', async () => {
-    const versions = (subject: string) => fetch(`${REGISTRY}/subjects/${encodeURIComponent(subject)}/versions`).then((r) => r.status);
+    const versions = (subject: string) =>
+      fetch(`${REGISTRY}/subjects/${encodeURIComponent(subject)}/versions`).then((r) => r.status);
     // testRuntime works in namespace "t-unit.": standard tools find the schema of the topic they read.
     expect(await versions(`t-unit.${topic.name}-value`)).toBe(200);
     expect(await versions(`${topic.name}-value`)).toBe(404);
@@ -63,7 +77,10 @@ describe('Avro through the broker and the registry', () => {
   });
 
   it('decoding bytes that are not in the wire format is a permanent SchemaError', async () => {
-    await expect(rt.serde.decode(topic, Buffer.from('not avro'))).rejects.toMatchObject({ name: 'SchemaError', retriable: false });
+    await expect(rt.serde.decode(topic, Buffer.from('not avro'))).rejects.toMatchObject({
+      name: 'SchemaError',
+      retriable: false,
+    });
   });
 });
 
@@ -78,10 +95,16 @@ describe('schema evolution', () => {
     const topic = privateTopic(topics.productChanged);
     await rt.serde.register(topic);
     const schema = topic.schema as { fields: Array<Record<string, unknown>> };
-    const compatible = { ...topic, schema: { ...schema, fields: [...schema.fields, { name: 'note', type: ['null', 'string'], default: null }] } };
+    const compatible = {
+      ...topic,
+      schema: { ...schema, fields: [...schema.fields, { name: 'note', type: ['null', 'string'], default: null }] },
+    };
     await expect(rt.serde.register(compatible)).resolves.toBeGreaterThan(0);
     // A new required field without a default: new readers could not read old records.
-    const incompatible = { ...topic, schema: { ...schema, fields: [...schema.fields, { name: 'mandatory', type: 'string' }] } };
+    const incompatible = {
+      ...topic,
+      schema: { ...schema, fields: [...schema.fields, { name: 'mandatory', type: 'string' }] },
+    };
     await expect(rt.serde.register(incompatible)).rejects.toThrow(/incompatible|409/i);
   });
 });

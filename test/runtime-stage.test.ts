@@ -33,12 +33,19 @@ describe('the consumer loop', () => {
       name: group,
       input,
       handle(event) {
-        if (event.after!.description === '') throw new ValidationError(`product ${event.entityKey}`, 'description', 'is empty');
+        if (event.after!.description === '')
+          throw new ValidationError(`product ${event.entityKey}`, 'description', 'is empty');
         if (event.entityKey === 'FLAKY' && failOnce) {
           failOnce = false;
           throw new TransientError('warehouse busy', { retryAfterMs: 100 });
         }
-        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)) }];
+        return [
+          {
+            topic: output,
+            key: event.entityKey,
+            value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)),
+          },
+        ];
       },
     });
   });
@@ -100,7 +107,9 @@ describe('a consumer whose session expired', () => {
 
   it('gets the record it had not committed again, and the flow goes on', async () => {
     const producer = await rt.producer();
-    await producer.send([{ topic: input.name, key: 'SLOW', value: await rt.serde.encode(input, product('SLOW', 'takes too long once')) }]);
+    await producer.send([
+      { topic: input.name, key: 'SLOW', value: await rt.serde.encode(input, product('SLOW', 'takes too long once')) },
+    ]);
     let calls = 0;
     await runStage<ProductChanged>(rt, {
       name: uniqueName('stage-expiry'),
@@ -108,7 +117,13 @@ describe('a consumer whose session expired', () => {
       async handle(event) {
         // The first attempt outlives the session: the group drops this member, the commit fails.
         if (++calls === 1) await new Promise((r) => setTimeout(r, 9_000));
-        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)) }];
+        return [
+          {
+            topic: output,
+            key: event.entityKey,
+            value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)),
+          },
+        ];
       },
     });
     const deadline = Date.now() + 45_000;
@@ -134,13 +149,30 @@ describe('an output the brokers can never accept', () => {
     const producer = await rt.producer();
     await producer.send([
       { topic: input.name, key: 'BEFORE', value: await rt.serde.encode(input, product('BEFORE', 'small')) },
-      { topic: input.name, key: 'HUGE', value: await rt.serde.encode(input, product('HUGE', 'becomes a 2 MB article name')) },
+      {
+        topic: input.name,
+        key: 'HUGE',
+        value: await rt.serde.encode(input, product('HUGE', 'becomes a 2 MB article name')),
+      },
       { topic: input.name, key: 'AFTER', value: await rt.serde.encode(input, product('AFTER', 'small')) },
     ]);
     await runStage<ProductChanged>(rt, {
       name: uniqueName('stage-too-large'),
       input,
-      handle: (event) => [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.entityKey === 'HUGE' ? 'x'.repeat(2_000_000) : event.after!.description)) }],
+      handle: (event) => [
+        {
+          topic: output,
+          key: event.entityKey,
+          value: commandFrom(
+            event,
+            output,
+            articleUpsert(
+              event.entityKey,
+              event.entityKey === 'HUGE' ? 'x'.repeat(2_000_000) : event.after!.description,
+            ),
+          ),
+        },
+      ],
     });
     const out = await readRecords(rt, output.name, 2, 20_000);
     expect(out.map((r) => r.key)).toEqual(['BEFORE', 'AFTER']);
@@ -165,7 +197,8 @@ describe('a record waiting for data that is not there yet', () => {
 
   it('waits by itself: other keys go on, its own key keeps its order behind it, and it is dead-lettered when its grace runs out', async () => {
     const producer = await rt.producer();
-    const send = async (key: string, text: string) => producer.send([{ topic: input.name, key, value: await rt.serde.encode(input, product(key, text)) }]);
+    const send = async (key: string, text: string) =>
+      producer.send([{ topic: input.name, key, value: await rt.serde.encode(input, product(key, text)) }]);
     await send('LATE', 'late 1');
     await send('B', 'b 1');
     await send('LATE', 'late 2');
@@ -175,9 +208,17 @@ describe('a record waiting for data that is not there yet', () => {
       name: group,
       input,
       handle(event) {
-        if (event.entityKey === 'LATE' && !arrived.has('LATE')) throw new NotYetAvailableError('product LATE: its mapping is not there yet', 60_000);
-        if (event.entityKey === 'NEVER') throw new NotYetAvailableError('product NEVER: its mapping is not there yet', 1_500);
-        return [{ topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)) }];
+        if (event.entityKey === 'LATE' && !arrived.has('LATE'))
+          throw new NotYetAvailableError('product LATE: its mapping is not there yet', 60_000);
+        if (event.entityKey === 'NEVER')
+          throw new NotYetAvailableError('product NEVER: its mapping is not there yet', 1_500);
+        return [
+          {
+            topic: output,
+            key: event.entityKey,
+            value: commandFrom(event, output, articleUpsert(event.entityKey, event.after!.description)),
+          },
+        ];
       },
     });
     // The other key flows while LATE waits.
@@ -196,7 +237,12 @@ describe('a record waiting for data that is not there yet', () => {
       arrived.add('LATE');
       const all = await readRecords(rt, output.name, 4, 15_000);
       const values = await Promise.all(all.map((r) => rt.serde.decode<ArticleUpsertCommand>(output, r.value)));
-      expect(values.map((v) => `${v.entityKey}:${v.payload.articleName}`)).toEqual(['B:b 1', 'B:b 2', 'LATE:late 1', 'LATE:late 2']);
+      expect(values.map((v) => `${v.entityKey}:${v.payload.articleName}`)).toEqual([
+        'B:b 1',
+        'B:b 2',
+        'LATE:late 1',
+        'LATE:late 2',
+      ]);
       const deadline = Date.now() + 15_000;
       let committed: string | undefined;
       while (Date.now() < deadline && committed !== '5') {

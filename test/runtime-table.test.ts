@@ -5,7 +5,14 @@ import type { Runtime } from '../runtime/runtime.js';
 import { openTable } from '../runtime/table.js';
 import { createTopics, privateTopic, testRuntime } from './support/kafka.js';
 
-const mapping = (key: string, externalId: string): IdMapping => ({ system: 'ongoing', entityType: 'article', businessKey: key, externalId, updatedAt: Date.now(), contentHash: null });
+const mapping = (key: string, externalId: string): IdMapping => ({
+  system: 'ongoing',
+  entityType: 'article',
+  businessKey: key,
+  externalId,
+  updatedAt: Date.now(),
+  contentHash: null,
+});
 
 describe('a table over a compacted topic', () => {
   let rt: Runtime;

@@ -16,6 +16,19 @@ describe('schemas', () => {
   });
 
   it('state topics are compacted, the others are not', () => {
-    expect(allTopics.filter((t) => t.compacted).map((t) => t.name).sort()).toEqual([topics.idMap.name, topics.shippingMethodMap.name, topics.sourceOffsets.name, topics.sourceSignals.name, topics.heldRecords.name].sort());
+    expect(
+      allTopics
+        .filter((t) => t.compacted)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(
+      [
+        topics.idMap.name,
+        topics.shippingMethodMap.name,
+        topics.sourceOffsets.name,
+        topics.sourceSignals.name,
+        topics.heldRecords.name,
+      ].sort(),
+    );
   });
 });

@@ -25,7 +25,10 @@ describe('retention per topic kind', () => {
         expect(described.has(dlqTopicName(spec.name)), `${spec.name} has no dead letters`).toBe(false);
       } else {
         expect(t, spec.name).toMatchObject({ compacted: false, retentionMs: 30 * DAY_MS });
-        expect(described.get(dlqTopicName(spec.name)), dlqTopicName(spec.name)).toMatchObject({ compacted: false, retentionMs: 90 * DAY_MS });
+        expect(described.get(dlqTopicName(spec.name)), dlqTopicName(spec.name)).toMatchObject({
+          compacted: false,
+          retentionMs: 90 * DAY_MS,
+        });
       }
     }
     expect(described.size).toBe(allTopics.length + allTopics.filter((t) => t.kind !== 'state').length);
@@ -88,7 +91,12 @@ describe('ensureTopics on existing topics', () => {
 
       expect(await configOf(plain)).toMatchObject({ 'retention.ms': String(30 * DAY_MS), 'cleanup.policy': 'delete' });
       // AlterConfigs replaces all of a topic's overrides: the compaction settings must have been carried along.
-      expect(await configOf(compacted)).toMatchObject({ 'retention.ms': '-1', 'cleanup.policy': 'compact', 'min.cleanable.dirty.ratio': '0.1', 'segment.ms': '600000' });
+      expect(await configOf(compacted)).toMatchObject({
+        'retention.ms': '-1',
+        'cleanup.policy': 'compact',
+        'min.cleanable.dirty.ratio': '0.1',
+        'segment.ms': '600000',
+      });
 
       const third = await admin.ensureTopics([
         { name: plain, partitions: 1, compacted: false, retentionMs: 30 * DAY_MS },

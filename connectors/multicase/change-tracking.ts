@@ -60,9 +60,11 @@ export async function changedSince<T = Record<string, unknown>>(
   cursor: ChangeCursor | null,
   limit: number,
 ): Promise<ChangeBatch<T>> {
-  if (!(TRACKED_TABLES as readonly string[]).includes(table)) throw new Error(`${table} is not a change-tracked Multicase table`);
+  if (!(TRACKED_TABLES as readonly string[]).includes(table))
+    throw new Error(`${table} is not a change-tracked Multicase table`);
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer, got ${limit}`);
-  if (cursor && !(DECIMAL.test(cursor.xid) && DECIMAL.test(cursor.seq))) throw new Error(`malformed change cursor ${JSON.stringify(cursor)}`);
+  if (cursor && !(DECIMAL.test(cursor.xid) && DECIMAL.test(cursor.seq)))
+    throw new Error(`malformed change cursor ${JSON.stringify(cursor)}`);
 
   const after = cursor ? 'AND (t.change_xid, t.change_seq) > (CAST(:xid AS xid8), CAST(:seq AS bigint))' : '';
   const result = await knex.raw(
@@ -167,7 +169,8 @@ export async function horizonLag(knex: Knex): Promise<HorizonLag> {
       user: text(r.usename),
       database: text(r.datname),
       state: text(r.state),
-      xactStart: r.xact_start instanceof Date ? r.xact_start : r.xact_start === null ? null : new Date(String(r.xact_start)),
+      xactStart:
+        r.xact_start instanceof Date ? r.xact_start : r.xact_start === null ? null : new Date(String(r.xact_start)),
       query,
       preparedGid: text(r.gid),
       detailsHidden,

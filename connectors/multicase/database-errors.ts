@@ -20,7 +20,8 @@ export const isTransientSqlState = (code: string): boolean => /^(08|53|57P|40001
  * a missing grant (42501), a read-only server after a failover (25006), a database, schema, table,
  * column or function that is not there (3D000, 3F000, 42P01, 42703, 42883).
  */
-export const isConfigurationSqlState = (code: string): boolean => /^(28|42501|25006|3D000|3F000|42P01|42703|42883)/.test(code);
+export const isConfigurationSqlState = (code: string): boolean =>
+  /^(28|42501|25006|3D000|3F000|42P01|42703|42883)/.test(code);
 
 /** A database failure as a TransientError or PermanentError; anything else is returned as it is. */
 export function classifyDatabaseError(err: unknown): unknown {
@@ -28,8 +29,15 @@ export function classifyDatabaseError(err: unknown): unknown {
   const e = err as { code?: unknown; name?: unknown; message?: unknown; constraint?: unknown; detail?: unknown } | null;
   const message = String(e?.message ?? err);
   if (typeof e?.code === 'string' && SQLSTATE.test(e.code)) {
-    if (isTransientSqlState(e.code)) return new TransientError(`database unavailable (${e.code}): ${message}`, { cause: err });
-    if (isConfigurationSqlState(e.code)) return new ConfigurationFault(`the Multicase database needs an operator (${e.code}): ${message}`, undefined, 'database', { cause: err });
+    if (isTransientSqlState(e.code))
+      return new TransientError(`database unavailable (${e.code}): ${message}`, { cause: err });
+    if (isConfigurationSqlState(e.code))
+      return new ConfigurationFault(
+        `the Multicase database needs an operator (${e.code}): ${message}`,
+        undefined,
+        'database',
+        { cause: err },
+      );
     // The server's `detail` quotes row values ("Key (…)=(…)"); it stays out of logs and dead letters.
     const constraint = typeof e.constraint === 'string' ? `, ${e.constraint}` : '';
     return new PermanentError(`database refused the write (${e.code}${constraint}): ${message}`, { cause: err });

@@ -34,7 +34,11 @@ export const CONNECTION_LOST = Symbol.for('multicase.connectionLost');
  * connection can cure.
  */
 export function isConnectionLost(err: unknown): boolean {
-  for (let e = err, depth = 0; depth < 5 && typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = err, depth = 0;
+    depth < 5 && typeof e === 'object' && e !== null;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if ((e as { [CONNECTION_LOST]?: unknown })[CONNECTION_LOST] === true) return true;
   }
   return false;

@@ -49,13 +49,27 @@ export const HORIZON_WARN_REPEAT_MS = 60_000;
 
 /** One line naming the blocking transaction, for health reasons, logs and `ops status`. */
 export function describeBlocker(b: HorizonBlocker): string {
-  const who = [b.applicationName ? `application "${b.applicationName}"` : null, b.user ? `user ${b.user}` : null, b.database ? `database ${b.database}` : null].filter(Boolean);
+  const who = [
+    b.applicationName ? `application "${b.applicationName}"` : null,
+    b.user ? `user ${b.user}` : null,
+    b.database ? `database ${b.database}` : null,
+  ].filter(Boolean);
   if (b.preparedGid !== null) {
     return `prepared transaction '${b.preparedGid}' (${[...who, b.xactStart ? `prepared ${b.xactStart.toISOString()}` : null].filter(Boolean).join(', ')}; end it with COMMIT PREPARED or ROLLBACK PREPARED)`;
   }
   const pid = `pid ${b.pid ?? '?'}`;
-  if (b.detailsHidden) return `${pid} (${[...who, 'its state, start and statement are hidden: grant pg_read_all_stats to see them'].join(', ')})`;
-  const details = [...who, b.state ? `${b.state}${b.xactStart ? ` since ${b.xactStart.toISOString()}` : ''}` : b.xactStart ? `since ${b.xactStart.toISOString()}` : null].filter(Boolean).join(', ');
+  if (b.detailsHidden)
+    return `${pid} (${[...who, 'its state, start and statement are hidden: grant pg_read_all_stats to see them'].join(', ')})`;
+  const details = [
+    ...who,
+    b.state
+      ? `${b.state}${b.xactStart ? ` since ${b.xactStart.toISOString()}` : ''}`
+      : b.xactStart
+        ? `since ${b.xactStart.toISOString()}`
+        : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${pid} (${details})${b.query ? `: ${b.query.replace(/\s+/g, ' ').trim()}` : ''}`;
 }
 
@@ -94,14 +108,24 @@ export interface HorizonStep {
   /** What the health check answers: true, or why the source is unhealthy. */
   readonly health: true | string;
   /** What to log now, if anything. */
-  readonly log: { readonly level: 'warn' | 'info'; readonly msg: string; readonly fields: Record<string, unknown> } | null;
+  readonly log: {
+    readonly level: 'warn' | 'info';
+    readonly msg: string;
+    readonly fields: Record<string, unknown>;
+  } | null;
 }
 
 /**
  * The decision after one measurement, a pure function of the previous state: the lag to report,
  * the health verdict and whether to log. Above the threshold means strictly more than `warnMs`.
  */
-export function stepHorizon(prev: HorizonState, lag: HorizonLag, nowMs: number, warnMs: number, repeatMs = HORIZON_WARN_REPEAT_MS): HorizonStep {
+export function stepHorizon(
+  prev: HorizonState,
+  lag: HorizonLag,
+  nowMs: number,
+  warnMs: number,
+  repeatMs = HORIZON_WARN_REPEAT_MS,
+): HorizonStep {
   const b = lag.blocker;
   const seen = b ? (prev.seen?.xid === b.xid ? prev.seen : { xid: b.xid, since: nowMs }) : null;
   const estimated = b !== null && lag.seconds === null;
@@ -120,7 +144,10 @@ export function stepHorizon(prev: HorizonState, lag: HorizonLag, nowMs: number, 
   }
 
   const warn = prev.stalled === null || nowMs - prev.stalled.warnedAt >= repeatMs;
-  const stalled = { since: prev.stalled?.since ?? nowMs, warnedAt: warn || prev.stalled === null ? nowMs : prev.stalled.warnedAt };
+  const stalled = {
+    since: prev.stalled?.since ?? nowMs,
+    warnedAt: warn || prev.stalled === null ? nowMs : prev.stalled.warnedAt,
+  };
   const health =
     `Multicase change capture held back for ${estimated ? 'at least ' : ''}${Math.round(lagSeconds)} s (more than ${thresholdSeconds} s) by ${describeBlocker(b)}; ` +
     'changes committed since it began are read only once it ends';
@@ -160,7 +187,8 @@ export function watchHorizon(
       try {
         lag = await horizonLag(db);
       } catch (err) {
-        if (!failing) opts.log.warn('could not measure the Multicase change-capture horizon', { error: errorMessage(err) });
+        if (!failing)
+          opts.log.warn('could not measure the Multicase change-capture horizon', { error: errorMessage(err) });
         failing = true;
         return;
       }

@@ -18,7 +18,13 @@ export interface SqlMigration {
 const S = 'multicase';
 
 /** The tables the change-data-capture source polls. See change-tracking.ts. */
-export const TRACKED_TABLES = ['products', 'purchase_orders', 'sales_orders', 'picking_lists', 'return_orders'] as const;
+export const TRACKED_TABLES = [
+  'products',
+  'purchase_orders',
+  'sales_orders',
+  'picking_lists',
+  'return_orders',
+] as const;
 
 /** Line tables whose changes count as a change of their parent document. */
 export const CHILD_TABLES = [

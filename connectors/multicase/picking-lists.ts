@@ -12,11 +12,20 @@ import type { RejectedRow, SourceEvent } from '../../runtime/source.js';
 import { envelope, num, operationOf, rejectOrEvent, str, type Row, type TableReader } from './table-source.js';
 
 export const pickingListSourceSettings = {
-  pickingListIntervalMs: setting.int('MULTICASE_PICKING_LIST_POLL_MS', { default: 5_000, min: 100, description: 'fallback poll of picking lists; commits wake the connector at once via LISTEN/NOTIFY' }),
+  pickingListIntervalMs: setting.int('MULTICASE_PICKING_LIST_POLL_MS', {
+    default: 5_000,
+    min: 100,
+    description: 'fallback poll of picking lists; commits wake the connector at once via LISTEN/NOTIFY',
+  }),
 };
 
 /** A picking list with its order's delivery data and its lines as an event. */
-export function pickingListRowToEvent(row: Row, lines: Row[], snapshot: boolean, capturedAt: number): SourceEvent<OrderReleased> {
+export function pickingListRowToEvent(
+  row: Row,
+  lines: Row[],
+  snapshot: boolean,
+  capturedAt: number,
+): SourceEvent<OrderReleased> {
   const key = str(row.picking_list_number)?.trim();
   if (!key) throw new ValidationError(`picking list row id ${String(row.id)}`, 'picking_list_number', 'is missing');
   const record = `picking list ${key}`;
@@ -28,7 +37,10 @@ export function pickingListRowToEvent(row: Row, lines: Row[], snapshot: boolean,
     customerName: str(row.customer_name),
     shippingMethodId: Number(row.shipping_method_id),
     shippingMethodCode: str(row.shipping_method_code),
-    shippingMethodActive: row.shipping_method_active === null || row.shipping_method_active === undefined ? null : Boolean(row.shipping_method_active),
+    shippingMethodActive:
+      row.shipping_method_active === null || row.shipping_method_active === undefined
+        ? null
+        : Boolean(row.shipping_method_active),
     deliveryAddress: {
       name: String(row.delivery_name),
       address1: str(row.delivery_address1),
@@ -46,11 +58,28 @@ export function pickingListRowToEvent(row: Row, lines: Row[], snapshot: boolean,
     pickupPointCode: str(row.pickup_point_code),
     currency: str(row.currency),
     lines: lines.map((l, i) => {
-      if (str(l.product_number) === null) throw new ValidationError(record, `lines[${i}].productNumber`, `refers to unknown product id ${String(l.product_id)} (position ${String(l.position)})`);
-      return { position: Number(l.position), productNumber: String(l.product_number), quantity: Number(l.quantity), unitPrice: num(l.unit_price) };
+      if (str(l.product_number) === null)
+        throw new ValidationError(
+          record,
+          `lines[${i}].productNumber`,
+          `refers to unknown product id ${String(l.product_id)} (position ${String(l.position)})`,
+        );
+      return {
+        position: Number(l.position),
+        productNumber: String(l.product_number),
+        quantity: Number(l.quantity),
+        unitPrice: num(l.unit_price),
+      };
     }),
   };
-  return { topic: topics.orderReleased, key, value: { ...envelope('picking-list', key, row, operationOf(row, snapshot, row.status === 'cancelled'), capturedAt), after } };
+  return {
+    topic: topics.orderReleased,
+    key,
+    value: {
+      ...envelope('picking-list', key, row, operationOf(row, snapshot, row.status === 'cancelled'), capturedAt),
+      after,
+    },
+  };
 }
 
 export const pickingListReader: TableReader = {
@@ -68,10 +97,27 @@ export const pickingListReader: TableReader = {
           .leftJoin('multicase.warehouses as w', 'w.id', 'o.warehouse_id')
           .whereIn('pl.id', ids)
           .select(
-            'pl.id', 'o.order_number', 'o.shipping_method_id', 'o.delivery_name', 'o.delivery_address1', 'o.delivery_address2', 'o.delivery_address3',
-            'o.delivery_post_code', 'o.delivery_city', 'o.delivery_country_code', 'o.delivery_email', 'o.delivery_phone', 'o.delivery_date', 'o.reference',
-            'o.pickup_point_code', 'o.currency', 'c.customer_number', 'c.name as customer_name', 'm.short_name as shipping_method_code',
-            'm.active as shipping_method_active', 'w.code as warehouse_code',
+            'pl.id',
+            'o.order_number',
+            'o.shipping_method_id',
+            'o.delivery_name',
+            'o.delivery_address1',
+            'o.delivery_address2',
+            'o.delivery_address3',
+            'o.delivery_post_code',
+            'o.delivery_city',
+            'o.delivery_country_code',
+            'o.delivery_email',
+            'o.delivery_phone',
+            'o.delivery_date',
+            'o.reference',
+            'o.pickup_point_code',
+            'o.currency',
+            'c.customer_number',
+            'c.name as customer_name',
+            'm.short_name as shipping_method_code',
+            'm.active as shipping_method_active',
+            'w.code as warehouse_code',
           )
       ).map((h: Row) => [h.id, h]),
     );
@@ -87,7 +133,14 @@ export const pickingListReader: TableReader = {
     for (const row of rows) {
       const full = { ...row, ...heads.get(row.id) };
       const own = lines.filter((l) => l.picking_list_id === row.id);
-      rejectOrEvent(topics.orderReleased as RejectedRow['topic'], { ...full, lines: own }, str(row.picking_list_number), () => pickingListRowToEvent(full, own, snapshot, now) as SourceEvent, events, rejected);
+      rejectOrEvent(
+        topics.orderReleased as RejectedRow['topic'],
+        { ...full, lines: own },
+        str(row.picking_list_number),
+        () => pickingListRowToEvent(full, own, snapshot, now) as SourceEvent,
+        events,
+        rejected,
+      );
     }
     return { events, rejected };
   },

@@ -10,7 +10,11 @@ import type { RejectedRow, SourceEvent } from '../../runtime/source.js';
 import { envelope, num, operationOf, rejectOrEvent, str, type Row, type TableReader } from './table-source.js';
 
 export const productSourceSettings = {
-  productIntervalMs: setting.int('MULTICASE_PRODUCT_POLL_MS', { default: 60_000, min: 100, description: 'how often products are polled (master data runs on a schedule)' }),
+  productIntervalMs: setting.int('MULTICASE_PRODUCT_POLL_MS', {
+    default: 60_000,
+    min: 100,
+    description: 'how often products are polled (master data runs on a schedule)',
+  }),
 };
 
 /** A product row as an event; a row that cannot be one (no product number) is rejected. */
@@ -35,7 +39,11 @@ export function productRowToEvent(row: Row, snapshot: boolean, capturedAt: numbe
     supplierNumber: str(row.supplier_number),
     productGroup: str(row.product_group),
   };
-  return { topic: topics.productChanged, key, value: { ...envelope('product', key, row, operationOf(row, snapshot, after.isDeleted), capturedAt), after } };
+  return {
+    topic: topics.productChanged,
+    key,
+    value: { ...envelope('product', key, row, operationOf(row, snapshot, after.isDeleted), capturedAt), after },
+  };
 }
 
 export const productReader: TableReader = {
@@ -45,14 +53,27 @@ export const productReader: TableReader = {
   async toEvents(trx, rows, snapshot) {
     const supplierIds = [...new Set(rows.map((r) => r.supplier_id).filter((v) => v !== null))];
     const suppliers = new Map<unknown, string>(
-      supplierIds.length ? (await trx('multicase.suppliers').whereIn('id', supplierIds as number[]).select('id', 'supplier_number')).map((s: Row) => [s.id, String(s.supplier_number)]) : [],
+      supplierIds.length
+        ? (
+            await trx('multicase.suppliers')
+              .whereIn('id', supplierIds as number[])
+              .select('id', 'supplier_number')
+          ).map((s: Row) => [s.id, String(s.supplier_number)])
+        : [],
     );
     const events: SourceEvent[] = [];
     const rejected: RejectedRow[] = [];
     const now = Date.now();
     for (const row of rows) {
       const full = { ...row, supplier_number: suppliers.get(row.supplier_id) ?? null };
-      rejectOrEvent(topics.productChanged as RejectedRow['topic'], full, str(row.product_number), () => productRowToEvent(full, snapshot, now) as SourceEvent, events, rejected);
+      rejectOrEvent(
+        topics.productChanged as RejectedRow['topic'],
+        full,
+        str(row.product_number),
+        () => productRowToEvent(full, snapshot, now) as SourceEvent,
+        events,
+        rejected,
+      );
     }
     return { events, rejected };
   },

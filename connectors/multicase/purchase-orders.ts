@@ -11,11 +11,20 @@ import type { RejectedRow, SourceEvent } from '../../runtime/source.js';
 import { envelope, num, operationOf, rejectOrEvent, str, type Row, type TableReader } from './table-source.js';
 
 export const purchaseOrderSourceSettings = {
-  purchaseOrderIntervalMs: setting.int('MULTICASE_PURCHASE_ORDER_POLL_MS', { default: 5_000, min: 100, description: 'fallback poll of purchase orders; commits wake the connector at once via LISTEN/NOTIFY' }),
+  purchaseOrderIntervalMs: setting.int('MULTICASE_PURCHASE_ORDER_POLL_MS', {
+    default: 5_000,
+    min: 100,
+    description: 'fallback poll of purchase orders; commits wake the connector at once via LISTEN/NOTIFY',
+  }),
 };
 
 /** A purchase order with its lines as an event; lines without a known product are rejected. */
-export function purchaseOrderRowToEvent(row: Row, lines: Row[], snapshot: boolean, capturedAt: number): SourceEvent<PurchaseOrderChanged> {
+export function purchaseOrderRowToEvent(
+  row: Row,
+  lines: Row[],
+  snapshot: boolean,
+  capturedAt: number,
+): SourceEvent<PurchaseOrderChanged> {
   const key = str(row.purchase_order_number)?.trim();
   if (!key) throw new ValidationError(`purchase order row id ${String(row.id)}`, 'purchase_order_number', 'is missing');
   const record = `purchase order ${key}`;
@@ -29,7 +38,12 @@ export function purchaseOrderRowToEvent(row: Row, lines: Row[], snapshot: boolea
     reference: str(row.reference),
     note: str(row.note),
     lines: lines.map((l, i) => {
-      if (str(l.product_number) === null) throw new ValidationError(record, `lines[${i}].productNumber`, `refers to unknown product id ${String(l.product_id)} (position ${String(l.position)})`);
+      if (str(l.product_number) === null)
+        throw new ValidationError(
+          record,
+          `lines[${i}].productNumber`,
+          `refers to unknown product id ${String(l.product_id)} (position ${String(l.position)})`,
+        );
       return {
         position: Number(l.position),
         productNumber: String(l.product_number),
@@ -39,7 +53,14 @@ export function purchaseOrderRowToEvent(row: Row, lines: Row[], snapshot: boolea
       };
     }),
   };
-  return { topic: topics.purchaseOrderChanged, key, value: { ...envelope('purchase-order', key, row, operationOf(row, snapshot, row.status === 'cancelled'), capturedAt), after } };
+  return {
+    topic: topics.purchaseOrderChanged,
+    key,
+    value: {
+      ...envelope('purchase-order', key, row, operationOf(row, snapshot, row.status === 'cancelled'), capturedAt),
+      after,
+    },
+  };
 }
 
 export const purchaseOrderReader: TableReader = {
@@ -68,7 +89,14 @@ export const purchaseOrderReader: TableReader = {
     for (const row of rows) {
       const full = { ...row, ...heads.get(row.id) };
       const own = lines.filter((l) => l.purchase_order_id === row.id);
-      rejectOrEvent(topics.purchaseOrderChanged as RejectedRow['topic'], { ...full, lines: own }, str(row.purchase_order_number), () => purchaseOrderRowToEvent(full, own, snapshot, now) as SourceEvent, events, rejected);
+      rejectOrEvent(
+        topics.purchaseOrderChanged as RejectedRow['topic'],
+        { ...full, lines: own },
+        str(row.purchase_order_number),
+        () => purchaseOrderRowToEvent(full, own, snapshot, now) as SourceEvent,
+        events,
+        rejected,
+      );
     }
     return { events, rejected };
   },

@@ -12,10 +12,19 @@ import type { RejectedRow, SourceEvent } from '../../runtime/source.js';
 import { envelope, num, operationOf, rejectOrEvent, str, type Row, type TableReader } from './table-source.js';
 
 export const returnSourceSettings = {
-  returnIntervalMs: setting.int('MULTICASE_RETURN_POLL_MS', { default: 5_000, min: 100, description: 'fallback poll of customer returns; commits wake the connector at once via LISTEN/NOTIFY' }),
+  returnIntervalMs: setting.int('MULTICASE_RETURN_POLL_MS', {
+    default: 5_000,
+    min: 100,
+    description: 'fallback poll of customer returns; commits wake the connector at once via LISTEN/NOTIFY',
+  }),
 };
 
-export function returnRowToEvent(row: Row, lines: Row[], snapshot: boolean, capturedAt: number): SourceEvent<ReturnOrderChanged> {
+export function returnRowToEvent(
+  row: Row,
+  lines: Row[],
+  snapshot: boolean,
+  capturedAt: number,
+): SourceEvent<ReturnOrderChanged> {
   const key = str(row.return_number)?.trim();
   if (!key) throw new ValidationError(`return row id ${String(row.id)}`, 'return_number', 'is missing');
   const record = `return ${key}`;
@@ -29,7 +38,12 @@ export function returnRowToEvent(row: Row, lines: Row[], snapshot: boolean, capt
     customerNumber: str(row.customer_number),
     customerName: str(row.customer_name),
     lines: lines.map((l, i) => {
-      if (str(l.product_number) === null) throw new ValidationError(record, `lines[${i}].productNumber`, `refers to unknown product id ${String(l.product_id)} (line ${String(l.position)})`);
+      if (str(l.product_number) === null)
+        throw new ValidationError(
+          record,
+          `lines[${i}].productNumber`,
+          `refers to unknown product id ${String(l.product_id)} (line ${String(l.position)})`,
+        );
       return {
         position: Number(l.position),
         orderLinePosition: Number(l.order_position),
@@ -41,7 +55,14 @@ export function returnRowToEvent(row: Row, lines: Row[], snapshot: boolean, capt
       };
     }),
   };
-  return { topic: topics.returnOrderChanged, key, value: { ...envelope('return', key, row, operationOf(row, snapshot, row.status === 'cancelled'), capturedAt), after } };
+  return {
+    topic: topics.returnOrderChanged,
+    key,
+    value: {
+      ...envelope('return', key, row, operationOf(row, snapshot, row.status === 'cancelled'), capturedAt),
+      after,
+    },
+  };
 }
 
 export const returnReader: TableReader = {
@@ -65,14 +86,31 @@ export const returnReader: TableReader = {
       .leftJoin('multicase.products as p', 'p.id', 'l.product_id')
       .whereIn('l.return_order_id', ids)
       .orderBy(['l.return_order_id', 'l.position'])
-      .select('l.return_order_id', 'l.position', 'l.product_id', 'l.quantity', 'l.quantity_received', 'l.cause', 'l.handling', 'ol.position as order_position', 'p.product_number');
+      .select(
+        'l.return_order_id',
+        'l.position',
+        'l.product_id',
+        'l.quantity',
+        'l.quantity_received',
+        'l.cause',
+        'l.handling',
+        'ol.position as order_position',
+        'p.product_number',
+      );
     const events: SourceEvent[] = [];
     const rejected: RejectedRow[] = [];
     const now = Date.now();
     for (const row of rows) {
       const full = { ...row, ...heads.get(row.id) };
       const own = lines.filter((l) => l.return_order_id === row.id);
-      rejectOrEvent(topics.returnOrderChanged as RejectedRow['topic'], { ...full, lines: own }, str(row.return_number), () => returnRowToEvent(full, own, snapshot, now) as SourceEvent, events, rejected);
+      rejectOrEvent(
+        topics.returnOrderChanged as RejectedRow['topic'],
+        { ...full, lines: own },
+        str(row.return_number),
+        () => returnRowToEvent(full, own, snapshot, now) as SourceEvent,
+        events,
+        rejected,
+      );
     }
     return { events, rejected };
   },

@@ -39,7 +39,12 @@ import { horizonSettings, watchHorizon } from './horizon.js';
 import { CHANGE_CHANNEL } from './install.js';
 
 export const tableSourceSettings = {
-  batchSize: setting.int('MULTICASE_SOURCE_BATCH', { default: 500, min: 1, max: 10_000, description: 'rows read per poll' }),
+  batchSize: setting.int('MULTICASE_SOURCE_BATCH', {
+    default: 500,
+    min: 1,
+    max: 10_000,
+    description: 'rows read per poll',
+  }),
   ...horizonSettings,
 };
 
@@ -69,7 +74,9 @@ export const num = (v: unknown): number | null => (v === null || v === undefined
 export function operationOf(row: Row, snapshot: boolean, deleted: boolean): Operation {
   if (snapshot) return 'SNAPSHOT';
   if (deleted) return 'DELETE';
-  return String((row.created_at as Date)?.valueOf()) === String((row.updated_at as Date)?.valueOf()) ? 'CREATE' : 'UPDATE';
+  return String((row.created_at as Date)?.valueOf()) === String((row.updated_at as Date)?.valueOf())
+    ? 'CREATE'
+    : 'UPDATE';
 }
 
 export const envelope = (entity: string, key: string, row: Row, op: Operation, capturedAt: number) => ({
@@ -88,10 +95,21 @@ export interface TableReader {
   table: TrackedTable;
   topic: TopicSpec<unknown>;
   /** Rows to events, with the related rows read in the same snapshot. */
-  toEvents(trx: Knex.Transaction, rows: Row[], snapshot: boolean): Promise<{ events: SourceEvent[]; rejected: RejectedRow[] }>;
+  toEvents(
+    trx: Knex.Transaction,
+    rows: Row[],
+    snapshot: boolean,
+  ): Promise<{ events: SourceEvent[]; rejected: RejectedRow[] }>;
 }
 
-export function rejectOrEvent(topic: RejectedRow['topic'], row: Row, key: string | null, make: () => SourceEvent, events: SourceEvent[], rejected: RejectedRow[]) {
+export function rejectOrEvent(
+  topic: RejectedRow['topic'],
+  row: Row,
+  key: string | null,
+  make: () => SourceEvent,
+  events: SourceEvent[],
+  rejected: RejectedRow[],
+) {
   try {
     events.push(make());
   } catch (error) {
@@ -100,9 +118,15 @@ export function rejectOrEvent(topic: RejectedRow['topic'], row: Row, key: string
 }
 
 /** Wakes `listeners` whenever a commit touched a tracked table (one LISTEN connection per process). */
-async function listenForChanges(databaseUrl: string, log: Logger, onChange: (table: string) => void): Promise<() => Promise<void>> {
+async function listenForChanges(
+  databaseUrl: string,
+  log: Logger,
+  onChange: (table: string) => void,
+): Promise<() => Promise<void>> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'multicase-pipeline-listen' });
-  client.on('error', (err) => log.warn('LISTEN connection lost; falling back to interval polling', { error: err.message }));
+  client.on('error', (err) =>
+    log.warn('LISTEN connection lost; falling back to interval polling', { error: err.message }),
+  );
   client.on('notification', (n) => onChange(n.payload ?? ''));
   await client.connect();
   await client.query(`LISTEN ${CHANGE_CHANNEL}`);
@@ -144,7 +168,9 @@ export function tableSource(
         .transaction(
           async (trx) => {
             const batch = await changedSince<Row>(trx, reader.table, position.cursor, opts.batchSize);
-            const mapped = batch.rows.length ? await reader.toEvents(trx, batch.rows, !position.snapshotDone) : { events: [], rejected: [] };
+            const mapped = batch.rows.length
+              ? await reader.toEvents(trx, batch.rows, !position.snapshotDone)
+              : { events: [], rejected: [] };
             const chunk = running ? await resnapshotChunk(trx, reader, running, opts.batchSize) : undefined;
             if (chunk) {
               mapped.events.push(...chunk.events);
@@ -171,14 +197,28 @@ export function tableSource(
       return {
         events,
         rejected,
-        next: { cursor, snapshotDone: position.snapshotDone || !full, ...(resnapshot ?? position.resnapshot ? { resnapshot: resnapshot ?? position.resnapshot } : {}) },
+        next: {
+          cursor,
+          snapshotDone: position.snapshotDone || !full,
+          ...((resnapshot ?? position.resnapshot) ? { resnapshot: resnapshot ?? position.resnapshot } : {}),
+        },
         more: full || (resnapshot !== undefined && resnapshot.finishedAt === null),
         ...(nextPollInMs !== undefined ? { nextPollInMs } : {}),
       };
     },
     signal(position, signal: SourceSignal) {
       if (signal.kind !== 'resnapshot' || position.resnapshot?.signal === signal.signalId) return position;
-      return { ...position, resnapshot: { signal: signal.signalId, afterId: 0, sent: 0, total: null, startedAt: Date.now(), finishedAt: null } };
+      return {
+        ...position,
+        resnapshot: {
+          signal: signal.signalId,
+          afterId: 0,
+          sent: 0,
+          total: null,
+          startedAt: Date.now(),
+          finishedAt: null,
+        },
+      };
     },
     ...(opts.databaseUrl
       ? {
@@ -197,7 +237,12 @@ export function tableSource(
 }
 
 /** The next chunk of a resnapshot: rows after `afterId` by id, as SNAPSHOT events under ids of their own. */
-async function resnapshotChunk(trx: Knex.Transaction, reader: TableReader, progress: ResnapshotProgress, limit: number) {
+async function resnapshotChunk(
+  trx: Knex.Transaction,
+  reader: TableReader,
+  progress: ResnapshotProgress,
+  limit: number,
+) {
   const table = `multicase.${reader.table}`;
   const total = progress.total ?? Number((await trx(table).count<{ n: string }[]>({ n: '*' }))[0]?.n ?? 0);
   const rows: Row[] = await trx(table).where('id', '>', progress.afterId).orderBy('id').limit(limit).select('*');

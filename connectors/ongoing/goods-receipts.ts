@@ -17,8 +17,17 @@ import { reportingBackSource, type ReportingPosition } from './reporting-back.js
 export type { ReportingPosition } from './reporting-back.js';
 
 export const ongoingSourceSettings = {
-  goodsReceiptIntervalMs: setting.int('ONGOING_GOODS_RECEIPT_POLL_MS', { default: 30_000, min: 100, description: 'how often Ongoing is asked for goods receipts to report' }),
-  pageSize: setting.int('ONGOING_SOURCE_PAGE_SIZE', { default: 100, min: 1, max: 1000, description: 'records per page when reading Ongoing' }),
+  goodsReceiptIntervalMs: setting.int('ONGOING_GOODS_RECEIPT_POLL_MS', {
+    default: 30_000,
+    min: 100,
+    description: 'how often Ongoing is asked for goods receipts to report',
+  }),
+  pageSize: setting.int('ONGOING_SOURCE_PAGE_SIZE', {
+    default: 100,
+    min: 1,
+    max: 1000,
+    description: 'records per page when reading Ongoing',
+  }),
 };
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -34,16 +43,22 @@ function versionOf(po: OngoingPurchaseOrder): string {
     .join(',');
 }
 
-export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt: number): SourceEvent<GoodsReceiptReceived> {
+export function purchaseOrderToReceiptEvent(
+  po: OngoingPurchaseOrder,
+  capturedAt: number,
+): SourceEvent<GoodsReceiptReceived> {
   const info = po.purchaseOrderInfo;
   const key = info.purchaseOrderNumber?.trim();
-  if (!key) throw new ValidationError(`Ongoing purchase order id ${info.purchaseOrderId}`, 'purchaseOrderNumber', 'is missing');
+  if (!key)
+    throw new ValidationError(`Ongoing purchase order id ${info.purchaseOrderId}`, 'purchaseOrderNumber', 'is missing');
   const record = `Ongoing purchase order ${key}`;
   const statusNumber = info.purchaseOrderStatus?.number;
-  if (typeof statusNumber !== 'number') throw new ValidationError(record, 'purchaseOrderInfo.purchaseOrderStatus.number', 'is missing');
+  if (typeof statusNumber !== 'number')
+    throw new ValidationError(record, 'purchaseOrderInfo.purchaseOrderStatus.number', 'is missing');
   const lines = linesOf(po).map((l, i) => {
     const articleNumber = l.article?.articleNumber?.trim();
-    if (!articleNumber) throw new ValidationError(record, `purchaseOrderLines[${i}].article.articleNumber`, 'is missing');
+    if (!articleNumber)
+      throw new ValidationError(record, `purchaseOrderLines[${i}].article.articleNumber`, 'is missing');
     const rowNumber = l.rowNumber?.trim();
     if (!rowNumber) throw new ValidationError(record, `purchaseOrderLines[${i}].rowNumber`, 'is missing');
     return {
@@ -70,7 +85,14 @@ export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt
       source: { system: 'ongoing', entity: 'purchase-order', position: version },
       occurredAt: lastReceivedAt ?? capturedAt,
       capturedAt,
-      after: { purchaseOrderId: info.purchaseOrderId, purchaseOrderNumber: key, statusNumber, lastReceivedAt, isReturn: info.advanced?.purchaseOrderIsReturnType === true, lines },
+      after: {
+        purchaseOrderId: info.purchaseOrderId,
+        purchaseOrderNumber: key,
+        statusNumber,
+        lastReceivedAt,
+        isReturn: info.advanced?.purchaseOrderIsReturnType === true,
+        lines,
+      },
     },
   };
 }
@@ -78,12 +100,25 @@ export function purchaseOrderToReceiptEvent(po: OngoingPurchaseOrder, capturedAt
 /** The acknowledgement of a receipt event: report exactly the received quantities it carried, line by line. */
 export function reportOf(event: GoodsReceiptReceived): SourceEvent<ReceiptReportCommand> {
   const r = event.after!;
-  const lines = r.lines.filter((l) => l.receivedNumberOfItems !== l.reportedNumberOfItems).map((l) => ({ lineId: l.lineId, reportedNumberOfItems: l.receivedNumberOfItems }));
-  const payload: ReceiptReport = { purchaseOrderNumber: r.purchaseOrderNumber, ongoingPurchaseOrderId: r.purchaseOrderId, lines };
-  return { topic: topics.receiptReport, key: event.entityKey, value: commandFrom(event, topics.receiptReport, payload) };
+  const lines = r.lines
+    .filter((l) => l.receivedNumberOfItems !== l.reportedNumberOfItems)
+    .map((l) => ({ lineId: l.lineId, reportedNumberOfItems: l.receivedNumberOfItems }));
+  const payload: ReceiptReport = {
+    purchaseOrderNumber: r.purchaseOrderNumber,
+    ongoingPurchaseOrderId: r.purchaseOrderId,
+    lines,
+  };
+  return {
+    topic: topics.receiptReport,
+    key: event.entityKey,
+    value: commandFrom(event, topics.receiptReport, payload),
+  };
 }
 
-export function goodsReceiptSource(api: OngoingApi, cfg: { goodsReceiptIntervalMs: number; pageSize: number }): SourceConnector<ReportingPosition> {
+export function goodsReceiptSource(
+  api: OngoingApi,
+  cfg: { goodsReceiptIntervalMs: number; pageSize: number },
+): SourceConnector<ReportingPosition> {
   return reportingBackSource<OngoingPurchaseOrder>({
     name: 'ongoing.goods-receipts',
     intervalMs: cfg.goodsReceiptIntervalMs,

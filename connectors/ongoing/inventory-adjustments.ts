@@ -30,7 +30,8 @@ export const inventoryAdjustmentSourceSettings = {
   }),
   pickDiscrepancyCauses: setting.string('ONGOING_PICK_DISCREPANCY_CAUSES', {
     default: 'PICKDIFF',
-    description: "comma-separated Ongoing adjustment cause codes that mean a picking discrepancy; the order named in such an adjustment's comment goes to Multicase's stock history",
+    description:
+      "comma-separated Ongoing adjustment cause codes that mean a picking discrepancy; the order named in such an adjustment's comment goes to Multicase's stock history",
   }),
 };
 
@@ -60,11 +61,17 @@ export function pairsOf(lines: readonly Partial<OngoingInventoryAdjustmentsLine>
 export const pairId = (p: AdjustmentPair): string => `${p.inventoryId ?? '?'}/${p.article?.articleSystemId ?? '?'}`;
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
-const distinct = (values: Array<string | null | undefined>) => [...new Set(values.map((v) => v?.trim()).filter((v): v is string => !!v))];
+const distinct = (values: Array<string | null | undefined>) => [
+  ...new Set(values.map((v) => v?.trim()).filter((v): v is string => !!v)),
+];
 const ORDER_IN_COMMENT = /\border\s+(?:no\.?\s*|number\s+|#\s*)?([A-Za-z0-9][A-Za-z0-9_-]*)/i;
 
 /** The Ongoing order a picking discrepancy was found on, as its comment names it. */
-export function pickedOrderOf(causeCodes: readonly string[], comments: readonly string[], pickCauses: ReadonlySet<string>): string | null {
+export function pickedOrderOf(
+  causeCodes: readonly string[],
+  comments: readonly string[],
+  pickCauses: ReadonlySet<string>,
+): string | null {
   if (!causeCodes.some((c) => pickCauses.has(c.toUpperCase()))) return null;
   for (const c of comments) {
     const m = ORDER_IN_COMMENT.exec(c);
@@ -73,25 +80,43 @@ export function pickedOrderOf(causeCodes: readonly string[], comments: readonly 
   return null;
 }
 
-export const parseCauses = (list: string): ReadonlySet<string> => new Set(list.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean));
+export const parseCauses = (list: string): ReadonlySet<string> =>
+  new Set(
+    list
+      .split(',')
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean),
+  );
 
-export function adjustmentToEvent(pair: AdjustmentPair, capturedAt: number, pickCauses: ReadonlySet<string>): SourceEvent<InventoryAdjusted> {
+export function adjustmentToEvent(
+  pair: AdjustmentPair,
+  capturedAt: number,
+  pickCauses: ReadonlySet<string>,
+): SourceEvent<InventoryAdjusted> {
   const record = `Ongoing inventory adjustment ${pairId(pair)}`;
   const inventoryId = pair.inventoryId;
-  if (inventoryId === null || !Number.isInteger(inventoryId)) throw new ValidationError(record, 'inventoryAdjustments[].inventoryId', 'is missing');
+  if (inventoryId === null || !Number.isInteger(inventoryId))
+    throw new ValidationError(record, 'inventoryAdjustments[].inventoryId', 'is missing');
   const articleSystemId = pair.article?.articleSystemId;
-  if (typeof articleSystemId !== 'number' || !Number.isInteger(articleSystemId)) throw new ValidationError(record, 'article.articleSystemId', 'is missing');
+  if (typeof articleSystemId !== 'number' || !Number.isInteger(articleSystemId))
+    throw new ValidationError(record, 'article.articleSystemId', 'is missing');
   const articleNumber = pair.article?.articleNumber?.trim();
   if (!articleNumber) throw new ValidationError(record, 'article.articleNumber', 'is missing');
   let total = 0;
   for (const [i, item] of pair.items.entries()) {
     if (typeof item.numberOfItems !== 'number' || !Number.isFinite(item.numberOfItems)) {
-      throw new ValidationError(record, `inventoryAdjustments[${i}].numberOfItems`, `is not a number: ${JSON.stringify(item.numberOfItems ?? null)}`);
+      throw new ValidationError(
+        record,
+        `inventoryAdjustments[${i}].numberOfItems`,
+        `is not a number: ${JSON.stringify(item.numberOfItems ?? null)}`,
+      );
     }
     total += item.numberOfItems;
   }
   total = round(total);
-  const times = pair.items.map((i) => (i.inventoryTime ? Date.parse(i.inventoryTime) : Number.NaN)).filter((t) => !Number.isNaN(t));
+  const times = pair.items
+    .map((i) => (i.inventoryTime ? Date.parse(i.inventoryTime) : Number.NaN))
+    .filter((t) => !Number.isNaN(t));
   const adjustedAt = times.length > 0 ? Math.max(...times) : null;
   const causeCodes = distinct(pair.items.map((i) => i.inventoryAdjustmentCause?.code));
   const causeNames = distinct(pair.items.map((i) => i.inventoryAdjustmentCause?.name));
@@ -107,7 +132,11 @@ export function adjustmentToEvent(pair: AdjustmentPair, capturedAt: number, pick
       eventId: `ongoing:inventory-adjustment:${inventoryId}:${articleSystemId}:${version}`,
       entityKey: key,
       operation: 'CREATE',
-      source: { system: 'ongoing', entity: 'inventory-adjustment', position: `${inventoryId}/${articleSystemId}:${version}` },
+      source: {
+        system: 'ongoing',
+        entity: 'inventory-adjustment',
+        position: `${inventoryId}/${articleSystemId}:${version}`,
+      },
       occurredAt: adjustedAt ?? capturedAt,
       capturedAt,
       after: {
@@ -131,10 +160,17 @@ export function adjustmentToEvent(pair: AdjustmentPair, capturedAt: number, pick
 export function adjustmentReportOf(event: InventoryAdjusted): SourceEvent<InventoryAdjustmentReportCommand> {
   const a = event.after!;
   const payload = { inventoryId: a.inventoryId, articleSystemId: a.articleSystemId, articleNumber: a.articleNumber };
-  return { topic: topics.inventoryAdjustmentReport, key: event.entityKey, value: commandFrom(event, topics.inventoryAdjustmentReport, payload) };
+  return {
+    topic: topics.inventoryAdjustmentReport,
+    key: event.entityKey,
+    value: commandFrom(event, topics.inventoryAdjustmentReport, payload),
+  };
 }
 
-export function inventoryAdjustmentSource(api: OngoingApi, cfg: { inventoryAdjustmentIntervalMs: number; pickDiscrepancyCauses: string }): SourceConnector<ReportingPosition> {
+export function inventoryAdjustmentSource(
+  api: OngoingApi,
+  cfg: { inventoryAdjustmentIntervalMs: number; pickDiscrepancyCauses: string },
+): SourceConnector<ReportingPosition> {
   const pickCauses = parseCauses(cfg.pickDiscrepancyCauses);
   return reportingBackSource<AdjustmentPair>({
     name: 'ongoing.inventory-adjustments',
@@ -143,7 +179,8 @@ export function inventoryAdjustmentSource(api: OngoingApi, cfg: { inventoryAdjus
     toReport: async () => pairsOf((await api.getInventoryAdjustments({ isReported: false })) ?? []),
     idOf: pairId,
     keyOf: (p) => p.article?.articleNumber ?? null,
-    versionOf: (p) => `${p.items.length}x${round(p.items.reduce((s, i) => s + (typeof i.numberOfItems === 'number' ? i.numberOfItems : Number.NaN), 0))}`,
+    versionOf: (p) =>
+      `${p.items.length}x${round(p.items.reduce((s, i) => s + (typeof i.numberOfItems === 'number' ? i.numberOfItems : Number.NaN), 0))}`,
     toEvent: (p, capturedAt) => adjustmentToEvent(p, capturedAt, pickCauses) as SourceEvent,
     reportOf: (event) => adjustmentReportOf((event as SourceEvent<InventoryAdjusted>).value) as SourceEvent,
   });

@@ -59,7 +59,8 @@ export function reportingBackSource<R>(spec: ReportingBack<R>): SourceConnector<
           const id = String(spec.idOf(record));
           const version = spec.versionOf(record);
           deadLettered[id] = version;
-          if (position.deadLettered?.[id] !== version) rejected.push({ topic: spec.topic, key: spec.keyOf(record), row: record, error });
+          if (position.deadLettered?.[id] !== version)
+            rejected.push({ topic: spec.topic, key: spec.keyOf(record), row: record, error });
         }
       }
       const next: ReportingPosition = {

@@ -15,11 +15,16 @@ import type { OngoingApi, OngoingOrder } from './api/client.js';
 import { reportingBackSource, type ReportingPosition } from './reporting-back.js';
 
 export const shipmentSourceSettings = {
-  shipmentIntervalMs: setting.int('ONGOING_SHIPMENT_POLL_MS', { default: 30_000, min: 100, description: 'how often Ongoing is asked for shipped orders to report' }),
+  shipmentIntervalMs: setting.int('ONGOING_SHIPMENT_POLL_MS', {
+    default: 30_000,
+    min: 100,
+    description: 'how often Ongoing is asked for shipped orders to report',
+  }),
   sentStatus: setting.int('ONGOING_ORDER_SENT_STATUS', {
     default: 450,
     min: 1,
-    description: "the installation's order status number for sent (GET /orders/statuses); orders from it on are reported back as shipped",
+    description:
+      "the installation's order status number for sent (GET /orders/statuses); orders from it on are reported back as shipped",
   }),
 };
 
@@ -27,7 +32,9 @@ const linesOf = (o: OngoingOrder) => o.orderLines ?? [];
 
 /** Picked and reported per line: the same state gives the same event id. */
 function versionOf(o: OngoingOrder): string {
-  return linesOf(o).map((l) => `${l.id}=${l.pickedNumberOfItems ?? 0}/${l.reportedNumberOfItems ?? 0}`).join(',');
+  return linesOf(o)
+    .map((l) => `${l.id}=${l.pickedNumberOfItems ?? 0}/${l.reportedNumberOfItems ?? 0}`)
+    .join(',');
 }
 
 const time = (iso: string | null | undefined) => {
@@ -56,8 +63,13 @@ export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): Sourc
       reportedNumberOfItems: l.reportedNumberOfItems ?? 0,
     };
   });
-  const parcels = (o.parcels ?? []).filter((p) => !p.isReturnParcel).map((p) => ({ parcelNumber: p.parcelNumber, trackingUrl: p.tracking?.trackingUrl ?? null }));
-  const tracking = (o.tracking ?? []).find((t) => t.trackingUrl)?.trackingUrl ?? parcels.find((p) => p.trackingUrl)?.trackingUrl ?? null;
+  const parcels = (o.parcels ?? [])
+    .filter((p) => !p.isReturnParcel)
+    .map((p) => ({ parcelNumber: p.parcelNumber, trackingUrl: p.tracking?.trackingUrl ?? null }));
+  const tracking =
+    (o.tracking ?? []).find((t) => t.trackingUrl)?.trackingUrl ??
+    parcels.find((p) => p.trackingUrl)?.trackingUrl ??
+    null;
   const version = versionOf(o);
   const shippedAt = time(info.shippedTime);
   return {
@@ -90,17 +102,23 @@ export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): Sourc
 /** The acknowledgement of a shipment event: report exactly the picked quantities it carried. */
 export function orderReportOf(event: OrderShipped): SourceEvent<OrderReportCommand> {
   const o = event.after!;
-  const lines = o.lines.filter((l) => l.pickedNumberOfItems !== l.reportedNumberOfItems).map((l) => ({ lineId: l.lineId, reportedNumberOfItems: l.pickedNumberOfItems }));
+  const lines = o.lines
+    .filter((l) => l.pickedNumberOfItems !== l.reportedNumberOfItems)
+    .map((l) => ({ lineId: l.lineId, reportedNumberOfItems: l.pickedNumberOfItems }));
   const payload: OrderReport = { orderNumber: o.orderNumber, ongoingOrderId: o.orderId, lines };
   return { topic: topics.orderReport, key: event.entityKey, value: commandFrom(event, topics.orderReport, payload) };
 }
 
-export function shipmentSource(api: OngoingApi, cfg: { shipmentIntervalMs: number; sentStatus: number; pageSize: number }): SourceConnector<ReportingPosition> {
+export function shipmentSource(
+  api: OngoingApi,
+  cfg: { shipmentIntervalMs: number; sentStatus: number; pageSize: number },
+): SourceConnector<ReportingPosition> {
   return reportingBackSource<OngoingOrder>({
     name: 'ongoing.shipments',
     intervalMs: cfg.shipmentIntervalMs,
     topic: topics.orderShipped as TopicSpec<unknown>,
-    toReport: () => api.getAllOrders({ orderStatusFrom: cfg.sentStatus, onlyOrdersWithOrderLinesToReport: true }, cfg.pageSize),
+    toReport: () =>
+      api.getAllOrders({ orderStatusFrom: cfg.sentStatus, onlyOrdersWithOrderLinesToReport: true }, cfg.pageSize),
     idOf: (o) => o.orderInfo.orderId,
     keyOf: (o) => o.orderInfo.orderNumber ?? null,
     versionOf,

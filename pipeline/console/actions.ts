@@ -86,18 +86,38 @@ export function consoleActions(sys: ConsoleSystems) {
     async editorData(): Promise<EditorData> {
       const problems: string[] = [];
       const [methods, ways, contracts, table] = await Promise.all([
-        sys.multicaseDb()('multicase.shipping_methods').orderBy('id').select('id', 'short_name', 'name', 'active')
-          .then((rows: Array<{ id: number; short_name: string; name: string; active: boolean }>) => rows.map((r) => ({ id: Number(r.id), code: r.short_name, name: r.name, active: r.active })))
-          .catch((err: unknown) => (problems.push(`Multicase freight methods: ${errorMessage(err)}`), [] as FreightMethod[])),
-        sys.ongoing.getWaysOfDelivery().catch((err: unknown) => (problems.push(`Ongoing ways of delivery: ${errorMessage(err)}`), [])),
-        sys.ongoing.getTransporterContracts().catch((err: unknown) => (problems.push(`Ongoing transporter contracts: ${errorMessage(err)}`), [])),
-        mapTable().catch((err: unknown) => (problems.push(`${topics.shippingMethodMap.name}: ${errorMessage(err)}`), undefined)),
+        sys
+          .multicaseDb()('multicase.shipping_methods')
+          .orderBy('id')
+          .select('id', 'short_name', 'name', 'active')
+          .then((rows: Array<{ id: number; short_name: string; name: string; active: boolean }>) =>
+            rows.map((r) => ({ id: Number(r.id), code: r.short_name, name: r.name, active: r.active })),
+          )
+          .catch(
+            (err: unknown) => (problems.push(`Multicase freight methods: ${errorMessage(err)}`), [] as FreightMethod[]),
+          ),
+        sys.ongoing
+          .getWaysOfDelivery()
+          .catch((err: unknown) => (problems.push(`Ongoing ways of delivery: ${errorMessage(err)}`), [])),
+        sys.ongoing
+          .getTransporterContracts()
+          .catch((err: unknown) => (problems.push(`Ongoing transporter contracts: ${errorMessage(err)}`), [])),
+        mapTable().catch(
+          (err: unknown) => (problems.push(`${topics.shippingMethodMap.name}: ${errorMessage(err)}`), undefined),
+        ),
       ]);
       return {
         methods,
         waysOfDelivery: ways.map((w) => ({ code: w.code, name: w.name })).sort((a, b) => a.code.localeCompare(b.code)),
         transporters: contracts
-          .map((c) => ({ code: c.transporterCode, name: c.transporterName, services: (c.transporterServices ?? []).map((s) => ({ code: s.transporterServiceCode, name: s.transporterServiceName })) }))
+          .map((c) => ({
+            code: c.transporterCode,
+            name: c.transporterName,
+            services: (c.transporterServices ?? []).map((s) => ({
+              code: s.transporterServiceCode,
+              name: s.transporterServiceName,
+            })),
+          }))
           .sort((a, b) => a.code.localeCompare(b.code)),
         mappings: new Map([...(table?.entries() ?? [])].map(([, m]) => [m.shippingMethodId, m])),
         problems,
@@ -113,7 +133,10 @@ export function consoleActions(sys: ConsoleSystems) {
     async saveMapping(m: MappingInput): Promise<ShippingMethodMapping> {
       const problems = await this.checkMapping(m, true);
       if (problems.length > 0) throw new ActionRefused(`the mapping of freight method ${m.id} ${problems.join('; ')}`);
-      const method: { short_name: string } | undefined = await sys.multicaseDb()('multicase.shipping_methods').where({ id: m.id }).first('short_name');
+      const method: { short_name: string } | undefined = await sys
+        .multicaseDb()('multicase.shipping_methods')
+        .where({ id: m.id })
+        .first('short_name');
       if (!method) throw new ActionRefused(`freight method ${m.id} is not one of Multicase's`);
       const ways = m.wayOfDeliveryCode ? await sys.ongoing.getWaysOfDelivery() : [];
       const { current } = await setShippingMethod(sys.rt, m.id, {
@@ -134,8 +157,18 @@ export function consoleActions(sys: ConsoleSystems) {
       if (!topic.startsWith('dlq.')) throw new ActionRefused(`${topic} is not a dead-letter topic`);
       if (!/^\d+$/.test(offset)) throw new ActionRefused(`offset ${offset} is not an offset`);
       // Dead-letter topics have one partition (runtime/topology.ts): the letter at this offset is the first read from it.
-      const r = await retryDeadLetters(sys.rt, { topic, fromOffset: BigInt(offset), limit: 1, ...(key !== null ? { key } : {}) });
-      if (r.retriedTotal === 0) throw new ActionRefused(r.skipped[0] ? `not retried: ${r.skipped[0].reason}` : `no letter with key ${key ?? '(none)'} at offset ${offset} of ${topic}`);
+      const r = await retryDeadLetters(sys.rt, {
+        topic,
+        fromOffset: BigInt(offset),
+        limit: 1,
+        ...(key !== null ? { key } : {}),
+      });
+      if (r.retriedTotal === 0)
+        throw new ActionRefused(
+          r.skipped[0]
+            ? `not retried: ${r.skipped[0].reason}`
+            : `no letter with key ${key ?? '(none)'} at offset ${offset} of ${topic}`,
+        );
       retried.set(`${topic}@${offset}`, Date.now());
       return `Re-published the letter at offset ${offset} of ${topic} to ${r.retried[0]!.topic}.`;
     },

@@ -15,7 +15,12 @@ const MARGIN = 10;
 const COLS = 4;
 export const PICTURE_WIDTH = MARGIN * 2 + COLS * BOX_W + (COLS - 1) * ARROW_W;
 const colX = (col: number) => MARGIN + col * (BOX_W + ARROW_W);
-const COLUMNS: Record<HopView['kind'], [number, number]> = { source: [0, 1], mapping: [1, 2], state: [1, 2], sink: [2, 3] };
+const COLUMNS: Record<HopView['kind'], [number, number]> = {
+  source: [0, 1],
+  mapping: [1, 2],
+  state: [1, 2],
+  sink: [2, 3],
+};
 /** Characters that fit a box at the stylesheet's font size. */
 const BOX_CHARS = 31;
 
@@ -73,7 +78,9 @@ function arrow(hop: HopView, y: number, paused: boolean): string {
     `<line x1="${x1 + 4}" y1="${mid}" x2="${x2 - 10}" y2="${mid}" marker-end="url(#arrowhead)"/>`,
     `<text class="figure" x="${(x1 + x2) / 2}" y="${mid - 6}" text-anchor="middle">${esc(above)}</text>`,
     below ? `<text class="figure" x="${(x1 + x2) / 2}" y="${mid + 14}" text-anchor="middle">${esc(below)}</text>` : '',
-    paused ? `<text class="figure paused-label" x="${(x1 + x2) / 2}" y="${mid + 26}" text-anchor="middle">paused</text>` : '',
+    paused
+      ? `<text class="figure paused-label" x="${(x1 + x2) / 2}" y="${mid + 26}" text-anchor="middle">paused</text>`
+      : '',
     '</g>',
   ].join('');
 }
@@ -82,7 +89,9 @@ function lane(flow: FlowView, y: number, paused: ReadonlySet<string>): { svg: st
   const { placed, rows } = place(flow.hops);
   const p99s = flow.hops.map((h) => h.p99).filter((p): p is number => p !== undefined);
   const lag = flow.hops.reduce((s, h) => s + (h.lag ?? 0), 0);
-  const summary = [`lag ${fmt.format(lag)}`, p99s.length ? `end-to-end p99 ${seconds(Math.max(...p99s))}` : ''].filter(Boolean).join(' · ');
+  const summary = [`lag ${fmt.format(lag)}`, p99s.length ? `end-to-end p99 ${seconds(Math.max(...p99s))}` : '']
+    .filter(Boolean)
+    .join(' · ');
   const height = HEAD_H + Math.max(rows.length, 1) * ROW_H + MARGIN;
   const parts = [
     `<g class="lane" id="flow-${flow.number}"><rect class="lane-bg" x="2" y="${y}" width="${PICTURE_WIDTH - 4}" height="${height - 4}" rx="8"/>`,

@@ -4,7 +4,14 @@
  */
 import { isoTime } from '../ops/format.js';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
@@ -19,4 +26,7 @@ export function table(cls: string, head: string[], rows: string[][]): string {
   ].join('');
 }
 
-export const time = (ms: number | null | undefined): string => isoTime(ms).replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+export const time = (ms: number | null | undefined): string =>
+  isoTime(ms)
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');

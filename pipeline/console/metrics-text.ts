@@ -66,7 +66,10 @@ export class MetricSet {
       const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
       buckets.set(le, (buckets.get(le) ?? 0) + s.value);
     }
-    return quantileOf([...buckets].sort((a, b) => a[0] - b[0]), q);
+    return quantileOf(
+      [...buckets].sort((a, b) => a[0] - b[0]),
+      q,
+    );
   }
 }
 

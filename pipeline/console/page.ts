@@ -17,7 +17,8 @@ export interface PageOptions {
   readonly stockCheck: { running: boolean; error?: string; startedAt?: number };
 }
 
-const pausedStages = (s: Snapshot) => new Set(s.unhealthy.filter((u) => u.check.startsWith('paused:')).map((u) => u.check.slice('paused:'.length)));
+const pausedStages = (s: Snapshot) =>
+  new Set(s.unhealthy.filter((u) => u.check.startsWith('paused:')).map((u) => u.check.slice('paused:'.length)));
 
 export function flowsFragment(s: Snapshot): string {
   const t = s.telemetry;
@@ -32,7 +33,11 @@ export function flowsFragment(s: Snapshot): string {
 }
 
 const button = (o: PageOptions, cls: string, label: string, data: Record<string, string | number | null>) =>
-  `<button type="button" class="${cls}"${o.writable ? '' : ' disabled title="read-only: the console runs without CONSOLE_WRITE"'}${Object.entries(data).map(([k, v]) => ` data-${k}="${esc(v ?? '')}"`).join('')}>${esc(label)}</button>`;
+  `<button type="button" class="${cls}"${o.writable ? '' : ' disabled title="read-only: the console runs without CONSOLE_WRITE"'}${Object.entries(
+    data,
+  )
+    .map(([k, v]) => ` data-${k}="${esc(v ?? '')}"`)
+    .join('')}>${esc(label)}</button>`;
 
 function heldSection(s: Snapshot): string {
   const rows = s.held.map((h) => [
@@ -40,20 +45,29 @@ function heldSection(s: Snapshot): string {
     h.freightMethodId === undefined ? '-' : esc(h.freightMethodId),
     esc(time(h.since)),
     esc(h.reason),
-    h.freightMethodId === undefined ? 'goes on by itself once set up' : `<a class="open-mapping" href="#map-${esc(h.freightMethodId)}" data-method="${esc(h.freightMethodId)}">Release: map freight method ${esc(h.freightMethodId)}</a>`,
+    h.freightMethodId === undefined
+      ? 'goes on by itself once set up'
+      : `<a class="open-mapping" href="#map-${esc(h.freightMethodId)}" data-method="${esc(h.freightMethodId)}">Release: map freight method ${esc(h.freightMethodId)}</a>`,
   ]);
   return `<h3>Held picking lists <span class="count">${s.held.length}</span></h3>${
-    rows.length === 0 ? '<p class="none">None held.</p>' : table('held', ['picking list', 'freight method', 'held since', 'reason', 'action'], rows)
+    rows.length === 0
+      ? '<p class="none">None held.</p>'
+      : table('held', ['picking list', 'freight method', 'held since', 'reason', 'action'], rows)
   }<p class="note">A held record goes out by itself as soon as its freight method is mapped.</p>`;
 }
 
 function letterSection(s: Snapshot, o: PageOptions): string {
-  if (s.deadLetters.length === 0) return '<h3>Dead letters <span class="count">0</span></h3><p class="none">No dead letters.</p>';
+  if (s.deadLetters.length === 0)
+    return '<h3>Dead letters <span class="count">0</span></h3><p class="none">No dead letters.</p>';
   const groups = s.deadLetters.map((g) => {
     const rows = g.letters.map((l) => [
       esc(l.offset),
       esc(l.key ?? '-'),
-      esc(l.originalTopic === null ? '-' : `${l.originalTopic}/${l.originalPartition ?? '?'}@${l.originalOffset ?? 'source row'}`),
+      esc(
+        l.originalTopic === null
+          ? '-'
+          : `${l.originalTopic}/${l.originalPartition ?? '?'}@${l.originalOffset ?? 'source row'}`,
+      ),
       esc(l.stage ?? '-'),
       esc(l.errorClass ?? '-'),
       esc(l.field ?? '-'),
@@ -81,13 +95,21 @@ function pausedSection(s: Snapshot): string {
 }
 
 function driftSection(s: Snapshot, o: PageOptions): string {
-  const rows = s.drift.items.map((d) => [esc(d.article), esc(d.drift), esc(d.ongoing ?? '-'), esc(d.multicase ?? '-'), esc(d.inFlight ?? '-')]);
+  const rows = s.drift.items.map((d) => [
+    esc(d.article),
+    esc(d.drift),
+    esc(d.ongoing ?? '-'),
+    esc(d.multicase ?? '-'),
+    esc(d.inFlight ?? '-'),
+  ]);
   const check = o.stockCheck.running
     ? `<p class="note">A stock check is running since ${esc(time(o.stockCheck.startedAt))}.</p>`
     : button(o, 'stock-check', 'Check stock now', {});
   return [
     `<h3>Stock drift <span class="count">${rows.length}</span></h3>`,
-    rows.length === 0 ? '<p class="none">No drift known.</p>' : table('drift', ['article', 'drift', 'ongoing', 'multicase', 'in flight'], rows),
+    rows.length === 0
+      ? '<p class="none">No drift known.</p>'
+      : table('drift', ['article', 'drift', 'ongoing', 'multicase', 'in flight'], rows),
     `<p class="note">From ${esc(s.drift.source)}${s.drift.checkedAt ? `, checked ${esc(time(s.drift.checkedAt))}` : ''}. Drift is a change no flow explains (stock corrected by hand in one system): correct it in the system that is wrong.</p>`,
     o.stockCheck.error ? `<p class="problem">The last stock check failed: ${esc(o.stockCheck.error)}</p>` : '',
     check,
@@ -104,32 +126,59 @@ export function attentionFragment(s: Snapshot, o: PageOptions): string {
   ].join('\n');
 }
 
-const option = (value: string, label: string, selected: boolean, data = '') => `<option value="${esc(value)}"${selected ? ' selected' : ''}${data}>${esc(label)}</option>`;
+const option = (value: string, label: string, selected: boolean, data = '') =>
+  `<option value="${esc(value)}"${selected ? ' selected' : ''}${data}>${esc(label)}</option>`;
 
-function select(name: string, current: string | null, options: Array<{ value: string; label: string; data?: string }>, known: boolean): string {
+function select(
+  name: string,
+  current: string | null,
+  options: Array<{ value: string; label: string; data?: string }>,
+  known: boolean,
+): string {
   const missing = current && !known ? [option(current, `${current} (not in Ongoing)`, true)] : [];
   return `<select name="${name}" aria-label="${esc(name)}">${[option('', '(none)', !current), ...missing, ...options.map((o) => option(o.value, o.label, o.value === current, o.data ?? ''))].join('')}</select>`;
 }
 
 export function codesOf(d: EditorData): OngoingCodes {
-  return { waysOfDelivery: new Set(d.waysOfDelivery.map((w) => w.code)), transporters: new Map(d.transporters.map((t) => [t.code, new Set(t.services.map((s) => s.code))])) };
+  return {
+    waysOfDelivery: new Set(d.waysOfDelivery.map((w) => w.code)),
+    transporters: new Map(d.transporters.map((t) => [t.code, new Set(t.services.map((s) => s.code))])),
+  };
 }
 
-function mappingState(m: ShippingMethodMapping | undefined, active: boolean, codes: OngoingCodes): { cls: string; text: string } {
-  if (!m || (!m.wayOfDeliveryCode && !m.transporterCode)) return active ? { cls: 'bad', text: 'no mapping: its picking lists are held' } : { cls: 'none', text: 'not in use in Multicase' };
+function mappingState(
+  m: ShippingMethodMapping | undefined,
+  active: boolean,
+  codes: OngoingCodes,
+): { cls: string; text: string } {
+  if (!m || (!m.wayOfDeliveryCode && !m.transporterCode))
+    return active
+      ? { cls: 'bad', text: 'no mapping: its picking lists are held' }
+      : { cls: 'none', text: 'not in use in Multicase' };
   const problems = mappingProblems(m, codes);
-  return problems.length ? { cls: 'bad', text: problems.join('; ') } : { cls: 'ok', text: `valid in Ongoing${m.updatedAt ? `, set ${time(m.updatedAt)}` : ''}` };
+  return problems.length
+    ? { cls: 'bad', text: problems.join('; ') }
+    : { cls: 'ok', text: `valid in Ongoing${m.updatedAt ? `, set ${time(m.updatedAt)}` : ''}` };
 }
 
 export function editorSection(d: EditorData, o: PageOptions): string {
   const codes = codesOf(d);
   const ways = d.waysOfDelivery.map((w) => ({ value: w.code, label: w.name ? `${w.code}: ${w.name}` : w.code }));
   const transporters = d.transporters.map((t) => ({ value: t.code, label: `${t.code}: ${t.name}` }));
-  const services = d.transporters.flatMap((t) => t.services.map((s) => ({ value: s.code, label: `${s.code}: ${s.name}`, data: ` data-transporter="${esc(t.code)}"` })));
+  const services = d.transporters.flatMap((t) =>
+    t.services.map((s) => ({
+      value: s.code,
+      label: `${s.code}: ${s.name}`,
+      data: ` data-transporter="${esc(t.code)}"`,
+    })),
+  );
   const rows = d.methods.map((m) => {
     const cur = d.mappings.get(m.id);
     const state = mappingState(cur, m.active, codes);
-    const serviceKnown = !!cur?.transporterServiceCode && !!cur.transporterCode && !!codes.transporters.get(cur.transporterCode)?.has(cur.transporterServiceCode);
+    const serviceKnown =
+      !!cur?.transporterServiceCode &&
+      !!cur.transporterCode &&
+      !!codes.transporters.get(cur.transporterCode)?.has(cur.transporterServiceCode);
     return `<tr id="map-${esc(m.id)}" class="mapping" data-method="${esc(m.id)}"><td>${esc(m.id)}</td><td>${esc(m.code)}</td><td>${esc(m.name)}${m.active ? '' : ' <em>(not in use)</em>'}</td>
 <td>${select('wayOfDeliveryCode', cur?.wayOfDeliveryCode ?? null, ways, codes.waysOfDelivery.has(cur?.wayOfDeliveryCode ?? ''))}</td>
 <td>${select('transporterCode', cur?.transporterCode ?? null, transporters, codes.transporters.has(cur?.transporterCode ?? ''))}</td>

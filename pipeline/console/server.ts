@@ -39,7 +39,8 @@ export interface RunningConsole {
 }
 
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -52,7 +53,10 @@ const SECURITY_HEADERS = {
 const MAX_BODY = 16 * 1024;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -66,7 +70,8 @@ export function carriesToken(req: IncomingMessage, token: string): boolean {
 }
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send application/json');
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new HttpError(415, 'send application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -93,7 +98,8 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
-const sendJson = (res: ServerResponse, status: number, body: object) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+const sendJson = (res: ServerResponse, status: number, body: object) =>
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 
 type Get = (url: URL) => Promise<{ type: string; body: string }>;
 type Post = (body: Record<string, unknown>) => Promise<{ message: string }>;
@@ -112,17 +118,35 @@ function routes(actions: ConsoleActions, snaps: ReturnType<typeof snapshots>, wr
     '/fragments/attention': async () => html(attentionFragment(await snaps.get(), options())),
     '/api/shipping-map/check': async (url) => {
       const q = (k: string) => code(url.searchParams.get(k));
-      const problems = await actions.checkMapping({ wayOfDeliveryCode: q('wayOfDeliveryCode'), transporterCode: q('transporterCode'), transporterServiceCode: q('transporterServiceCode') });
+      const problems = await actions.checkMapping({
+        wayOfDeliveryCode: q('wayOfDeliveryCode'),
+        transporterCode: q('transporterCode'),
+        transporterServiceCode: q('transporterServiceCode'),
+      });
       return { type: 'application/json; charset=utf-8', body: JSON.stringify({ problems }) };
     },
   };
   const post: Record<string, Post> = {
-    '/api/dlq/retry': async (b) => ({ message: await actions.retryLetter(text(b.topic, 'topic'), text(b.offset, 'offset'), typeof b.key === 'string' ? b.key : null) }),
+    '/api/dlq/retry': async (b) => ({
+      message: await actions.retryLetter(
+        text(b.topic, 'topic'),
+        text(b.offset, 'offset'),
+        typeof b.key === 'string' ? b.key : null,
+      ),
+    }),
     '/api/shipping-map': async (b) => {
       const id = Number(b.id);
-      if (!Number.isInteger(id) || id < 1 || id > 2_147_483_647) throw new ActionRefused('id must be a Multicase FreightID');
-      const saved = await actions.saveMapping({ id, wayOfDeliveryCode: code(b.wayOfDeliveryCode), transporterCode: code(b.transporterCode), transporterServiceCode: code(b.transporterServiceCode) });
-      const what = [saved.wayOfDeliveryCode, saved.transporterCode, saved.transporterServiceCode].map((c) => c ?? '-').join(' / ');
+      if (!Number.isInteger(id) || id < 1 || id > 2_147_483_647)
+        throw new ActionRefused('id must be a Multicase FreightID');
+      const saved = await actions.saveMapping({
+        id,
+        wayOfDeliveryCode: code(b.wayOfDeliveryCode),
+        transporterCode: code(b.transporterCode),
+        transporterServiceCode: code(b.transporterServiceCode),
+      });
+      const what = [saved.wayOfDeliveryCode, saved.transporterCode, saved.transporterServiceCode]
+        .map((c) => c ?? '-')
+        .join(' / ');
       return { message: `Saved freight method ${id} → ${what}. Picking lists held for it go out by themselves.` };
     },
     '/api/stock-check': async () => ({ message: actions.startStockCheck() }),
@@ -137,8 +161,18 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const token = consoleToken(cfg);
   const writable = token !== undefined;
   const log = opts.rt.log.child({ component: 'console' });
-  const actions = consoleActions({ rt: opts.rt, ongoing: opts.ongoing, multicaseDb: opts.multicaseDb, warehouse: opts.warehouse });
-  const snaps = snapshots({ rt: opts.rt, telemetry: opts.telemetry, lastReconcile: () => actions.stockCheck.report, retried: actions.retried });
+  const actions = consoleActions({
+    rt: opts.rt,
+    ongoing: opts.ongoing,
+    multicaseDb: opts.multicaseDb,
+    warehouse: opts.warehouse,
+  });
+  const snaps = snapshots({
+    rt: opts.rt,
+    telemetry: opts.telemetry,
+    lastReconcile: () => actions.stockCheck.report,
+    retried: actions.retried,
+  });
   const { get, post } = routes(actions, snaps, writable);
   // Bound to loopback, only loopback names are answered: a web page cannot reach the console by rebinding its own name to 127.0.0.1.
   const isLoopback = (host: string) => !isPlainHttpToRemoteHost(`http://${host}`);
@@ -148,7 +182,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://console.invalid');
       const path = url.pathname;
-      if (loopbackOnly && !isLoopback(req.headers.host ?? '')) return send(res, 421, 'text/plain; charset=utf-8', 'this console answers only to a loopback host name');
+      if (loopbackOnly && !isLoopback(req.headers.host ?? ''))
+        return send(res, 421, 'text/plain; charset=utf-8', 'this console answers only to a loopback host name');
       if (req.method === 'GET' || req.method === 'HEAD') {
         const handler = Object.hasOwn(get, path) ? get[path] : undefined;
         if (!handler) return send(res, 404, 'text/plain; charset=utf-8', 'not found');
@@ -158,7 +193,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
       const action = Object.hasOwn(post, path) ? post[path] : undefined;
       if (!action) return sendJson(res, 404, { message: 'no such action' });
-      if (!token) return sendJson(res, 403, { message: 'this console is read-only (started without CONSOLE_WRITE=true)' });
+      if (!token)
+        return sendJson(res, 403, { message: 'this console is read-only (started without CONSOLE_WRITE=true)' });
       if (!carriesToken(req, token)) return sendJson(res, 401, { message: 'a valid console token is required' });
       const body = await jsonBody(req);
       const r = await action(body);
@@ -166,11 +202,18 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       log.info('console action', { action: path, result: r.message });
       return sendJson(res, 200, r);
     })().catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : err instanceof ActionRefused || err instanceof UsageError ? 400 : 500;
+      const status =
+        err instanceof HttpError ? err.status : err instanceof ActionRefused || err instanceof UsageError ? 400 : 500;
       if (status === 500) log.error('console request failed', { path: req.url, error: err });
       if (res.headersSent) return void res.end();
       if (req.method === 'POST') sendJson(res, status, { message: errorMessage(err) });
-      else send(res, status, 'text/plain; charset=utf-8', status === 500 ? `could not build the page: ${errorMessage(err)}` : errorMessage(err));
+      else
+        send(
+          res,
+          status,
+          'text/plain; charset=utf-8',
+          status === 500 ? `could not build the page: ${errorMessage(err)}` : errorMessage(err),
+        );
     });
   });
 
@@ -181,7 +224,11 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       resolve(typeof addr === 'object' && addr ? addr.port : cfg.consolePort);
     });
   });
-  const host = cfg.consoleHost.includes(':') ? `[${cfg.consoleHost}]` : cfg.consoleHost === '0.0.0.0' ? '127.0.0.1' : cfg.consoleHost;
+  const host = cfg.consoleHost.includes(':')
+    ? `[${cfg.consoleHost}]`
+    : cfg.consoleHost === '0.0.0.0'
+      ? '127.0.0.1'
+      : cfg.consoleHost;
   const url = `http://${host}:${port}/`;
   log.info('console up', { url, writable });
   let closing: Promise<void> | undefined;

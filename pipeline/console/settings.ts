@@ -6,24 +6,29 @@ export const consoleSettings = {
     default: 8088,
     min: 0,
     max: 65535,
-    description: 'port of the browser console of `npm run ops -- console`; a pipeline process serves the console too, on this port, only when it is set; 0 picks a free one',
+    description:
+      'port of the browser console of `npm run ops -- console`; a pipeline process serves the console too, on this port, only when it is set; 0 picks a free one',
   }),
   consoleHost: setting.string('CONSOLE_HOST', {
     default: '127.0.0.1',
-    description: 'address the console listens on; 0.0.0.0 lets other machines reach it (put TLS in front: the token travels in a header)',
+    description:
+      'address the console listens on; 0.0.0.0 lets other machines reach it (put TLS in front: the token travels in a header)',
   }),
   consoleWrite: setting.bool('CONSOLE_WRITE', {
     default: false,
-    description: 'offer the console\'s actions (retry a dead letter, save a shipping-method mapping, check stock); needs CONSOLE_TOKEN, without it the console refuses to start. False: read-only',
+    description:
+      "offer the console's actions (retry a dead letter, save a shipping-method mapping, check stock); needs CONSOLE_TOKEN, without it the console refuses to start. False: read-only",
   }),
   consoleToken: setting.string('CONSOLE_TOKEN', {
     default: '-',
     secret: true,
-    description: 'the token every console action must carry (typed into the page, sent as Authorization: Bearer); at least 16 characters; "-" for none',
+    description:
+      'the token every console action must carry (typed into the page, sent as Authorization: Bearer); at least 16 characters; "-" for none',
   }),
   consoleMetricsUrls: setting.string('CONSOLE_METRICS_URLS', {
     default: '-',
-    description: 'comma-separated /metrics URLs of the pipeline processes whose records, p99 and health a standalone console shows (their /healthz is read beside); "-" for none',
+    description:
+      'comma-separated /metrics URLs of the pipeline processes whose records, p99 and health a standalone console shows (their /healthz is read beside); "-" for none',
   }),
 };
 
@@ -35,15 +40,22 @@ export const MIN_TOKEN_LENGTH = 16;
 export function consoleToken(cfg: ConsoleConfig): string | undefined {
   const token = cfg.consoleToken === '-' ? undefined : cfg.consoleToken;
   if (!cfg.consoleWrite) return undefined;
-  if (token === undefined) throw new ConfigError(['CONSOLE_WRITE=true needs CONSOLE_TOKEN: the console does not start with actions anyone could use']);
-  if (token.length < MIN_TOKEN_LENGTH) throw new ConfigError([`CONSOLE_TOKEN=<hidden> is shorter than ${MIN_TOKEN_LENGTH} characters`]);
+  if (token === undefined)
+    throw new ConfigError([
+      'CONSOLE_WRITE=true needs CONSOLE_TOKEN: the console does not start with actions anyone could use',
+    ]);
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new ConfigError([`CONSOLE_TOKEN=<hidden> is shorter than ${MIN_TOKEN_LENGTH} characters`]);
   return token;
 }
 
 /** The /metrics URLs to read, each checked. */
 export function metricsUrls(cfg: ConsoleConfig): string[] {
   if (cfg.consoleMetricsUrls.trim() === '-') return [];
-  const urls = cfg.consoleMetricsUrls.split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = cfg.consoleMetricsUrls
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   const bad = urls.filter((u) => {
     try {
       return !['http:', 'https:'].includes(new URL(u).protocol);
@@ -51,6 +63,9 @@ export function metricsUrls(cfg: ConsoleConfig): string[] {
       return true;
     }
   });
-  if (bad.length) throw new ConfigError([`CONSOLE_METRICS_URLS has ${bad.map((b) => JSON.stringify(b)).join(', ')}, which is not an http(s) URL`]);
+  if (bad.length)
+    throw new ConfigError([
+      `CONSOLE_METRICS_URLS has ${bad.map((b) => JSON.stringify(b)).join(', ')}, which is not an http(s) URL`,
+    ]);
   return urls;
 }

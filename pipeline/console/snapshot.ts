@@ -79,40 +79,80 @@ export interface Snapshot {
   readonly problems: string[];
 }
 
-const SYSTEM = { 'source-multicase': 'Multicase DB', 'source-ongoing': 'Ongoing WMS', 'sink-multicase': 'Multicase DB', 'sink-ongoing': 'Ongoing WMS' } as const;
+const SYSTEM = {
+  'source-multicase': 'Multicase DB',
+  'source-ongoing': 'Ongoing WMS',
+  'sink-multicase': 'Multicase DB',
+  'sink-ongoing': 'Ongoing WMS',
+} as const;
 
 /** Which flows a topic belongs to (a topic may serve two: flow 7 reuses flows 2 and 3). */
 export function flowsOfTopic(topic: string): number[] {
   return flows
-    .filter((f) => [...f.sources.map((s) => s.output.name), ...f.mappings.flatMap((m) => [m.spec.input.name]), ...f.sinks.map((s) => s.input.name)].includes(topic))
+    .filter((f) =>
+      [
+        ...f.sources.map((s) => s.output.name),
+        ...f.mappings.flatMap((m) => [m.spec.input.name]),
+        ...f.sinks.map((s) => s.input.name),
+      ].includes(topic),
+    )
     .map((f) => f.number);
 }
 
 /** `metricsAvailable`: a counter with no series yet counts 0 (prom-client shows a label set once used); without metrics, no figure. */
-export function flowViews(metrics: MetricSet, metricsAvailable: boolean, lags: ReadonlyMap<string, GroupLag>, heldCount: number): FlowView[] {
+export function flowViews(
+  metrics: MetricSet,
+  metricsAvailable: boolean,
+  lags: ReadonlyMap<string, GroupLag>,
+  heldCount: number,
+): FlowView[] {
   const lagOf = (group: string) => lags.get(group)?.lag;
-  const counted = (name: string, where: Record<string, string>) => (metricsAvailable ? (metrics.sum(name, where) ?? 0) : undefined);
+  const counted = (name: string, where: Record<string, string>) =>
+    metricsAvailable ? (metrics.sum(name, where) ?? 0) : undefined;
   const consumed = (stage: string) => counted('pipeline_records_consumed_total', { stage });
   return flows.map((f) => {
     const hops: HopView[] = [
       ...f.sources.map((s) => ({
-        kind: 'source' as const, stage: s.name, from: SYSTEM[s.role], to: s.output.name, detail: `${s.name}: ${s.where}`,
-        count: counted('pipeline_source_events_total', { source: s.name }), lag: undefined, p99: undefined,
+        kind: 'source' as const,
+        stage: s.name,
+        from: SYSTEM[s.role],
+        to: s.output.name,
+        detail: `${s.name}: ${s.where}`,
+        count: counted('pipeline_source_events_total', { source: s.name }),
+        lag: undefined,
+        p99: undefined,
       })),
       ...f.mappings.map((m) => ({
-        kind: 'mapping' as const, stage: m.spec.name, from: m.spec.input.name, to: m.spec.output.name, detail: `${m.spec.name}: ${m.where}`,
-        count: consumed(m.spec.name), lag: lagOf(m.spec.name), p99: undefined,
+        kind: 'mapping' as const,
+        stage: m.spec.name,
+        from: m.spec.input.name,
+        to: m.spec.output.name,
+        detail: `${m.spec.name}: ${m.where}`,
+        count: consumed(m.spec.name),
+        lag: lagOf(m.spec.name),
+        p99: undefined,
       })),
       ...f.sinks.map((s) => ({
-        kind: 'sink' as const, stage: s.name, from: s.input.name, to: `${SYSTEM[s.role]}: ${s.effect}`, detail: `${s.name}: ${s.where} (${s.effect})`,
-        count: consumed(s.name), lag: lagOf(s.name), p99: metrics.quantile('pipeline_end_to_end_seconds', 0.99, { stage: s.name }),
+        kind: 'sink' as const,
+        stage: s.name,
+        from: s.input.name,
+        to: `${SYSTEM[s.role]}: ${s.effect}`,
+        detail: `${s.name}: ${s.where} (${s.effect})`,
+        count: consumed(s.name),
+        lag: lagOf(s.name),
+        p99: metrics.quantile('pipeline_end_to_end_seconds', 0.99, { stage: s.name }),
       })),
     ];
     if (f.builtInto) {
       hops.push({
-        kind: 'state', stage: f.builtInto.reads.name, from: f.builtInto.reads.name, to: `flow ${f.builtInto.flow}: ${f.builtInto.where}`,
+        kind: 'state',
+        stage: f.builtInto.reads.name,
+        from: f.builtInto.reads.name,
+        to: `flow ${f.builtInto.flow}: ${f.builtInto.where}`,
         detail: `read by flow ${f.builtInto.flow}'s mapping; edited in the shipping-method map below or with ${f.builtInto.editedWith}`,
-        count: heldCount, lag: undefined, p99: undefined,
+        count: heldCount,
+        lag: undefined,
+        p99: undefined,
       });
     }
     return { number: f.number, name: f.name, direction: f.direction, hops };
@@ -160,9 +200,19 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
       let c = letterCache.get(topic);
       if (!c || c.end !== end) {
         try {
-          const [page] = await listDeadLetters(deps.rt, { topic, fromOffset: BigInt(Math.max(0, end - LETTERS_SHOWN)), limit: LETTERS_SHOWN, timeoutMs: 10_000 });
+          const [page] = await listDeadLetters(deps.rt, {
+            topic,
+            fromOffset: BigInt(Math.max(0, end - LETTERS_SHOWN)),
+            limit: LETTERS_SHOWN,
+            timeoutMs: 10_000,
+          });
           const letters = (page?.letters ?? []).map(({ record: _record, ...l }) => ({
-            ...l, dlqTopic: topic, flows: flowsOfTopic(l.originalTopic ?? ''), field: FIELD.exec(l.message ?? '')?.[1], retriable: retryRefusal(l) === undefined, retriedAt: undefined,
+            ...l,
+            dlqTopic: topic,
+            flows: flowsOfTopic(l.originalTopic ?? ''),
+            field: FIELD.exec(l.message ?? '')?.[1],
+            retriable: retryRefusal(l) === undefined,
+            retriedAt: undefined,
           }));
           c = { end, group: { topic, total: end, letters: letters.reverse() } };
           letterCache.set(topic, c);
@@ -171,7 +221,10 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
           continue;
         }
       }
-      out.push({ ...c.group, letters: c.group.letters.map((l) => ({ ...l, retriedAt: deps.retried.get(`${topic}@${l.offset}`) })) });
+      out.push({
+        ...c.group,
+        letters: c.group.letters.map((l) => ({ ...l, retriedAt: deps.retried.get(`${topic}@${l.offset}`) })),
+      });
     }
     return out;
   }
@@ -188,7 +241,11 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
         existing = new Set(await admin.listTopics());
         const stages = flowStages().filter((s) => existing.has(s.topic));
         for (const g of await Promise.all(stages.map((s) => groupLag(admin, s.group, s.topic)))) lags.set(g.group, g);
-        for (const t of [...existing].filter((t) => t.startsWith('dlq.'))) dlqEnds.set(t, (await admin.endOffsets(t)).reduce((s, p) => s + Number(p.offset), 0));
+        for (const t of [...existing].filter((t) => t.startsWith('dlq.')))
+          dlqEnds.set(
+            t,
+            (await admin.endOffsets(t)).reduce((s, p) => s + Number(p.offset), 0),
+          );
       } finally {
         await admin.disconnect();
       }
@@ -197,9 +254,15 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
     }
     let heldNow: HeldItem[] = [];
     try {
-      if (!existing.has(topics.heldRecords.name)) throw new Error('the topic does not exist; run `npm run ops -- setup` first (or check KAFKA_NAMESPACE)');
+      if (!existing.has(topics.heldRecords.name))
+        throw new Error('the topic does not exist; run `npm run ops -- setup` first (or check KAFKA_NAMESPACE)');
       const table = await (held ??= openTable(deps.rt, topics.heldRecords, { loadTimeoutMs: 20_000 }));
-      heldNow = heldItems(stillHeld([...table.entries()].map(([, v]) => v), [...lags.values()]));
+      heldNow = heldItems(
+        stillHeld(
+          [...table.entries()].map(([, v]) => v),
+          [...lags.values()],
+        ),
+      );
     } catch (err) {
       held = undefined;
       problems.push(`held records (${topics.heldRecords.name}): ${errorMessage(err)}`);
@@ -207,8 +270,24 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
     const report = deps.lastReconcile();
     const gauge = telemetry.metrics.labelValues('pipeline_stock_drift_items', 'article', (v) => v !== 0);
     const drift = report
-      ? { items: report.articles.filter((a) => a.drift !== 0).map((a) => ({ article: a.article, drift: a.drift, ongoing: a.ongoing, multicase: a.multicase, inFlight: a.inFlight })), checkedAt: report.checkedAt, source: 'the stock check run from this console' }
-      : { items: [...gauge].map(([article, d]) => ({ article, drift: d })), checkedAt: undefined, source: 'pipeline_stock_drift_items (the scheduled stock check, RECONCILE_INTERVAL_MS)' };
+      ? {
+          items: report.articles
+            .filter((a) => a.drift !== 0)
+            .map((a) => ({
+              article: a.article,
+              drift: a.drift,
+              ongoing: a.ongoing,
+              multicase: a.multicase,
+              inFlight: a.inFlight,
+            })),
+          checkedAt: report.checkedAt,
+          source: 'the stock check run from this console',
+        }
+      : {
+          items: [...gauge].map(([article, d]) => ({ article, drift: d })),
+          checkedAt: undefined,
+          source: 'pipeline_stock_drift_items (the scheduled stock check, RECONCILE_INTERVAL_MS)',
+        };
     return {
       takenAt: Date.now(),
       flows: flowViews(telemetry.metrics, telemetry.available, lags, heldNow.length),

@@ -12,10 +12,22 @@ import { startConsole, type RunningConsole } from './server.js';
 import { consoleSettings, metricsUrls } from './settings.js';
 import { scrapedTelemetry } from './telemetry.js';
 
-export function startStandaloneConsole(rt: Runtime, ongoing: OngoingApi, multicaseDb: () => Knex, env: NodeJS.ProcessEnv = process.env): Promise<RunningConsole> {
+export function startStandaloneConsole(
+  rt: Runtime,
+  ongoing: OngoingApi,
+  multicaseDb: () => Knex,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningConsole> {
   const urls = metricsUrls(loadConfig(consoleSettings, env));
   const { ongoingWarehouse } = loadConfig(processorSettings, env);
-  return startConsole({ rt, ongoing, multicaseDb, warehouse: ongoingWarehouse, telemetry: scrapedTelemetry(urls), env });
+  return startConsole({
+    rt,
+    ongoing,
+    multicaseDb,
+    warehouse: ongoingWarehouse,
+    telemetry: scrapedTelemetry(urls),
+    env,
+  });
 }
 
 export function untilSignal(): Promise<string> {

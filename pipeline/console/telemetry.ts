@@ -29,12 +29,20 @@ export interface Telemetry {
 export type TelemetrySource = () => Promise<Telemetry>;
 
 const unhealthyOf = (where: string, checks: Record<string, string>): Unhealthy[] =>
-  Object.entries(checks).filter(([, v]) => v !== 'ok').map(([check, reason]) => ({ process: where, check, reason }));
+  Object.entries(checks)
+    .filter(([, v]) => v !== 'ok')
+    .map(([check, reason]) => ({ process: where, check, reason }));
 
 /** The metrics and health of this very process (the console runs inside the pipeline). */
 export const inProcessTelemetry: TelemetrySource = async () => {
   const [text, h] = await Promise.all([registry.metrics(), health()]);
-  return { metrics: new MetricSet(parseMetrics(text)), unhealthy: unhealthyOf('this process', h.checks), from: 'this pipeline process', problems: [], available: true };
+  return {
+    metrics: new MetricSet(parseMetrics(text)),
+    unhealthy: unhealthyOf('this process', h.checks),
+    from: 'this pipeline process',
+    problems: [],
+    available: true,
+  };
 };
 
 async function fetchText(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
@@ -46,7 +54,13 @@ async function fetchText(url: string, timeoutMs: number): Promise<{ status: numb
 export function scrapedTelemetry(urls: readonly string[], timeoutMs = 3_000): TelemetrySource {
   return async () => {
     if (urls.length === 0) {
-      return { metrics: new MetricSet([]), unhealthy: [], from: 'no pipeline process (CONSOLE_METRICS_URLS is not set)', problems: [], available: false };
+      return {
+        metrics: new MetricSet([]),
+        unhealthy: [],
+        from: 'no pipeline process (CONSOLE_METRICS_URLS is not set)',
+        problems: [],
+        available: false,
+      };
     }
     const samples: Sample[] = [];
     const unhealthy: Unhealthy[] = [];
@@ -72,6 +86,12 @@ export function scrapedTelemetry(urls: readonly string[], timeoutMs = 3_000): Te
         }
       }),
     );
-    return { metrics: new MetricSet(samples), unhealthy, from: urls.join(', '), problems, available: problems.length < urls.length };
+    return {
+      metrics: new MetricSet(samples),
+      unhealthy,
+      from: urls.join(', '),
+      problems,
+      available: problems.length < urls.length,
+    };
   };
 }

@@ -14,7 +14,13 @@ import { followReplay, formatReplay, replay, type ReplayTarget } from './replay.
 import { progressReporter, silentProgress, type ProgressReporter } from './progress.js';
 import { resnapshotCommand } from './resnapshot.js';
 import { formatSetup, runSetup } from './setup.js';
-import { deleteShippingMethod, formatShippingMethods, listShippingMethods, setShippingMethod, type ShippingMethodChanges } from './shipping-map.js';
+import {
+  deleteShippingMethod,
+  formatShippingMethods,
+  listShippingMethods,
+  setShippingMethod,
+  type ShippingMethodChanges,
+} from './shipping-map.js';
 import { collectStatus, formatStatus } from './status.js';
 import { checkShippingMap, formatMapCheck, mappingProblems, ongoingCodes } from './shipping-map-check.js';
 import { flowsMarkdown, flowsText } from './flows.js';
@@ -109,14 +115,23 @@ type Command = (args: string[], io: OpsIo) => Promise<string | { text: string; e
 /** `ops reconcile` exits with this when it finds drift: not a failure of the command (1) nor bad usage (2). */
 export const DRIFT_EXIT_CODE = 3;
 
-const optionalInt = (command: string, name: string, raw: string | undefined, min = 0) => (raw === undefined ? undefined : integerOption(command, name, raw, min));
+const optionalInt = (command: string, name: string, raw: string | undefined, min = 0) =>
+  raw === undefined ? undefined : integerOption(command, name, raw, min);
 const emptyToNull = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? null : v);
 
 function replayTarget(o: { 'to-earliest'?: boolean; 'to-time'?: string; 'to-offset'?: string }): ReplayTarget {
-  const given = [o['to-earliest'] ? '--to-earliest' : '', o['to-time'] !== undefined ? '--to-time' : '', o['to-offset'] !== undefined ? '--to-offset' : ''].filter(Boolean);
-  if (given.length !== 1) throw new UsageError(`replay: give exactly one of --to-earliest, --to-time ISO, --to-offset N${given.length ? ` (got ${given.join(' and ')})` : ''}`);
+  const given = [
+    o['to-earliest'] ? '--to-earliest' : '',
+    o['to-time'] !== undefined ? '--to-time' : '',
+    o['to-offset'] !== undefined ? '--to-offset' : '',
+  ].filter(Boolean);
+  if (given.length !== 1)
+    throw new UsageError(
+      `replay: give exactly one of --to-earliest, --to-time ISO, --to-offset N${given.length ? ` (got ${given.join(' and ')})` : ''}`,
+    );
   if (o['to-time'] !== undefined) return { kind: 'time', timestampMs: timeOption('replay', 'to-time', o['to-time']) };
-  if (o['to-offset'] !== undefined) return { kind: 'offset', offset: integerOption('replay', 'to-offset', o['to-offset']) };
+  if (o['to-offset'] !== undefined)
+    return { kind: 'offset', offset: integerOption('replay', 'to-offset', o['to-offset']) };
   return { kind: 'earliest' };
 }
 
@@ -144,12 +159,27 @@ const commands: Record<string, Command> = {
     return formatStatus(await collectStatus(io.runtime()));
   },
   async replay(args, io) {
-    const o = parseOptions('replay', args, { group: 'string', topic: 'string', 'to-earliest': 'boolean', 'to-time': 'string', 'to-offset': 'string', partition: 'string', 'dry-run': 'boolean', follow: 'boolean' });
+    const o = parseOptions('replay', args, {
+      group: 'string',
+      topic: 'string',
+      'to-earliest': 'boolean',
+      'to-time': 'string',
+      'to-offset': 'string',
+      partition: 'string',
+      'dry-run': 'boolean',
+      follow: 'boolean',
+    });
     const group = required('replay', 'group', o.group);
     const topic = required('replay', 'topic', o.topic);
     const target = replayTarget(o);
     const partition = optionalInt('replay', 'partition', o.partition);
-    const result = await replay(io.runtime(), { group, topic, target, ...(partition !== undefined ? { partition: Number(partition) } : {}), dryRun: o['dry-run'] ?? false });
+    const result = await replay(io.runtime(), {
+      group,
+      topic,
+      target,
+      ...(partition !== undefined ? { partition: Number(partition) } : {}),
+      dryRun: o['dry-run'] ?? false,
+    });
     if (!o.follow || !result.applied) return formatReplay(result);
     io.out(formatReplay(result));
     const progress = io.progress?.(`replay ${group}`);
@@ -171,7 +201,13 @@ const commands: Record<string, Command> = {
       return formatDeadLetters(pages);
     }
     if (sub === 'retry') {
-      const o = parseOptions('dlq retry', rest, { topic: 'string', key: 'string', 'from-offset': 'string', limit: 'string', 'dry-run': 'boolean' });
+      const o = parseOptions('dlq retry', rest, {
+        topic: 'string',
+        key: 'string',
+        'from-offset': 'string',
+        limit: 'string',
+        'dry-run': 'boolean',
+      });
       const topic = required('dlq retry', 'topic', o.topic);
       const fromOffset = optionalInt('dlq retry', 'from-offset', o['from-offset']);
       const limit = optionalInt('dlq retry', 'limit', o.limit, 1);
@@ -185,7 +221,11 @@ const commands: Record<string, Command> = {
       });
       return formatRetry(result);
     }
-    throw new UsageError(sub === undefined ? 'dlq: give a subcommand: list or retry' : `dlq: unknown subcommand "${sub}"; use list or retry`);
+    throw new UsageError(
+      sub === undefined
+        ? 'dlq: give a subcommand: list or retry'
+        : `dlq: unknown subcommand "${sub}"; use list or retry`,
+    );
   },
   async 'shipping-map'(args, io) {
     const [sub, ...rest] = args;
@@ -194,7 +234,15 @@ const commands: Record<string, Command> = {
       return formatShippingMethods(await listShippingMethods(io.runtime()));
     }
     if (sub === 'set') {
-      const o = parseOptions('shipping-map set', rest, { id: 'string', code: 'string', 'way-of-delivery': 'string', 'way-of-delivery-name': 'string', transporter: 'string', service: 'string', 'skip-check': 'boolean' });
+      const o = parseOptions('shipping-map set', rest, {
+        id: 'string',
+        code: 'string',
+        'way-of-delivery': 'string',
+        'way-of-delivery-name': 'string',
+        transporter: 'string',
+        service: 'string',
+        'skip-check': 'boolean',
+      });
       const id = shippingId('shipping-map set', o.id);
       const changes: ShippingMethodChanges = {
         shippingMethodCode: emptyToNull(o.code),
@@ -204,19 +252,30 @@ const commands: Record<string, Command> = {
         transporterServiceCode: emptyToNull(o.service),
       };
       if (!o['skip-check']) {
-        if (!io.ongoing) throw new UsageError('shipping-map set: cannot check the codes against Ongoing here; give --skip-check');
+        if (!io.ongoing)
+          throw new UsageError('shipping-map set: cannot check the codes against Ongoing here; give --skip-check');
         const previous = (await listShippingMethods(io.runtime())).find((m) => m.shippingMethodId === id);
-        const next = { wayOfDeliveryCode: null, transporterCode: null, transporterServiceCode: null, ...previous, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+        const next = {
+          wayOfDeliveryCode: null,
+          transporterCode: null,
+          transporterServiceCode: null,
+          ...previous,
+          ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+        };
         const problems = mappingProblems(next, await ongoingCodes(io.ongoing()));
-        if (problems.length > 0) throw new UsageError(`shipping-map set: the mapping of shipping method ${id} ${problems.join('; ')}`);
+        if (problems.length > 0)
+          throw new UsageError(`shipping-map set: the mapping of shipping method ${id} ${problems.join('; ')}`);
       }
       const { previous, current } = await setShippingMethod(io.runtime(), id, changes);
       return `${previous ? 'Changed' : 'Added'} the mapping of shipping method ${id}:\n${formatShippingMethods([current])}`;
     }
     if (sub === 'check') {
       parseOptions('shipping-map check', rest, {});
-      if (!io.ongoing || !io.multicaseDb) throw new UsageError('shipping-map check: needs Ongoing and the Multicase database');
-      return formatMapCheck(await checkShippingMap(await listShippingMethods(io.runtime()), io.multicaseDb(), io.ongoing()));
+      if (!io.ongoing || !io.multicaseDb)
+        throw new UsageError('shipping-map check: needs Ongoing and the Multicase database');
+      return formatMapCheck(
+        await checkShippingMap(await listShippingMethods(io.runtime()), io.multicaseDb(), io.ongoing()),
+      );
     }
     if (sub === 'delete') {
       const o = parseOptions('shipping-map delete', rest, { id: 'string' });
@@ -224,7 +283,11 @@ const commands: Record<string, Command> = {
       const previous = await deleteShippingMethod(io.runtime(), id);
       return `Deleted the mapping of shipping method ${id} (was: ${previous.wayOfDeliveryCode ?? '-'} / ${previous.transporterCode ?? '-'} / ${previous.transporterServiceCode ?? '-'}).`;
     }
-    throw new UsageError(sub === undefined ? 'shipping-map: give a subcommand: list, set, check or delete' : `shipping-map: unknown subcommand "${sub}"; use list, set, check or delete`);
+    throw new UsageError(
+      sub === undefined
+        ? 'shipping-map: give a subcommand: list, set, check or delete'
+        : `shipping-map: unknown subcommand "${sub}"; use list, set, check or delete`,
+    );
   },
   async reconcile(args, io) {
     const o = parseOptions('reconcile', args, { json: 'boolean', all: 'boolean' });
@@ -233,7 +296,9 @@ const commands: Record<string, Command> = {
       { ongoing: io.ongoing(), db: io.multicaseDb(), warehouse: loadConfig(processorSettings).ongoingWarehouse },
       io.progress ? { progress: io.progress('reconcile: Ongoing documents and articles read') } : {},
     );
-    const text = o.json ? stockReportJson(report, { all: o.all ?? false }) : formatStockReport(report, { all: o.all ?? false });
+    const text = o.json
+      ? stockReportJson(report, { all: o.all ?? false })
+      : formatStockReport(report, { all: o.all ?? false });
     return { text, exitCode: report.drifted > 0 ? DRIFT_EXIT_CODE : 0 };
   },
   async console(args, io) {
@@ -247,7 +312,12 @@ const commands: Record<string, Command> = {
   },
   async multicase(args, io) {
     const [sub, ...rest] = args;
-    if (sub !== 'install-change-tracking') throw new UsageError(sub === undefined ? 'multicase: give a subcommand: install-change-tracking' : `multicase: unknown subcommand "${sub}"; use install-change-tracking`);
+    if (sub !== 'install-change-tracking')
+      throw new UsageError(
+        sub === undefined
+          ? 'multicase: give a subcommand: install-change-tracking'
+          : `multicase: unknown subcommand "${sub}"; use install-change-tracking`,
+      );
     const o = parseOptions('multicase install-change-tracking', rest, { 'dry-run': 'boolean' });
     if (!io.multicaseDb) throw new UsageError('multicase install-change-tracking: needs the Multicase database');
     return formatChangeTracking(await installChangeTracking(io.multicaseDb(), { dryRun: o['dry-run'] ?? false }));
@@ -301,7 +371,13 @@ async function main(): Promise<void> {
     runtime: () => (rt ??= createRuntime('ops')),
     ongoing: () => {
       const c = loadConfig(ongoingApiSettings);
-      return new OngoingApi({ baseUrl: c.baseUrl, username: c.username, password: c.password, goodsOwnerId: c.goodsOwnerId, timeoutMs: c.timeoutMs });
+      return new OngoingApi({
+        baseUrl: c.baseUrl,
+        username: c.username,
+        password: c.password,
+        goodsOwnerId: c.goodsOwnerId,
+        timeoutMs: c.timeoutMs,
+      });
     },
     multicaseDb: () => (db ??= connectMulticase(loadConfig(multicaseDbSettings).url)),
     progress: (label) => progressReporter(label),

@@ -19,6 +19,9 @@ function defaultOf(s: Setting<unknown>): string {
 
 export function configMarkdown(settings: Setting<unknown>[] = declaredSettings()): string {
   void documentedSettings;
-  const rows = settings.map((s) => `| \`${s.name}\`${s.secret ? ' (secret)' : ''} | ${defaultOf(s)} | ${cell(s.description)} (${cell(s.expected)}) |`);
+  const rows = settings.map(
+    (s) =>
+      `| \`${s.name}\`${s.secret ? ' (secret)' : ''} | ${defaultOf(s)} | ${cell(s.description)} (${cell(s.expected)}) |`,
+  );
   return ['| Variable | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -29,7 +29,8 @@ interface Panel {
 }
 
 const RATE = '$__rate_interval';
-const alternation = (names: readonly string[]) => names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
+const alternation = (names: readonly string[]) =>
+  names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
 
 /** `by` + fallback to 0 for every running stage in `stages` that has not counted yet. */
 function perStage(expr: string, stages: readonly string[]): string {
@@ -59,16 +60,34 @@ function flowPanels(flow: Flow): Panel[] {
       description: 'Polls of the source system per second by outcome, and change events emitted per second.',
       unit: 'ops',
       targets: [
-        { expr: perSource(`sum by (source) (rate(pipeline_source_polls_total{${src},outcome="ok"}[${RATE}]))`, sources), legendFormat: '{{source}} polls ok' },
-        { expr: perSource(`sum by (source) (rate(pipeline_source_polls_total{${src},outcome="error"}[${RATE}]))`, sources), legendFormat: '{{source}} polls failed' },
-        { expr: perSource(`sum by (source) (rate(pipeline_source_events_total{${src}}[${RATE}]))`, sources), legendFormat: '{{source}} events' },
+        {
+          expr: perSource(`sum by (source) (rate(pipeline_source_polls_total{${src},outcome="ok"}[${RATE}]))`, sources),
+          legendFormat: '{{source}} polls ok',
+        },
+        {
+          expr: perSource(
+            `sum by (source) (rate(pipeline_source_polls_total{${src},outcome="error"}[${RATE}]))`,
+            sources,
+          ),
+          legendFormat: '{{source}} polls failed',
+        },
+        {
+          expr: perSource(`sum by (source) (rate(pipeline_source_events_total{${src}}[${RATE}]))`, sources),
+          legendFormat: '{{source}} events',
+        },
       ],
     });
     panels.push({
       title: 'Since the last successful poll',
-      description: 'Seconds since each source last polled its system successfully (PipelineSourceNotPolled fires above 5 minutes).',
+      description:
+        'Seconds since each source last polled its system successfully (PipelineSourceNotPolled fires above 5 minutes).',
       unit: 's',
-      targets: [{ expr: `time() - max by (source) (pipeline_source_last_success_timestamp_seconds{${src}})`, legendFormat: '{{source}}' }],
+      targets: [
+        {
+          expr: `time() - max by (source) (pipeline_source_last_success_timestamp_seconds{${src}})`,
+          legendFormat: '{{source}}',
+        },
+      ],
     });
   }
   panels.push(
@@ -81,13 +100,22 @@ function flowPanels(flow: Flow): Panel[] {
       targets: host
         ? [
             { expr: `sum by (stage) (pipeline_parked_records{${s}})`, legendFormat: '{{stage}} held' },
-            { expr: `max by (table) (pipeline_table_entries{table="state.shipping-method-map"}) or (0 * max by (stage) (pipeline_parked_records{${s}}))`, legendFormat: 'mappings' },
+            {
+              expr: `max by (table) (pipeline_table_entries{table="state.shipping-method-map"}) or (0 * max by (stage) (pipeline_parked_records{${s}}))`,
+              legendFormat: 'mappings',
+            },
           ]
-        : [{ expr: perStage(`sum by (stage) (rate(pipeline_records_consumed_total{${s}}[${RATE}]))`, stages), legendFormat: '{{stage}}' }],
+        : [
+            {
+              expr: perStage(`sum by (stage) (rate(pipeline_records_consumed_total{${s}}[${RATE}]))`, stages),
+              legendFormat: '{{stage}}',
+            },
+          ],
     },
     {
       title: 'Backlog (consumer lag)',
-      description: 'Records waiting in each stage\'s input topic, as of its last batch; records held back for late data are in "parked".',
+      description:
+        'Records waiting in each stage\'s input topic, as of its last batch; records held back for late data are in "parked".',
       unit: 'short',
       targets: [
         { expr: perStage(`sum by (stage) (pipeline_consumer_lag_records{${s}})`, stages), legendFormat: '{{stage}}' },
@@ -98,11 +126,15 @@ function flowPanels(flow: Flow): Panel[] {
   if (sinks.length > 0) {
     panels.push({
       title: 'End to end, p99',
-      description: 'From the change read in its source system to its effect in the target, 99th percentile per sink (0: nothing applied in the window).',
+      description:
+        'From the change read in its source system to its effect in the target, 99th percentile per sink (0: nothing applied in the window).',
       unit: 's',
       targets: [
         {
-          expr: perStage(`histogram_quantile(0.99, sum by (stage, le) (rate(pipeline_end_to_end_seconds_bucket{stage=~"${alternation(sinks)}"}[${RATE}])))`, sinks),
+          expr: perStage(
+            `histogram_quantile(0.99, sum by (stage, le) (rate(pipeline_end_to_end_seconds_bucket{stage=~"${alternation(sinks)}"}[${RATE}])))`,
+            sinks,
+          ),
           legendFormat: '{{stage}}',
         },
       ],
@@ -110,10 +142,14 @@ function flowPanels(flow: Flow): Panel[] {
   }
   panels.push({
     title: 'Dead letters and pauses',
-    description: 'Records dead-lettered per second (npm run ops -- dlq list), and 1 while a stage waits out a fault (/healthz says why).',
+    description:
+      'Records dead-lettered per second (npm run ops -- dlq list), and 1 while a stage waits out a fault (/healthz says why).',
     unit: 'short',
     targets: [
-      { expr: perStage(`sum by (stage) (rate(pipeline_records_dead_lettered_total{${s}}[${RATE}]))`, stages), legendFormat: '{{stage}} dead letters/s' },
+      {
+        expr: perStage(`sum by (stage) (rate(pipeline_records_dead_lettered_total{${s}}[${RATE}]))`, stages),
+        legendFormat: '{{stage}} dead letters/s',
+      },
       { expr: perStage(`max by (stage) (pipeline_stage_paused{${s}})`, stages), legendFormat: '{{stage}} paused' },
     ],
   });
@@ -135,13 +171,15 @@ const overview: Panel[] = [
   },
   {
     title: 'Change-capture horizon lag',
-    description: 'Age of the oldest open transaction holding Multicase change capture back (MulticaseChangeCaptureHeldBack above 5 minutes).',
+    description:
+      'Age of the oldest open transaction holding Multicase change capture back (MulticaseChangeCaptureHeldBack above 5 minutes).',
     unit: 's',
     targets: [{ expr: 'max by (source) (pipeline_cdc_horizon_lag_seconds)', legendFormat: '{{source}}' }],
   },
   {
     title: 'Stock drift',
-    description: 'Articles whose stock differs between Ongoing and Multicase beyond what is in flight, as of the last reconciliation (StockDrift).',
+    description:
+      'Articles whose stock differs between Ongoing and Multicase beyond what is in flight, as of the last reconciliation (StockDrift).',
     unit: 'short',
     targets: [{ expr: 'count(pipeline_stock_drift_items != 0) or vector(0)', legendFormat: 'articles drifting' }],
   },
@@ -149,7 +187,9 @@ const overview: Panel[] = [
 
 /** Every query of the dashboard, with the row and panel it belongs to. */
 export function dashboardQueries(): Array<{ row: string; panel: string } & PanelQuery> {
-  return rows().flatMap(({ title, panels }) => panels.flatMap((p) => p.targets.map((t) => ({ row: title, panel: p.title, ...t }))));
+  return rows().flatMap(({ title, panels }) =>
+    panels.flatMap((p) => p.targets.map((t) => ({ row: title, panel: p.title, ...t }))),
+  );
 }
 
 function rows(): Array<{ title: string; panels: Panel[] }> {
@@ -165,7 +205,14 @@ export function pipelineDashboard(): Record<string, unknown> {
   let id = 1;
   let y = 0;
   for (const row of rows()) {
-    panels.push({ id: id++, type: 'row', title: row.title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+    panels.push({
+      id: id++,
+      type: 'row',
+      title: row.title,
+      collapsed: false,
+      gridPos: { h: 1, w: 24, x: 0, y },
+      panels: [],
+    });
     y += 1;
     const width = Math.max(4, Math.floor(24 / row.panels.length));
     row.panels.forEach((p, i) => {
@@ -177,8 +224,16 @@ export function pipelineDashboard(): Record<string, unknown> {
         datasource,
         gridPos: { h: 7, w: width, x: i * width, y },
         fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
-        options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'none' } },
-        targets: p.targets.map((t, j) => ({ datasource, expr: t.expr, legendFormat: t.legendFormat, refId: String.fromCharCode(65 + j) })),
+        options: {
+          legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+          tooltip: { mode: 'multi', sort: 'none' },
+        },
+        targets: p.targets.map((t, j) => ({
+          datasource,
+          expr: t.expr,
+          legendFormat: t.legendFormat,
+          refId: String.fromCharCode(65 + j),
+        })),
       });
     });
     y += 7;
@@ -186,7 +241,8 @@ export function pipelineDashboard(): Record<string, unknown> {
   return {
     title: 'Multicase ↔ Ongoing WMS pipeline',
     uid: 'multicase-ongoing-pipeline',
-    description: 'Generated from pipeline/flows.ts by `npm run dashboard` (pipeline/ops/dashboard.ts); do not edit by hand.',
+    description:
+      'Generated from pipeline/flows.ts by `npm run dashboard` (pipeline/ops/dashboard.ts); do not edit by hand.',
     tags: ['multicase', 'ongoing', 'kafka'],
     timezone: 'browser',
     schemaVersion: 39,
@@ -195,7 +251,9 @@ export function pipelineDashboard(): Record<string, unknown> {
     refresh: '30s',
     time: { from: 'now-6h', to: 'now' },
     templating: {
-      list: [{ name: 'datasource', label: 'Prometheus', type: 'datasource', query: 'prometheus', current: {}, hide: 0 }],
+      list: [
+        { name: 'datasource', label: 'Prometheus', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
+      ],
     },
     annotations: { list: [] },
     panels,

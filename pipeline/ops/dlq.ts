@@ -70,24 +70,49 @@ async function dlqTopics(rt: Runtime): Promise<string[]> {
 }
 
 async function requireDlqTopic(rt: Runtime, command: string, topic: string): Promise<void> {
-  if (!topic.startsWith('dlq.')) throw new UsageError(`${command}: --topic must be a dead-letter topic (dlq.<topic>), got "${topic}"`);
+  if (!topic.startsWith('dlq.'))
+    throw new UsageError(`${command}: --topic must be a dead-letter topic (dlq.<topic>), got "${topic}"`);
   const known = await dlqTopics(rt);
-  if (!known.includes(topic)) throw new UsageError(`${command}: unknown topic "${topic}"; dead-letter topics are: ${known.join(', ') || '(none; run setup)'}`);
+  if (!known.includes(topic))
+    throw new UsageError(
+      `${command}: unknown topic "${topic}"; dead-letter topics are: ${known.join(', ') || '(none; run setup)'}`,
+    );
 }
 
-function nextOffsets(ends: PartitionOffset[], letters: { partition: number; offset: string }[], from: bigint, complete: boolean, limited: boolean): PartitionOffset[] {
+function nextOffsets(
+  ends: PartitionOffset[],
+  letters: { partition: number; offset: string }[],
+  from: bigint,
+  complete: boolean,
+  limited: boolean,
+): PartitionOffset[] {
   return ends.map((e) => {
     const mine = letters.filter((l) => l.partition === e.partition);
     const last = mine.at(-1);
     // Everything up to the end offset at the start was looked at, unless a limit or the clock stopped us.
-    const next = limited || !complete ? (last ? BigInt(last.offset) + 1n : from) : BigInt(e.offset) > from ? BigInt(e.offset) : from;
+    const next =
+      limited || !complete
+        ? last
+          ? BigInt(last.offset) + 1n
+          : from
+        : BigInt(e.offset) > from
+          ? BigInt(e.offset)
+          : from;
     return { partition: e.partition, offset: next.toString() };
   });
 }
 
-async function readLetters(rt: Runtime, topic: string, opts: { fromOffset?: bigint; limit?: number; timeoutMs?: number }): Promise<DeadLetterPage> {
+async function readLetters(
+  rt: Runtime,
+  topic: string,
+  opts: { fromOffset?: bigint; limit?: number; timeoutMs?: number },
+): Promise<DeadLetterPage> {
   const from = opts.fromOffset ?? 0n;
-  const read = await readTopic(rt, topic, { fromOffset: from, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), timeoutMs: opts.timeoutMs ?? 20_000 });
+  const read = await readTopic(rt, topic, {
+    fromOffset: from,
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    timeoutMs: opts.timeoutMs ?? 20_000,
+  });
   const letters = read.records.map(deadLetterOf);
   const limited = opts.limit !== undefined && letters.length >= opts.limit;
   return {
@@ -113,7 +138,11 @@ export async function listDeadLetters(rt: Runtime, opts: ListOptions = {}): Prom
   const names = opts.topic !== undefined ? [opts.topic] : await dlqTopics(rt);
   const pages: DeadLetterPage[] = [];
   for (const topic of names) {
-    const page = await readLetters(rt, topic, { limit: opts.limit ?? 50, ...(opts.fromOffset !== undefined ? { fromOffset: opts.fromOffset } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const page = await readLetters(rt, topic, {
+      limit: opts.limit ?? 50,
+      ...(opts.fromOffset !== undefined ? { fromOffset: opts.fromOffset } : {}),
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    });
     if (opts.topic !== undefined || page.total > 0) pages.push(page);
   }
   return pages;
@@ -133,7 +162,9 @@ export function formatDeadLetters(pages: DeadLetterPage[]): string {
       const rows = p.letters.map((l) => [
         l.offset,
         l.key,
-        l.originalTopic === null ? null : `${l.originalTopic}/${l.originalPartition ?? '?'}@${l.originalOffset ?? (l.contentType ? 'source row' : '?')}`,
+        l.originalTopic === null
+          ? null
+          : `${l.originalTopic}/${l.originalPartition ?? '?'}@${l.originalOffset ?? (l.contentType ? 'source row' : '?')}`,
         l.stage,
         l.errorClass,
         l.attempts,
@@ -175,7 +206,8 @@ export interface RetryResult {
 /** Why a dead letter cannot be put back on its topic (whatever its topic's state), or undefined. */
 export function retryRefusal(l: Pick<DeadLetter, 'originalTopic' | 'contentType'>): string | undefined {
   if (l.originalTopic === null) return `no ${DLQ_HEADERS.topic} header`;
-  if (l.contentType === 'application/json') return 'a source row that never became an event (JSON); fix the data in the source system instead';
+  if (l.contentType === 'application/json')
+    return 'a source row that never became an event (JSON); fix the data in the source system instead';
   return undefined;
 }
 
@@ -201,7 +233,9 @@ export async function retryDeadLetters(rt: Runtime, opts: RetryOptions): Promise
   const skipped: RetryResult['skipped'] = [];
   for (const l of page.letters) {
     if (opts.key !== undefined && l.key !== opts.key) continue;
-    const refused = retryRefusal(l) ?? (existing.has(l.originalTopic!) ? undefined : `original topic ${l.originalTopic} does not exist`);
+    const refused =
+      retryRefusal(l) ??
+      (existing.has(l.originalTopic!) ? undefined : `original topic ${l.originalTopic} does not exist`);
     if (refused) skipped.push({ offset: l.offset, key: l.key, reason: refused });
     else out.push(originalOf(l));
   }
@@ -233,9 +267,19 @@ export function formatRetry(r: RetryResult): string {
       ? `No dead letters ${r.dryRun ? 'would be' : 'were'} re-published from ${r.topic}.`
       : `${r.dryRun ? 'Would re-publish' : 'Re-published'} ${plural(r.retriedTotal, 'dead letter')} from ${r.topic}: ${r.retried.map((t) => `${t.count} to ${t.topic}`).join(', ')}.`,
   ];
-  if (r.skipped.length > 0) lines.push(`Skipped ${r.skipped.length}:`, textTable(['offset', 'key', 'reason'], r.skipped.map((s) => [s.offset, s.key, s.reason])));
+  if (r.skipped.length > 0)
+    lines.push(
+      `Skipped ${r.skipped.length}:`,
+      textTable(
+        ['offset', 'key', 'reason'],
+        r.skipped.map((s) => [s.offset, s.key, s.reason]),
+      ),
+    );
   if (!r.complete) lines.push('Reading the dead-letter topic timed out; not every letter was looked at.');
   lines.push(`Next time, to not retry these letters again, add ${formatNext(r.next)}.`);
-  if (r.key !== undefined) lines.push(`(Letters with keys other than "${r.key}" in the same range were not retried; retry them with this run's --from-offset.)`);
+  if (r.key !== undefined)
+    lines.push(
+      `(Letters with keys other than "${r.key}" in the same range were not retried; retry them with this run's --from-offset.)`,
+    );
   return lines.join('\n');
 }

@@ -24,7 +24,13 @@ export function flowsText(table: readonly Flow[] = flows): string {
   for (const f of table) {
     const head = [String(f.number), f.name, f.direction];
     if (f.builtInto) {
-      rows.push([...head, `in flow ${f.builtInto.flow}`, f.builtInto.editedWith, f.builtInto.where, `reads ${f.builtInto.reads.name}`]);
+      rows.push([
+        ...head,
+        `in flow ${f.builtInto.flow}`,
+        f.builtInto.editedWith,
+        f.builtInto.where,
+        `reads ${f.builtInto.reads.name}`,
+      ]);
       continue;
     }
     if (!isBuilt(f)) {
@@ -48,13 +54,17 @@ export function flowsMarkdown(table: readonly Flow[] = flows): string {
     const cells = f.builtInto
       ? [`\`${f.builtInto.editedWith}\``, `in flow ${f.builtInto.flow}: ${code(f.builtInto.where)}`, '']
       : isBuilt(f)
-      ? [
-          f.sources.map((s) => code(s.where)).join('<br>'),
-          f.mappings.map((m) => code(m.where)).join('<br>'),
-          f.sinks.map((s) => `${code(s.where)} (${s.effect})`).join('<br>'),
-        ]
-      : ['not built yet', '', ''];
+        ? [
+            f.sources.map((s) => code(s.where)).join('<br>'),
+            f.mappings.map((m) => code(m.where)).join('<br>'),
+            f.sinks.map((s) => `${code(s.where)} (${s.effect})`).join('<br>'),
+          ]
+        : ['not built yet', '', ''];
     return `| ${f.number} | ${f.name} | ${f.direction} | ${cells.join(' | ')} | ${topicsOf(f).map(code).join(' → ')} |`;
   });
-  return ['| # | flow | direction | source | mapping | sink | topics |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| # | flow | direction | source | mapping | sink | topics |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

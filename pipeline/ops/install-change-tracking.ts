@@ -11,7 +11,13 @@
  * hand) is refused with what is missing, since guessing could break Multicase's tables.
  */
 import type { Knex } from 'knex';
-import { CHILD_TABLES, changeTrackingMigration, notifyOnChangeMigration, TRACKED_TABLES, type SqlMigration } from '../../connectors/multicase/install.js';
+import {
+  CHILD_TABLES,
+  changeTrackingMigration,
+  notifyOnChangeMigration,
+  TRACKED_TABLES,
+  type SqlMigration,
+} from '../../connectors/multicase/install.js';
 import { OpsError } from './errors.js';
 
 const S = 'multicase';
@@ -38,7 +44,9 @@ const parts: Part[] = [
         `trigger ${t}_track_change on ${S}.${t}`,
         `trigger ${t}_refuse_delete on ${S}.${t}`,
       ]),
-      ...CHILD_TABLES.flatMap((c) => ['ins', 'upd', 'del'].map((op) => `trigger ${c.table}_touch_parent_${op} on ${S}.${c.table}`)),
+      ...CHILD_TABLES.flatMap((c) =>
+        ['ins', 'upd', 'del'].map((op) => `trigger ${c.table}_touch_parent_${op} on ${S}.${c.table}`),
+      ),
     ],
   },
   {
@@ -114,7 +122,10 @@ export async function installChangeTracking(db: Knex, opts: { dryRun: boolean })
   if (partial.length > 0) {
     throw new OpsError(
       partial
-        .map((s) => `${s.part.migration.name} is only partly installed (changed by hand?); missing: ${s.missing.join(', ')}`)
+        .map(
+          (s) =>
+            `${s.part.migration.name} is only partly installed (changed by hand?); missing: ${s.missing.join(', ')}`,
+        )
         .concat('Compare the database with connectors/multicase/install.ts and repair it by hand; nothing was changed.')
         .join('\n'),
     );
@@ -127,7 +138,11 @@ export async function installChangeTracking(db: Knex, opts: { dryRun: boolean })
       for (const p of missing) await trx.raw(p.migration.up);
     });
   }
-  return { parts: states.map((s) => ({ name: s.part.migration.name, state: s.missing.length > 0 ? 'missing' : 'installed' })), sql, dryRun: opts.dryRun };
+  return {
+    parts: states.map((s) => ({ name: s.part.migration.name, state: s.missing.length > 0 ? 'missing' : 'installed' })),
+    sql,
+    dryRun: opts.dryRun,
+  };
 }
 
 export function formatChangeTracking(r: ChangeTrackingResult): string {

@@ -46,13 +46,24 @@ export function progressBar(done: number, total: number, width: number): string 
 }
 
 /** One progress line: `label 1200/5000 (24%) 310/s, 12s left`, with a bar in front on a terminal. */
-export function progressText(label: string, done: number, total: number | undefined, elapsedMs: number, opts: { bar?: number } = {}): string {
+export function progressText(
+  label: string,
+  done: number,
+  total: number | undefined,
+  elapsedMs: number,
+  opts: { bar?: number } = {},
+): string {
   const rate = formatRate(ratePerSecond(done, elapsedMs));
   if (total === undefined) return `${label} ${done} done, ${rate}, ${formatDuration(elapsedMs)} so far`;
   const shown = Math.min(done, total);
   const pct = total > 0 ? Math.floor((shown / total) * 100) : 100;
   const eta = etaMs(shown, total, elapsedMs);
-  const left = eta === null ? 'time left unknown' : eta === 0 ? `done in ${formatDuration(elapsedMs)}` : `${formatDuration(eta)} left`;
+  const left =
+    eta === null
+      ? 'time left unknown'
+      : eta === 0
+        ? `done in ${formatDuration(elapsedMs)}`
+        : `${formatDuration(eta)} left`;
   const bar = opts.bar ? `${progressBar(shown, total, opts.bar)} ` : '';
   return `${label} ${bar}${shown}/${total} (${pct}%) ${rate}, ${left}`;
 }

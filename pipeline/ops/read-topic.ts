@@ -34,7 +34,13 @@ export async function readTopic(rt: Runtime, topic: string, opts: ReadOptions = 
   const records: ConsumedRecord[] = [];
   if (pending.size === 0 || limit <= 0) return { records, ends, complete: true };
 
-  const consumer = await rt.kafka.consumer({ groupId: `ops.reader.${randomUUID()}`, topics: [topic], fromBeginning: true, autoCommit: false, sessionTimeoutMs: 10_000 });
+  const consumer = await rt.kafka.consumer({
+    groupId: `ops.reader.${randomUUID()}`,
+    topics: [topic],
+    fromBeginning: true,
+    autoCommit: false,
+    sessionTimeoutMs: 10_000,
+  });
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
   const check = () => (pending.size === 0 || records.length >= limit) && finish();

@@ -50,7 +50,6 @@ export interface StockReport {
   withInFlight: number;
 }
 
-
 const keyOf = (d: { document: string; article: string }) => `${d.document}\u0000${d.article}`;
 
 /**
@@ -58,7 +57,12 @@ const keyOf = (d: { document: string; article: string }) => `${d.document}\u0000
  * booked. With `settledOnceBooked` (single-shot documents such as an adjustment), a document that
  * Multicase lists at all (booked, or handled with 0 booked) is done; what still differs is drift.
  */
-export function inFlightOf(flow: string, ongoingDone: readonly DocumentQuantity[], multicaseBooked: readonly DocumentQuantity[], options: { settledOnceBooked?: boolean } = {}): InFlight[] {
+export function inFlightOf(
+  flow: string,
+  ongoingDone: readonly DocumentQuantity[],
+  multicaseBooked: readonly DocumentQuantity[],
+  options: { settledOnceBooked?: boolean } = {},
+): InFlight[] {
   const sums = new Map<string, InFlight>();
   const add = (d: DocumentQuantity, sign: 1 | -1) => {
     const k = keyOf(d);
@@ -75,7 +79,12 @@ export function inFlightOf(flow: string, ongoingDone: readonly DocumentQuantity[
     .filter((e) => e.quantity !== 0);
 }
 
-export function compareStock(ongoing: ReadonlyMap<string, number>, multicase: ReadonlyMap<string, number>, inFlight: readonly InFlight[], meta: { warehouse: string; checkedAt: number }): StockReport {
+export function compareStock(
+  ongoing: ReadonlyMap<string, number>,
+  multicase: ReadonlyMap<string, number>,
+  inFlight: readonly InFlight[],
+  meta: { warehouse: string; checkedAt: number },
+): StockReport {
   const byArticle = new Map<string, InFlight[]>();
   for (const f of inFlight) byArticle.set(f.article, [...(byArticle.get(f.article) ?? []), f]);
   const names = [...new Set([...ongoing.keys(), ...multicase.keys(), ...byArticle.keys()])].sort();
@@ -95,7 +104,12 @@ export function compareStock(ongoing: ReadonlyMap<string, number>, multicase: Re
       inFlightDocuments: docs.map(({ flow, document, quantity }) => ({ flow, document, quantity })),
     });
   }
-  return { ...meta, articles, drifted: articles.filter((a) => a.drift !== 0).length, withInFlight: articles.filter((a) => a.inFlightDocuments.length > 0).length };
+  return {
+    ...meta,
+    articles,
+    drifted: articles.filter((a) => a.drift !== 0).length,
+    withInFlight: articles.filter((a) => a.inFlightDocuments.length > 0).length,
+  };
 }
 
 /** Drift per article, only where there is some. */
@@ -114,22 +128,52 @@ const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 /** The terminal form: a summary line, the articles that differ (every one with `all`), and what is in flight. */
 export function formatStockReport(report: StockReport, options: { all?: boolean } = {}): string {
-  const shown = report.articles.filter((a) => options.all || a.drift !== 0 || a.inFlight !== 0 || a.inFlightDocuments.length > 0);
+  const shown = report.articles.filter(
+    (a) => options.all || a.drift !== 0 || a.inFlight !== 0 || a.inFlightDocuments.length > 0,
+  );
   const head =
     `Stock of warehouse ${report.warehouse}, Ongoing against Multicase, at ${new Date(report.checkedAt).toISOString()}: ` +
     `${plural(report.articles.length, 'article')} compared, ${report.drifted} with drift, ${report.withInFlight} with events in flight.`;
   const lines = [head];
   if (shown.length > 0) {
-    lines.push('', textTable(['article', 'ongoing', 'multicase', 'in flight', 'drift'], shown.map((a) => [a.article, a.ongoing, a.multicase, signed(a.inFlight), signed(a.drift)])));
+    lines.push(
+      '',
+      textTable(
+        ['article', 'ongoing', 'multicase', 'in flight', 'drift'],
+        shown.map((a) => [a.article, a.ongoing, a.multicase, signed(a.inFlight), signed(a.drift)]),
+      ),
+    );
   }
-  const docs = shown.flatMap((a) => a.inFlightDocuments.map((d) => [d.flow, d.document, a.article, signed(d.quantity)]));
-  if (docs.length > 0) lines.push('', 'In flight (done in Ongoing, not yet booked in Multicase):', textTable(['flow', 'document', 'article', 'quantity'], docs));
-  if (report.drifted > 0) lines.push('', 'Drift = ongoing − multicase − in flight: a change neither flow explains. Count the article, then correct the system that is wrong.');
+  const docs = shown.flatMap((a) =>
+    a.inFlightDocuments.map((d) => [d.flow, d.document, a.article, signed(d.quantity)]),
+  );
+  if (docs.length > 0)
+    lines.push(
+      '',
+      'In flight (done in Ongoing, not yet booked in Multicase):',
+      textTable(['flow', 'document', 'article', 'quantity'], docs),
+    );
+  if (report.drifted > 0)
+    lines.push(
+      '',
+      'Drift = ongoing − multicase − in flight: a change neither flow explains. Count the article, then correct the system that is wrong.',
+    );
   return lines.join('\n');
 }
 
 /** The `--json` form: the same report, times as ISO strings. */
 export function stockReportJson(report: StockReport, options: { all?: boolean } = {}): string {
   const articles = report.articles.filter((a) => options.all || a.drift !== 0 || a.inFlightDocuments.length > 0);
-  return JSON.stringify({ warehouse: report.warehouse, checkedAt: new Date(report.checkedAt).toISOString(), compared: report.articles.length, drifted: report.drifted, withInFlight: report.withInFlight, articles }, null, 2);
+  return JSON.stringify(
+    {
+      warehouse: report.warehouse,
+      checkedAt: new Date(report.checkedAt).toISOString(),
+      compared: report.articles.length,
+      drifted: report.drifted,
+      withInFlight: report.withInFlight,
+      articles,
+    },
+    null,
+    2,
+  );
 }

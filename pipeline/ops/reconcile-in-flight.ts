@@ -6,7 +6,12 @@
  * Adding or changing a flow's accounting is one entry in IN_FLIGHT_CONTRIBUTORS.
  */
 import type { Knex } from 'knex';
-import type { OngoingApi, OngoingInventoryAdjustmentsLine, OngoingOrder, OngoingPurchaseOrder } from '../../connectors/ongoing/api/client.js';
+import type {
+  OngoingApi,
+  OngoingInventoryAdjustmentsLine,
+  OngoingOrder,
+  OngoingPurchaseOrder,
+} from '../../connectors/ongoing/api/client.js';
 import { adjustmentReference } from '../../processors/inventory-adjustment-to-stock.js';
 import type { DocumentQuantity } from './reconcile-diff.js';
 
@@ -46,13 +51,18 @@ const rowsToQuantities = (rows: Row[], sign: 1 | -1 = 1): DocumentQuantity[] =>
   rows.map((r) => ({ document: String(r.document), article: String(r.article), quantity: sign * Number(r.quantity) }));
 
 /** A return received "as a goods receipt" (flow 7) is a purchase order marked as a return. */
-export const isReturnReceipt = (po: OngoingPurchaseOrder): boolean => po.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType === true;
+export const isReturnReceipt = (po: OngoingPurchaseOrder): boolean =>
+  po.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType === true;
 
 function receivedPerLine(pos: OngoingPurchaseOrder[]): DocumentQuantity[] {
   return pos.flatMap((po) =>
     (po.purchaseOrderLines ?? [])
       .filter((l) => l.article?.articleNumber && l.receivedNumberOfItems)
-      .map((l) => ({ document: String(po.purchaseOrderInfo.purchaseOrderNumber ?? ''), article: l.article!.articleNumber, quantity: Number(l.receivedNumberOfItems) })),
+      .map((l) => ({
+        document: String(po.purchaseOrderInfo.purchaseOrderNumber ?? ''),
+        article: l.article!.articleNumber,
+        quantity: Number(l.receivedNumberOfItems),
+      })),
   );
 }
 
@@ -70,7 +80,11 @@ export const goodsReceipts: InFlightContributor = {
       .where('w.code', warehouse)
       .whereRaw('po.purchase_order_number = ANY(?)', [documents])
       .groupBy('po.purchase_order_number', 'p.product_number')
-      .select('po.purchase_order_number as document', 'p.product_number as article', trx.raw('sum(l.quantity_received)::float8 AS quantity'));
+      .select(
+        'po.purchase_order_number as document',
+        'p.product_number as article',
+        trx.raw('sum(l.quantity_received)::float8 AS quantity'),
+      );
     return rowsToQuantities(rows);
   },
 };
@@ -84,7 +98,13 @@ export const shipments: InFlightContributor = {
   flow: 'shipment (flow 6)',
   async ongoing(reads) {
     return (await reads.orders()).flatMap((o) =>
-      o.orderLines.filter((l) => l.pickedNumberOfItems > 0).map((l) => ({ document: o.orderInfo.orderNumber, article: l.article.articleNumber, quantity: -l.pickedNumberOfItems })),
+      o.orderLines
+        .filter((l) => l.pickedNumberOfItems > 0)
+        .map((l) => ({
+          document: o.orderInfo.orderNumber,
+          article: l.article.articleNumber,
+          quantity: -l.pickedNumberOfItems,
+        })),
     );
   },
   async multicase(trx, warehouse, documents) {
@@ -98,7 +118,11 @@ export const shipments: InFlightContributor = {
       .where({ 'w.code': warehouse, 'p.is_service': false })
       .whereRaw('pl.picking_list_number = ANY(?)', [documents])
       .groupBy('pl.picking_list_number', 'p.product_number')
-      .select('pl.picking_list_number as document', 'p.product_number as article', trx.raw('sum(dl.quantity)::float8 AS quantity'));
+      .select(
+        'pl.picking_list_number as document',
+        'p.product_number as article',
+        trx.raw('sum(dl.quantity)::float8 AS quantity'),
+      );
     return rowsToQuantities(rows, -1);
   },
 };
@@ -130,9 +154,14 @@ export const inventoryAdjustments: InFlightContributor = {
   flow: 'inventory adjustment (flow 8)',
   settledOnceBooked: true,
   async ongoing(reads) {
-    const recent = await reads.api.getInventoryAdjustments({ from: new Date(reads.now - ADJUSTMENT_LOOKBACK_MS), toTime: new Date(reads.now + 60_000) });
+    const recent = await reads.api.getInventoryAdjustments({
+      from: new Date(reads.now - ADJUSTMENT_LOOKBACK_MS),
+      toTime: new Date(reads.now + 60_000),
+    });
     const unreported = await reads.api.getInventoryAdjustments({ isReported: false });
-    const byDocument = new Map([...adjustmentQuantities(unreported), ...adjustmentQuantities(recent)].map((d) => [d.document, d]));
+    const byDocument = new Map(
+      [...adjustmentQuantities(unreported), ...adjustmentQuantities(recent)].map((d) => [d.document, d]),
+    );
     return [...byDocument.values()];
   },
   async multicase(trx, warehouse, documents) {
@@ -142,7 +171,11 @@ export const inventoryAdjustments: InFlightContributor = {
       .where({ 'w.code': warehouse, 't.kind': 'adjustment' })
       .whereRaw('t.reference = ANY(?)', [documents])
       .groupBy('t.reference', 'p.product_number')
-      .select('t.reference as document', 'p.product_number as article', trx.raw('sum(t.quantity_change)::float8 AS quantity'));
+      .select(
+        't.reference as document',
+        'p.product_number as article',
+        trx.raw('sum(t.quantity_change)::float8 AS quantity'),
+      );
     // Handled, nothing booked: listed with 0, so the document counts as settled.
     const unbooked: Row[] = await trx('multicase.stock_discrepancies as d')
       .join('multicase.warehouses as w', 'w.id', 'd.warehouse_id')
@@ -174,9 +207,18 @@ export const returns: InFlightContributor = {
       .whereIn('t.kind', ['return', 'correction'])
       .whereRaw('t.reference = ANY(?)', [documents])
       .groupBy('t.reference', 'p.product_number')
-      .select('t.reference as document', 'p.product_number as article', trx.raw('sum(t.quantity_change)::float8 AS quantity'));
+      .select(
+        't.reference as document',
+        'p.product_number as article',
+        trx.raw('sum(t.quantity_change)::float8 AS quantity'),
+      );
     return rowsToQuantities(rows);
   },
 };
 
-export const IN_FLIGHT_CONTRIBUTORS: readonly InFlightContributor[] = [goodsReceipts, shipments, returns, inventoryAdjustments];
+export const IN_FLIGHT_CONTRIBUTORS: readonly InFlightContributor[] = [
+  goodsReceipts,
+  shipments,
+  returns,
+  inventoryAdjustments,
+];

@@ -13,7 +13,14 @@ import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 import { setting } from '../../runtime/config.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { Runtime } from '../../runtime/runtime.js';
-import { compareStock, inFlightOf, sameDrift, type DocumentQuantity, type InFlight, type StockReport } from './reconcile-diff.js';
+import {
+  compareStock,
+  inFlightOf,
+  sameDrift,
+  type DocumentQuantity,
+  type InFlight,
+  type StockReport,
+} from './reconcile-diff.js';
 import { IN_FLIGHT_CONTRIBUTORS, OngoingReads, type InFlightContributor } from './reconcile-in-flight.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -83,7 +90,8 @@ export async function reconcileOnce(
       const inFlight: InFlight[] = [];
       for (const [i, c] of contributors.entries()) {
         const done = ongoingDone[i]!;
-        const booked = done.length === 0 ? [] : await c.multicase(trx, src.warehouse, [...new Set(done.map((d) => d.document))]);
+        const booked =
+          done.length === 0 ? [] : await c.multicase(trx, src.warehouse, [...new Set(done.map((d) => d.document))]);
         inFlight.push(...inFlightOf(c.flow, done, booked, { settledOnceBooked: c.settledOnceBooked ?? false }));
       }
       return { multicase: await multicaseStock(trx, src.warehouse), inFlight };
@@ -122,15 +130,33 @@ export function setDriftGauge(report: StockReport): void {
  * failed run is logged and the next one comes as planned: a reconciliation is a check, never a
  * reason to stop the flows.
  */
-export function scheduleReconcile(rt: Runtime, intervalMs: number, sources: () => ReconcileSources): { stop(): Promise<void> } {
+export function scheduleReconcile(
+  rt: Runtime,
+  intervalMs: number,
+  sources: () => ReconcileSources,
+): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const run = async () => {
     try {
       const report = await reconcileStock(sources());
-      const drifted = report.articles.filter((a) => a.drift !== 0).map((a) => ({ article: a.article, ongoing: a.ongoing, multicase: a.multicase, inFlight: a.inFlight, drift: a.drift }));
-      if (drifted.length > 0) rt.log.warn('stock drift between Ongoing and Multicase', { warehouse: report.warehouse, drifted });
-      else rt.log.info('stock reconciled: no drift', { warehouse: report.warehouse, articles: report.articles.length, withInFlight: report.withInFlight });
+      const drifted = report.articles
+        .filter((a) => a.drift !== 0)
+        .map((a) => ({
+          article: a.article,
+          ongoing: a.ongoing,
+          multicase: a.multicase,
+          inFlight: a.inFlight,
+          drift: a.drift,
+        }));
+      if (drifted.length > 0)
+        rt.log.warn('stock drift between Ongoing and Multicase', { warehouse: report.warehouse, drifted });
+      else
+        rt.log.info('stock reconciled: no drift', {
+          warehouse: report.warehouse,
+          articles: report.articles.length,
+          withInFlight: report.withInFlight,
+        });
     } catch (err) {
       // A run cut short by shutdown (its connections closed under it) is no failure worth a line.
       if (!closed) rt.log.error('stock reconciliation failed; trying again at the next interval', { error: err });

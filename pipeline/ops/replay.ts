@@ -11,7 +11,8 @@ import { isoTime, textTable } from './format.js';
 import type { ProgressReporter } from './progress.js';
 import { pipelineStages, roleOfGroup } from './stages.js';
 
-export type ReplayTarget = { kind: 'earliest' } | { kind: 'time'; timestampMs: number } | { kind: 'offset'; offset: bigint };
+export type ReplayTarget =
+  { kind: 'earliest' } | { kind: 'time'; timestampMs: number } | { kind: 'offset'; offset: bigint };
 
 export interface ReplayRequest {
   group: string;
@@ -50,12 +51,17 @@ export async function replay(rt: Runtime, req: ReplayRequest): Promise<ReplayRes
     const topicsOnCluster = await admin.listTopics();
     if (!topicsOnCluster.includes(req.topic)) {
       const candidates = topicsOnCluster.filter((t) => !t.startsWith('__')).sort();
-      throw new UsageError(`replay: unknown topic "${req.topic}"; topics are: ${candidates.join(', ') || '(none; run setup)'}`);
+      throw new UsageError(
+        `replay: unknown topic "${req.topic}"; topics are: ${candidates.join(', ') || '(none; run setup)'}`,
+      );
     }
     const stage = pipelineStages.find((s) => s.group === req.group);
-    if (stage && stage.topic !== req.topic) throw new UsageError(`replay: group "${req.group}" reads ${stage.topic}, not ${req.topic}`);
+    if (stage && stage.topic !== req.topic)
+      throw new UsageError(`replay: group "${req.group}" reads ${stage.topic}, not ${req.topic}`);
     if (!stage && !(await admin.listGroups()).includes(req.group)) {
-      throw new UsageError(`replay: unknown group "${req.group}"; pipeline groups are: ${pipelineStages.map((s) => s.group).join(', ')}`);
+      throw new UsageError(
+        `replay: unknown group "${req.group}"; pipeline groups are: ${pipelineStages.map((s) => s.group).join(', ')}`,
+      );
     }
 
     const [ends, earliest, committed] = await Promise.all([
@@ -65,11 +71,16 @@ export async function replay(rt: Runtime, req: ReplayRequest): Promise<ReplayRes
       admin.groupOffsets(req.group, req.topic),
     ]);
     if (req.partition !== undefined && !ends.some((e) => e.partition === req.partition)) {
-      throw new UsageError(`replay: --partition ${req.partition} does not exist; ${req.topic} has partitions ${ends.map((e) => e.partition).join(', ')}`);
+      throw new UsageError(
+        `replay: --partition ${req.partition} does not exist; ${req.topic} has partitions ${ends.map((e) => e.partition).join(', ')}`,
+      );
     }
     const low = byPartition(earliest);
     const old = byPartition(committed);
-    const atTime = req.target.kind === 'time' ? byPartition(await admin.offsetsAtTime(req.topic, req.target.timestampMs)) : undefined;
+    const atTime =
+      req.target.kind === 'time'
+        ? byPartition(await admin.offsetsAtTime(req.topic, req.target.timestampMs))
+        : undefined;
 
     const moves: PartitionMove[] = ends
       .filter((e) => req.partition === undefined || e.partition === req.partition)
@@ -77,14 +88,27 @@ export async function replay(rt: Runtime, req: ReplayRequest): Promise<ReplayRes
       .map((e) => {
         const hi = BigInt(e.offset);
         const lo = low.get(e.partition) ?? 0n;
-        const wanted = req.target.kind === 'earliest' ? lo : req.target.kind === 'offset' ? req.target.offset : (atTime?.get(e.partition) ?? hi);
+        const wanted =
+          req.target.kind === 'earliest'
+            ? lo
+            : req.target.kind === 'offset'
+              ? req.target.offset
+              : (atTime?.get(e.partition) ?? hi);
         const before = old.get(e.partition);
-        return { partition: e.partition, from: before === undefined || before < 0n ? null : before.toString(), to: clamp(wanted, lo, hi).toString() };
+        return {
+          partition: e.partition,
+          from: before === undefined || before < 0n ? null : before.toString(),
+          to: clamp(wanted, lo, hi).toString(),
+        };
       });
 
     if (!req.dryRun) {
       try {
-        await admin.setGroupOffsets(req.group, req.topic, moves.map((m) => ({ partition: m.partition, offset: m.to })));
+        await admin.setGroupOffsets(
+          req.group,
+          req.topic,
+          moves.map((m) => ({ partition: m.partition, offset: m.to })),
+        );
       } catch (err) {
         // kafkajs refuses (without an error code) when the group is not Empty or Dead.
         const state = /no running instances, current state: (\w+)/.exec((err as Error).message ?? '');
@@ -112,7 +136,10 @@ function describeTarget(t: ReplayTarget): string {
 export function formatReplay(r: ReplayResult): string {
   return [
     `${r.applied ? 'Moved' : 'Dry run, would move'} group ${r.group} on ${r.topic} to ${describeTarget(r.target)}:`,
-    textTable(['partition', 'old', '', 'new'], r.moves.map((m) => [m.partition, m.from ?? 'none', '→', m.to])),
+    textTable(
+      ['partition', 'old', '', 'new'],
+      r.moves.map((m) => [m.partition, m.from ?? 'none', '→', m.to]),
+    ),
     r.applied ? `Start the stage again; it re-reads from the new offsets.` : 'Nothing was changed (--dry-run).',
   ].join('\n');
 }
@@ -122,11 +149,20 @@ export function formatReplay(r: ReplayResult): string {
  * against the end offsets when the replay was made (records written since are not counted), until
  * it has caught up with them. The role must be started again meanwhile for anything to happen.
  */
-export async function followReplay(rt: Runtime, r: ReplayResult, progress: ProgressReporter, opts: { pollMs?: number; timeoutMs?: number } = {}): Promise<{ done: number; total: number; caughtUp: boolean }> {
+export async function followReplay(
+  rt: Runtime,
+  r: ReplayResult,
+  progress: ProgressReporter,
+  opts: { pollMs?: number; timeoutMs?: number } = {},
+): Promise<{ done: number; total: number; caughtUp: boolean }> {
   const admin = await rt.kafka.admin();
   try {
     const ends = byPartition(await admin.endOffsets(r.topic));
-    const target = r.moves.map((m) => ({ partition: m.partition, from: BigInt(m.to), to: ends.get(m.partition) ?? BigInt(m.to) }));
+    const target = r.moves.map((m) => ({
+      partition: m.partition,
+      from: BigInt(m.to),
+      to: ends.get(m.partition) ?? BigInt(m.to),
+    }));
     const total = target.reduce((s, t) => s + Number(t.to > t.from ? t.to - t.from : 0n), 0);
     const deadline = Date.now() + (opts.timeoutMs ?? 24 * 3_600_000);
     for (;;) {
@@ -142,7 +178,10 @@ export async function followReplay(rt: Runtime, r: ReplayResult, progress: Progr
 }
 
 /** Records read again so far: per partition, the committed offset's way from the replay's start to its end (clamped). */
-export function replayedSoFar(target: { partition: number; from: bigint; to: bigint }[], committed: Map<number, bigint>): number {
+export function replayedSoFar(
+  target: { partition: number; from: bigint; to: bigint }[],
+  committed: Map<number, bigint>,
+): number {
   return target.reduce((s, t) => {
     return s + Number(clamp(committed.get(t.partition) ?? t.from, t.from, t.to) - t.from);
   }, 0);

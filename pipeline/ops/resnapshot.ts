@@ -30,8 +30,15 @@ const sources = (): SourceStep[] => flows.flatMap((f) => f.sources);
 /** The source step of that name, if a resnapshot applies to it; else a usage error that says why. */
 export function resnapshotSource(name: string): SourceStep {
   const step = sources().find((s) => s.name === name);
-  const multicase = sources().filter((s) => s.role === 'source-multicase').map((s) => s.name);
-  if (!step) throw new UsageError(`resnapshot: unknown source "${name}"; sources are: ${sources().map((s) => s.name).join(', ')}`);
+  const multicase = sources()
+    .filter((s) => s.role === 'source-multicase')
+    .map((s) => s.name);
+  if (!step)
+    throw new UsageError(
+      `resnapshot: unknown source "${name}"; sources are: ${sources()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   if (step.role !== 'source-multicase') {
     throw new UsageError(
       `resnapshot: not applicable to ${name}: it reads Ongoing by reporting back, so whatever Ongoing has not had acknowledged is read again anyway, ` +
@@ -49,9 +56,17 @@ export async function requestResnapshot(rt: Runtime, source: string): Promise<So
   } catch {
     requestedBy = null;
   }
-  const signal: SourceSignal = { source, signalId: `resnapshot-${new Date().toISOString()}-${randomUUID().slice(0, 8)}`, kind: 'resnapshot', requestedAt: Date.now(), requestedBy };
+  const signal: SourceSignal = {
+    source,
+    signalId: `resnapshot-${new Date().toISOString()}-${randomUUID().slice(0, 8)}`,
+    kind: 'resnapshot',
+    requestedAt: Date.now(),
+    requestedBy,
+  };
   const producer = await rt.producer();
-  await producer.send([{ topic: topics.sourceSignals.name, key: source, value: await rt.serde.encode(topics.sourceSignals, signal) }]);
+  await producer.send([
+    { topic: topics.sourceSignals.name, key: source, value: await rt.serde.encode(topics.sourceSignals, signal) },
+  ]);
   return signal;
 }
 
@@ -63,10 +78,17 @@ export interface FollowOptions {
   progress?: ProgressReporter;
 }
 
-export type FollowResult = { state: 'finished'; progress: ResnapshotProgress } | { state: 'not-picked-up' | 'still-running'; progress: ResnapshotProgress | null };
+export type FollowResult =
+  | { state: 'finished'; progress: ResnapshotProgress }
+  | { state: 'not-picked-up' | 'still-running'; progress: ResnapshotProgress | null };
 
 /** Follows the source's position until the resnapshot of `signalId` has finished. */
-export async function followResnapshot(rt: Runtime, source: string, signalId: string, opts: FollowOptions = {}): Promise<FollowResult> {
+export async function followResnapshot(
+  rt: Runtime,
+  source: string,
+  signalId: string,
+  opts: FollowOptions = {},
+): Promise<FollowResult> {
   const positions = await openTable(rt, topics.sourceOffsets);
   try {
     const progressOf = (): ResnapshotProgress | null => {
@@ -80,7 +102,8 @@ export async function followResnapshot(rt: Runtime, source: string, signalId: st
       const p = progressOf();
       if (p) opts.progress?.update(p.sent, p.total ?? undefined);
       if (p?.finishedAt) return { state: 'finished', progress: p };
-      if (!p && Date.now() - startedAt > (opts.pickupTimeoutMs ?? 60_000)) return { state: 'not-picked-up', progress: null };
+      if (!p && Date.now() - startedAt > (opts.pickupTimeoutMs ?? 60_000))
+        return { state: 'not-picked-up', progress: null };
       if (Date.now() > deadline) return { state: 'still-running', progress: p };
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -91,14 +114,16 @@ export async function followResnapshot(rt: Runtime, source: string, signalId: st
 
 export function formatResnapshot(source: string, signal: SourceSignal, result: FollowResult | undefined): string {
   const asked = `Asked ${source} to send every row again (signal ${signal.signalId}).`;
-  if (!result) return `${asked}\nThe source picks it up before its next poll; follow it with \`npm run ops -- status\` or run this command without --no-wait.`;
+  if (!result)
+    return `${asked}\nThe source picks it up before its next poll; follow it with \`npm run ops -- status\` or run this command without --no-wait.`;
   if (result.state === 'not-picked-up') {
     throw new OpsError(
       `${asked}\nNo running source picked it up in time: is a process with the source-multicase role running? The signal stays on state.source-signals; the source carries it out when it runs.`,
     );
   }
   const p = result.progress!;
-  if (result.state === 'still-running') return `${asked}\nStill running: ${p.sent} of ${p.total ?? '?'} rows sent; it goes on in the source.`;
+  if (result.state === 'still-running')
+    return `${asked}\nStill running: ${p.sent} of ${p.total ?? '?'} rows sent; it goes on in the source.`;
   return `${asked}\nDone: ${p.sent} rows sent again in ${formatDuration(p.finishedAt! - p.startedAt)}, between the source's change reads.`;
 }
 
@@ -107,11 +132,17 @@ export async function resnapshotCommand(args: string[], io: Pick<OpsIo, 'runtime
   const o = parseOptions('resnapshot', args, { source: 'string', 'no-wait': 'boolean', 'pickup-timeout-ms': 'string' });
   const source = required('resnapshot', 'source', o.source);
   resnapshotSource(source);
-  const pickup = o['pickup-timeout-ms'] === undefined ? undefined : Number(integerOption('resnapshot', 'pickup-timeout-ms', o['pickup-timeout-ms'], 1));
+  const pickup =
+    o['pickup-timeout-ms'] === undefined
+      ? undefined
+      : Number(integerOption('resnapshot', 'pickup-timeout-ms', o['pickup-timeout-ms'], 1));
   const signal = await requestResnapshot(io.runtime(), source);
   if (o['no-wait']) return formatResnapshot(source, signal, undefined);
   const progress = io.progress?.(`resnapshot ${source}`);
-  const result = await followResnapshot(io.runtime(), source, signal.signalId, { ...(pickup ? { pickupTimeoutMs: pickup } : {}), ...(progress ? { progress } : {}) });
+  const result = await followResnapshot(io.runtime(), source, signal.signalId, {
+    ...(pickup ? { pickupTimeoutMs: pickup } : {}),
+    ...(progress ? { progress } : {}),
+  });
   progress?.finish();
   return formatResnapshot(source, signal, result);
 }

@@ -16,9 +16,10 @@ export async function runSetup(rt: Runtime): Promise<SetupResult> {
 }
 
 export function formatSetup(r: SetupResult): string {
-  const created = r.createdTopics.length === 0
-    ? 'All topics already existed; none created.'
-    : `Created ${plural(r.createdTopics.length, 'topic')}:\n${r.createdTopics.map((t) => `  ${t}`).join('\n')}`;
+  const created =
+    r.createdTopics.length === 0
+      ? 'All topics already existed; none created.'
+      : `Created ${plural(r.createdTopics.length, 'topic')}:\n${r.createdTopics.map((t) => `  ${t}`).join('\n')}`;
   const reconfigured = r.reconfiguredTopics?.length
     ? `\nBrought the retention or cleanup policy of ${plural(r.reconfiguredTopics.length, 'existing topic')} in line:\n${r.reconfiguredTopics.map((t) => `  ${t.topic}`).join('\n')}`
     : '';

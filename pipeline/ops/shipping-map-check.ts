@@ -18,22 +18,37 @@ export async function ongoingCodes(api: OngoingApi): Promise<OngoingCodes> {
   const [ways, contracts] = await Promise.all([api.getWaysOfDelivery(), api.getTransporterContracts()]);
   return {
     waysOfDelivery: new Set(ways.map((w) => w.code)),
-    transporters: new Map(contracts.map((c) => [c.transporterCode, new Set((c.transporterServices ?? []).map((s) => s.transporterServiceCode))])),
+    transporters: new Map(
+      contracts.map((c) => [
+        c.transporterCode,
+        new Set((c.transporterServices ?? []).map((s) => s.transporterServiceCode)),
+      ]),
+    ),
   };
 }
 
 /** The problems of one mapping (empty when it is fine), each naming the field and the code. */
-export function mappingProblems(m: Pick<ShippingMethodMapping, 'wayOfDeliveryCode' | 'transporterCode' | 'transporterServiceCode'>, codes: OngoingCodes): string[] {
+export function mappingProblems(
+  m: Pick<ShippingMethodMapping, 'wayOfDeliveryCode' | 'transporterCode' | 'transporterServiceCode'>,
+  codes: OngoingCodes,
+): string[] {
   const problems: string[] = [];
   if (!m.wayOfDeliveryCode && !m.transporterCode) problems.push('names neither a way of delivery nor a transporter');
   if (m.wayOfDeliveryCode && !codes.waysOfDelivery.has(m.wayOfDeliveryCode)) {
-    problems.push(`way of delivery ${m.wayOfDeliveryCode} is not one of Ongoing's (${[...codes.waysOfDelivery].sort().join(', ') || 'none'})`);
+    problems.push(
+      `way of delivery ${m.wayOfDeliveryCode} is not one of Ongoing's (${[...codes.waysOfDelivery].sort().join(', ') || 'none'})`,
+    );
   }
   if (m.transporterCode) {
     const services = codes.transporters.get(m.transporterCode);
-    if (!services) problems.push(`transporter ${m.transporterCode} has no contract in Ongoing (${[...codes.transporters.keys()].sort().join(', ') || 'none'})`);
+    if (!services)
+      problems.push(
+        `transporter ${m.transporterCode} has no contract in Ongoing (${[...codes.transporters.keys()].sort().join(', ') || 'none'})`,
+      );
     else if (m.transporterServiceCode && !services.has(m.transporterServiceCode)) {
-      problems.push(`service ${m.transporterServiceCode} is not a service of ${m.transporterCode} (${[...services].sort().join(', ') || 'none'})`);
+      problems.push(
+        `service ${m.transporterServiceCode} is not a service of ${m.transporterCode} (${[...services].sort().join(', ') || 'none'})`,
+      );
     }
   } else if (m.transporterServiceCode) {
     problems.push(`service ${m.transporterServiceCode} is given without a transporter`);
@@ -48,13 +63,24 @@ export interface MapCheck {
   stale: Array<{ id: number; problems: string[] }>;
 }
 
-export async function checkShippingMap(mappings: ShippingMethodMapping[], db: Knex, api: OngoingApi): Promise<MapCheck> {
+export async function checkShippingMap(
+  mappings: ShippingMethodMapping[],
+  db: Knex,
+  api: OngoingApi,
+): Promise<MapCheck> {
   const codes = await ongoingCodes(api);
-  const methods: Array<{ id: number; short_name: string; name: string }> = await db('multicase.shipping_methods').where({ active: true }).orderBy('id').select('id', 'short_name', 'name');
+  const methods: Array<{ id: number; short_name: string; name: string }> = await db('multicase.shipping_methods')
+    .where({ active: true })
+    .orderBy('id')
+    .select('id', 'short_name', 'name');
   const mapped = new Set(mappings.map((m) => m.shippingMethodId));
   return {
-    unmapped: methods.filter((m) => !mapped.has(Number(m.id))).map((m) => ({ id: Number(m.id), code: m.short_name, name: m.name })),
-    stale: mappings.map((m) => ({ id: m.shippingMethodId, problems: mappingProblems(m, codes) })).filter((s) => s.problems.length > 0),
+    unmapped: methods
+      .filter((m) => !mapped.has(Number(m.id)))
+      .map((m) => ({ id: Number(m.id), code: m.short_name, name: m.name })),
+    stale: mappings
+      .map((m) => ({ id: m.shippingMethodId, problems: mappingProblems(m, codes) }))
+      .filter((s) => s.problems.length > 0),
   };
 }
 
@@ -63,7 +89,10 @@ export function formatMapCheck(c: MapCheck): string {
   parts.push(
     c.unmapped.length === 0
       ? 'Every active Multicase freight method has a mapping.'
-      : `Active Multicase freight methods without a mapping (their picking lists are held):\n${textTable(['id', 'code', 'name'], c.unmapped.map((u) => [u.id, u.code, u.name]))}`,
+      : `Active Multicase freight methods without a mapping (their picking lists are held):\n${textTable(
+          ['id', 'code', 'name'],
+          c.unmapped.map((u) => [u.id, u.code, u.name]),
+        )}`,
   );
   parts.push(
     c.stale.length === 0

@@ -15,7 +15,12 @@ const topic = topics.shippingMethodMap;
 export const shippingMapKey = (shippingMethodId: number): string => String(shippingMethodId);
 
 /** Fields that `set` may change; undefined keeps the stored value, null clears it. */
-export type ShippingMethodChanges = Partial<Pick<ShippingMethodMapping, 'shippingMethodCode' | 'wayOfDeliveryCode' | 'wayOfDeliveryName' | 'transporterCode' | 'transporterServiceCode'>>;
+export type ShippingMethodChanges = Partial<
+  Pick<
+    ShippingMethodMapping,
+    'shippingMethodCode' | 'wayOfDeliveryCode' | 'wayOfDeliveryName' | 'transporterCode' | 'transporterServiceCode'
+  >
+>;
 
 const readAll = (rt: Runtime) => readTableOnce(rt, topic);
 
@@ -23,9 +28,16 @@ export async function listShippingMethods(rt: Runtime): Promise<ShippingMethodMa
   return [...(await readAll(rt)).values()].sort((a, b) => a.shippingMethodId - b.shippingMethodId);
 }
 
-export async function setShippingMethod(rt: Runtime, shippingMethodId: number, changes: ShippingMethodChanges): Promise<{ previous?: ShippingMethodMapping; current: ShippingMethodMapping }> {
+export async function setShippingMethod(
+  rt: Runtime,
+  shippingMethodId: number,
+  changes: ShippingMethodChanges,
+): Promise<{ previous?: ShippingMethodMapping; current: ShippingMethodMapping }> {
   const given = Object.entries(changes).filter(([, v]) => v !== undefined);
-  if (given.length === 0) throw new UsageError('shipping-map set: give at least one of --code, --way-of-delivery, --way-of-delivery-name, --transporter, --service');
+  if (given.length === 0)
+    throw new UsageError(
+      'shipping-map set: give at least one of --code, --way-of-delivery, --way-of-delivery-name, --transporter, --service',
+    );
   const previous = (await readAll(rt)).get(shippingMapKey(shippingMethodId));
   const current: ShippingMethodMapping = {
     shippingMethodId,
@@ -39,7 +51,9 @@ export async function setShippingMethod(rt: Runtime, shippingMethodId: number, c
     updatedAt: Date.now(),
   };
   const producer = await rt.producer();
-  await producer.send([{ topic: topic.name, key: shippingMapKey(shippingMethodId), value: await rt.serde.encode(topic, current) }]);
+  await producer.send([
+    { topic: topic.name, key: shippingMapKey(shippingMethodId), value: await rt.serde.encode(topic, current) },
+  ]);
   return previous ? { previous, current } : { current };
 }
 
@@ -48,7 +62,9 @@ export async function deleteShippingMethod(rt: Runtime, shippingMethodId: number
   const previous = all.get(shippingMapKey(shippingMethodId));
   if (!previous) {
     const ids = [...all.values()].map((m) => m.shippingMethodId).sort((a, b) => a - b);
-    throw new UsageError(`shipping-map delete: no mapping for --id ${shippingMethodId}; mapped ids are: ${ids.join(', ') || '(none)'}`);
+    throw new UsageError(
+      `shipping-map delete: no mapping for --id ${shippingMethodId}; mapped ids are: ${ids.join(', ') || '(none)'}`,
+    );
   }
   const producer = await rt.producer();
   await producer.send([{ topic: topic.name, key: shippingMapKey(shippingMethodId), value: null }]);
@@ -59,6 +75,14 @@ export function formatShippingMethods(list: ShippingMethodMapping[]): string {
   if (list.length === 0) return 'No shipping methods are mapped.';
   return textTable(
     ['id', 'code', 'way of delivery', 'way of delivery name', 'transporter', 'service', 'updated'],
-    list.map((m) => [m.shippingMethodId, m.shippingMethodCode, m.wayOfDeliveryCode, m.wayOfDeliveryName, m.transporterCode, m.transporterServiceCode, isoTime(m.updatedAt)]),
+    list.map((m) => [
+      m.shippingMethodId,
+      m.shippingMethodCode,
+      m.wayOfDeliveryCode,
+      m.wayOfDeliveryName,
+      m.transporterCode,
+      m.transporterServiceCode,
+      isoTime(m.updatedAt),
+    ]),
   );
 }

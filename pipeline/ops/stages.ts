@@ -40,7 +40,9 @@ export async function stageGroups(admin: PipelineAdmin): Promise<StageGroup[]> {
   const found: StageGroup[] = [];
   for (const group of others) {
     const committed = await Promise.all(
-      candidates.map(async (topic) => ((await admin.groupOffsets(group, topic)).some((p) => BigInt(p.offset) >= 0n) ? topic : undefined)),
+      candidates.map(async (topic) =>
+        (await admin.groupOffsets(group, topic)).some((p) => BigInt(p.offset) >= 0n) ? topic : undefined,
+      ),
     );
     for (const topic of committed) if (topic) found.push({ group, topic });
   }

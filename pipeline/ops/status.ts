@@ -66,7 +66,8 @@ export interface StockDiscrepancy {
 }
 
 /** The open stock discrepancies (the most recent of them), or why they could not be read. */
-export type DiscrepancyReport = { measured: true; open: number; recent: StockDiscrepancy[] } | { measured: false; problem: string };
+export type DiscrepancyReport =
+  { measured: true; open: number; recent: StockDiscrepancy[] } | { measured: false; problem: string };
 
 export interface StatusReport {
   groups: GroupLag[];
@@ -83,7 +84,10 @@ export interface StatusReport {
 export async function requireTopics(admin: PipelineAdmin, names: string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = names.filter((n) => !existing.has(n));
-  if (missing.length > 0) throw new OpsError(`topic ${missing.join(', ')} does not exist; run \`npm run ops -- setup\` first (or check KAFKA_NAMESPACE)`);
+  if (missing.length > 0)
+    throw new OpsError(
+      `topic ${missing.join(', ')} does not exist; run \`npm run ops -- setup\` first (or check KAFKA_NAMESPACE)`,
+    );
 }
 
 export async function groupLag(admin: PipelineAdmin, group: string, topic: string): Promise<GroupLag> {
@@ -107,19 +111,28 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
  * throws: a database that is not configured or cannot be reached becomes a `problem`, so the rest
  * of the status still shows.
  */
-async function onMulticaseDatabase<T>(env: NodeJS.ProcessEnv, query: (knex: Knex, cfg: { horizonLagWarnMs: number }) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
+async function onMulticaseDatabase<T>(
+  env: NodeJS.ProcessEnv,
+  query: (knex: Knex, cfg: { horizonLagWarnMs: number }) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
   let cfg: { url: string; horizonLagWarnMs: number };
   try {
     cfg = loadConfig({ ...multicaseDbSettings, ...horizonSettings }, env);
   } catch (err) {
-    if (err instanceof ConfigError) return { ok: false, problem: `not configured: ${oneLine(err.problems.join('; '))}` };
+    if (err instanceof ConfigError)
+      return { ok: false, problem: `not configured: ${oneLine(err.problems.join('; '))}` };
     throw err;
   }
   const where = `${String(redact(cfg.url))}${env.MULTICASE_DATABASE_URL ? '' : ' (the default; MULTICASE_DATABASE_URL is not set)'}`;
   // Fails fast and quietly: one connection, short timeouts, knex's own console warnings off.
   const knex = knexFactory({
     client: 'pg',
-    connection: { connectionString: cfg.url, application_name: 'multicase-pipeline-ops', connectionTimeoutMillis: 5_000, statement_timeout: 5_000 },
+    connection: {
+      connectionString: cfg.url,
+      application_name: 'multicase-pipeline-ops',
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 5_000,
+    },
     pool: { min: 0, max: 1 },
     acquireConnectionTimeout: 6_000,
     log: { warn() {}, error() {}, debug() {}, deprecate() {} },
@@ -135,13 +148,22 @@ async function onMulticaseDatabase<T>(env: NodeJS.ProcessEnv, query: (knex: Knex
 
 /** Measures the Multicase sources' horizon on MULTICASE_DATABASE_URL. Never throws. */
 export async function collectHorizon(env: NodeJS.ProcessEnv = process.env): Promise<CaptureHorizon> {
-  const sources = flows.flatMap((f) => f.sources).filter((s) => s.role === 'source-multicase').map((s) => s.name);
-  const r = await onMulticaseDatabase(env, async (knex, cfg) => ({ lag: await horizonLag(knex), warnMs: cfg.horizonLagWarnMs }));
+  const sources = flows
+    .flatMap((f) => f.sources)
+    .filter((s) => s.role === 'source-multicase')
+    .map((s) => s.name);
+  const r = await onMulticaseDatabase(env, async (knex, cfg) => ({
+    lag: await horizonLag(knex),
+    warnMs: cfg.horizonLagWarnMs,
+  }));
   return r.ok ? { sources, measured: true, ...r.value } : { sources, measured: false, problem: r.problem };
 }
 
 /** The open stock discrepancies, the most recent `limit` in full. Never throws. */
-export async function collectDiscrepancies(env: NodeJS.ProcessEnv = process.env, limit = 20): Promise<DiscrepancyReport> {
+export async function collectDiscrepancies(
+  env: NodeJS.ProcessEnv = process.env,
+  limit = 20,
+): Promise<DiscrepancyReport> {
   const r = await onMulticaseDatabase(env, async (knex) => {
     const open = knex('multicase.stock_discrepancies').whereNull('resolved_at');
     const [{ n }] = (await open.clone().count({ n: '*' })) as [{ n: string | number }];
@@ -180,14 +202,31 @@ export async function collectStatus(rt: Runtime, env: NodeJS.ProcessEnv = proces
     await requireTopics(admin, [topics.sourceOffsets.name]);
     const stages = await stageGroups(admin);
     const existing = new Set(await admin.listTopics());
-    const groups = await Promise.all(stages.filter((s) => existing.has(s.topic)).map((s) => groupLag(admin, s.group, s.topic)));
+    const groups = await Promise.all(
+      stages.filter((s) => existing.has(s.topic)).map((s) => groupLag(admin, s.group, s.topic)),
+    );
     const dlqTopics = [...existing].filter((t) => t.startsWith('dlq.')).sort();
     const deadLetters = await Promise.all(
-      dlqTopics.map(async (topic) => ({ topic, records: (await admin.endOffsets(topic)).reduce((s, p) => s + Number(p.offset), 0) })),
+      dlqTopics.map(async (topic) => ({
+        topic,
+        records: (await admin.endOffsets(topic)).reduce((s, p) => s + Number(p.offset), 0),
+      })),
     );
-    const sources = [...(await readTableOnce(rt, topics.sourceOffsets)).values()].sort((a, b) => a.source.localeCompare(b.source));
-    const held = existing.has(topics.heldRecords.name) ? stillHeld([...(await readTableOnce(rt, topics.heldRecords)).values()], groups) : [];
-    return { groups, held, totalLag: groups.reduce((s, g) => s + g.lag, 0), sources, horizon: await horizon, deadLetters, discrepancies: await discrepancies };
+    const sources = [...(await readTableOnce(rt, topics.sourceOffsets)).values()].sort((a, b) =>
+      a.source.localeCompare(b.source),
+    );
+    const held = existing.has(topics.heldRecords.name)
+      ? stillHeld([...(await readTableOnce(rt, topics.heldRecords)).values()], groups)
+      : [];
+    return {
+      groups,
+      held,
+      totalLag: groups.reduce((s, g) => s + g.lag, 0),
+      sources,
+      horizon: await horizon,
+      deadLetters,
+      discrepancies: await discrepancies,
+    };
   } finally {
     await admin.disconnect();
   }
@@ -199,7 +238,9 @@ export async function collectStatus(rt: Runtime, env: NodeJS.ProcessEnv = proces
  * a process that restarted and found its mapping at once).
  */
 export function stillHeld(entries: HeldRecord[], groups: GroupLag[]): HeldEntry[] {
-  const committed = new Map(groups.flatMap((g) => g.partitions.map((p) => [`${g.group}|${g.topic}|${p.partition}`, p.committed ?? 0] as const)));
+  const committed = new Map(
+    groups.flatMap((g) => g.partitions.map((p) => [`${g.group}|${g.topic}|${p.partition}`, p.committed ?? 0] as const)),
+  );
   return entries
     .filter((e) => e.offset >= (committed.get(`${e.stage}|${e.topic}|${e.partition}`) ?? 0))
     .sort((a, b) => a.since - b.since);
@@ -221,38 +262,86 @@ export function formatHorizon(h: CaptureHorizon): string[] {
 }
 
 export function formatDiscrepancies(d: DiscrepancyReport): string[] {
-  const title = 'Stock discrepancies (flow 8: warehouse stock changes booked only as far as Multicase allows; resolve by setting multicase.stock_discrepancies.resolved_at)';
+  const title =
+    'Stock discrepancies (flow 8: warehouse stock changes booked only as far as Multicase allows; resolve by setting multicase.stock_discrepancies.resolved_at)';
   if (!d.measured) return [title, `unknown; ${d.problem}`];
   if (d.open === 0) return [title, 'none open'];
-  const rows = d.recent.map((x) => [isoTime(x.createdAt), x.productNumber, x.warehouseCode, x.reference, x.change, x.booked, x.unbooked, x.onHandBefore, x.allocated, x.cause]);
+  const rows = d.recent.map((x) => [
+    isoTime(x.createdAt),
+    x.productNumber,
+    x.warehouseCode,
+    x.reference,
+    x.change,
+    x.booked,
+    x.unbooked,
+    x.onHandBefore,
+    x.allocated,
+    x.cause,
+  ]);
   return [
     title,
-    textTable(['created', 'product', 'warehouse', 'reference', 'change', 'booked', 'not booked', 'on hand before', 'allocated', 'cause'], rows),
-    ...(d.open > d.recent.length ? [`(${d.open} open; the ${d.recent.length} most recent shown)`] : [`${plural(d.open, 'open discrepancy', 'open discrepancies')}`]),
+    textTable(
+      [
+        'created',
+        'product',
+        'warehouse',
+        'reference',
+        'change',
+        'booked',
+        'not booked',
+        'on hand before',
+        'allocated',
+        'cause',
+      ],
+      rows,
+    ),
+    ...(d.open > d.recent.length
+      ? [`(${d.open} open; the ${d.recent.length} most recent shown)`]
+      : [`${plural(d.open, 'open discrepancy', 'open discrepancies')}`]),
   ];
 }
 
 export function formatStatus(r: StatusReport): string {
-  const lagRows = r.groups.flatMap((g) => g.partitions.map((p) => [g.group, g.topic, p.partition, p.committed, p.end, p.lag]));
+  const lagRows = r.groups.flatMap((g) =>
+    g.partitions.map((p) => [g.group, g.topic, p.partition, p.committed, p.end, p.lag]),
+  );
   const withLetters = r.deadLetters.filter((d) => d.records > 0);
   const emptyDlqs = r.deadLetters.length - withLetters.length;
   return [
     'Consumer groups (committed = next offset the group reads; - = nothing committed, starts at the beginning)',
     textTable(['group', 'topic', 'partition', 'committed', 'end', 'lag'], lagRows),
     '',
-    textTable(['group', 'lag'], r.groups.map((g) => [g.group, g.lag])),
+    textTable(
+      ['group', 'lag'],
+      r.groups.map((g) => [g.group, g.lag]),
+    ),
     `total lag: ${r.totalLag}`,
     '',
     'Source positions (state.source-offsets)',
-    r.sources.length === 0 ? 'no source has stored a position yet' : textTable(['source', 'updated', 'position'], r.sources.map((s) => [s.source, isoTime(s.updatedAt), s.position])),
+    r.sources.length === 0
+      ? 'no source has stored a position yet'
+      : textTable(
+          ['source', 'updated', 'position'],
+          r.sources.map((s) => [s.source, isoTime(s.updatedAt), s.position]),
+        ),
     '',
     ...formatHorizon(r.horizon),
     '',
     'Held (waiting for setup: they go on by themselves once it is done)',
-    r.held.length === 0 ? 'none' : textTable(['stage', 'key', 'since', 'reason'], r.held.map((h) => [h.stage, h.key, isoTime(h.since), h.reason])),
+    r.held.length === 0
+      ? 'none'
+      : textTable(
+          ['stage', 'key', 'since', 'reason'],
+          r.held.map((h) => [h.stage, h.key, isoTime(h.since), h.reason]),
+        ),
     '',
     'Dead letters',
-    withLetters.length === 0 ? 'none' : textTable(['topic', 'records'], withLetters.map((d) => [d.topic, d.records])),
+    withLetters.length === 0
+      ? 'none'
+      : textTable(
+          ['topic', 'records'],
+          withLetters.map((d) => [d.topic, d.records]),
+        ),
     ...(withLetters.length > 0 && emptyDlqs > 0 ? [`(${plural(emptyDlqs, 'other dlq topic')} empty)`] : []),
     ...(r.discrepancies ? ['', ...formatDiscrepancies(r.discrepancies)] : []),
   ].join('\n');

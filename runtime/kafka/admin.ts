@@ -29,7 +29,10 @@ export async function openAdmin(kafka: Kafka, ns: Namespace): Promise<PipelineAd
     },
     async listGroups() {
       const r = await a.listGroups();
-      return r.groups.map((g) => g.groupId).filter((g) => g.startsWith(ns.prefix)).map(back);
+      return r.groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(ns.prefix))
+        .map(back);
     },
     async deleteGroups(groupIds) {
       await a.deleteGroups(groupIds.map(out));
@@ -54,8 +57,16 @@ async function ensureTopics(a: Admin, ns: Namespace, topics: TopicDescription[])
       topics: missing.map((t) => topicConfig(ns, t)),
     });
   }
-  if (missing.length > 0) await waitForLeaders(a, missing.map((t) => ns.out(t.name)));
-  const reconfigured = await alignTopicConfigs(a, ns, topics.filter((t) => existing.has(ns.out(t.name))));
+  if (missing.length > 0)
+    await waitForLeaders(
+      a,
+      missing.map((t) => ns.out(t.name)),
+    );
+  const reconfigured = await alignTopicConfigs(
+    a,
+    ns,
+    topics.filter((t) => existing.has(ns.out(t.name))),
+  );
   return { created: missing.map((t) => t.name), reconfigured };
 }
 
@@ -90,11 +101,16 @@ const TOPIC_CONFIG_SOURCE = 1 as ConfigSource;
 
 /** Changes the pinned settings of existing topics where they differ; returns what it changed. */
 async function alignTopicConfigs(a: Admin, ns: Namespace, topics: TopicDescription[]): Promise<TopicConfigChange[]> {
-  const wanted = topics.map((t) => ({ t, name: ns.out(t.name), pinned: pinnedConfig(t) })).filter((w) => w.pinned.size > 0);
+  const wanted = topics
+    .map((t) => ({ t, name: ns.out(t.name), pinned: pinnedConfig(t) }))
+    .filter((w) => w.pinned.size > 0);
   if (wanted.length === 0) return [];
   let described;
   try {
-    described = await a.describeConfigs({ includeSynonyms: false, resources: wanted.map((w) => ({ type: TOPIC_RESOURCE, name: w.name })) });
+    described = await a.describeConfigs({
+      includeSynonyms: false,
+      resources: wanted.map((w) => ({ type: TOPIC_RESOURCE, name: w.name })),
+    });
   } catch (err) {
     throw configError(err, `describing the configuration of ${wanted.length} topics`);
   }
@@ -112,12 +128,22 @@ async function alignTopicConfigs(a: Admin, ns: Namespace, topics: TopicDescripti
     const overrides = new Map<string, string>();
     for (const e of entries) {
       if (e.configSource !== TOPIC_CONFIG_SOURCE || e.readOnly) continue;
-      if (typeof e.configValue !== 'string') throw new Error(`topic ${w.name} has a setting ${e.configName} whose value the broker does not show; change its retention by hand`);
+      if (typeof e.configValue !== 'string')
+        throw new Error(
+          `topic ${w.name} has a setting ${e.configName} whose value the broker does not show; change its retention by hand`,
+        );
       overrides.set(e.configName, e.configValue);
     }
     for (const [name, value] of w.pinned) overrides.set(name, value);
-    alters.push({ type: TOPIC_RESOURCE, name: w.name, configEntries: [...overrides].map(([name, value]) => ({ name, value })) });
-    changes.push({ topic: w.t.name, changes: Object.fromEntries(differing.map(([name, to]) => [name, { from: current.get(name) ?? null, to }])) });
+    alters.push({
+      type: TOPIC_RESOURCE,
+      name: w.name,
+      configEntries: [...overrides].map(([name, value]) => ({ name, value })),
+    });
+    changes.push({
+      topic: w.t.name,
+      changes: Object.fromEntries(differing.map(([name, to]) => [name, { from: current.get(name) ?? null, to }])),
+    });
   }
   if (alters.length > 0) {
     try {

@@ -44,13 +44,24 @@ export async function openConsumer(
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 6)),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 250,
-      ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition, maxBytes: Math.max(10 * 2 ** 20, opts.maxBytesPerPartition) } : {}),
+      ...(opts.maxBytesPerPartition
+        ? {
+            maxBytesPerPartition: opts.maxBytesPerPartition,
+            maxBytes: Math.max(10 * 2 ** 20, opts.maxBytesPerPartition),
+          }
+        : {}),
       retry: { retries: 10 },
       ...(opts.sticky ? { partitionAssigners: [stickyAssigner(() => state.lastJoined)] } : {}),
     });
   let onJoin!: () => void;
   const joined = new Promise<void>((r) => (onJoin = r));
-  const state: ConsumerState = { current: create(), stopped: false, assignment: undefined, confirmedAt: 0, lastJoined: { held: {}, at: 0 } };
+  const state: ConsumerState = {
+    current: create(),
+    stopped: false,
+    assignment: undefined,
+    confirmedAt: 0,
+    lastJoined: { held: {}, at: 0 },
+  };
   const start = async (c: Consumer) => {
     c.on(c.events.GROUP_JOIN, (e) => {
       state.assignment = e.payload.memberAssignment;
@@ -97,7 +108,13 @@ export async function openConsumer(
   };
 }
 
-function runConfig(c: Consumer, ns: Namespace, opts: ConsumerOptions, handler: BatchHandler, partitionsConcurrently: number): ConsumerRunConfig {
+function runConfig(
+  c: Consumer,
+  ns: Namespace,
+  opts: ConsumerOptions,
+  handler: BatchHandler,
+  partitionsConcurrently: number,
+): ConsumerRunConfig {
   return {
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -148,22 +165,31 @@ function restartAfterCrash(state: ConsumerState, c: Consumer, life: Lifecycle, g
     if (e.payload.restart || state.stopped) return;
     log.warn('consumer crashed; starting a new one', { group: groupId, error: e.payload.error?.message });
     const attempt = (n: number) =>
-      setTimeout(() => {
-        if (state.stopped) return;
-        const next = life.create();
-        state.current = next;
-        life.start(next).then(
-          () => {
-            restartAfterCrash(state, next, life, groupId, log);
-            life.runWith(next).catch((err: unknown) => log.error('restarted consumer stopped', { group: groupId, error: err }));
-          },
-          (err: unknown) => {
-            log.warn('could not restart the consumer yet; trying again', { group: groupId, attempt: n, error: (err as Error)?.message });
-            next.disconnect().catch(() => undefined);
-            attempt(n + 1);
-          },
-        );
-      }, Math.min(1_000 * 2 ** Math.min(n - 1, 4), 15_000));
+      setTimeout(
+        () => {
+          if (state.stopped) return;
+          const next = life.create();
+          state.current = next;
+          life.start(next).then(
+            () => {
+              restartAfterCrash(state, next, life, groupId, log);
+              life
+                .runWith(next)
+                .catch((err: unknown) => log.error('restarted consumer stopped', { group: groupId, error: err }));
+            },
+            (err: unknown) => {
+              log.warn('could not restart the consumer yet; trying again', {
+                group: groupId,
+                attempt: n,
+                error: (err as Error)?.message,
+              });
+              next.disconnect().catch(() => undefined);
+              attempt(n + 1);
+            },
+          );
+        },
+        Math.min(1_000 * 2 ** Math.min(n - 1, 4), 15_000),
+      );
     attempt(1);
   });
 }

@@ -47,7 +47,8 @@ function murmur2Bytes(data: Uint8Array, length: number): number {
 }
 
 /** The partition of `key` among `partitions`, as the Java client's default partitioner picks it. */
-export const partitionOfKey = (key: Uint8Array | string, partitions: number): number => (murmur2(key) & 0x7fffffff) % partitions;
+export const partitionOfKey = (key: Uint8Array | string, partitions: number): number =>
+  (murmur2(key) & 0x7fffffff) % partitions;
 
 interface PartitionerArgs {
   topic: string;

@@ -23,7 +23,9 @@ export async function openProducer(kafka: Kafka, ns: Namespace): Promise<Pipelin
           acks: -1,
           topicMessages: [...byTopic(messages)].map(([topic, ms]) => ({
             topic: ns.out(topic),
-            messages: ms.map((m) => (m.headers ? { key: m.key, value: m.value, headers: m.headers } : { key: m.key, value: m.value })),
+            messages: ms.map((m) =>
+              m.headers ? { key: m.key, value: m.value, headers: m.headers } : { key: m.key, value: m.value },
+            ),
           })),
         });
       } catch (err) {

@@ -30,13 +30,14 @@ export function namespaceOf(namespace: string | undefined): Namespace {
 const IGNORED = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
 export function toLogCreator(log: Logger) {
-  return () => ({ level, log: entry }: { level: number; log: { message: string } & Record<string, unknown> }) => {
-    const { message, timestamp: _t, logger: _l, ...rest } = entry;
-    if (IGNORED.has(message)) return;
-    if (level <= logLevel.ERROR) log.error(`kafka: ${message}`, rest);
-    else if (level === logLevel.WARN) log.warn(`kafka: ${message}`, rest);
-    else log.debug(`kafka: ${message}`, rest);
-  };
+  return () =>
+    ({ level, log: entry }: { level: number; log: { message: string } & Record<string, unknown> }) => {
+      const { message, timestamp: _t, logger: _l, ...rest } = entry;
+      if (IGNORED.has(message)) return;
+      if (level <= logLevel.ERROR) log.error(`kafka: ${message}`, rest);
+      else if (level === logLevel.WARN) log.warn(`kafka: ${message}`, rest);
+      else log.debug(`kafka: ${message}`, rest);
+    };
 }
 
 const NO_HEADERS: Headers = Object.freeze({}) as Headers;
@@ -64,7 +65,12 @@ const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', '
 export class RecordRefusedError extends PermanentError {}
 
 function refusalOf(err: unknown): string | undefined {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError, depth++) {
+  for (
+    let e = err, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError,
+      depth++
+  ) {
     const type = (e as { type?: unknown }).type;
     if (typeof type === 'string' && RECORD_REFUSALS.has(type)) return type;
   }
@@ -81,6 +87,7 @@ function refusalOf(err: unknown): string | undefined {
 export function classify(err: unknown, what: string): Error {
   const message = (err as { message?: string })?.message ?? String(err);
   const refusal = refusalOf(err);
-  if (refusal) return new RecordRefusedError(`${what}: the brokers refused the record (${refusal}): ${message}`, { cause: err });
+  if (refusal)
+    return new RecordRefusedError(`${what}: the brokers refused the record (${refusal}): ${message}`, { cause: err });
   return new TransientError(`${what}: ${message}`, { cause: err });
 }

@@ -54,13 +54,21 @@ export function stickyAssigner(heldBefore: () => Claim): PartitionAssigner {
       }
       return [...assignment].map(([memberId, a]) => ({
         memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: a, userData: Buffer.alloc(0) }),
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 0,
+          assignment: a,
+          userData: Buffer.alloc(0),
+        }),
       }));
     },
     protocol({ topics }) {
       return {
         name: STICKY_ASSIGNER,
-        metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.from(JSON.stringify(heldBefore()), 'utf8') }),
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version: 0,
+          topics,
+          userData: Buffer.from(JSON.stringify(heldBefore()), 'utf8'),
+        }),
       };
     },
   });

@@ -21,130 +21,226 @@ export const ArticleUpsert = record('ArticleUpsert', CMD, 'Create or update an O
   optional('articleGroup', 'string'),
 ]);
 
-export const PurchaseOrderUpsert = record('PurchaseOrderUpsert', CMD, 'Create, update or cancel an Ongoing purchase (inbound) order.', [
-  field('purchaseOrderNumber', 'string'),
-  field('cancel', 'boolean', 'true: cancel the purchase order in Ongoing'),
-  optional('supplierNumber', 'string'),
-  optional('supplierName', 'string'),
-  optional('inDate', 'string', 'ISO date the goods are expected'),
-  optional('referenceNumber', 'string'),
-  optional('comment', 'string'),
-  optional('isReturn', 'boolean', 'true: a customer return announced as a purchase order marked as a return; the supplier is the customer sending it'),
-  field('lines', arrayOf(record('PurchaseOrderUpsertLine', CMD, 'One line; rowNumber is the Multicase position.', [
-    field('rowNumber', 'string'),
-    field('articleNumber', 'string'),
-    field('numberOfItems', 'double'),
-  ]))),
-]);
+export const PurchaseOrderUpsert = record(
+  'PurchaseOrderUpsert',
+  CMD,
+  'Create, update or cancel an Ongoing purchase (inbound) order.',
+  [
+    field('purchaseOrderNumber', 'string'),
+    field('cancel', 'boolean', 'true: cancel the purchase order in Ongoing'),
+    optional('supplierNumber', 'string'),
+    optional('supplierName', 'string'),
+    optional('inDate', 'string', 'ISO date the goods are expected'),
+    optional('referenceNumber', 'string'),
+    optional('comment', 'string'),
+    optional(
+      'isReturn',
+      'boolean',
+      'true: a customer return announced as a purchase order marked as a return; the supplier is the customer sending it',
+    ),
+    field(
+      'lines',
+      arrayOf(
+        record('PurchaseOrderUpsertLine', CMD, 'One line; rowNumber is the Multicase position.', [
+          field('rowNumber', 'string'),
+          field('articleNumber', 'string'),
+          field('numberOfItems', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
 
-export const OrderUpsert = record('OrderUpsert', CMD, 'Create, update or cancel an Ongoing outbound order (PUT /orders).', [
-  field('orderNumber', 'string'),
-  field('cancel', 'boolean'),
-  optional('goodsOwnerOrderId', 'string', 'Multicase order number'),
-  field('deliveryDate', 'string'),
-  optional('referenceNumber', 'string'),
-  optional('wayOfDeliveryCode', 'string'),
-  optional('wayOfDeliveryName', 'string'),
-  optional('transporterCode', 'string'),
-  optional('transporterServiceCode', 'string'),
-  optional('servicePointCode', 'string', 'pickup point of the parcel'),
-  optional('currency', 'string', 'ISO 4217 code of the line prices'),
-  field('consignee', record('Consignee', CMD, 'Who receives the goods.', [
-    field('customerNumber', 'string'),
-    field('name', 'string'),
-    optional('address1', 'string'),
-    optional('address2', 'string'),
-    optional('address3', 'string'),
-    optional('postCode', 'string'),
-    optional('city', 'string'),
-    field('countryCode', 'string'),
-    optional('email', 'string'),
-    optional('mobilePhone', 'string'),
-  ])),
-  field('lines', arrayOf(record('OrderUpsertLine', CMD, 'One order line.', [
-    field('rowNumber', 'string'),
-    field('articleNumber', 'string'),
-    field('numberOfItems', 'double'),
-    optional('linePrice', 'double'),
-  ]))),
-]);
+export const OrderUpsert = record(
+  'OrderUpsert',
+  CMD,
+  'Create, update or cancel an Ongoing outbound order (PUT /orders).',
+  [
+    field('orderNumber', 'string'),
+    field('cancel', 'boolean'),
+    optional('goodsOwnerOrderId', 'string', 'Multicase order number'),
+    field('deliveryDate', 'string'),
+    optional('referenceNumber', 'string'),
+    optional('wayOfDeliveryCode', 'string'),
+    optional('wayOfDeliveryName', 'string'),
+    optional('transporterCode', 'string'),
+    optional('transporterServiceCode', 'string'),
+    optional('servicePointCode', 'string', 'pickup point of the parcel'),
+    optional('currency', 'string', 'ISO 4217 code of the line prices'),
+    field(
+      'consignee',
+      record('Consignee', CMD, 'Who receives the goods.', [
+        field('customerNumber', 'string'),
+        field('name', 'string'),
+        optional('address1', 'string'),
+        optional('address2', 'string'),
+        optional('address3', 'string'),
+        optional('postCode', 'string'),
+        optional('city', 'string'),
+        field('countryCode', 'string'),
+        optional('email', 'string'),
+        optional('mobilePhone', 'string'),
+      ]),
+    ),
+    field(
+      'lines',
+      arrayOf(
+        record('OrderUpsertLine', CMD, 'One order line.', [
+          field('rowNumber', 'string'),
+          field('articleNumber', 'string'),
+          field('numberOfItems', 'double'),
+          optional('linePrice', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
 
-export const ReceiptBooking = record('ReceiptBooking', CMD, 'Book goods received against a Multicase purchase order (cumulative received quantity per line).', [
-  field('purchaseOrderNumber', 'string'),
-  field('ongoingPurchaseOrderId', 'long'),
-  optional('receivedAt', timestampMillis),
-  field('lines', arrayOf(record('ReceiptBookingLine', CMD, 'Total received so far for one position.', [
-    field('position', 'int'),
+export const ReceiptBooking = record(
+  'ReceiptBooking',
+  CMD,
+  'Book goods received against a Multicase purchase order (cumulative received quantity per line).',
+  [
+    field('purchaseOrderNumber', 'string'),
+    field('ongoingPurchaseOrderId', 'long'),
+    optional('receivedAt', timestampMillis),
+    field(
+      'lines',
+      arrayOf(
+        record('ReceiptBookingLine', CMD, 'Total received so far for one position.', [
+          field('position', 'int'),
+          field('productNumber', 'string'),
+          field('totalReceived', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
+
+export const ReceiptReport = record(
+  'ReceiptReport',
+  CMD,
+  'Tell Ongoing what was reported for a purchase order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the receipt event.',
+  [
+    field('purchaseOrderNumber', 'string'),
+    field('ongoingPurchaseOrderId', 'long'),
+    field(
+      'lines',
+      arrayOf(
+        record('ReceiptReportLine', CMD, 'The quantity to mark reported on one Ongoing line.', [
+          field('lineId', 'long'),
+          field('reportedNumberOfItems', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
+
+export const OrderReport = record(
+  'OrderReport',
+  CMD,
+  'Tell Ongoing what was reported for an outbound order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the shipment event.',
+  [
+    field('orderNumber', 'string'),
+    field('ongoingOrderId', 'long'),
+    field(
+      'lines',
+      arrayOf(
+        record('OrderReportLine', CMD, 'The quantity to mark reported on one Ongoing order line.', [
+          field('lineId', 'long'),
+          field('reportedNumberOfItems', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
+
+export const ReturnBooking = record(
+  'ReturnBooking',
+  CMD,
+  'Book returned goods the warehouse received into Multicase stock (cumulative received quantity per return line); a complete return is settled.',
+  [
+    field('returnNumber', 'string'),
+    field('ongoingPurchaseOrderId', 'long'),
+    optional('receivedAt', timestampMillis),
+    field(
+      'lines',
+      arrayOf(
+        record('ReturnBookingLine', CMD, 'Total received so far for one return line.', [
+          field('position', 'int', 'the return line'),
+          field('productNumber', 'string'),
+          field('totalReceived', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
+
+export const ShipmentInvoice = record(
+  'ShipmentInvoice',
+  CMD,
+  'Record a shipment: packing slip, invoice, tracking link in the order history.',
+  [
+    field('orderNumber', 'string'),
+    field('pickingListNumber', 'string'),
+    field('ongoingOrderId', 'long'),
+    optional('shippedAt', timestampMillis),
+    optional('carrier', 'string'),
+    optional('waybill', 'string'),
+    optional('trackingUrl', 'string'),
+    field(
+      'lines',
+      arrayOf(
+        record('ShipmentInvoiceLine', CMD, 'Total shipped so far for one position.', [
+          field('position', 'int'),
+          field('productNumber', 'string'),
+          field('totalShipped', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
+
+export const OrderNote = record(
+  'OrderNote',
+  CMD,
+  "Write an entry into a Multicase order's history: what happened to it in the warehouse that the user must see where they work (a change or cancel Ongoing refused).",
+  [
+    field('orderNumber', 'string', 'the Multicase sales order'),
+    optional('pickingListNumber', 'string'),
+    field('text', 'string'),
+    field('notedAt', timestampMillis),
+  ],
+);
+
+export const StockAdjustment = record(
+  'StockAdjustment',
+  CMD,
+  'Apply a stock change made in the warehouse to Multicase stock. quantityChange is the total of the Ongoing adjustment; the sink books what it has not booked for adjustmentId yet.',
+  [
+    field(
+      'adjustmentId',
+      'string',
+      "Ongoing's adjustment, e.g. 'inventory 123/article 45': the reference in Multicase's stock history",
+    ),
     field('productNumber', 'string'),
-    field('totalReceived', 'double'),
-  ]))),
-]);
+    field('quantityChange', 'double'),
+    optional('adjustedAt', timestampMillis),
+    optional('causeCode', 'string', "Ongoing's cause code, e.g. PICKDIFF"),
+    optional('causeName', 'string'),
+    optional('comment', 'string'),
+    optional(
+      'pickingListNumber',
+      'string',
+      'for a picking discrepancy: the Multicase picking list (Ongoing order) it was found on',
+    ),
+    optional('warehouseCode', 'string', 'the Multicase warehouse Ongoing runs'),
+  ],
+);
 
-export const ReceiptReport = record('ReceiptReport', CMD, 'Tell Ongoing what was reported for a purchase order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the receipt event.', [
-  field('purchaseOrderNumber', 'string'),
-  field('ongoingPurchaseOrderId', 'long'),
-  field('lines', arrayOf(record('ReceiptReportLine', CMD, 'The quantity to mark reported on one Ongoing line.', [
-    field('lineId', 'long'),
-    field('reportedNumberOfItems', 'double'),
-  ]))),
-]);
-
-export const OrderReport = record('OrderReport', CMD, 'Tell Ongoing what was reported for an outbound order (its reporting-back acknowledgement): the reported quantity per line, exactly as emitted in the shipment event.', [
-  field('orderNumber', 'string'),
-  field('ongoingOrderId', 'long'),
-  field('lines', arrayOf(record('OrderReportLine', CMD, 'The quantity to mark reported on one Ongoing order line.', [
-    field('lineId', 'long'),
-    field('reportedNumberOfItems', 'double'),
-  ]))),
-]);
-
-export const ReturnBooking = record('ReturnBooking', CMD, 'Book returned goods the warehouse received into Multicase stock (cumulative received quantity per return line); a complete return is settled.', [
-  field('returnNumber', 'string'),
-  field('ongoingPurchaseOrderId', 'long'),
-  optional('receivedAt', timestampMillis),
-  field('lines', arrayOf(record('ReturnBookingLine', CMD, 'Total received so far for one return line.', [
-    field('position', 'int', 'the return line'),
-    field('productNumber', 'string'),
-    field('totalReceived', 'double'),
-  ]))),
-]);
-
-export const ShipmentInvoice = record('ShipmentInvoice', CMD, 'Record a shipment: packing slip, invoice, tracking link in the order history.', [
-  field('orderNumber', 'string'),
-  field('pickingListNumber', 'string'),
-  field('ongoingOrderId', 'long'),
-  optional('shippedAt', timestampMillis),
-  optional('carrier', 'string'),
-  optional('waybill', 'string'),
-  optional('trackingUrl', 'string'),
-  field('lines', arrayOf(record('ShipmentInvoiceLine', CMD, 'Total shipped so far for one position.', [
-    field('position', 'int'),
-    field('productNumber', 'string'),
-    field('totalShipped', 'double'),
-  ]))),
-]);
-
-export const OrderNote = record('OrderNote', CMD, "Write an entry into a Multicase order's history: what happened to it in the warehouse that the user must see where they work (a change or cancel Ongoing refused).", [
-  field('orderNumber', 'string', 'the Multicase sales order'),
-  optional('pickingListNumber', 'string'),
-  field('text', 'string'),
-  field('notedAt', timestampMillis),
-]);
-
-export const StockAdjustment = record('StockAdjustment', CMD, 'Apply a stock change made in the warehouse to Multicase stock. quantityChange is the total of the Ongoing adjustment; the sink books what it has not booked for adjustmentId yet.', [
-  field('adjustmentId', 'string', "Ongoing's adjustment, e.g. 'inventory 123/article 45': the reference in Multicase's stock history"),
-  field('productNumber', 'string'),
-  field('quantityChange', 'double'),
-  optional('adjustedAt', timestampMillis),
-  optional('causeCode', 'string', "Ongoing's cause code, e.g. PICKDIFF"),
-  optional('causeName', 'string'),
-  optional('comment', 'string'),
-  optional('pickingListNumber', 'string', 'for a picking discrepancy: the Multicase picking list (Ongoing order) it was found on'),
-  optional('warehouseCode', 'string', 'the Multicase warehouse Ongoing runs'),
-]);
-
-export const InventoryAdjustmentReport = record('InventoryAdjustmentReport', CMD, "Acknowledge an inventory adjustment in Ongoing (PATCH /inventoryAdjustments/{inventoryId}/articles/{articleSystemId}/setReported) once its event is in Kafka.", [
-  field('inventoryId', 'long'),
-  field('articleSystemId', 'long'),
-  field('articleNumber', 'string'),
-]);
+export const InventoryAdjustmentReport = record(
+  'InventoryAdjustmentReport',
+  CMD,
+  'Acknowledge an inventory adjustment in Ongoing (PATCH /inventoryAdjustments/{inventoryId}/articles/{articleSystemId}/setReported) once its event is in Kafka.',
+  [field('inventoryId', 'long'), field('articleSystemId', 'long'), field('articleNumber', 'string')],
+);

@@ -3,41 +3,51 @@ import { arrayOf, field, optional, record } from '../avro.js';
 
 const MC = 'pipeline.multicase';
 
-export const Product = record('Product', MC, 'A Multicase product (article master data); service items have isService = true.', [
-  field('productId', 'long'),
-  field('productNumber', 'string'),
-  field('description', 'string'),
-  optional('description2', 'string'),
-  optional('ean', 'string'),
-  optional('unit', 'string'),
-  optional('weightKg', 'double'),
-  optional('lengthCm', 'double'),
-  optional('widthCm', 'double'),
-  optional('heightCm', 'double'),
-  optional('volumeDm3', 'double'),
-  field('isService', 'boolean'),
-  field('isActive', 'boolean'),
-  field('isDeleted', 'boolean'),
-  optional('supplierNumber', 'string'),
-  optional('productGroup', 'string'),
-]);
+export const Product = record(
+  'Product',
+  MC,
+  'A Multicase product (article master data); service items have isService = true.',
+  [
+    field('productId', 'long'),
+    field('productNumber', 'string'),
+    field('description', 'string'),
+    optional('description2', 'string'),
+    optional('ean', 'string'),
+    optional('unit', 'string'),
+    optional('weightKg', 'double'),
+    optional('lengthCm', 'double'),
+    optional('widthCm', 'double'),
+    optional('heightCm', 'double'),
+    optional('volumeDm3', 'double'),
+    field('isService', 'boolean'),
+    field('isActive', 'boolean'),
+    field('isDeleted', 'boolean'),
+    optional('supplierNumber', 'string'),
+    optional('productGroup', 'string'),
+  ],
+);
 
 export const PurchaseOrder = record('PurchaseOrder', MC, 'A Multicase purchase order with its lines, as saved.', [
   field('purchaseOrderNumber', 'string'),
-  field('status', 'string', "open | partly_received | received | cancelled"),
+  field('status', 'string', 'open | partly_received | received | cancelled'),
   optional('supplierNumber', 'string'),
   optional('supplierName', 'string'),
   optional('warehouseCode', 'string'),
   optional('expectedDate', 'string', 'ISO date (yyyy-mm-dd) the goods are expected'),
   optional('reference', 'string'),
   optional('note', 'string'),
-  field('lines', arrayOf(record('PurchaseOrderLine', MC, 'One position of a purchase order.', [
-    field('position', 'int'),
-    field('productNumber', 'string'),
-    field('quantityOrdered', 'double'),
-    field('quantityReceived', 'double'),
-    optional('unitPrice', 'double'),
-  ]))),
+  field(
+    'lines',
+    arrayOf(
+      record('PurchaseOrderLine', MC, 'One position of a purchase order.', [
+        field('position', 'int'),
+        field('productNumber', 'string'),
+        field('quantityOrdered', 'double'),
+        field('quantityReceived', 'double'),
+        optional('unitPrice', 'double'),
+      ]),
+    ),
+  ),
 ]);
 
 const Address = record('Address', MC, 'A delivery address.', [
@@ -52,46 +62,73 @@ const Address = record('Address', MC, 'A delivery address.', [
   optional('phone', 'string'),
 ]);
 
-export const ReleasedOrder = record('ReleasedOrder', MC, 'An order / picking list a Multicase user sent to the warehouse.', [
-  field('pickingListNumber', 'string'),
-  field('orderNumber', 'string'),
-  field('status', 'string', 'sent | shipped | cancelled'),
-  field('customerNumber', 'string'),
-  optional('customerName', 'string'),
-  field('shippingMethodId', 'long', 'Multicase FreightID of the order'),
-  optional('shippingMethodCode', 'string', "Multicase shipping method short name"),
-  field('deliveryAddress', Address),
-  optional('deliveryDate', 'string', 'ISO date'),
-  optional('reference', 'string'),
-  optional('warehouseCode', 'string', 'the Multicase warehouse the goods leave from'),
-  optional('pickupPointCode', 'string', 'the service point the customer picks the parcel up at, for methods that need one'),
-  optional('currency', 'string', 'ISO 4217 code of the order'),
-  optional('shippingMethodActive', 'boolean', 'false when the freight method has been taken out of use'),
-  field('lines', arrayOf(record('ReleasedOrderLine', MC, 'One line of the picking list.', [
-    field('position', 'int'),
-    field('productNumber', 'string'),
-    field('quantity', 'double'),
-    optional('unitPrice', 'double'),
-  ]))),
-]);
+export const ReleasedOrder = record(
+  'ReleasedOrder',
+  MC,
+  'An order / picking list a Multicase user sent to the warehouse.',
+  [
+    field('pickingListNumber', 'string'),
+    field('orderNumber', 'string'),
+    field('status', 'string', 'sent | shipped | cancelled'),
+    field('customerNumber', 'string'),
+    optional('customerName', 'string'),
+    field('shippingMethodId', 'long', 'Multicase FreightID of the order'),
+    optional('shippingMethodCode', 'string', 'Multicase shipping method short name'),
+    field('deliveryAddress', Address),
+    optional('deliveryDate', 'string', 'ISO date'),
+    optional('reference', 'string'),
+    optional('warehouseCode', 'string', 'the Multicase warehouse the goods leave from'),
+    optional(
+      'pickupPointCode',
+      'string',
+      'the service point the customer picks the parcel up at, for methods that need one',
+    ),
+    optional('currency', 'string', 'ISO 4217 code of the order'),
+    optional('shippingMethodActive', 'boolean', 'false when the freight method has been taken out of use'),
+    field(
+      'lines',
+      arrayOf(
+        record('ReleasedOrderLine', MC, 'One line of the picking list.', [
+          field('position', 'int'),
+          field('productNumber', 'string'),
+          field('quantity', 'double'),
+          optional('unitPrice', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);
 
-export const ReturnOrder = record('ReturnOrder', MC, 'A customer return registered in Multicase against delivered order lines.', [
-  field('returnNumber', 'string'),
-  field('orderNumber', 'string'),
-  field('status', 'string', 'registered | sent_to_warehouse | partly_received | received | closed | cancelled'),
-  optional('reason', 'string'),
-  optional('settlement', 'string', 'credit | replace'),
-  optional('warehouseCode', 'string', 'the warehouse that receives the goods'),
-  optional('customerNumber', 'string', 'the customer sending the goods back'),
-  optional('customerName', 'string'),
-  field('lines', arrayOf(record('ReturnOrderLine', MC, 'One returned position.', [
-    field('position', 'int'),
-    field('orderLinePosition', 'int'),
-    field('productNumber', 'string'),
-    field('quantity', 'double'),
-    optional('cause', 'string'),
-    optional('handling', 'string', 'to_stock (received in the warehouse) | scrap | repair (handled in Multicase only)'),
-    optional('quantityReceived', 'double'),
-  ]))),
-]);
-
+export const ReturnOrder = record(
+  'ReturnOrder',
+  MC,
+  'A customer return registered in Multicase against delivered order lines.',
+  [
+    field('returnNumber', 'string'),
+    field('orderNumber', 'string'),
+    field('status', 'string', 'registered | sent_to_warehouse | partly_received | received | closed | cancelled'),
+    optional('reason', 'string'),
+    optional('settlement', 'string', 'credit | replace'),
+    optional('warehouseCode', 'string', 'the warehouse that receives the goods'),
+    optional('customerNumber', 'string', 'the customer sending the goods back'),
+    optional('customerName', 'string'),
+    field(
+      'lines',
+      arrayOf(
+        record('ReturnOrderLine', MC, 'One returned position.', [
+          field('position', 'int'),
+          field('orderLinePosition', 'int'),
+          field('productNumber', 'string'),
+          field('quantity', 'double'),
+          optional('cause', 'string'),
+          optional(
+            'handling',
+            'string',
+            'to_stock (received in the warehouse) | scrap | repair (handled in Multicase only)',
+          ),
+          optional('quantityReceived', 'double'),
+        ]),
+      ),
+    ),
+  ],
+);

@@ -11,7 +11,11 @@ import type { Knex } from 'knex';
  * the same id waits for the other transaction and then returns false if it committed.
  */
 export async function recordAppliedEvent(trx: Knex.Transaction, eventId: string, topic: string): Promise<boolean> {
-  const inserted = await trx('multicase.applied_events').insert({ event_id: eventId, topic }).onConflict('event_id').ignore().returning('event_id');
+  const inserted = await trx('multicase.applied_events')
+    .insert({ event_id: eventId, topic })
+    .onConflict('event_id')
+    .ignore()
+    .returning('event_id');
   return inserted.length === 1;
 }
 
@@ -81,14 +85,18 @@ export const money = (n: number): number => Math.round(n * 100) / 100;
 export const qty = (n: number): number => Math.round(n * 1000) / 1000 + 0;
 
 /** Net amount and VAT of an invoice's or a credit note's lines, each line's VAT at its own rate. */
-export function documentTotals(lines: readonly { line_amount: number; vat_rate: number }[]): { net: number; vat: number } {
+export function documentTotals(lines: readonly { line_amount: number; vat_rate: number }[]): {
+  net: number;
+  vat: number;
+} {
   return {
     net: money(lines.reduce((sum, l) => sum + l.line_amount, 0)),
     vat: money(lines.reduce((sum, l) => sum + (l.line_amount * l.vat_rate) / 100, 0)),
   };
 }
 
-export type OrderHistoryType = 'sent_to_warehouse' | 'shipped' | 'tracking' | 'invoiced' | 'returned' | 'credited' | 'note';
+export type OrderHistoryType =
+  'sent_to_warehouse' | 'shipped' | 'tracking' | 'invoiced' | 'returned' | 'credited' | 'note';
 
 export async function addOrderHistory(
   db: Knex,

@@ -12,7 +12,10 @@ import type { MulticaseCommandHandler } from './sink.js';
 
 export async function writeOrderNote(trx: Knex.Transaction, note: OrderNote, eventId: string): Promise<void> {
   const order = await trx('multicase.sales_orders').where('order_number', note.orderNumber).first('id');
-  if (!order) throw new UnmappableError(`order note for picking list ${note.pickingListNumber ?? '?'}: field orderNumber ${note.orderNumber} is not a Multicase sales order`);
+  if (!order)
+    throw new UnmappableError(
+      `order note for picking list ${note.pickingListNumber ?? '?'}: field orderNumber ${note.orderNumber} is not a Multicase sales order`,
+    );
   await addOrderHistory(trx, { salesOrderId: order.id as number, type: 'note', text: note.text, eventId });
 }
 

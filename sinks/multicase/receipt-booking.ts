@@ -15,7 +15,10 @@ type Row = Record<string, unknown>;
 
 export async function bookReceipt(trx: Knex.Transaction, booking: ReceiptBooking, eventId: string): Promise<void> {
   const record = `receipt booking for purchase order ${booking.purchaseOrderNumber}`;
-  const po: Row | undefined = await trx('multicase.purchase_orders').where('purchase_order_number', booking.purchaseOrderNumber).forUpdate().first();
+  const po: Row | undefined = await trx('multicase.purchase_orders')
+    .where('purchase_order_number', booking.purchaseOrderNumber)
+    .forUpdate()
+    .first();
   if (!po) throw new UnmappableError(`${record}: field purchaseOrderNumber is not a Multicase purchase order`);
   const lines: Row[] = await trx('multicase.purchase_order_lines as l')
     .join('multicase.products as p', 'p.id', 'l.product_id')
@@ -26,13 +29,20 @@ export async function bookReceipt(trx: Knex.Transaction, booking: ReceiptBooking
 
   for (const [i, b] of booking.lines.entries()) {
     const line = byPosition.get(b.position);
-    if (!line) throw new ValidationError(record, `lines[${i}].position`, `${b.position} is not a line of the purchase order`);
+    if (!line)
+      throw new ValidationError(record, `lines[${i}].position`, `${b.position} is not a line of the purchase order`);
     if (line.product_number !== b.productNumber) {
-      throw new ValidationError(record, `lines[${i}].productNumber`, `is ${b.productNumber}, but position ${b.position} holds ${String(line.product_number)}`);
+      throw new ValidationError(
+        record,
+        `lines[${i}].productNumber`,
+        `is ${b.productNumber}, but position ${b.position} holds ${String(line.product_number)}`,
+      );
     }
     const delta = b.totalReceived - Number(line.quantity_received);
     if (delta === 0) continue;
-    await trx('multicase.purchase_order_lines').where('id', line.id as number).update({ quantity_received: b.totalReceived });
+    await trx('multicase.purchase_order_lines')
+      .where('id', line.id as number)
+      .update({ quantity_received: b.totalReceived });
     line.quantity_received = b.totalReceived;
     await bookStockChange(trx, {
       productId: line.product_id as number,
@@ -51,7 +61,10 @@ export async function bookReceipt(trx: Knex.Transaction, booking: ReceiptBooking
   const complete = all.every((l) => Number(l.quantity_received) >= Number(l.quantity_ordered));
   const any = all.some((l) => Number(l.quantity_received) > 0);
   const status = complete ? 'received' : any ? 'partly_received' : 'open';
-  if (status !== po.status) await trx('multicase.purchase_orders').where('id', po.id as number).update({ status });
+  if (status !== po.status)
+    await trx('multicase.purchase_orders')
+      .where('id', po.id as number)
+      .update({ status });
 }
 
 export const receiptBookingHandler: MulticaseCommandHandler<ReceiptBooking> = {

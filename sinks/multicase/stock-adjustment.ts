@@ -51,35 +51,68 @@ export function planAdjustment(delta: number, onHand: number, allocated: number)
 }
 
 /** The stock-history cause: Ongoing's cause code and name, and where a picking discrepancy was found. */
-export function causeText(a: Pick<StockAdjustment, 'causeCode' | 'causeName' | 'pickingListNumber'>, orderNumber: string | null): string {
-  const cause = [a.causeCode, a.causeName].filter((x) => x && x.trim() !== '').join(' ') || 'stock changed in the warehouse';
+export function causeText(
+  a: Pick<StockAdjustment, 'causeCode' | 'causeName' | 'pickingListNumber'>,
+  orderNumber: string | null,
+): string {
+  const cause =
+    [a.causeCode, a.causeName].filter((x) => x && x.trim() !== '').join(' ') || 'stock changed in the warehouse';
   if (!a.pickingListNumber) return cause;
   return `${cause} (picking list ${a.pickingListNumber}${orderNumber ? `, order ${orderNumber}` : ''})`;
 }
 
-async function accountedFor(trx: Knex.Transaction, where: { product_id: number; warehouse_id: number; reference: string }): Promise<number> {
+async function accountedFor(
+  trx: Knex.Transaction,
+  where: { product_id: number; warehouse_id: number; reference: string },
+): Promise<number> {
   const [booked, unbooked] = await Promise.all([
-    trx('multicase.stock_transactions').where({ ...where, kind: 'adjustment' }).first(trx.raw('coalesce(sum(quantity_change), 0)::float8 AS q')),
-    trx('multicase.stock_discrepancies').where(where).first(trx.raw('coalesce(sum(quantity_unbooked), 0)::float8 AS q')),
+    trx('multicase.stock_transactions')
+      .where({ ...where, kind: 'adjustment' })
+      .first(trx.raw('coalesce(sum(quantity_change), 0)::float8 AS q')),
+    trx('multicase.stock_discrepancies')
+      .where(where)
+      .first(trx.raw('coalesce(sum(quantity_unbooked), 0)::float8 AS q')),
   ]);
   return qty(Number((booked as Row).q) + Number((unbooked as Row).q));
 }
 
-export async function bookStockAdjustment(trx: Knex.Transaction, a: StockAdjustment, eventId: string): Promise<AdjustmentPlan | null> {
+export async function bookStockAdjustment(
+  trx: Knex.Transaction,
+  a: StockAdjustment,
+  eventId: string,
+): Promise<AdjustmentPlan | null> {
   const record = `stock adjustment ${a.adjustmentId}`;
-  const product: Row | undefined = await trx('multicase.products').where('product_number', a.productNumber).first('id', 'is_service');
-  if (!product) throw new UnmappableError(`${record}: field productNumber ${a.productNumber} is not a Multicase product`);
-  if (product.is_service) throw new ValidationError(record, 'productNumber', `names ${a.productNumber}, a service item, which carries no stock`);
+  const product: Row | undefined = await trx('multicase.products')
+    .where('product_number', a.productNumber)
+    .first('id', 'is_service');
+  if (!product)
+    throw new UnmappableError(`${record}: field productNumber ${a.productNumber} is not a Multicase product`);
+  if (product.is_service)
+    throw new ValidationError(
+      record,
+      'productNumber',
+      `names ${a.productNumber}, a service item, which carries no stock`,
+    );
   if (!a.warehouseCode) throw new ValidationError(record, 'warehouseCode', 'is missing');
-  if (!Number.isFinite(a.quantityChange)) throw new ValidationError(record, 'quantityChange', `is not a number: ${a.quantityChange}`);
+  if (!Number.isFinite(a.quantityChange))
+    throw new ValidationError(record, 'quantityChange', `is not a number: ${a.quantityChange}`);
   const warehouse: Row | undefined = await trx('multicase.warehouses').where('code', a.warehouseCode).first('id');
   // The warehouse comes from MULTICASE_ONGOING_WAREHOUSE: no record can pass until it is fixed.
-  if (!warehouse) throw new ConfigurationFault(`${record}: warehouse ${a.warehouseCode} (MULTICASE_ONGOING_WAREHOUSE) is not a Multicase warehouse`);
+  if (!warehouse)
+    throw new ConfigurationFault(
+      `${record}: warehouse ${a.warehouseCode} (MULTICASE_ONGOING_WAREHOUSE) is not a Multicase warehouse`,
+    );
   const where = { product_id: Number(product.id), warehouse_id: Number(warehouse.id), reference: a.adjustmentId };
 
   // Lock the stock row first, so what was accounted for and the balance are read under the lock.
-  await trx('multicase.stock').insert({ product_id: where.product_id, warehouse_id: where.warehouse_id, quantity: 0 }).onConflict(['product_id', 'warehouse_id']).ignore();
-  const stock: Row = await trx('multicase.stock').where({ product_id: where.product_id, warehouse_id: where.warehouse_id }).forUpdate().first('quantity', 'allocated');
+  await trx('multicase.stock')
+    .insert({ product_id: where.product_id, warehouse_id: where.warehouse_id, quantity: 0 })
+    .onConflict(['product_id', 'warehouse_id'])
+    .ignore();
+  const stock: Row = await trx('multicase.stock')
+    .where({ product_id: where.product_id, warehouse_id: where.warehouse_id })
+    .forUpdate()
+    .first('quantity', 'allocated');
   const delta = qty(a.quantityChange - (await accountedFor(trx, where)));
   if (delta === 0) return null;
   const onHand = Number(stock.quantity);
@@ -96,7 +129,15 @@ export async function bookStockAdjustment(trx: Knex.Transaction, a: StockAdjustm
   }
   const cause = causeText(a, orderNumber);
   if (plan.book !== 0) {
-    await bookStockChange(trx, { productId: where.product_id, warehouseId: where.warehouse_id, quantityChange: plan.book, kind: 'adjustment', reference: a.adjustmentId, cause, eventId });
+    await bookStockChange(trx, {
+      productId: where.product_id,
+      warehouseId: where.warehouse_id,
+      quantityChange: plan.book,
+      kind: 'adjustment',
+      reference: a.adjustmentId,
+      cause,
+      eventId,
+    });
   }
   if (plan.unbooked !== 0) {
     await trx('multicase.stock_discrepancies').insert({

@@ -12,7 +12,8 @@ export const orderReportHandler: OngoingWriteHandler<OrderReport> = {
   input: topics.orderReport,
   entityType: 'orderReport',
   async write(api, payload) {
-    for (const line of payload.lines) await api.setOrderLineReported(payload.ongoingOrderId, line.lineId, line.reportedNumberOfItems);
+    for (const line of payload.lines)
+      await api.setOrderLineReported(payload.ongoingOrderId, line.lineId, line.reportedNumberOfItems);
     return null;
   },
   find: async () => null,

@@ -24,7 +24,9 @@ export function orderPut(o: OrderUpsert): OngoingOrderPut {
     deliveryDate: o.deliveryDate,
     servicePointCode: o.servicePointCode,
     wayOfDelivery: o.wayOfDeliveryCode ? compact({ code: o.wayOfDeliveryCode, name: o.wayOfDeliveryName }) : null,
-    transporter: o.transporterCode ? compact({ transporterCode: o.transporterCode, transporterServiceCode: o.transporterServiceCode }) : null,
+    transporter: o.transporterCode
+      ? compact({ transporterCode: o.transporterCode, transporterServiceCode: o.transporterServiceCode })
+      : null,
     consignee: compact({
       customerNumber: c.customerNumber,
       name: c.name,
@@ -59,7 +61,11 @@ export function refusalNote(command: Command<OrderUpsert>, refusal: RejectedErro
     text: `The warehouse (Ongoing) refused the ${what} of picking list ${o.orderNumber}: ${refusal.message}`,
     notedAt: command.issuedAt,
   };
-  const cause = { eventId: command.commandId, entityKey: o.goodsOwnerOrderId, capturedAt: command.traceOrigin ?? command.issuedAt };
+  const cause = {
+    eventId: command.commandId,
+    entityKey: o.goodsOwnerOrderId,
+    capturedAt: command.traceOrigin ?? command.issuedAt,
+  };
   return [{ topic: topics.orderNote, key: o.goodsOwnerOrderId, value: commandFrom(cause, topics.orderNote, note) }];
 }
 

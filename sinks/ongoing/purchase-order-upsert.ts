@@ -14,8 +14,15 @@ export function purchaseOrderPut(po: PurchaseOrderUpsert): OngoingPurchaseOrderP
     purchaseOrderNumber: po.purchaseOrderNumber,
     referenceNumber: po.referenceNumber,
     inDate: po.inDate,
-    supplierInfo: po.supplierNumber || po.supplierName ? compact({ supplierNumber: po.supplierNumber, supplierName: po.supplierName }) : null,
-    purchaseOrderLines: po.lines.map((l) => ({ rowNumber: l.rowNumber, articleNumber: l.articleNumber, numberOfItems: l.numberOfItems })),
+    supplierInfo:
+      po.supplierNumber || po.supplierName
+        ? compact({ supplierNumber: po.supplierNumber, supplierName: po.supplierName })
+        : null,
+    purchaseOrderLines: po.lines.map((l) => ({
+      rowNumber: l.rowNumber,
+      articleNumber: l.articleNumber,
+      numberOfItems: l.numberOfItems,
+    })),
     // A customer return (flow 7): received like a purchase order, told apart by this marker.
     advanced: po.isReturn ? { purchaseOrderIsReturnType: true } : null,
   });

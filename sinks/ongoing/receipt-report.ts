@@ -13,7 +13,8 @@ export const receiptReportHandler: OngoingWriteHandler<ReceiptReport> = {
   input: topics.receiptReport,
   entityType: 'purchaseOrderReport',
   async write(api, payload) {
-    for (const line of payload.lines) await api.setPurchaseOrderLineReported(payload.ongoingPurchaseOrderId, line.lineId, line.reportedNumberOfItems);
+    for (const line of payload.lines)
+      await api.setPurchaseOrderLineReported(payload.ongoingPurchaseOrderId, line.lineId, line.reportedNumberOfItems);
     // Nothing to map: the purchase order's id is known already.
     return null;
   },

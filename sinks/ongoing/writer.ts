@@ -29,7 +29,8 @@ import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 export const ongoingSinkSettings = {
   skipUnchanged: setting.bool('ONGOING_SINK_SKIP_UNCHANGED', {
     default: true,
-    description: 'skip a command whose payload equals the last one written; set false to force a full re-write when replaying into a restored Ongoing',
+    description:
+      'skip a command whose payload equals the last one written; set false to force a full re-write when replaying into a restored Ongoing',
   }),
 };
 
@@ -47,7 +48,8 @@ export interface OngoingWriteHandler<P> {
   refused?(command: Command<P>, refusal: RejectedError): Output[];
 }
 
-const hashOf = (payload: unknown) => createHash('sha256').update(JSON.stringify(payload)).digest('base64url').slice(0, 22);
+const hashOf = (payload: unknown) =>
+  createHash('sha256').update(JSON.stringify(payload)).digest('base64url').slice(0, 22);
 
 export interface OngoingSinkContext {
   api: OngoingApi;
@@ -55,7 +57,11 @@ export interface OngoingSinkContext {
   skipUnchanged: boolean;
 }
 
-export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler: OngoingWriteHandler<P>): Promise<RunningStage> {
+export function runOngoingSink<P>(
+  rt: Runtime,
+  ctx: OngoingSinkContext,
+  handler: OngoingWriteHandler<P>,
+): Promise<RunningStage> {
   return runStage(rt, {
     name: handler.name,
     input: handler.input,
@@ -66,7 +72,10 @@ export function runOngoingSink<P>(rt: Runtime, ctx: OngoingSinkContext, handler:
 }
 
 /** One command to Ongoing: write it (or skip it as unchanged), and the id-map output it yields. */
-export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteHandler<P>): (command: Command<P>) => Promise<Output[]> {
+export function ongoingWriter<P>(
+  ctx: OngoingSinkContext,
+  handler: OngoingWriteHandler<P>,
+): (command: Command<P>) => Promise<Output[]> {
   // What this process wrote, until the id-map table shows it. The table holds only mappings whose
   // output the brokers acknowledged; an entry here may belong to a chunk that is being replayed
   // because its outputs never got out (a rebalance, a produce error), so it is never proof on its own.
@@ -75,7 +84,8 @@ export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteH
     const key = idMapKey('ongoing', handler.entityType, command.entityKey);
     const acknowledged = ctx.idMap.get(key);
     const recent = written.get(key);
-    if (recent && acknowledged?.contentHash === recent.contentHash && acknowledged.externalId === recent.externalId) written.delete(key);
+    if (recent && acknowledged?.contentHash === recent.contentHash && acknowledged.externalId === recent.externalId)
+      written.delete(key);
     const known = recent ?? acknowledged;
     const contentHash = hashOf(command.payload);
     const forced = isResnapshot(command);
@@ -95,22 +105,38 @@ export function ongoingWriter<P>(ctx: OngoingSinkContext, handler: OngoingWriteH
       const told = handler.refused?.(command, err) ?? [];
       // Refused, but the entity may exist in Ongoing without our mapping (an earlier write whose
       // mapping was lost in a crash): record its id, so what depends on it can still be mapped.
-      const existing = known ? null : await handler.find(ctx.api, command.entityKey).catch((findErr: unknown) => {
-        // Ongoing unreachable while we look: try the whole command again later. A refusal of the
-        // lookup itself teaches nothing: the record's own refusal stands.
-        if (findErr instanceof RejectedError) return null;
-        throw findErr;
-      });
+      const existing = known
+        ? null
+        : await handler.find(ctx.api, command.entityKey).catch((findErr: unknown) => {
+            // Ongoing unreachable while we look: try the whole command again later. A refusal of the
+            // lookup itself teaches nothing: the record's own refusal stands.
+            if (findErr instanceof RejectedError) return null;
+            throw findErr;
+          });
       if (!existing) {
         if (told.length > 0) throw new FailedWithOutputs(err, told);
         throw err;
       }
-      const learned: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId: existing, updatedAt: Date.now(), contentHash: null };
+      const learned: IdMapping = {
+        system: 'ongoing',
+        entityType: handler.entityType,
+        businessKey: command.entityKey,
+        externalId: existing,
+        updatedAt: Date.now(),
+        contentHash: null,
+      };
       written.set(key, learned);
       throw new FailedWithOutputs(err, [...told, { topic: topics.idMap, key, value: learned }]);
     }
     if (externalId === null) return [];
-    const mapping: IdMapping = { system: 'ongoing', entityType: handler.entityType, businessKey: command.entityKey, externalId, updatedAt: Date.now(), contentHash };
+    const mapping: IdMapping = {
+      system: 'ongoing',
+      entityType: handler.entityType,
+      businessKey: command.entityKey,
+      externalId,
+      updatedAt: Date.now(),
+      contentHash,
+    };
     written.set(key, mapping);
     return [{ topic: topics.idMap, key, value: mapping }];
   };

@@ -31,16 +31,30 @@ export async function orderLatencies(env: TestEnvironment, n: number): Promise<O
   const baseline: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    await env.api.upsertOrder({ orderNumber: `BASE-O-${i}`, deliveryDate: '2026-12-31', consignee: { name: 'Bench', countryCode: 'NO' }, orderLines: [{ rowNumber: '1', articleNumber: 'WOOL-SOCK', numberOfItems: 1 }] });
+    await env.api.upsertOrder({
+      orderNumber: `BASE-O-${i}`,
+      deliveryDate: '2026-12-31',
+      consignee: { name: 'Bench', countryCode: 'NO' },
+      orderLines: [{ rowNumber: '1', articleNumber: 'WOOL-SOCK', numberOfItems: 1 }],
+    });
     baseline.push(performance.now() - t0);
   }
   const sent: number[] = [];
   const lists: Array<{ order: string; pickingList: string }> = [];
   for (let i = 0; i < n; i++) {
-    const order = await createSalesOrder(env.db, { customerNumber: 'C10002', shippingMethod: 'BRING-PIP', warehouseCode: 'MAIN', lines: [{ productNumber: 'WOOL-SOCK', quantity: 1, unitPrice: 100 }] });
+    const order = await createSalesOrder(env.db, {
+      customerNumber: 'C10002',
+      shippingMethod: 'BRING-PIP',
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'WOOL-SOCK', quantity: 1, unitPrice: 100 }],
+    });
     const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
     const t0 = performance.now();
-    await until(async () => (await env.api.getOrders({ orderNumber: picking.pickingListNumber })).length === 1, 2, 30_000);
+    await until(
+      async () => (await env.api.getOrders({ orderNumber: picking.pickingListNumber })).length === 1,
+      2,
+      30_000,
+    );
     sent.push(performance.now() - t0);
     lists.push({ order: order.orderNumber, pickingList: picking.pickingListNumber });
     await sleep(150);
@@ -52,10 +66,18 @@ export async function orderLatencies(env: TestEnvironment, n: number): Promise<O
       await env.control.pickOrder({ orderNumber: pickingList });
       await env.control.shipOrder({ orderNumber: pickingList }, { waybill: `WB-${pickingList}` });
       const t0 = performance.now();
-      await until(async () => {
-        const found = await env.db('multicase.invoices as i').join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id').where('o.order_number', order).first('i.id');
-        return found !== undefined;
-      }, 20, 120_000);
+      await until(
+        async () => {
+          const found = await env
+            .db('multicase.invoices as i')
+            .join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id')
+            .where('o.order_number', order)
+            .first('i.id');
+          return found !== undefined;
+        },
+        20,
+        120_000,
+      );
       return performance.now() - t0;
     }),
   );

@@ -48,7 +48,8 @@ async function untilCommitted(kafka: KafkaClient, topic: string): Promise<void> 
   }
 }
 
-const joined = (c: Consumer) => new Promise<number>((resolve) => c.on(c.events.GROUP_JOIN, () => resolve(performance.now())));
+const joined = (c: Consumer) =>
+  new Promise<number>((resolve) => c.on(c.events.GROUP_JOIN, () => resolve(performance.now())));
 
 /** The raw client variants: one consumer, one idempotent producer, commit after each batch's send. */
 async function rawVariant(): Promise<{ seconds: number }> {
@@ -71,7 +72,11 @@ async function rawVariant(): Promise<{ seconds: number }> {
     const payload = productToArticle(event);
     return Buffer.concat([outHeader, outType.toBuffer(commandFrom(event, topics.articleUpsert, payload))]);
   };
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const consumer = kafka.consumer({ groupId: ns + group, maxWaitTimeInMs: 250 });
   const t0 = joined(consumer);
@@ -84,9 +89,13 @@ async function rawVariant(): Promise<{ seconds: number }> {
       if (process.env.BENCH_DEBUG) process.stderr.write(`batch ${batch.partition} ${batch.messages.length}\n`);
       const messages = batch.messages.map((m) => ({ key: m.key, value: transform(m.value!) }));
       // A produce request holds one record batch per partition, at most 1 MB by default.
-      for (let i = 0; i < messages.length; i += 2_000) await producer.send({ topic: ns + output, acks: -1, messages: messages.slice(i, i + 2_000) });
+      for (let i = 0; i < messages.length; i += 2_000)
+        await producer.send({ topic: ns + output, acks: -1, messages: messages.slice(i, i + 2_000) });
       const last = batch.messages.at(-1);
-      if (last) await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+      if (last)
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+        ]);
     },
   });
   const start = await t0;
@@ -98,7 +107,13 @@ async function rawVariant(): Promise<{ seconds: number }> {
 }
 
 /** The product's processor stage, with an empty id map or a loaded one. */
-async function stageVariant(): Promise<{ seconds: number; idMapLoadSeconds?: number; idMapEntries?: number; rssBeforeIdMapMb?: number; rssAfterIdMapMb?: number }> {
+async function stageVariant(): Promise<{
+  seconds: number;
+  idMapLoadSeconds?: number;
+  idMapEntries?: number;
+  rssBeforeIdMapMb?: number;
+  rssAfterIdMapMb?: number;
+}> {
   const { createRuntime } = await import('../../runtime/runtime.js');
   const { createLogger } = await import('../../runtime/logger.js');
   const { openTable } = await import('../../runtime/table.js');
@@ -108,7 +123,12 @@ async function stageVariant(): Promise<{ seconds: number; idMapLoadSeconds?: num
   if (process.env.BENCH_DEBUG) process.stderr.write(`kafkajs as shipped: ${asShipped()}\n`);
   const log = createLogger({ process: `bench-${variant}` }, () => undefined);
   const rt = createRuntime(`bench-${variant}`, { env: { ...env, LOG_LEVEL: 'error' }, log });
-  const extra: { idMapLoadSeconds?: number; idMapEntries?: number; rssBeforeIdMapMb?: number; rssAfterIdMapMb?: number } = {};
+  const extra: {
+    idMapLoadSeconds?: number;
+    idMapEntries?: number;
+    rssBeforeIdMapMb?: number;
+    rssAfterIdMapMb?: number;
+  } = {};
   let idMap: { get(key: string): undefined | never } = { get: () => undefined };
   if (variant === 'idmap') {
     global.gc?.();
@@ -121,9 +141,19 @@ async function stageVariant(): Promise<{ seconds: number; idMapLoadSeconds?: num
     extra.rssAfterIdMapMb = process.memoryUsage().rss / 2 ** 20;
     idMap = table as never;
   }
-  const spec = { ...productToArticleProcessor, name: group, input: { ...topics.productChanged, name: input }, output: { ...topics.articleUpsert, name: output } };
+  const spec = {
+    ...productToArticleProcessor,
+    name: group,
+    input: { ...topics.productChanged, name: input },
+    output: { ...topics.articleUpsert, name: output },
+  };
   const t0 = performance.now();
-  const stage = await runProcessor(rt, spec, { idMap, shippingMethods: { get: () => undefined, entries: () => new Map().entries() }, graceMs: 1_000, ongoingWarehouse: 'MAIN' });
+  const stage = await runProcessor(rt, spec, {
+    idMap,
+    shippingMethods: { get: () => undefined, entries: () => new Map().entries() },
+    graceMs: 1_000,
+    ongoingWarehouse: 'MAIN',
+  });
   await stage.started;
   const start = performance.now();
   const kafka = new Kafka({ clientId: 'bench-watch', brokers, logLevel: logLevel.NOTHING });
@@ -137,7 +167,9 @@ async function stageVariant(): Promise<{ seconds: number; idMapLoadSeconds?: num
 const run = variant === 'stage' || variant === 'idmap' ? stageVariant : rawVariant;
 run().then(
   (result) => {
-    process.stdout.write(`${JSON.stringify({ variant, count, ...result, rssMb: process.memoryUsage().rss / 2 ** 20 })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ variant, count, ...result, rssMb: process.memoryUsage().rss / 2 ** 20 })}\n`,
+    );
     process.exit(0);
   },
   (err: unknown) => {

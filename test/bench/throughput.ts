@@ -41,7 +41,12 @@ export interface WorkerResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Produces `n` values in the wire format: one registry encode for the header, then plain avsc for the bodies. */
-async function fill<V>(rt: Runtime, topic: TopicSpec<V>, n: number, make: (i: number) => { key: string; value: V }): Promise<void> {
+async function fill<V>(
+  rt: Runtime,
+  topic: TopicSpec<V>,
+  n: number,
+  make: (i: number) => { key: string; value: V },
+): Promise<void> {
   const type = avro.Type.forSchema(topic.schema as avro.Schema);
   const header = (await rt.serde.encode(topic, make(0).value)).subarray(0, 5);
   const producer = await rt.producer();
@@ -57,7 +62,11 @@ async function fill<V>(rt: Runtime, topic: TopicSpec<V>, n: number, make: (i: nu
 }
 
 async function runWorker(variant: string, env: NodeJS.ProcessEnv): Promise<WorkerResult> {
-  const { stdout } = await run(process.execPath, ['--expose-gc', worker, variant], { env: { ...process.env, ...env }, maxBuffer: 1 << 20, timeout: 900_000 });
+  const { stdout } = await run(process.execPath, ['--expose-gc', worker, variant], {
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 20,
+    timeout: 900_000,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as WorkerResult;
 }
 
@@ -74,7 +83,14 @@ export const fillProducts = (rt: Runtime, topic: TopicSpec<ProductChanged>, n: n
 export const fillIdMap = (rt: Runtime, n: number) =>
   fill<IdMapping>(rt, topics.idMap, n, (i) => ({
     key: `ongoing:article:BENCH-${i}`,
-    value: { system: 'ongoing', entityType: 'article', businessKey: `BENCH-${i}`, externalId: String(100_000 + i), updatedAt: Date.now(), contentHash: 'AAAAAAAAAAAAAAAAAAAAAA' },
+    value: {
+      system: 'ongoing',
+      entityType: 'article',
+      businessKey: `BENCH-${i}`,
+      externalId: String(100_000 + i),
+      updatedAt: Date.now(),
+      contentHash: 'AAAAAAAAAAAAAAAAAAAAAA',
+    },
   }));
 
 export interface ThroughputFigures {
@@ -84,7 +100,11 @@ export interface ThroughputFigures {
 }
 
 /** The median rate of each variant on one topic, then the id map and the replay. */
-export async function throughputFigures(rt: Runtime, ns: string, log: (line: string) => void): Promise<ThroughputFigures> {
+export async function throughputFigures(
+  rt: Runtime,
+  ns: string,
+  log: (line: string) => void,
+): Promise<ThroughputFigures> {
   const input = { ...topics.productChanged, name: uniqueName('bench.product.changed') };
   const output = { ...topics.articleUpsert, name: uniqueName('bench.article.upsert') };
   await createTopics(rt, [input, output], false);
@@ -97,14 +117,22 @@ export async function throughputFigures(rt: Runtime, ns: string, log: (line: str
   log(`filling ${N_IDMAP} id-map entries…`);
   await fillIdMap(rt, N_IDMAP);
 
-  const base = { KAFKA_NAMESPACE: ns, BENCH_INPUT: input.name, BENCH_OUTPUT: output.name, BENCH_COUNT: String(N_EVENTS), BENCH_OUTPUT_SCHEMA_ID: String(outputSchemaId) };
+  const base = {
+    KAFKA_NAMESPACE: ns,
+    BENCH_INPUT: input.name,
+    BENCH_OUTPUT: output.name,
+    BENCH_COUNT: String(N_EVENTS),
+    BENCH_OUTPUT_SCHEMA_ID: String(outputSchemaId),
+  };
   const rates = {} as ThroughputFigures['rates'];
   let idMap: ThroughputFigures['idMap'] = { entries: 0, loadSeconds: 0, rssAboveEmptyMb: 0 };
   const variants = ['raw', 'avsc', 'mapped', 'stage', 'idmap'] as const;
   // One warm-up read of the topic (page cache, broker), then the variants in turn, run after run.
   await runWorker('raw', { ...base, BENCH_GROUP: uniqueName('bench-warmup') });
   const all = new Map<string, WorkerResult[]>(variants.map((v) => [v, []]));
-  for (let r = 0; r < RUNS; r++) for (const variant of variants) all.get(variant)!.push(await runWorker(variant, { ...base, BENCH_GROUP: uniqueName(`bench-${variant}`) }));
+  for (let r = 0; r < RUNS; r++)
+    for (const variant of variants)
+      all.get(variant)!.push(await runWorker(variant, { ...base, BENCH_GROUP: uniqueName(`bench-${variant}`) }));
   for (const variant of variants) {
     const results = all.get(variant)!;
     rates[variant] = median(results.map((x) => x.count / x.seconds));
@@ -123,11 +151,25 @@ export async function throughputFigures(rt: Runtime, ns: string, log: (line: str
   await rt.serde.register(replayInput);
   log(`filling ${N_REPLAY} events for the replay…`);
   await fill(rt, replayInput, N_REPLAY, product);
-  const replayBase = { ...base, BENCH_INPUT: replayInput.name, BENCH_OUTPUT: replayOutput.name, BENCH_COUNT: String(N_REPLAY) };
+  const replayBase = {
+    ...base,
+    BENCH_INPUT: replayInput.name,
+    BENCH_OUTPUT: replayOutput.name,
+    BENCH_COUNT: String(N_REPLAY),
+  };
   const raw = await runWorker('raw', { ...replayBase, BENCH_GROUP: uniqueName('bench-replay-raw') });
   const group = 'processor.product-to-article';
   const first = await runWorker('stage', { ...replayBase, BENCH_GROUP: group });
   await replay(rt, { group, topic: replayInput.name, target: { kind: 'earliest' } });
   const again = await runWorker('stage', { ...replayBase, BENCH_GROUP: group });
-  return { rates, idMap, replay: { rawRate: raw.count / raw.seconds, firstRate: first.count / first.seconds, replayRate: again.count / again.seconds, events: N_REPLAY } };
+  return {
+    rates,
+    idMap,
+    replay: {
+      rawRate: raw.count / raw.seconds,
+      firstRate: first.count / first.seconds,
+      replayRate: again.count / again.seconds,
+      events: N_REPLAY,
+    },
+  };
 }

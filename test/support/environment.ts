@@ -6,7 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { OngoingApi } from '../../connectors/ongoing/api/client.js';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator } from '../../infra/local/ongoing-simulator/index.js';
+import {
+  SimulatorControl,
+  startOngoingSimulator,
+  type OngoingSimulator,
+} from '../../infra/local/ongoing-simulator/index.js';
 import { connectMulticase, migrateLatest } from '../../infra/local/multicase-db/db.js';
 import { seedDemoData } from '../../infra/local/multicase-db/seed.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -40,7 +44,13 @@ export async function startTestEnvironment(name: string, extraEnv: NodeJS.Proces
   await seedDemoData(db);
   const simulator = await startOngoingSimulator({ databaseUrl: simDb.url, port: 0 });
   const control = new SimulatorControl(simulator.controlUrl);
-  const api = new OngoingApi({ baseUrl: simulator.baseUrl, username: 'api', password: 'secret', goodsOwnerId: 1, timeoutMs: 5_000 });
+  const api = new OngoingApi({
+    baseUrl: simulator.baseUrl,
+    username: 'api',
+    password: 'secret',
+    goodsOwnerId: 1,
+    timeoutMs: 5_000,
+  });
   const env: NodeJS.ProcessEnv = {
     KAFKA_NAMESPACE: namespace,
     MULTICASE_DATABASE_URL: multicase.url,
@@ -83,7 +93,12 @@ export async function startTestEnvironment(name: string, extraEnv: NodeJS.Proces
 }
 
 /** Polls `probe` until it returns a value that `done` accepts, or fails with the last value seen. */
-export async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
@@ -96,5 +111,7 @@ export async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boo
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`,
+  );
 }

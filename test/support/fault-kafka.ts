@@ -13,7 +13,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +62,9 @@ export function kafkaVersion(): string {
 function kafkaLibs(): string {
   const libs = join(root, 'infra/local/.cache', `kafka-${kafkaVersion()}`, 'libs');
   if (!existsSync(libs) || !readdirSync(libs).some((f) => f.startsWith('kafka_'))) {
-    throw new Error(`Kafka ${kafkaVersion()} jars are missing in ${libs}; run 'bash infra/local/stack.sh fetch' (or 'up kafka') once`);
+    throw new Error(
+      `Kafka ${kafkaVersion()} jars are missing in ${libs}; run 'bash infra/local/stack.sh fetch' (or 'up kafka') once`,
+    );
   }
   return join(libs, '*');
 }
@@ -92,8 +104,13 @@ export async function startPrivateKafka(name = 'kafka'): Promise<PrivateKafka> {
     `controlled.shutdown.enable=true\n`;
   writeFileSync(conf, properties);
   const jvm = [
-    '-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData',
-    `-Dkafka.logs.dir=${logDir}`, `-Dlog4j2.configurationFile=${join(kafkaDir, 'log4j2.properties')}`,
+    '-Xms128m',
+    '-Xmx512m',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:-UsePerfData',
+    `-Dkafka.logs.dir=${logDir}`,
+    `-Dlog4j2.configurationFile=${join(kafkaDir, 'log4j2.properties')}`,
   ];
   const clusterId = randomBytes(16).toString('base64url');
 
@@ -114,12 +131,19 @@ export async function startPrivateKafka(name = 'kafka'): Promise<PrivateKafka> {
   const format = () =>
     new Promise<void>((resolve, reject) => {
       const out = openSync(join(base, 'format.log'), 'w');
-      const p = spawn('java', [...jvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', conf], { stdio: ['ignore', out, out] });
+      const p = spawn('java', [...jvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', conf], {
+        stdio: ['ignore', out, out],
+      });
       p.once('error', reject);
       p.once('exit', (code) => {
         closeSync(out);
         if (code === 0) resolve();
-        else reject(new Error(`formatting the private broker's storage failed (exit ${code}): ${readFileSync(join(base, 'format.log'), 'utf8').slice(-2000)}`));
+        else
+          reject(
+            new Error(
+              `formatting the private broker's storage failed (exit ${code}): ${readFileSync(join(base, 'format.log'), 'utf8').slice(-2000)}`,
+            ),
+          );
       });
     });
 
@@ -142,12 +166,14 @@ export async function startPrivateKafka(name = 'kafka'): Promise<PrivateKafka> {
     void exited.then(() => (dead = true));
     const deadline = Date.now() + 90_000;
     for (;;) {
-      if (dead) throw new Error(`the private broker exited during start-up (exit ${p.exitCode ?? p.signalCode})\n${logTail()}`);
+      if (dead)
+        throw new Error(`the private broker exited during start-up (exit ${p.exitCode ?? p.signalCode})\n${logTail()}`);
       if (Date.now() > deadline) {
         p.kill('SIGKILL');
         throw new Error(`the private broker did not start within 90 s\n${logTail()}`);
       }
-      const started = existsSync(logFile) && /Kafka Server started|KafkaRaftServer.*started/.test(readFileSync(logFile, 'utf8'));
+      const started =
+        existsSync(logFile) && /Kafka Server started|KafkaRaftServer.*started/.test(readFileSync(logFile, 'utf8'));
       if (started && (await portOpen(port))) break;
       await sleep(200);
     }

@@ -28,7 +28,6 @@ import { compareLedgers, deadLettersOf, stockByProduct, type LedgerReport } from
 
 export { compareLedgers, deadLettersOf, stockByProduct, type LedgerReport } from './ledgers.js';
 
-
 export interface Settled {
   /** Milliseconds from `since` until the ledgers matched; undefined when they never did in time. */
   recoveredMs: number | undefined;
@@ -64,7 +63,10 @@ export interface FaultWorld {
 }
 
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms).unref()),
+  ]);
 
 /**
  * Waits until every topic of the namespace has a leader for each partition (its offsets can be
@@ -87,7 +89,10 @@ export async function topicsReady(env: TestEnvironment, timeoutMs = 30_000): Pro
         }
       }
       if (pending.size === 0) break;
-      if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${[...pending].join(', ')}; last error: ${String(last)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `topics without a leader after ${timeoutMs} ms: ${[...pending].join(', ')}; last error: ${String(last)}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
@@ -119,7 +124,11 @@ export async function startFaultWorld(name: string, extraEnv: NodeJS.ProcessEnv 
         if (process.env.TEST_LOGS) process.stderr.write(line + '\n');
       });
       const runtime = createRuntime(label, { env: { ...process.env, ...penv }, log: logger });
-      const pipeline = await startPipeline({ env: { ...process.env, ...penv }, runtime, ...(options.roles ? { roles: options.roles } : {}) });
+      const pipeline = await startPipeline({
+        env: { ...process.env, ...penv },
+        runtime,
+        ...(options.roles ? { roles: options.roles } : {}),
+      });
       let closing: Promise<void> | undefined;
       const handle: RunningPipeline = {
         label,
@@ -136,7 +145,11 @@ export async function startFaultWorld(name: string, extraEnv: NodeJS.ProcessEnv 
     deadLetters: () => deadLettersOf(env),
     async settle(since, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      let report: LedgerReport = { discrepancies: ['never compared'], overReported: [], counts: { products: 0, articles: 0, purchaseOrders: 0, receivedInOngoing: 0 } };
+      let report: LedgerReport = {
+        discrepancies: ['never compared'],
+        overReported: [],
+        counts: { products: 0, articles: 0, purchaseOrders: 0, receivedInOngoing: 0 },
+      };
       let recoveredMs: number | undefined;
       let deadLetters: string[] = [];
       let lastDlqCheck = 0;
@@ -153,7 +166,9 @@ export async function startFaultWorld(name: string, extraEnv: NodeJS.ProcessEnv 
         // A dead letter never heals by waiting: stop early and show it.
         if (Date.now() - lastDlqCheck > 3_000) {
           lastDlqCheck = Date.now();
-          deadLetters = await world.deadLetters().catch((err: unknown) => [`could not count dead letters: ${String(err)}`]);
+          deadLetters = await world
+            .deadLetters()
+            .catch((err: unknown) => [`could not count dead letters: ${String(err)}`]);
           if (deadLetters.length > 0 && !deadLetters[0]!.startsWith('could not')) break;
         }
         await new Promise((r) => setTimeout(r, 200));
@@ -186,7 +201,11 @@ export async function startFaultWorld(name: string, extraEnv: NodeJS.ProcessEnv 
       // Repeated connection errors while a service is down drown everything else: shown last, cut short.
       const noise = /ECONNREFUSED|Failed to connect to seed broker|Restarting the consumer in/;
       const important = log.filter((l) => /"level":"(warn|error)"/.test(l) && !noise.test(l));
-      const notable = log.filter((l) => /could not restart|consumer stopped with an error|consumer crashed|dead-lettered|rejected|failed to start/i.test(l));
+      const notable = log.filter((l) =>
+        /could not restart|consumer stopped with an error|consumer crashed|dead-lettered|rejected|failed to start/i.test(
+          l,
+        ),
+      );
       return [
         `--- notable pipeline events (${notable.length}) ---`,
         ...notable.slice(0, 30).map((l) => l.slice(0, 600)),
@@ -207,13 +226,17 @@ export async function startFaultWorld(name: string, extraEnv: NodeJS.ProcessEnv 
 /** Prints the line the lead collects, and returns the settled outcome for the assertions. */
 export function reportRecovery(name: string, settled: Settled): void {
   if (settled.recoveredMs !== undefined) console.log(`fault ${name}: recovered in ${settled.recoveredMs} ms`);
-  else console.log(`fault ${name}: NOT recovered (${settled.report.discrepancies.length} discrepancies, ${settled.report.overReported.length} over-reported, ${settled.deadLetters.length} dead letters)`);
+  else
+    console.log(
+      `fault ${name}: NOT recovered (${settled.report.discrepancies.length} discrepancies, ${settled.report.overReported.length} over-reported, ${settled.deadLetters.length} dead letters)`,
+    );
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Where a failed scenario leaves its full logs: `<tmp>/fault-logs/<name>-<time>`. */
-export const failureDir = (name: string) => join(tmpdir(), 'fault-logs', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+export const failureDir = (name: string) =>
+  join(tmpdir(), 'fault-logs', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
 /** For afterEach: on failure, the tail of the pipelines' warnings, stage progress and the full log's path. */
 export async function reportFailure(world: FaultWorld | undefined, name: string): Promise<string | undefined> {

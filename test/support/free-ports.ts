@@ -66,7 +66,8 @@ process.once('exit', () => {
 export function releasePort(port: number): void {
   held.delete(port);
   try {
-    if (Number(readFileSync(join(LOCK_DIR, String(port)), 'utf8')) === process.pid) unlinkSync(join(LOCK_DIR, String(port)));
+    if (Number(readFileSync(join(LOCK_DIR, String(port)), 'utf8')) === process.pid)
+      unlinkSync(join(LOCK_DIR, String(port)));
   } catch {
     // already gone
   }

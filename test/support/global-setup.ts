@@ -30,5 +30,6 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
-  if (startedHere && !process.env.KEEP_STACK) execFileSync('bash', [stack, 'down'], { stdio: 'inherit', timeout: 120_000 });
+  if (startedHere && !process.env.KEEP_STACK)
+    execFileSync('bash', [stack, 'down'], { stdio: 'inherit', timeout: 120_000 });
 }

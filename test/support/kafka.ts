@@ -12,7 +12,10 @@ export function testRuntime(name: string, env: NodeJS.ProcessEnv = {}): Runtime 
     if (process.env.TEST_LOGS) process.stderr.write(l + '\n');
   });
   // Tests keep to their own namespace, out of sight of a pipeline running on the same cluster.
-  return createRuntime(name, { env: { RETRY_MIN_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '500', KAFKA_NAMESPACE: 't-unit.', ...process.env, ...env }, log });
+  return createRuntime(name, {
+    env: { RETRY_MIN_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '500', KAFKA_NAMESPACE: 't-unit.', ...process.env, ...env },
+    log,
+  });
 }
 
 export const uniqueName = (prefix: string) => `${prefix}.${randomBytes(4).toString('hex')}`;
@@ -41,9 +44,19 @@ export async function createTopics(rt: Runtime, specs: TopicSpec<unknown>[], wit
 }
 
 /** Reads raw records of a topic from the beginning until `count` arrived or the time is up. */
-export async function readRecords(rt: Runtime, topic: string, count: number, timeoutMs = 20_000): Promise<ConsumedRecord[]> {
+export async function readRecords(
+  rt: Runtime,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<ConsumedRecord[]> {
   const out: ConsumedRecord[] = [];
-  const consumer = await rt.kafka.consumer({ groupId: uniqueName('test-reader'), topics: [topic], fromBeginning: true, autoCommit: false });
+  const consumer = await rt.kafka.consumer({
+    groupId: uniqueName('test-reader'),
+    topics: [topic],
+    fromBeginning: true,
+    autoCommit: false,
+  });
   let done!: () => void;
   const enough = new Promise<void>((r) => (done = r));
   void consumer.run(async (batch) => {

@@ -27,7 +27,11 @@ export async function stockByProduct(db: Knex): Promise<Map<string, number>> {
 }
 
 /** Compares the two systems as described at the top of this file. */
-export async function compareLedgers(db: Knex, control: TestEnvironment['control'], stockAtStart: Map<string, number>): Promise<LedgerReport> {
+export async function compareLedgers(
+  db: Knex,
+  control: TestEnvironment['control'],
+  stockAtStart: Map<string, number>,
+): Promise<LedgerReport> {
   const state = await control.state(1);
   const discrepancies: string[] = [];
   const overReported: string[] = [];
@@ -42,7 +46,10 @@ export async function compareLedgers(db: Knex, control: TestEnvironment['control
     }
     const want = { articleName: p.description, isStockArticle: !p.is_service, isActive: p.is_active && !p.is_deleted };
     for (const [field, value] of Object.entries(want)) {
-      if (a[field] !== value) discrepancies.push(`product ${p.product_number}: Ongoing ${field} is ${JSON.stringify(a[field])}, Multicase says ${JSON.stringify(value)}`);
+      if (a[field] !== value)
+        discrepancies.push(
+          `product ${p.product_number}: Ongoing ${field} is ${JSON.stringify(a[field])}, Multicase says ${JSON.stringify(value)}`,
+        );
     }
   }
 
@@ -51,7 +58,9 @@ export async function compareLedgers(db: Knex, control: TestEnvironment['control
     .join('multicase.products as p', 'p.id', 'l.product_id')
     .select('l.purchase_order_id', 'l.position', 'l.quantity_ordered', 'l.quantity_received', 'p.product_number')
     .orderBy('l.position');
-  const ongoingPos = new Map<string, Json>((state.purchaseOrders as Json[]).map((p) => [p.purchaseOrderInfo.purchaseOrderNumber as string, p]));
+  const ongoingPos = new Map<string, Json>(
+    (state.purchaseOrders as Json[]).map((p) => [p.purchaseOrderInfo.purchaseOrderNumber as string, p]),
+  );
   const receivedPerArticle = new Map<string, number>();
   let receivedInOngoing = 0;
   for (const po of pos) {
@@ -63,7 +72,8 @@ export async function compareLedgers(db: Knex, control: TestEnvironment['control
       continue;
     }
     const ogStatus = num(og.purchaseOrderInfo.purchaseOrderStatus?.number);
-    if (cancelled !== (ogStatus === 900)) discrepancies.push(`purchase order ${n}: Multicase status ${po.status}, Ongoing status ${ogStatus}`);
+    if (cancelled !== (ogStatus === 900))
+      discrepancies.push(`purchase order ${n}: Multicase status ${po.status}, Ongoing status ${ogStatus}`);
     const mine = lines.filter((l) => l.purchase_order_id === po.id);
     const theirs = new Map<string, Json>((og.purchaseOrderLines as Json[]).map((l) => [String(l.rowNumber), l]));
     for (const l of mine) {
@@ -74,32 +84,54 @@ export async function compareLedgers(db: Knex, control: TestEnvironment['control
         discrepancies.push(`purchase order ${n} line ${row}: not in Ongoing`);
         continue;
       }
-      if (ol.article?.articleNumber !== l.product_number) discrepancies.push(`purchase order ${n} line ${row}: Ongoing article ${ol.article?.articleNumber}, Multicase product ${l.product_number}`);
-      if (num(ol.advisedNumberOfItems) !== num(l.quantity_ordered)) discrepancies.push(`purchase order ${n} line ${row}: Ongoing advised ${ol.advisedNumberOfItems}, Multicase ordered ${num(l.quantity_ordered)}`);
+      if (ol.article?.articleNumber !== l.product_number)
+        discrepancies.push(
+          `purchase order ${n} line ${row}: Ongoing article ${ol.article?.articleNumber}, Multicase product ${l.product_number}`,
+        );
+      if (num(ol.advisedNumberOfItems) !== num(l.quantity_ordered))
+        discrepancies.push(
+          `purchase order ${n} line ${row}: Ongoing advised ${ol.advisedNumberOfItems}, Multicase ordered ${num(l.quantity_ordered)}`,
+        );
       const received = num(ol.receivedNumberOfItems);
       const reported = num(ol.reportedNumberOfItems);
       const booked = num(l.quantity_received);
       receivedInOngoing += received;
       receivedPerArticle.set(l.product_number, (receivedPerArticle.get(l.product_number) ?? 0) + received);
-      if (booked !== received) discrepancies.push(`purchase order ${n} line ${row}: received ${received} in Ongoing, booked ${booked} in Multicase`);
-      if (reported !== received) discrepancies.push(`purchase order ${n} line ${row}: reported ${reported} of ${received} received in Ongoing (still to report)`);
-      if (reported > booked) overReported.push(`purchase order ${n} line ${row}: reported ${reported} in Ongoing, booked only ${booked} in Multicase`);
+      if (booked !== received)
+        discrepancies.push(
+          `purchase order ${n} line ${row}: received ${received} in Ongoing, booked ${booked} in Multicase`,
+        );
+      if (reported !== received)
+        discrepancies.push(
+          `purchase order ${n} line ${row}: reported ${reported} of ${received} received in Ongoing (still to report)`,
+        );
+      if (reported > booked)
+        overReported.push(
+          `purchase order ${n} line ${row}: reported ${reported} in Ongoing, booked only ${booked} in Multicase`,
+        );
     }
-    for (const row of theirs.keys()) discrepancies.push(`purchase order ${n} line ${row}: in Ongoing, not in Multicase`);
+    for (const row of theirs.keys())
+      discrepancies.push(`purchase order ${n} line ${row}: in Ongoing, not in Multicase`);
   }
   for (const og of state.purchaseOrders as Json[]) {
     const n = og.purchaseOrderInfo.purchaseOrderNumber as string;
-    if (!pos.some((p) => p.purchase_order_number === n)) discrepancies.push(`purchase order ${n}: in Ongoing, not in Multicase`);
+    if (!pos.some((p) => p.purchase_order_number === n))
+      discrepancies.push(`purchase order ${n}: in Ongoing, not in Multicase`);
   }
 
   const stock = await stockByProduct(db);
   for (const number of new Set([...stock.keys(), ...receivedPerArticle.keys()])) {
     const moved = (stock.get(number) ?? 0) - (stockAtStart.get(number) ?? 0);
     const received = receivedPerArticle.get(number) ?? 0;
-    if (moved !== received) discrepancies.push(`product ${number}: Multicase stock moved by ${moved}, Ongoing received ${received}`);
+    if (moved !== received)
+      discrepancies.push(`product ${number}: Multicase stock moved by ${moved}, Ongoing received ${received}`);
   }
 
-  return { discrepancies, overReported, counts: { products: products.length, articles: articles.size, purchaseOrders: pos.length, receivedInOngoing } };
+  return {
+    discrepancies,
+    overReported,
+    counts: { products: products.length, articles: articles.size, purchaseOrders: pos.length, receivedInOngoing },
+  };
 }
 
 export async function deadLettersOf(env: TestEnvironment): Promise<string[]> {
@@ -116,7 +148,10 @@ export async function deadLettersOf(env: TestEnvironment): Promise<string[]> {
   const out: string[] = [];
   for (const { topic, count } of found) {
     const records = await readRecords(env.rt, topic, count, 5_000);
-    for (const r of records) out.push(`${topic} key=${r.key} ${r.headers[DLQ_HEADERS.errorClass]} (stage ${r.headers[DLQ_HEADERS.stage]}): ${r.headers[DLQ_HEADERS.message]}`);
+    for (const r of records)
+      out.push(
+        `${topic} key=${r.key} ${r.headers[DLQ_HEADERS.errorClass]} (stage ${r.headers[DLQ_HEADERS.stage]}): ${r.headers[DLQ_HEADERS.message]}`,
+      );
     if (records.length < count) out.push(`${topic}: ${count - records.length} more dead letter(s) not read`);
   }
   return out;

@@ -3,7 +3,12 @@ import { expect } from 'vitest';
 import { ValidationError } from '../../runtime/errors.js';
 
 /** Refused as the user would be told: a ValidationError naming the record and the field, so the screen can point at it. */
-export async function refused(action: Promise<unknown>, record: string | RegExp, field: string, message?: RegExp): Promise<void> {
+export async function refused(
+  action: Promise<unknown>,
+  record: string | RegExp,
+  field: string,
+  message?: RegExp,
+): Promise<void> {
   const err = await action.then(
     () => undefined,
     (e: unknown) => e,

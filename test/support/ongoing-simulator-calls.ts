@@ -4,7 +4,12 @@
  * format is what is asserted, plus the few writes most tests start from.
  */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { SimulatorControl, startOngoingSimulator, type OngoingSimulator, type OngoingSimulatorOptions } from '../../infra/local/ongoing-simulator/index.js';
+import {
+  SimulatorControl,
+  startOngoingSimulator,
+  type OngoingSimulator,
+  type OngoingSimulatorOptions,
+} from '../../infra/local/ongoing-simulator/index.js';
 import { createTempDatabase, type TempDatabase } from './databases.js';
 
 export interface SimulatorUnderTest {
@@ -17,7 +22,10 @@ export interface SimulatorUnderTest {
  * A simulator of the test file's own, on a database of its own: started before the file's tests,
  * reset before each (before the file's own beforeEach), stopped after. Its parts exist once started.
  */
-export function simulatorPerFile(name: string, options: Omit<OngoingSimulatorOptions, 'databaseUrl' | 'port'> = {}): SimulatorUnderTest {
+export function simulatorPerFile(
+  name: string,
+  options: Omit<OngoingSimulatorOptions, 'databaseUrl' | 'port'> = {},
+): SimulatorUnderTest {
   const t = {} as SimulatorUnderTest;
   beforeAll(async () => {
     t.db = await createTempDatabase(name);
@@ -43,7 +51,8 @@ export interface Call {
   headers: Headers;
 }
 
-export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 export const UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
@@ -60,23 +69,37 @@ export function orderBody(orderNumber: string, lines: [string, string, number][]
 
 /** The calls, against the simulator at `baseUrl()` (read on each call: the simulator starts in beforeAll). */
 export function simulatorCalls(baseUrl: () => string) {
-  async function api(method: string, path: string, options: { body?: unknown; auth?: string | null } = {}): Promise<Call> {
+  async function api(
+    method: string,
+    path: string,
+    options: { body?: unknown; auth?: string | null } = {},
+  ): Promise<Call> {
     const headers: Record<string, string> = {};
     const auth = options.auth === undefined ? basic('api', 'secret') : options.auth;
     if (auth) headers.authorization = auth;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl()}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   }
 
   async function article(articleNumber: string, extra: Record<string, unknown> = {}): Promise<number> {
-    const r = await api('PUT', '/articles', { body: { goodsOwnerId: 1, articleNumber, articleName: `Article ${articleNumber}`, ...extra } });
+    const r = await api('PUT', '/articles', {
+      body: { goodsOwnerId: 1, articleNumber, articleName: `Article ${articleNumber}`, ...extra },
+    });
     expect(r.status).toBe(200);
     return r.body.articleSystemId;
   }
 
-  async function order(orderNumber: string, lines: [string, string, number][], extra: Record<string, unknown> = {}): Promise<number> {
+  async function order(
+    orderNumber: string,
+    lines: [string, string, number][],
+    extra: Record<string, unknown> = {},
+  ): Promise<number> {
     const r = await api('PUT', '/orders', { body: orderBody(orderNumber, lines, extra) });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body.orderId;
@@ -84,7 +107,15 @@ export function simulatorCalls(baseUrl: () => string) {
 
   async function purchaseOrder(purchaseOrderNumber: string, lines: [string, string, number][]): Promise<number> {
     const r = await api('PUT', '/purchaseOrders', {
-      body: { goodsOwnerId: 1, purchaseOrderNumber, purchaseOrderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber, articleNumber, numberOfItems })) },
+      body: {
+        goodsOwnerId: 1,
+        purchaseOrderNumber,
+        purchaseOrderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({
+          rowNumber,
+          articleNumber,
+          numberOfItems,
+        })),
+      },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return r.body.purchaseOrderId;

@@ -24,7 +24,13 @@ export function pipelineProcesses(env: () => NodeJS.ProcessEnv) {
     start(crashPoints?: string, opts: { roles?: string[]; env?: NodeJS.ProcessEnv } = {}): PipelineProcess {
       let output = '';
       const child = spawn(process.execPath, [pipelineJs, ...(opts.roles ?? ['all'])], {
-        env: { ...process.env, ...env(), LOG_LEVEL: 'warn', ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}), ...opts.env },
+        env: {
+          ...process.env,
+          ...env(),
+          LOG_LEVEL: 'warn',
+          ...(crashPoints ? { PIPELINE_CRASH_POINTS: crashPoints } : {}),
+          ...opts.env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const record = (d: Buffer) => {
@@ -60,6 +66,7 @@ export function pipelineProcesses(env: () => NodeJS.ProcessEnv) {
 export function killAfterEach(pipelines: ReturnType<typeof pipelineProcesses>): void {
   afterEach((ctx) => {
     const transcript = pipelines.killAll();
-    if (ctx.task.result?.state === 'fail') process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
+    if (ctx.task.result?.state === 'fail')
+      process.stderr.write(`--- pipeline output (last 8000 chars) ---\n${transcript.slice(-8000)}\n`);
   });
 }

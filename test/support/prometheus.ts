@@ -18,7 +18,10 @@ export const PIPELINE_JOB = 'multicase-ongoing-pipeline';
 
 /** Installs a Debian package when its binary is missing (as root), like CI on a fresh machine. */
 export function ensureTool(debianPackage: string, binary: string): void {
-  execFileSync('bash', [path.join(root, 'infra/local/tools.sh'), 'ensure', debianPackage, binary], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
+  execFileSync('bash', [path.join(root, 'infra/local/tools.sh'), 'ensure', debianPackage, binary], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 600_000,
+  });
 }
 
 /**
@@ -61,7 +64,10 @@ async function api<T>(url: string): Promise<T> {
   return body.data;
 }
 
-export async function startPrometheus(targets: string[], rulesYaml = shortenedRules(readFileSync(ALERT_RULES, 'utf8'))): Promise<TestPrometheus> {
+export async function startPrometheus(
+  targets: string[],
+  rulesYaml = shortenedRules(readFileSync(ALERT_RULES, 'utf8')),
+): Promise<TestPrometheus> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prometheus-test-'));
   const [port] = await reservePorts(1);
   writeFileSync(path.join(dir, 'alerts.yml'), rulesYaml);
@@ -110,7 +116,10 @@ export async function startPrometheus(targets: string[], rulesYaml = shortenedRu
       await close();
       throw new Error(`prometheus exited with ${child.exitCode}:\n${output}`);
     }
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       await close();
@@ -121,7 +130,9 @@ export async function startPrometheus(targets: string[], rulesYaml = shortenedRu
   return {
     url,
     alerts: async () => (await api<{ alerts: Alert[] }>(`${url}/api/v1/alerts`)).alerts,
-    query: async (expr) => (await api<{ resultType: string; result: Series[] }>(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
+    query: async (expr) =>
+      (await api<{ resultType: string; result: Series[] }>(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`))
+        .result,
     output: () => output,
     close,
   };

@@ -32,7 +32,10 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }, options: { host?: string } = {}): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  options: { host?: string } = {},
+): Promise<TcpProxy> {
   const host = options.host ?? '127.0.0.1';
   const [port] = (await reservePorts(1, host)) as [number];
   const pairs = new Set<{ client: Socket; upstream: Socket }>();

@@ -20,9 +20,20 @@ import { collect, pages } from './paging.js';
 import type { OngoingApiOptions } from './options.js';
 import { writeQueueFor, type SerialQueue } from './serial-queue.js';
 import type { ArticleFilters, OngoingArticle, OngoingArticlePut } from './types/articles.js';
-import type { OngoingSetReportedReply, OngoingStatus, OngoingTransporterContract, OngoingWarehouse } from './types/common.js';
+import type {
+  OngoingSetReportedReply,
+  OngoingStatus,
+  OngoingTransporterContract,
+  OngoingWarehouse,
+} from './types/common.js';
 import type { InventoryAdjustmentFilters, OngoingInventoryAdjustmentsLine } from './types/inventory-adjustments.js';
-import type { OngoingOrder, OngoingOrderPut, OngoingTransporterPut, OngoingWayOfDeliveryType, OrderFilters } from './types/orders.js';
+import type {
+  OngoingOrder,
+  OngoingOrderPut,
+  OngoingTransporterPut,
+  OngoingWayOfDeliveryType,
+  OrderFilters,
+} from './types/orders.js';
 import type { OngoingPurchaseOrder, OngoingPurchaseOrderPut, PurchaseOrderFilters } from './types/purchase-orders.js';
 import type { OngoingReturnOrder, OngoingReturnOrderPut, ReturnOrderFilters } from './types/returns.js';
 
@@ -82,24 +93,37 @@ export class OngoingApi {
     return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
   }
 
-  private async call<T>(method: string, path: string, options: { query?: Record<string, QueryValue>; body?: unknown } = {}): Promise<{ status: number; data: T }> {
+  private async call<T>(
+    method: string,
+    path: string,
+    options: { query?: Record<string, QueryValue>; body?: unknown } = {},
+  ): Promise<{ status: number; data: T }> {
     const what = `Ongoing ${method} ${path}`;
     const send = () => {
       if (method !== 'GET') this.#writeGate?.(what);
       return this.send(what, method, path, options);
     };
     // The timeout starts only when a write's turn comes, so a long line is not taken for a dead Ongoing.
-    const { status, text, retryAfter } = method === 'GET' || !this.#writes ? await send() : await this.#writes.run(send);
+    const { status, text, retryAfter } =
+      method === 'GET' || !this.#writes ? await send() : await this.#writes.run(send);
     if (status === 429 || status === 408 || status >= 500) {
       const retryAfterMs = parseRetryAfter(retryAfter);
-      throw new TransientError(`${what} answered ${status}: ${errorText(text)}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+      throw new TransientError(
+        `${what} answered ${status}: ${errorText(text)}`,
+        retryAfterMs === undefined ? {} : { retryAfterMs },
+      );
     }
     // Refused credentials or rights, or no such endpoint at all, are the configuration's fault, not
     // the record's: no record can pass until they are fixed, so none may be dead-lettered for them.
     if (status === 401 || status === 403 || (status === 404 && !ENTITY_PATH.test(path))) {
-      throw new ConfigurationFault(`${what} answered ${status}: ${errorText(text)}${status === 404 ? ' (check ONGOING_API_BASE_URL)' : ''}`, status, reasonFor(status));
+      throw new ConfigurationFault(
+        `${what} answered ${status}: ${errorText(text)}${status === 404 ? ' (check ONGOING_API_BASE_URL)' : ''}`,
+        status,
+        reasonFor(status),
+      );
     }
-    if (status >= 400) throw new RejectedError(`${what} answered ${status}: ${errorText(text)}`, status, reasonFor(status));
+    if (status >= 400)
+      throw new RejectedError(`${what} answered ${status}: ${errorText(text)}`, status, reasonFor(status));
     if (status < 200 || status >= 300) throw new TransientError(`${what} answered unexpected status ${status}`);
     if (!text.trim()) return { status, data: undefined as T };
     try {
@@ -111,10 +135,16 @@ export class OngoingApi {
   }
 
   /** One exchange, body included: a write holds its goods owner's turn until Ongoing has fully answered. */
-  private async send(what: string, method: string, path: string, options: { query?: Record<string, QueryValue>; body?: unknown }): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  private async send(
+    what: string,
+    method: string,
+    path: string,
+    options: { query?: Record<string, QueryValue>; body?: unknown },
+  ): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const count = (status: number | 'network') => metrics.ongoingRequests.inc({ method, resource: path.split('/')[1] ?? '', status: String(status) });
+    const count = (status: number | 'network') =>
+      metrics.ongoingRequests.inc({ method, resource: path.split('/')[1] ?? '', status: String(status) });
     try {
       const res = await fetch(this.url(path, options.query), {
         method,
@@ -128,7 +158,8 @@ export class OngoingApi {
     } catch (e) {
       count('network');
       const name = (e as { name?: string }).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new TransientError(`${what} timed out after ${this.timeoutMs} ms`, { cause: e });
+      if (name === 'TimeoutError' || name === 'AbortError')
+        throw new TransientError(`${what} timed out after ${this.timeoutMs} ms`, { cause: e });
       throw new TransientError(`${what} failed: ${describeNetworkError(e)}`, { cause: e });
     }
   }
@@ -144,7 +175,11 @@ export class OngoingApi {
   // -------------------------------------------------------------------------------- articles
 
   async upsertArticle(article: OngoingArticlePut): Promise<{ articleSystemId: number; message: string }> {
-    return (await this.call<{ articleSystemId: number; message: string }>('PUT', '/articles', { body: { ...article, goodsOwnerId: this.goodsOwnerId } })).data;
+    return (
+      await this.call<{ articleSystemId: number; message: string }>('PUT', '/articles', {
+        body: { ...article, goodsOwnerId: this.goodsOwnerId },
+      })
+    ).data;
   }
 
   getArticle(articleSystemId: number): Promise<OngoingArticle> {
@@ -156,9 +191,17 @@ export class OngoingApi {
     return this.get('/articles', this.withGoodsOwner(filters));
   }
 
-  articlePages(filters: Omit<ArticleFilters, 'maxArticlesToGet'> = {}, pageSize = 200): AsyncGenerator<OngoingArticle[]> {
+  articlePages(
+    filters: Omit<ArticleFilters, 'maxArticlesToGet'> = {},
+    pageSize = 200,
+  ): AsyncGenerator<OngoingArticle[]> {
     const { articleSystemIdFrom, ...rest } = filters;
-    return pages((from, max) => this.getArticles({ ...rest, articleSystemIdFrom: from, maxArticlesToGet: max }), (a) => a.articleSystemId, pageSize, articleSystemIdFrom);
+    return pages(
+      (from, max) => this.getArticles({ ...rest, articleSystemIdFrom: from, maxArticlesToGet: max }),
+      (a) => a.articleSystemId,
+      pageSize,
+      articleSystemIdFrom,
+    );
   }
 
   getAllArticles(filters: Omit<ArticleFilters, 'maxArticlesToGet'> = {}, pageSize = 200): Promise<OngoingArticle[]> {
@@ -168,7 +211,11 @@ export class OngoingApi {
   // -------------------------------------------------------------------------------- purchase orders
 
   async upsertPurchaseOrder(po: OngoingPurchaseOrderPut): Promise<{ purchaseOrderId: number; message: string }> {
-    return (await this.call<{ purchaseOrderId: number; message: string }>('PUT', '/purchaseOrders', { body: { ...po, goodsOwnerId: this.goodsOwnerId } })).data;
+    return (
+      await this.call<{ purchaseOrderId: number; message: string }>('PUT', '/purchaseOrders', {
+        body: { ...po, goodsOwnerId: this.goodsOwnerId },
+      })
+    ).data;
   }
 
   getPurchaseOrder(purchaseOrderId: number): Promise<OngoingPurchaseOrder> {
@@ -179,7 +226,10 @@ export class OngoingApi {
     return this.get('/purchaseOrders', this.withGoodsOwner(filters));
   }
 
-  purchaseOrderPages(filters: Omit<PurchaseOrderFilters, 'maxPurchaseOrdersToGet'> = {}, pageSize = 100): AsyncGenerator<OngoingPurchaseOrder[]> {
+  purchaseOrderPages(
+    filters: Omit<PurchaseOrderFilters, 'maxPurchaseOrdersToGet'> = {},
+    pageSize = 100,
+  ): AsyncGenerator<OngoingPurchaseOrder[]> {
     const { purchaseOrderIdFrom, ...rest } = filters;
     return pages(
       (from, max) => this.getPurchaseOrders({ ...rest, purchaseOrderIdFrom: from, maxPurchaseOrdersToGet: max }),
@@ -189,28 +239,52 @@ export class OngoingApi {
     );
   }
 
-  getAllPurchaseOrders(filters: Omit<PurchaseOrderFilters, 'maxPurchaseOrdersToGet'> = {}, pageSize = 100): Promise<OngoingPurchaseOrder[]> {
+  getAllPurchaseOrders(
+    filters: Omit<PurchaseOrderFilters, 'maxPurchaseOrdersToGet'> = {},
+    pageSize = 100,
+  ): Promise<OngoingPurchaseOrder[]> {
     return collect(this.purchaseOrderPages(filters, pageSize));
   }
 
-  async setPurchaseOrderReportedToReceived(purchaseOrderId: number): Promise<{ purchaseOrderId: number; message: string }> {
-    return (await this.call<{ purchaseOrderId: number; message: string }>('PATCH', `/purchaseOrders/${purchaseOrderId}/setReportedNumberOfItemsToReceivedNumberOfItems`)).data;
+  async setPurchaseOrderReportedToReceived(
+    purchaseOrderId: number,
+  ): Promise<{ purchaseOrderId: number; message: string }> {
+    return (
+      await this.call<{ purchaseOrderId: number; message: string }>(
+        'PATCH',
+        `/purchaseOrders/${purchaseOrderId}/setReportedNumberOfItemsToReceivedNumberOfItems`,
+      )
+    ).data;
   }
 
-  async setPurchaseOrderLineReported(purchaseOrderId: number, lineId: number, reportedNumberOfItems: number): Promise<{ purchaseOrderId: number; message: string }> {
-    return (await this.call<{ purchaseOrderId: number; message: string }>('PATCH', `/purchaseOrders/${purchaseOrderId}/lines/${lineId}/reportedNumberOfItems`, { body: { reportedNumberOfItems } })).data;
+  async setPurchaseOrderLineReported(
+    purchaseOrderId: number,
+    lineId: number,
+    reportedNumberOfItems: number,
+  ): Promise<{ purchaseOrderId: number; message: string }> {
+    return (
+      await this.call<{ purchaseOrderId: number; message: string }>(
+        'PATCH',
+        `/purchaseOrders/${purchaseOrderId}/lines/${lineId}/reportedNumberOfItems`,
+        { body: { reportedNumberOfItems } },
+      )
+    ).data;
   }
 
   /** Cancels; Ongoing refuses once receiving has started. */
   async cancelPurchaseOrder(purchaseOrderId: number): Promise<{ purchaseOrderId: number; message: string }> {
-    return (await this.call<{ purchaseOrderId: number; message: string }>('DELETE', `/purchaseOrders/${purchaseOrderId}`)).data;
+    return (
+      await this.call<{ purchaseOrderId: number; message: string }>('DELETE', `/purchaseOrders/${purchaseOrderId}`)
+    ).data;
   }
 
   // -------------------------------------------------------------------------------- orders
 
   /** Upsert by orderNumber; `created` is true when Ongoing answered 201. */
   async upsertOrder(order: OngoingOrderPut): Promise<{ orderId: number; created: boolean; message: string }> {
-    const { status, data } = await this.call<{ orderId: number; message: string }>('PUT', '/orders', { body: { ...order, goodsOwnerId: this.goodsOwnerId } });
+    const { status, data } = await this.call<{ orderId: number; message: string }>('PUT', '/orders', {
+      body: { ...order, goodsOwnerId: this.goodsOwnerId },
+    });
     return { orderId: data.orderId, created: status === 201, message: data.message };
   }
 
@@ -224,7 +298,12 @@ export class OngoingApi {
 
   orderPages(filters: Omit<OrderFilters, 'maxOrdersToGet'> = {}, pageSize = 100): AsyncGenerator<OngoingOrder[]> {
     const { orderIdFrom, ...rest } = filters;
-    return pages((from, max) => this.getOrders({ ...rest, orderIdFrom: from, maxOrdersToGet: max }), (o) => o.orderInfo.orderId, pageSize, orderIdFrom);
+    return pages(
+      (from, max) => this.getOrders({ ...rest, orderIdFrom: from, maxOrdersToGet: max }),
+      (o) => o.orderInfo.orderId,
+      pageSize,
+      orderIdFrom,
+    );
   }
 
   getAllOrders(filters: Omit<OrderFilters, 'maxOrdersToGet'> = {}, pageSize = 100): Promise<OngoingOrder[]> {
@@ -237,19 +316,46 @@ export class OngoingApi {
   }
 
   async setOrderReportedToPicked(orderId: number): Promise<{ orderId: number; message: string }> {
-    return (await this.call<{ orderId: number; message: string }>('PATCH', `/orders/${orderId}/setReportedNumberOfItemsToPickedNumberOfItems`)).data;
+    return (
+      await this.call<{ orderId: number; message: string }>(
+        'PATCH',
+        `/orders/${orderId}/setReportedNumberOfItemsToPickedNumberOfItems`,
+      )
+    ).data;
   }
 
-  async setOrderLineReported(orderId: number, orderLineId: number, reportedNumberOfItems: number): Promise<{ orderId: number; message: string }> {
-    return (await this.call<{ orderId: number; message: string }>('PATCH', `/orders/${orderId}/lines/${orderLineId}/reportedNumberOfItems`, { body: { reportedNumberOfItems } })).data;
+  async setOrderLineReported(
+    orderId: number,
+    orderLineId: number,
+    reportedNumberOfItems: number,
+  ): Promise<{ orderId: number; message: string }> {
+    return (
+      await this.call<{ orderId: number; message: string }>(
+        'PATCH',
+        `/orders/${orderId}/lines/${orderLineId}/reportedNumberOfItems`,
+        { body: { reportedNumberOfItems } },
+      )
+    ).data;
   }
 
   async setOrderReportedReturnedToReturned(orderId: number): Promise<{ orderId: number; message: string }> {
-    return (await this.call<{ orderId: number; message: string }>('PATCH', `/orders/${orderId}/setReportedReturnedNumberOfItemsToReturnedNumberOfItems`)).data;
+    return (
+      await this.call<{ orderId: number; message: string }>(
+        'PATCH',
+        `/orders/${orderId}/setReportedReturnedNumberOfItemsToReturnedNumberOfItems`,
+      )
+    ).data;
   }
 
-  async setOrderTransporter(orderId: number, transporter: OngoingTransporterPut): Promise<{ orderId: number; message: string }> {
-    return (await this.call<{ orderId: number; message: string }>('PATCH', `/orders/${orderId}/transporter`, { body: transporter })).data;
+  async setOrderTransporter(
+    orderId: number,
+    transporter: OngoingTransporterPut,
+  ): Promise<{ orderId: number; message: string }> {
+    return (
+      await this.call<{ orderId: number; message: string }>('PATCH', `/orders/${orderId}/transporter`, {
+        body: transporter,
+      })
+    ).data;
   }
 
   async getOrderStatuses(): Promise<OngoingStatus[]> {
@@ -257,13 +363,23 @@ export class OngoingApi {
   }
 
   async getWaysOfDelivery(): Promise<OngoingWayOfDeliveryType[]> {
-    return (await this.get<{ wayOfDeliveryTypes: OngoingWayOfDeliveryType[] | null }>('/orders/wayOfDeliveryTypes', { goodsOwnerId: this.goodsOwnerId })).wayOfDeliveryTypes ?? [];
+    return (
+      (
+        await this.get<{ wayOfDeliveryTypes: OngoingWayOfDeliveryType[] | null }>('/orders/wayOfDeliveryTypes', {
+          goodsOwnerId: this.goodsOwnerId,
+        })
+      ).wayOfDeliveryTypes ?? []
+    );
   }
 
   // -------------------------------------------------------------------------------- returns
 
   async upsertReturnOrder(returnOrder: OngoingReturnOrderPut): Promise<{ returnOrderId: number; message: string }> {
-    return (await this.call<{ returnOrderId: number; message: string }>('PUT', '/returnOrders', { body: { ...returnOrder, goodsOwnerId: this.goodsOwnerId } })).data;
+    return (
+      await this.call<{ returnOrderId: number; message: string }>('PUT', '/returnOrders', {
+        body: { ...returnOrder, goodsOwnerId: this.goodsOwnerId },
+      })
+    ).data;
   }
 
   getReturnOrder(returnOrderId: number): Promise<OngoingReturnOrder> {
@@ -276,7 +392,10 @@ export class OngoingApi {
   }
 
   async getReturnOrderStatuses(): Promise<OngoingStatus[]> {
-    return (await this.get<{ returnOrderStatuses: OngoingStatus[] | null }>('/returnOrders/statuses')).returnOrderStatuses ?? [];
+    return (
+      (await this.get<{ returnOrderStatuses: OngoingStatus[] | null }>('/returnOrders/statuses')).returnOrderStatuses ??
+      []
+    );
   }
 
   // -------------------------------------------------------------------------------- inventory and reference data
@@ -286,7 +405,12 @@ export class OngoingApi {
   }
 
   async setInventoryAdjustmentReported(inventoryId: number, articleSystemId: number): Promise<OngoingSetReportedReply> {
-    return (await this.call<OngoingSetReportedReply>('PATCH', `/inventoryAdjustments/${inventoryId}/articles/${articleSystemId}/setReported`)).data;
+    return (
+      await this.call<OngoingSetReportedReply>(
+        'PATCH',
+        `/inventoryAdjustments/${inventoryId}/articles/${articleSystemId}/setReported`,
+      )
+    ).data;
   }
 
   getTransporterContracts(): Promise<OngoingTransporterContract[]> {

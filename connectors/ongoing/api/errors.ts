@@ -17,9 +17,15 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 export function errorText(text: string): string {
   try {
     const body = JSON.parse(text) as { Message?: unknown; message?: unknown; ModelState?: Record<string, unknown> };
-    const message = typeof body.Message === 'string' ? body.Message : typeof body.message === 'string' ? body.message : undefined;
+    const message =
+      typeof body.Message === 'string' ? body.Message : typeof body.message === 'string' ? body.message : undefined;
     if (message) {
-      const details = body.ModelState && typeof body.ModelState === 'object' ? Object.values(body.ModelState).flat().filter((d) => typeof d === 'string' && !message.includes(d)) : [];
+      const details =
+        body.ModelState && typeof body.ModelState === 'object'
+          ? Object.values(body.ModelState)
+              .flat()
+              .filter((d) => typeof d === 'string' && !message.includes(d))
+          : [];
       return details.length ? `${message} (${details.join('; ')})` : message;
     }
   } catch {

@@ -8,9 +8,20 @@ export const ongoingApiSettings = {
   }),
   username: setting.string('ONGOING_API_USERNAME', { description: 'Ongoing API user name', default: 'api' }),
   // No default: a forgotten password must stop the process at start, not meet Ongoing's 401 later.
-  password: setting.string('ONGOING_API_PASSWORD', { description: 'Ongoing API user password (required; the local stack and npm start use the simulator\'s "secret")', secret: true }),
-  goodsOwnerId: setting.int('ONGOING_GOODS_OWNER_ID', { description: 'Ongoing goods owner id the integration acts for', default: 1, min: 1 }),
-  timeoutMs: setting.int('ONGOING_API_TIMEOUT_MS', { description: 'Timeout of one Ongoing API call in milliseconds', default: 30_000, min: 100 }),
+  password: setting.string('ONGOING_API_PASSWORD', {
+    description: 'Ongoing API user password (required; the local stack and npm start use the simulator\'s "secret")',
+    secret: true,
+  }),
+  goodsOwnerId: setting.int('ONGOING_GOODS_OWNER_ID', {
+    description: 'Ongoing goods owner id the integration acts for',
+    default: 1,
+    min: 1,
+  }),
+  timeoutMs: setting.int('ONGOING_API_TIMEOUT_MS', {
+    description: 'Timeout of one Ongoing API call in milliseconds',
+    default: 30_000,
+    min: 100,
+  }),
 };
 
 export interface OngoingApiOptions {

@@ -4,7 +4,12 @@
  */
 
 /** `from` is inclusive, so the next page starts one past the highest id seen; a short page is the last. */
-export async function* pages<T>(fetchPage: (from: number | undefined, max: number) => Promise<T[]>, idOf: (item: T) => number, pageSize: number, from?: number): AsyncGenerator<T[]> {
+export async function* pages<T>(
+  fetchPage: (from: number | undefined, max: number) => Promise<T[]>,
+  idOf: (item: T) => number,
+  pageSize: number,
+  from?: number,
+): AsyncGenerator<T[]> {
   let cursor = from;
   for (;;) {
     const page = await fetchPage(cursor, pageSize);

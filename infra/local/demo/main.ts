@@ -22,9 +22,20 @@ import { reconcileStock } from '../../../pipeline/ops/reconcile.js';
 import { formatStockReport } from '../../../pipeline/ops/reconcile-diff.js';
 
 const demoSettings = {
-  rate: setting.int('DEMO_RATE', { default: 3, min: 0, max: 1000, description: 'generator actions per second in npm start (0: no generated activity)' }),
-  seed: setting.int('DEMO_SEED', { default: 42, description: 'generator seed; the same seed replays the same activity' }),
-  keepStack: setting.bool('DEMO_KEEP_STACK', { default: false, description: 'leave Kafka, the registry and the simulator running when npm start ends' }),
+  rate: setting.int('DEMO_RATE', {
+    default: 3,
+    min: 0,
+    max: 1000,
+    description: 'generator actions per second in npm start (0: no generated activity)',
+  }),
+  seed: setting.int('DEMO_SEED', {
+    default: 42,
+    description: 'generator seed; the same seed replays the same activity',
+  }),
+  keepStack: setting.bool('DEMO_KEEP_STACK', {
+    default: false,
+    description: 'leave Kafka, the registry and the simulator running when npm start ends',
+  }),
   controlUrl: generatorSettings.controlUrl,
 };
 
@@ -55,22 +66,51 @@ async function main(): Promise<void> {
   const pipeline = await startPipeline({ setup: true });
   await pipeline.started();
   const mapped = await seedShippingMap(pipeline.runtime);
-  console.log(`▶ shipping-method map: ${mapped} demo freight methods mapped to Ongoing ways of delivery and transporters`);
+  console.log(
+    `▶ shipping-method map: ${mapped} demo freight methods mapped to Ongoing ways of delivery and transporters`,
+  );
 
   const control = new SimulatorControl(demo.controlUrl);
-  const api = new OngoingApi({ baseUrl: cfg.baseUrl, username: cfg.username, password: cfg.password, goodsOwnerId: cfg.goodsOwnerId, timeoutMs: cfg.timeoutMs });
+  const api = new OngoingApi({
+    baseUrl: cfg.baseUrl,
+    username: cfg.username,
+    password: cfg.password,
+    goodsOwnerId: cfg.goodsOwnerId,
+    timeoutMs: cfg.timeoutMs,
+  });
   const opened = await openingStock(db, api, control, cfg.ongoingWarehouse);
-  if (opened > 0) console.log(`▶ opening stock: ${opened} articles in Ongoing given Multicase's on-hand stock of ${cfg.ongoingWarehouse}`);
+  if (opened > 0)
+    console.log(
+      `▶ opening stock: ${opened} articles in Ongoing given Multicase's on-hand stock of ${cfg.ongoingWarehouse}`,
+    );
   const abort = new AbortController();
   let actions = 0;
   const generator =
     demo.rate > 0
-      ? runGenerator({ db, control, api, log }, { seed: demo.seed, ratePerSecond: demo.rate, signal: abort.signal, onAction: () => actions++ })
+      ? runGenerator(
+          { db, control, api, log },
+          { seed: demo.seed, ratePerSecond: demo.rate, signal: abort.signal, onAction: () => actions++ },
+        )
       : Promise.resolve(undefined);
-  console.log(`▶ running; generating ${demo.rate} actions/s (seed ${demo.seed}). Metrics: http://127.0.0.1:${process.env.METRICS_PORT ?? 9464}/metrics. Ctrl-C stops.`);
+  console.log(
+    `▶ running; generating ${demo.rate} actions/s (seed ${demo.seed}). Metrics: http://127.0.0.1:${process.env.METRICS_PORT ?? 9464}/metrics. Ctrl-C stops.`,
+  );
 
-  const progress = demoProgress({ db, api, rt: pipeline.runtime, actions: () => actions, e2e: metrics.endToEndSeconds });
-  const timer = setInterval(() => void progress().then((line) => console.log(line), (err: unknown) => log.warn('progress failed', { error: err })), 3_000);
+  const progress = demoProgress({
+    db,
+    api,
+    rt: pipeline.runtime,
+    actions: () => actions,
+    e2e: metrics.endToEndSeconds,
+  });
+  const timer = setInterval(
+    () =>
+      void progress().then(
+        (line) => console.log(line),
+        (err: unknown) => log.warn('progress failed', { error: err }),
+      ),
+    3_000,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -9,7 +9,13 @@ import type { Knex } from 'knex';
 import type { OngoingApi } from '../../../connectors/ongoing/api/client.js';
 import type { SimulatorControl } from '../ongoing-simulator/control.js';
 
-export async function openingStock(db: Knex, api: OngoingApi, control: SimulatorControl, warehouse: string, timeoutMs = 60_000): Promise<number> {
+export async function openingStock(
+  db: Knex,
+  api: OngoingApi,
+  control: SimulatorControl,
+  warehouse: string,
+  timeoutMs = 60_000,
+): Promise<number> {
   const stocked: { product_number: string; quantity: string }[] = await db('multicase.stock as s')
     .join('multicase.products as p', 'p.id', 's.product_id')
     .join('multicase.warehouses as w', 'w.id', 's.warehouse_id')
@@ -22,10 +28,16 @@ export async function openingStock(db: Knex, api: OngoingApi, control: Simulator
     if (articles.some((a) => (a.inventoryInfo?.numberOfItems ?? 0) !== 0)) return 0;
     const known = new Set(articles.map((a) => a.articleNumber));
     if (stocked.every((s) => known.has(s.product_number))) break;
-    if (Date.now() > deadline) throw new Error(`opening stock: ${stocked.filter((s) => !known.has(s.product_number)).length} stocked products did not reach Ongoing as articles within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `opening stock: ${stocked.filter((s) => !known.has(s.product_number)).length} stocked products did not reach Ongoing as articles within ${timeoutMs / 1000} s`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
   if (stocked.length === 0) return 0;
-  await control.adjustStock({ adjustments: stocked.map((s) => ({ articleNumber: s.product_number, numberOfItems: Number(s.quantity) })), recordAdjustment: false });
+  await control.adjustStock({
+    adjustments: stocked.map((s) => ({ articleNumber: s.product_number, numberOfItems: Number(s.quantity) })),
+    recordAdjustment: false,
+  });
   return stocked.length;
 }

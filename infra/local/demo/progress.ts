@@ -5,9 +5,14 @@ import type { OngoingApi } from '../../../connectors/ongoing/api/client.js';
 import { metrics } from '../../../runtime/metrics.js';
 import type { Runtime } from '../../../runtime/runtime.js';
 
-async function sum(counter: { get(): Promise<{ values: Array<{ value: number; labels: Record<string, string | number> }> }> }, where: Record<string, string> = {}): Promise<number> {
+async function sum(
+  counter: { get(): Promise<{ values: Array<{ value: number; labels: Record<string, string | number> }> }> },
+  where: Record<string, string> = {},
+): Promise<number> {
   const { values } = await counter.get();
-  return values.filter((v) => Object.entries(where).every(([k, x]) => String(v.labels[k]) === x)).reduce((s, v) => s + v.value, 0);
+  return values
+    .filter((v) => Object.entries(where).every(([k, x]) => String(v.labels[k]) === x))
+    .reduce((s, v) => s + v.value, 0);
 }
 
 /** Quantile estimated from histogram buckets (upper bound of the bucket holding it), as Prometheus does roughly. */
@@ -32,21 +37,26 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
   return async (): Promise<string> => {
     const t = Math.round((Date.now() - started) / 1000);
     const clock = `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-    const [events, articles, pos, orders, receipts, shipments, returns, adjustments, discrepancies, dead, p50, p99] = await Promise.all([
-      sum(metrics.sourceEvents),
-      sum(metrics.recordsIn, { stage: 'sink.ongoing.article' }),
-      sum(metrics.recordsIn, { stage: 'sink.ongoing.purchase-order' }),
-      sum(metrics.recordsIn, { stage: 'sink.ongoing.order' }),
-      sum(metrics.recordsIn, { stage: 'sink.multicase.receipt-booking' }),
-      sum(metrics.recordsIn, { stage: 'sink.multicase.shipment-invoice' }),
-      sum(metrics.recordsIn, { stage: 'sink.multicase.return-booking' }),
-      sum(metrics.recordsIn, { stage: 'sink.multicase.stock-adjustment' }),
-      sum(metrics.stockDiscrepancies),
-      sum(metrics.deadLettered),
-      histogramQuantile(deps.e2e, 0.5),
-      histogramQuantile(deps.e2e, 0.99),
-    ]);
-    const booked = (await deps.db('multicase.stock_transactions').where('kind', 'receipt').sum({ s: 'quantity_change' }).first()) as { s: string | null } | undefined;
+    const [events, articles, pos, orders, receipts, shipments, returns, adjustments, discrepancies, dead, p50, p99] =
+      await Promise.all([
+        sum(metrics.sourceEvents),
+        sum(metrics.recordsIn, { stage: 'sink.ongoing.article' }),
+        sum(metrics.recordsIn, { stage: 'sink.ongoing.purchase-order' }),
+        sum(metrics.recordsIn, { stage: 'sink.ongoing.order' }),
+        sum(metrics.recordsIn, { stage: 'sink.multicase.receipt-booking' }),
+        sum(metrics.recordsIn, { stage: 'sink.multicase.shipment-invoice' }),
+        sum(metrics.recordsIn, { stage: 'sink.multicase.return-booking' }),
+        sum(metrics.recordsIn, { stage: 'sink.multicase.stock-adjustment' }),
+        sum(metrics.stockDiscrepancies),
+        sum(metrics.deadLettered),
+        histogramQuantile(deps.e2e, 0.5),
+        histogramQuantile(deps.e2e, 0.99),
+      ]);
+    const booked = (await deps
+      .db('multicase.stock_transactions')
+      .where('kind', 'receipt')
+      .sum({ s: 'quantity_change' })
+      .first()) as { s: string | null } | undefined;
     const credits = (await deps.db('multicase.credit_notes').count({ n: '*' }).first()) as { n: string } | undefined;
     const fmt = (v: number | null) => (v === null ? '–' : v === Infinity ? '>120 s' : `≤${v} s`);
     return (

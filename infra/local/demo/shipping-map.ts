@@ -8,12 +8,54 @@ import type { Runtime } from '../../../runtime/runtime.js';
 import { setShippingMethod, type ShippingMethodChanges } from '../../../pipeline/ops/shipping-map.js';
 
 export const DEMO_SHIPPING_MAP: ReadonlyArray<{ id: number } & ShippingMethodChanges> = [
-  { id: 1, shippingMethodCode: 'PN-COLLECT', wayOfDeliveryCode: 'STANDARD', wayOfDeliveryName: 'Standard delivery', transporterCode: 'PLAB', transporterServiceCode: 'P19' },
-  { id: 2, shippingMethodCode: 'BRING-PIP', wayOfDeliveryCode: 'STANDARD', wayOfDeliveryName: 'Standard delivery', transporterCode: 'BRING', transporterServiceCode: 'BRINGPARCEL' },
-  { id: 3, shippingMethodCode: 'BRING-SP', wayOfDeliveryCode: 'SERVICEPOINT', wayOfDeliveryName: 'Delivery to service point', transporterCode: 'BRING', transporterServiceCode: 'BRINGPICKUP' },
-  { id: 4, shippingMethodCode: 'DHL-EXP', wayOfDeliveryCode: 'EXPRESS', wayOfDeliveryName: 'Express delivery', transporterCode: 'DHL', transporterServiceCode: 'DHLPARCEL' },
-  { id: 5, shippingMethodCode: 'PICKUP', wayOfDeliveryCode: 'PICKUP', wayOfDeliveryName: 'Customer pickup', transporterCode: 'PICKUP', transporterServiceCode: 'PICKUP' },
-  { id: 7, shippingMethodCode: 'PN-LOCKER', wayOfDeliveryCode: 'SERVICEPOINT', wayOfDeliveryName: 'Delivery to service point', transporterCode: 'PLAB', transporterServiceCode: 'P19' },
+  {
+    id: 1,
+    shippingMethodCode: 'PN-COLLECT',
+    wayOfDeliveryCode: 'STANDARD',
+    wayOfDeliveryName: 'Standard delivery',
+    transporterCode: 'PLAB',
+    transporterServiceCode: 'P19',
+  },
+  {
+    id: 2,
+    shippingMethodCode: 'BRING-PIP',
+    wayOfDeliveryCode: 'STANDARD',
+    wayOfDeliveryName: 'Standard delivery',
+    transporterCode: 'BRING',
+    transporterServiceCode: 'BRINGPARCEL',
+  },
+  {
+    id: 3,
+    shippingMethodCode: 'BRING-SP',
+    wayOfDeliveryCode: 'SERVICEPOINT',
+    wayOfDeliveryName: 'Delivery to service point',
+    transporterCode: 'BRING',
+    transporterServiceCode: 'BRINGPICKUP',
+  },
+  {
+    id: 4,
+    shippingMethodCode: 'DHL-EXP',
+    wayOfDeliveryCode: 'EXPRESS',
+    wayOfDeliveryName: 'Express delivery',
+    transporterCode: 'DHL',
+    transporterServiceCode: 'DHLPARCEL',
+  },
+  {
+    id: 5,
+    shippingMethodCode: 'PICKUP',
+    wayOfDeliveryCode: 'PICKUP',
+    wayOfDeliveryName: 'Customer pickup',
+    transporterCode: 'PICKUP',
+    transporterServiceCode: 'PICKUP',
+  },
+  {
+    id: 7,
+    shippingMethodCode: 'PN-LOCKER',
+    wayOfDeliveryCode: 'SERVICEPOINT',
+    wayOfDeliveryName: 'Delivery to service point',
+    transporterCode: 'PLAB',
+    transporterServiceCode: 'P19',
+  },
 ];
 
 /** Writes the demo map (all of it, or the given FreightIDs) to state.shipping-method-map. */

@@ -3,7 +3,13 @@
  * happens by default, and the shape of a planned action. Kept apart from the planners so the
  * runner and the executor can name kinds and plans without pulling in the planning itself.
  */
-import type { ProductFields, ProductInput, PurchaseOrderInput, ReturnLineInput, SalesOrderInput } from '../multicase-db/actions.js';
+import type {
+  ProductFields,
+  ProductInput,
+  PurchaseOrderInput,
+  ReturnLineInput,
+  SalesOrderInput,
+} from '../multicase-db/actions.js';
 import type { PickingListInfo, PurchaseOrderInfo } from './world.js';
 
 /** What a Multicase user does at the screen. */
@@ -21,7 +27,13 @@ export const MULTICASE_ACTION_KINDS = [
 ] as const;
 
 /** What the warehouse staff do in Ongoing, only to records that reached Ongoing. */
-export const ONGOING_ACTION_KINDS = ['receivePurchaseOrder', 'pickOrder', 'shipOrder', 'receiveReturn', 'adjustStock'] as const;
+export const ONGOING_ACTION_KINDS = [
+  'receivePurchaseOrder',
+  'pickOrder',
+  'shipOrder',
+  'receiveReturn',
+  'adjustStock',
+] as const;
 
 export const ACTION_KINDS = [...MULTICASE_ACTION_KINDS, ...ONGOING_ACTION_KINDS] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -70,11 +82,25 @@ export type PlannedAction =
   | { kind: 'cancelPurchaseOrder'; key: string; detail: string }
   | { kind: 'createSalesOrder'; detail: string; input: SalesOrderInput }
   | { kind: 'sendOrderToWarehouse'; key: string; detail: string }
-  | { kind: 'registerReturn'; key: string; detail: string; lines: ReturnLineInput[]; reason: string; settlement: 'credit' | 'replace' }
+  | {
+      kind: 'registerReturn';
+      key: string;
+      detail: string;
+      lines: ReturnLineInput[];
+      reason: string;
+      settlement: 'credit' | 'replace';
+    }
   | { kind: 'sendReturnToWarehouse'; key: string; detail: string }
   | { kind: 'receivePurchaseOrder'; candidates: PurchaseOrderInfo[]; partial: boolean }
   | { kind: 'pickOrder'; candidates: PickingListInfo[]; discrepancy: boolean; shortPick: boolean }
-  | { kind: 'shipOrder'; candidates: PickingListInfo[]; waybill: string; trackingUrl: string; parcels: number; preferPicked: boolean }
+  | {
+      kind: 'shipOrder';
+      candidates: PickingListInfo[];
+      waybill: string;
+      trackingUrl: string;
+      parcels: number;
+      preferPicked: boolean;
+    }
   | { kind: 'receiveReturn'; candidates: string[]; partial: boolean }
   | { kind: 'adjustStock'; candidates: string[]; numberOfItems: number; cause: CodeName; comment: string };
 

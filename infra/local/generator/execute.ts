@@ -54,7 +54,8 @@ export async function ongoingLookup<T>(read: () => Promise<T>, attempts = 3): Pr
 }
 
 const done = (key: string, detail: string): Outcome => ({ outcome: 'done', key, detail });
-const skipped = (detail: string, key?: string): Outcome => (key === undefined ? { outcome: 'skipped', detail } : { outcome: 'skipped', key, detail });
+const skipped = (detail: string, key?: string): Outcome =>
+  key === undefined ? { outcome: 'skipped', detail } : { outcome: 'skipped', key, detail };
 
 export async function executePlan(deps: ExecuteDeps, plan: PlannedAction, rng: Rng, world: World): Promise<Outcome> {
   const { db, api, control } = deps;
@@ -76,7 +77,8 @@ export async function executePlan(deps: ExecuteDeps, plan: PlannedAction, rng: R
     case 'cancelPurchaseOrder': {
       // Ongoing refuses both once receiving has started there, even before Multicase has booked it.
       const inOngoing = await ongoingLookup(() => api.getPurchaseOrders({ purchaseOrderNumber: plan.key }));
-      if (inOngoing.some((po) => (po.purchaseOrderLines ?? []).some((l) => (l.receivedNumberOfItems ?? 0) > 0))) return skipped('receiving has started in Ongoing', plan.key);
+      if (inOngoing.some((po) => (po.purchaseOrderLines ?? []).some((l) => (l.receivedNumberOfItems ?? 0) > 0)))
+        return skipped('receiving has started in Ongoing', plan.key);
       if (plan.kind === 'changePurchaseOrder') await savePurchaseOrder(db, plan.input);
       else await cancelPurchaseOrder(db, plan.key);
       return done(plan.key, plan.detail);
@@ -116,12 +118,23 @@ function receivable(found: OngoingPurchaseOrder, wanted: PurchaseOrderInfo): boo
   const status = found.purchaseOrderInfo.purchaseOrderStatus?.number ?? 0;
   if (status >= PURCHASE_ORDER_STATUS.received) return false;
   const lines = found.purchaseOrderLines ?? [];
-  const current = lines.length === wanted.lines.length && wanted.lines.every((w) => lines.some((l) => l.rowNumber === String(w.position) && (l.advisedNumberOfItems ?? 0) === w.quantityOrdered));
+  const current =
+    lines.length === wanted.lines.length &&
+    wanted.lines.every((w) =>
+      lines.some((l) => l.rowNumber === String(w.position) && (l.advisedNumberOfItems ?? 0) === w.quantityOrdered),
+    );
   return current && lines.some((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0));
 }
 
-async function receivePurchaseOrder(api: OngoingApi, control: SimulatorControl, plan: Extract<PlannedAction, { kind: 'receivePurchaseOrder' }>, rng: Rng): Promise<Outcome> {
-  const found = await ongoingLookup(() => api.getPurchaseOrders({ purchaseOrderNumbers: plan.candidates.map((c) => c.purchaseOrderNumber) }));
+async function receivePurchaseOrder(
+  api: OngoingApi,
+  control: SimulatorControl,
+  plan: Extract<PlannedAction, { kind: 'receivePurchaseOrder' }>,
+  rng: Rng,
+): Promise<Outcome> {
+  const found = await ongoingLookup(() =>
+    api.getPurchaseOrders({ purchaseOrderNumbers: plan.candidates.map((c) => c.purchaseOrderNumber) }),
+  );
   const byNumber = new Map(found.map((po) => [po.purchaseOrderInfo.purchaseOrderNumber, po]));
   const match = plan.candidates.find((c) => {
     const po = byNumber.get(c.purchaseOrderNumber);
@@ -129,7 +142,9 @@ async function receivePurchaseOrder(api: OngoingApi, control: SimulatorControl, 
   });
   if (!match) return skipped(`none of ${plan.candidates.length} open purchase orders is waiting in Ongoing`);
   const po = byNumber.get(match.purchaseOrderNumber)!;
-  const outstanding = (po.purchaseOrderLines ?? []).filter((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0)).map((l) => ({ line: l, open: (l.advisedNumberOfItems ?? 0) - (l.receivedNumberOfItems ?? 0) }));
+  const outstanding = (po.purchaseOrderLines ?? [])
+    .filter((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0))
+    .map((l) => ({ line: l, open: (l.advisedNumberOfItems ?? 0) - (l.receivedNumberOfItems ?? 0) }));
   const started = (po.purchaseOrderLines ?? []).some((l) => (l.receivedNumberOfItems ?? 0) > 0);
   const total = outstanding.reduce((s, o) => s + o.open, 0);
   let lines: ReceiveLine[] | undefined;
@@ -153,16 +168,32 @@ async function receivePurchaseOrder(api: OngoingApi, control: SimulatorControl, 
 
 function workable(order: OngoingOrder): boolean {
   const status = order.orderInfo.orderStatus.number;
-  return status >= ORDER_STATUS.open && status < ORDER_STATUS.sent && order.orderLines.some((l) => l.orderedNumberOfItems > 0);
+  return (
+    status >= ORDER_STATUS.open &&
+    status < ORDER_STATUS.sent &&
+    order.orderLines.some((l) => l.orderedNumberOfItems > 0)
+  );
 }
 
-async function workOrder(api: OngoingApi, control: SimulatorControl, plan: Extract<PlannedAction, { kind: 'pickOrder' | 'shipOrder' }>, rng: Rng, world: World): Promise<Outcome> {
+async function workOrder(
+  api: OngoingApi,
+  control: SimulatorControl,
+  plan: Extract<PlannedAction, { kind: 'pickOrder' | 'shipOrder' }>,
+  rng: Rng,
+  world: World,
+): Promise<Outcome> {
   // The pipeline may name the Ongoing order after the picking list or after the order.
   const numbers = [...new Set(plan.candidates.flatMap((c) => [c.pickingListNumber, c.orderNumber]))];
   const found = await ongoingLookup(() => api.getOrders({ orderNumbers: numbers }));
   const byNumber = new Map(found.map((o) => [o.orderInfo.orderNumber, o]));
-  const orders = plan.candidates.map((c) => byNumber.get(c.pickingListNumber) ?? byNumber.get(c.orderNumber)).filter((o): o is OngoingOrder => o !== undefined && workable(o));
-  const unpicked = orders.filter((o) => o.orderInfo.orderStatus.number < ORDER_STATUS.picked && o.orderLines.some((l) => l.orderedNumberOfItems > l.pickedNumberOfItems));
+  const orders = plan.candidates
+    .map((c) => byNumber.get(c.pickingListNumber) ?? byNumber.get(c.orderNumber))
+    .filter((o): o is OngoingOrder => o !== undefined && workable(o));
+  const unpicked = orders.filter(
+    (o) =>
+      o.orderInfo.orderStatus.number < ORDER_STATUS.picked &&
+      o.orderLines.some((l) => l.orderedNumberOfItems > l.pickedNumberOfItems),
+  );
 
   if (plan.kind === 'pickOrder') {
     const order = unpicked[0];
@@ -172,7 +203,9 @@ async function workOrder(api: OngoingApi, control: SimulatorControl, plan: Extra
       .filter((l) => l.orderedNumberOfItems > l.pickedNumberOfItems)
       .map((l) => ({ orderLineId: l.id, numberOfItems: l.orderedNumberOfItems - l.pickedNumberOfItems }));
     let detail = `${lines.length} lines`;
-    const stocked = lines.filter((l) => !service.has(order.orderLines.find((x) => x.id === l.orderLineId)!.article.articleNumber));
+    const stocked = lines.filter(
+      (l) => !service.has(order.orderLines.find((x) => x.id === l.orderLineId)!.article.articleNumber),
+    );
     if (plan.discrepancy && stocked.length > 0) {
       // The picker finds a unit missing at the location: booked as a negative adjustment (PICKDIFF).
       const line = stocked[int(rng, 0, stocked.length - 1)]!;
@@ -189,8 +222,14 @@ async function workOrder(api: OngoingApi, control: SimulatorControl, plan: Extra
   const picked = orders.filter((o) => o.orderInfo.orderStatus.number >= ORDER_STATUS.picked);
   const order = (plan.preferPicked ? picked[0] : undefined) ?? orders[0];
   if (!order) return skipped(`none of ${plan.candidates.length} picking lists is open in Ongoing`);
-  await control.shipOrder({ orderId: order.orderInfo.orderId }, { waybill: plan.waybill, trackingUrl: plan.trackingUrl, parcels: plan.parcels });
-  return done(order.orderInfo.orderNumber, `waybill ${plan.waybill}, ${plan.parcels} parcel${plan.parcels > 1 ? 's' : ''}${order.orderInfo.orderStatus.number < ORDER_STATUS.picked ? ' (picked in full first)' : ''}`);
+  await control.shipOrder(
+    { orderId: order.orderInfo.orderId },
+    { waybill: plan.waybill, trackingUrl: plan.trackingUrl, parcels: plan.parcels },
+  );
+  return done(
+    order.orderInfo.orderNumber,
+    `waybill ${plan.waybill}, ${plan.parcels} parcel${plan.parcels > 1 ? 's' : ''}${order.orderInfo.orderStatus.number < ORDER_STATUS.picked ? ' (picked in full first)' : ''}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,15 +238,25 @@ async function workOrder(api: OngoingApi, control: SimulatorControl, plan: Extra
 /** A customer return at the warehouse: a purchase order marked as a return, still expecting goods. */
 function expectingGoods(po: OngoingPurchaseOrder): boolean {
   const status = po.purchaseOrderInfo.purchaseOrderStatus?.number ?? 0;
-  return po.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType === true && status < PURCHASE_ORDER_STATUS.received
-    && (po.purchaseOrderLines ?? []).some((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0));
+  return (
+    po.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType === true &&
+    status < PURCHASE_ORDER_STATUS.received &&
+    (po.purchaseOrderLines ?? []).some((l) => (l.advisedNumberOfItems ?? 0) > (l.receivedNumberOfItems ?? 0))
+  );
 }
 
-async function receiveReturn(api: OngoingApi, control: SimulatorControl, plan: Extract<PlannedAction, { kind: 'receiveReturn' }>, rng: Rng): Promise<Outcome> {
+async function receiveReturn(
+  api: OngoingApi,
+  control: SimulatorControl,
+  plan: Extract<PlannedAction, { kind: 'receiveReturn' }>,
+  rng: Rng,
+): Promise<Outcome> {
   const found = await ongoingLookup(() => api.getPurchaseOrders({ purchaseOrderNumbers: plan.candidates }));
   const po = found.find(expectingGoods);
   if (po === undefined) return skipped(`none of ${plan.candidates.length} returns is expected in Ongoing`);
-  const open = (po.purchaseOrderLines ?? []).map((l) => ({ line: l, open: (l.advisedNumberOfItems ?? 0) - (l.receivedNumberOfItems ?? 0) })).filter((o) => o.open > 0);
+  const open = (po.purchaseOrderLines ?? [])
+    .map((l) => ({ line: l, open: (l.advisedNumberOfItems ?? 0) - (l.receivedNumberOfItems ?? 0) }))
+    .filter((o) => o.open > 0);
   const splittable = open.filter((o) => o.open > 1);
   let lines: ReceiveLine[] | undefined;
   let detail = `${open.length} lines in full`;
@@ -220,11 +269,16 @@ async function receiveReturn(api: OngoingApi, control: SimulatorControl, plan: E
   return done(po.purchaseOrderInfo.purchaseOrderNumber ?? String(po.purchaseOrderInfo.purchaseOrderId), detail);
 }
 
-async function adjustStock(api: OngoingApi, control: SimulatorControl, plan: Extract<PlannedAction, { kind: 'adjustStock' }>): Promise<Outcome> {
+async function adjustStock(
+  api: OngoingApi,
+  control: SimulatorControl,
+  plan: Extract<PlannedAction, { kind: 'adjustStock' }>,
+): Promise<Outcome> {
   const articles = await ongoingLookup(() => api.getArticles({ articleNumbers: plan.candidates }));
   const stocked = new Set(articles.filter((a) => a.isStockArticle !== false).map((a) => a.articleNumber));
   const articleNumber = plan.candidates.find((n) => stocked.has(n));
-  if (articleNumber === undefined) return skipped(`none of ${plan.candidates.length} products is an article in Ongoing yet`);
+  if (articleNumber === undefined)
+    return skipped(`none of ${plan.candidates.length} products is an article in Ongoing yet`);
   await control.adjustStock({
     goodsOwnerId: api.goodsOwnerId,
     adjustments: [{ articleNumber, numberOfItems: plan.numberOfItems, cause: plan.cause, comment: plan.comment }],

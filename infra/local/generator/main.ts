@@ -22,11 +22,26 @@ import { runGenerator, type GeneratedAction, type GeneratorSummary } from './run
 import { connectMulticase, multicaseDbSettings } from '../multicase-db/db.js';
 import { SimulatorControl } from '../ongoing-simulator/control.js';
 
-export { ACTION_KINDS, DEFAULT_MIX, MULTICASE_ACTION_KINDS, ONGOING_ACTION_KINDS, SAFETY_STOCK, isOngoingAction, planNextAction } from './plan.js';
+export {
+  ACTION_KINDS,
+  DEFAULT_MIX,
+  MULTICASE_ACTION_KINDS,
+  ONGOING_ACTION_KINDS,
+  SAFETY_STOCK,
+  isOngoingAction,
+  planNextAction,
+} from './plan.js';
 export type { ActionKind, NothingToDo, PlannedAction } from './plan.js';
 export { actionRng, mulberry32, type Rng } from './rng.js';
 export { GENERATOR_WAREHOUSE, readWorld, type World } from './world.js';
-export { runGenerator, type GeneratedAction, type GeneratorDeps, type GeneratorOptions, type GeneratorSummary, type KindCount } from './runner.js';
+export {
+  runGenerator,
+  type GeneratedAction,
+  type GeneratorDeps,
+  type GeneratorOptions,
+  type GeneratorSummary,
+  type KindCount,
+} from './runner.js';
 
 // ---------------------------------------------------------------------------------------------
 // CLI
@@ -35,7 +50,8 @@ export const generatorSettings = {
   ...multicaseDbSettings,
   ...ongoingApiSettings,
   controlUrl: setting.url('ONGOING_SIM_CONTROL_URL', {
-    description: "the Ongoing simulator's warehouse-operator control path (the generator plays the warehouse staff through it)",
+    description:
+      "the Ongoing simulator's warehouse-operator control path (the generator plays the warehouse staff through it)",
     default: 'http://127.0.0.1:8090/demo/sim',
   }),
 };
@@ -63,17 +79,37 @@ export function parseGeneratorArgs(argv: string[]): GeneratorCliArgs {
     args: argv,
     strict: true,
     allowPositionals: false,
-    options: { seed: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, max: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      seed: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      max: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
-  const num = (name: string, raw: string | undefined, check: (n: number) => boolean, expected: string): number | undefined => {
+  const num = (
+    name: string,
+    raw: string | undefined,
+    check: (n: number) => boolean,
+    expected: string,
+  ): number | undefined => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new RangeError(`--${name} must be ${expected}, got ${JSON.stringify(raw)}`);
+    if (raw.trim() === '' || !Number.isFinite(n) || !check(n))
+      throw new RangeError(`--${name} must be ${expected}, got ${JSON.stringify(raw)}`);
     return n;
   };
   const duration = num('duration', values.duration, (n) => n > 0, 'a number of seconds above 0');
-  const args: GeneratorCliArgs = { rate: num('rate', values.rate, (n) => n > 0, 'a number above 0') ?? 2, help: values.help ?? false };
-  const seed = num('seed', values.seed, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'a whole number from 0 to 4294967295');
+  const args: GeneratorCliArgs = {
+    rate: num('rate', values.rate, (n) => n > 0, 'a number above 0') ?? 2,
+    help: values.help ?? false,
+  };
+  const seed = num(
+    'seed',
+    values.seed,
+    (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff,
+    'a whole number from 0 to 4294967295',
+  );
   const max = num('max', values.max, (n) => Number.isInteger(n) && n > 0, 'a whole number above 0');
   if (seed !== undefined) args.seed = seed;
   if (duration !== undefined) args.durationMs = Math.round(duration * 1000);
@@ -86,8 +122,11 @@ function countsLine(s: Pick<GeneratorSummary, 'actions' | 'done' | 'skipped' | '
 }
 
 export function formatSummary(summary: GeneratorSummary): string {
-  const rows = ACTION_KINDS.filter((k) => summary.byKind[k].done + summary.byKind[k].skipped + summary.byKind[k].failed > 0).map(
-    (k) => `  ${k.padEnd(22)} ${String(summary.byKind[k].done).padStart(6)} ${String(summary.byKind[k].skipped).padStart(8)} ${String(summary.byKind[k].failed).padStart(7)}`,
+  const rows = ACTION_KINDS.filter(
+    (k) => summary.byKind[k].done + summary.byKind[k].skipped + summary.byKind[k].failed > 0,
+  ).map(
+    (k) =>
+      `  ${k.padEnd(22)} ${String(summary.byKind[k].done).padStart(6)} ${String(summary.byKind[k].skipped).padStart(8)} ${String(summary.byKind[k].failed).padStart(7)}`,
   );
   return [
     `generator stopped (${summary.stoppedBy}) after ${(summary.elapsedMs / 1000).toFixed(1)} s: ${countsLine(summary)}, seed ${summary.seed}`,
@@ -112,7 +151,13 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig(generatorSettings, { ONGOING_API_PASSWORD: 'secret', ...process.env });
   const log = createLogger({ process: 'generator' });
   const db = connectMulticase(config.url, { poolMax: 4 });
-  const api = new OngoingApi({ baseUrl: config.baseUrl, username: config.username, password: config.password, goodsOwnerId: config.goodsOwnerId, timeoutMs: config.timeoutMs });
+  const api = new OngoingApi({
+    baseUrl: config.baseUrl,
+    username: config.username,
+    password: config.password,
+    goodsOwnerId: config.goodsOwnerId,
+    timeoutMs: config.timeoutMs,
+  });
   const control = new SimulatorControl(config.controlUrl);
   const seed = args.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
 
@@ -127,7 +172,13 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-  const until = [args.durationMs !== undefined ? `${args.durationMs / 1000} s` : undefined, args.maxActions !== undefined ? `${args.maxActions} actions` : undefined].filter(Boolean).join(' or ') || 'Ctrl-C';
+  const until =
+    [
+      args.durationMs !== undefined ? `${args.durationMs / 1000} s` : undefined,
+      args.maxActions !== undefined ? `${args.maxActions} actions` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' or ') || 'Ctrl-C';
   process.stdout.write(`generator: seed ${seed}, ${args.rate} actions/s, until ${until}\n`);
   const counts = { actions: 0, done: 0, skipped: 0, failed: 0 };
   let last: GeneratedAction | undefined;
@@ -136,7 +187,9 @@ async function main(argv: string[]): Promise<void> {
     const lastText = last
       ? ` · last: ${[last.kind, last.key, last.outcome === 'done' ? last.detail : `(${last.outcome}${last.detail ? `: ${last.detail}` : ''}${last.error ? `: ${last.error}` : ''})`].filter(Boolean).join(' ')}`
       : '';
-    process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${countsLine(counts)}${lastText}\n`);
+    process.stdout.write(
+      `[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${countsLine(counts)}${lastText}\n`,
+    );
   }, 5_000);
   try {
     const summary = await runGenerator(

@@ -6,7 +6,13 @@
 import type { ProductInput, PurchaseOrderInput, ReturnLineInput, SalesOrderInput } from '../multicase-db/actions.js';
 import { SAFETY_STOCK, type CodeName, type PlannedAction } from './action-kinds.js';
 import { chance, int, pick, sample, type Rng } from './rng.js';
-import { GENERATED_PRODUCT_PREFIX, GENERATOR_WAREHOUSE, type ProductInfo, type PurchaseOrderInfo, type World } from './world.js';
+import {
+  GENERATED_PRODUCT_PREFIX,
+  GENERATOR_WAREHOUSE,
+  type ProductInfo,
+  type PurchaseOrderInfo,
+  type World,
+} from './world.js';
 
 /** What the world offers each kind of action (on the Multicase side). */
 export interface Pools {
@@ -21,12 +27,45 @@ export interface Pools {
 // Vocabulary
 
 const FAMILIES = [
-  { group: 'Camping', supplier: 'S1001', weight: [0.2, 3.5], nouns: ['telt', 'sovepose', 'liggeunderlag', 'stormkjøkken', 'hodelykt', 'termos', 'tursekk 30 l', 'hengekøye'] },
-  { group: 'Klær', supplier: 'S1002', weight: [0.05, 1.2], nouns: ['ullgenser', 'fleecejakke', 'regnbukse', 'lue', 'votter', 'ullsokk', 'buff', 'turbukse'] },
-  { group: 'Mat', supplier: 'S1003', weight: [0.1, 1.0], nouns: ['turkaffe', 'tørrmat pasta', 'sjokolade', 'te', 'nøttemiks', 'havregryn'] },
+  {
+    group: 'Camping',
+    supplier: 'S1001',
+    weight: [0.2, 3.5],
+    nouns: ['telt', 'sovepose', 'liggeunderlag', 'stormkjøkken', 'hodelykt', 'termos', 'tursekk 30 l', 'hengekøye'],
+  },
+  {
+    group: 'Klær',
+    supplier: 'S1002',
+    weight: [0.05, 1.2],
+    nouns: ['ullgenser', 'fleecejakke', 'regnbukse', 'lue', 'votter', 'ullsokk', 'buff', 'turbukse'],
+  },
+  {
+    group: 'Mat',
+    supplier: 'S1003',
+    weight: [0.1, 1.0],
+    nouns: ['turkaffe', 'tørrmat pasta', 'sjokolade', 'te', 'nøttemiks', 'havregryn'],
+  },
 ] as const;
-const ADJECTIVES = ['Lett', 'Varm', 'Robust', 'Vanntett', 'Kompakt', 'Klassisk', 'Ultralett', 'Slitesterk', 'Myk', 'Vindtett'];
-const SERVICES = ['Montering', 'Gaveinnpakning premium', 'Ekspressgebyr', 'Impregnering', 'Servicepakke telt', 'Gravering'];
+const ADJECTIVES = [
+  'Lett',
+  'Varm',
+  'Robust',
+  'Vanntett',
+  'Kompakt',
+  'Klassisk',
+  'Ultralett',
+  'Slitesterk',
+  'Myk',
+  'Vindtett',
+];
+const SERVICES = [
+  'Montering',
+  'Gaveinnpakning premium',
+  'Ekspressgebyr',
+  'Impregnering',
+  'Servicepakke telt',
+  'Gravering',
+];
 const RETURN_CAUSES: readonly (CodeName & { reason: string })[] = [
   { code: 'WRONG_SIZE', name: 'Wrong size', reason: 'Feil størrelse' },
   { code: 'DAMAGED', name: 'Damaged in transport', reason: 'Skadet ved levering' },
@@ -59,7 +98,12 @@ export function planCreateProduct(rng: Rng, world: World): PlannedAction {
   const key = generatedProductNumber(world.nextProductSerial);
   if (chance(rng, 0.15)) {
     const description = pick(rng, SERVICES);
-    return { kind: 'createProduct', key, detail: `service item "${description}"`, input: { productNumber: key, description, isService: true, productGroup: 'Tjenester' } };
+    return {
+      kind: 'createProduct',
+      key,
+      detail: `service item "${description}"`,
+      input: { productNumber: key, description, isService: true, productGroup: 'Tjenester' },
+    };
   }
   const family = pick(rng, FAMILIES);
   const description = `${pick(rng, ADJECTIVES)} ${pick(rng, family.nouns)}`;
@@ -73,7 +117,11 @@ export function planCreateProduct(rng: Rng, world: World): PlannedAction {
     widthCm,
     heightCm,
     volumeDm3: round((lengthCm * widthCm * heightCm) / 1000, 3),
-    supplierNumber: world.suppliers.includes(family.supplier) ? family.supplier : world.suppliers.length > 0 ? pick(rng, world.suppliers) : null,
+    supplierNumber: world.suppliers.includes(family.supplier)
+      ? family.supplier
+      : world.suppliers.length > 0
+        ? pick(rng, world.suppliers)
+        : null,
     productGroup: family.group,
   };
   return { kind: 'createProduct', key, detail: `"${description}" (${family.group})`, input };
@@ -93,7 +141,12 @@ export function planUpdateProduct(rng: Rng, product: ProductInfo): PlannedAction
 }
 
 function purchaseLines(rng: Rng, products: ProductInfo[], from = 1): PurchaseOrderInput['lines'] {
-  return products.map((p, i) => ({ position: from + i, productNumber: p.productNumber, quantityOrdered: int(rng, 1, 20) * 5, unitPrice: int(rng, 20, 900) }));
+  return products.map((p, i) => ({
+    position: from + i,
+    productNumber: p.productNumber,
+    quantityOrdered: int(rng, 1, 20) * 5,
+    unitPrice: int(rng, 20, 900),
+  }));
 }
 
 export function planCreatePurchaseOrder(rng: Rng, world: World, p: Pools): PlannedAction {
@@ -103,7 +156,9 @@ export function planCreatePurchaseOrder(rng: Rng, world: World, p: Pools): Plann
   const pool = own.length > 0 ? own : p.stockProducts;
   const count = Math.min(int(rng, 1, 4), pool.length);
   const replenish = chance(rng, 0.5);
-  const chosen = replenish ? sample(rng, [...pool].sort((a, b) => a.available - b.available || a.id - b.id).slice(0, count * 2), count) : sample(rng, pool, count);
+  const chosen = replenish
+    ? sample(rng, [...pool].sort((a, b) => a.available - b.available || a.id - b.id).slice(0, count * 2), count)
+    : sample(rng, pool, count);
   const lines = purchaseLines(rng, chosen);
   const input: PurchaseOrderInput = {
     supplierNumber,
@@ -112,15 +167,29 @@ export function planCreatePurchaseOrder(rng: Rng, world: World, p: Pools): Plann
     reference: replenish ? 'Påfylling lav beholdning' : null,
     lines,
   };
-  return { kind: 'createPurchaseOrder', detail: `${supplierNumber}: ${lines.map((l) => `${l.quantityOrdered} × ${l.productNumber}`).join(', ')}`, input };
+  return {
+    kind: 'createPurchaseOrder',
+    detail: `${supplierNumber}: ${lines.map((l) => `${l.quantityOrdered} × ${l.productNumber}`).join(', ')}`,
+    input,
+  };
 }
 
 export function planChangePurchaseOrder(rng: Rng, world: World, p: Pools, po: PurchaseOrderInfo): PlannedAction {
-  let lines: PurchaseOrderInput['lines'] = po.lines.map((l) => ({ position: l.position, productNumber: l.productNumber, quantityOrdered: l.quantityOrdered, unitPrice: l.unitPrice }));
+  let lines: PurchaseOrderInput['lines'] = po.lines.map((l) => ({
+    position: l.position,
+    productNumber: l.productNumber,
+    quantityOrdered: l.quantityOrdered,
+    unitPrice: l.unitPrice,
+  }));
   let expectedDate = po.expectedDate;
   const onPo = new Set(lines.map((l) => l.productNumber));
   const addable = p.stockProducts.filter((x) => !onPo.has(x.productNumber));
-  const modes = ['quantity', 'expectedDate', ...(lines.length < 4 && addable.length > 0 ? ['addLine'] : []), ...(lines.length > 1 ? ['removeLine'] : [])];
+  const modes = [
+    'quantity',
+    'expectedDate',
+    ...(lines.length < 4 && addable.length > 0 ? ['addLine'] : []),
+    ...(lines.length > 1 ? ['removeLine'] : []),
+  ];
   const mode = pick(rng, modes);
   let detail: string;
   if (mode === 'quantity') {
@@ -148,21 +217,37 @@ export function planChangePurchaseOrder(rng: Rng, world: World, p: Pools, po: Pu
     kind: 'changePurchaseOrder',
     key: po.purchaseOrderNumber,
     detail,
-    input: { purchaseOrderNumber: po.purchaseOrderNumber, supplierNumber: po.supplierNumber, warehouseCode: GENERATOR_WAREHOUSE, expectedDate, reference: po.reference, note: po.note, lines },
+    input: {
+      purchaseOrderNumber: po.purchaseOrderNumber,
+      supplierNumber: po.supplierNumber,
+      warehouseCode: GENERATOR_WAREHOUSE,
+      expectedDate,
+      reference: po.reference,
+      note: po.note,
+      lines,
+    },
   };
 }
 
 export function planCreateSalesOrder(rng: Rng, world: World, p: Pools): PlannedAction {
   const customer = pick(rng, world.customers);
   const preferred = customer.preferredShippingMethodId;
-  const shippingMethod = preferred !== null && world.shippingMethodIds.includes(preferred) && chance(rng, 0.6) ? preferred : pick(rng, world.shippingMethodIds);
+  const shippingMethod =
+    preferred !== null && world.shippingMethodIds.includes(preferred) && chance(rng, 0.6)
+      ? preferred
+      : pick(rng, world.shippingMethodIds);
   const chosen = sample(rng, p.sellable, Math.min(int(rng, 1, 3), p.sellable.length));
   const lines: SalesOrderInput['lines'] = chosen.map((x) => ({
     productNumber: x.productNumber,
     quantity: int(rng, 1, Math.min(4, Math.floor(x.available - SAFETY_STOCK))),
     unitPrice: int(rng, 99, 2499),
   }));
-  if (p.serviceProducts.length > 0 && chance(rng, 0.15)) lines.push({ productNumber: pick(rng, p.serviceProducts).productNumber, quantity: 1, unitPrice: pick(rng, [49, 99, 149]) });
+  if (p.serviceProducts.length > 0 && chance(rng, 0.15))
+    lines.push({
+      productNumber: pick(rng, p.serviceProducts).productNumber,
+      quantity: 1,
+      unitPrice: pick(rng, [49, 99, 149]),
+    });
   const input: SalesOrderInput = {
     customerNumber: customer.customerNumber,
     shippingMethod,

@@ -7,8 +7,24 @@
  * are in action-kinds.ts, the details of Multicase-side actions in plan-multicase.ts.
  */
 import { chance, int, pick, sample, shuffle, weighted, type Rng } from './rng.js';
-import { ACTION_KINDS, DEFAULT_MIX, ONGOING_CANDIDATES, SAFETY_STOCK, type ActionKind, type NothingToDo, type PlannedAction } from './action-kinds.js';
-import { planChangePurchaseOrder, planCreateProduct, planCreatePurchaseOrder, planCreateSalesOrder, planRegisterReturn, planUpdateProduct, type Pools } from './plan-multicase.js';
+import {
+  ACTION_KINDS,
+  DEFAULT_MIX,
+  ONGOING_CANDIDATES,
+  SAFETY_STOCK,
+  type ActionKind,
+  type NothingToDo,
+  type PlannedAction,
+} from './action-kinds.js';
+import {
+  planChangePurchaseOrder,
+  planCreateProduct,
+  planCreatePurchaseOrder,
+  planCreateSalesOrder,
+  planRegisterReturn,
+  planUpdateProduct,
+  type Pools,
+} from './plan-multicase.js';
 import type { World } from './world.js';
 
 export {
@@ -37,7 +53,9 @@ function pools(world: World): Pools {
     serviceProducts: world.products.filter((p) => p.usable && p.isService),
     sellable: stockProducts.filter((p) => p.available >= 1 + SAFETY_STOCK),
     // Ongoing refuses changes once receiving has started, so only untouched ones are changed.
-    changeablePurchaseOrders: world.purchaseOrders.filter((po) => po.status === 'open' && po.lines.every((l) => l.quantityReceived === 0)),
+    changeablePurchaseOrders: world.purchaseOrders.filter(
+      (po) => po.status === 'open' && po.lines.every((l) => l.quantityReceived === 0),
+    ),
     deactivatable: world.products.filter((p) => p.generated && !p.onDocuments),
   };
 }
@@ -69,7 +87,11 @@ function eligible(world: World, p: Pools): Record<ActionKind, boolean> {
  * The next action: a kind chosen by weight among those with something to act on, then its
  * details. The same stream and world always give the same plan.
  */
-export function planNextAction(rng: Rng, world: World, mix: Readonly<Record<ActionKind, number>> = DEFAULT_MIX): PlannedAction | NothingToDo {
+export function planNextAction(
+  rng: Rng,
+  world: World,
+  mix: Readonly<Record<ActionKind, number>> = DEFAULT_MIX,
+): PlannedAction | NothingToDo {
   const p = pools(world);
   const can = eligible(world, p);
   const kind = weighted(
@@ -112,7 +134,12 @@ export function planNextAction(rng: Rng, world: World, mix: Readonly<Record<Acti
     case 'receivePurchaseOrder':
       return { kind, candidates: sample(rng, world.purchaseOrders, ONGOING_CANDIDATES), partial: chance(rng, 0.35) };
     case 'pickOrder':
-      return { kind, candidates: sample(rng, world.pickingListsAtWarehouse, ONGOING_CANDIDATES), discrepancy: chance(rng, 0.3), shortPick: chance(rng, 0.5) };
+      return {
+        kind,
+        candidates: sample(rng, world.pickingListsAtWarehouse, ONGOING_CANDIDATES),
+        discrepancy: chance(rng, 0.3),
+        shortPick: chance(rng, 0.5),
+      };
     case 'shipOrder': {
       const candidates = sample(rng, world.pickingListsAtWarehouse, ONGOING_CANDIDATES);
       const waybill = `GEN${int(rng, 10_000_000, 99_999_999)}NO`;
@@ -121,7 +148,14 @@ export function planNextAction(rng: Rng, world: World, mix: Readonly<Record<Acti
         [2, 2],
         [3, 1],
       ] as const)!;
-      return { kind, candidates, waybill, trackingUrl: `https://tracking.example/${waybill}`, parcels, preferPicked: chance(rng, 0.8) };
+      return {
+        kind,
+        candidates,
+        waybill,
+        trackingUrl: `https://tracking.example/${waybill}`,
+        parcels,
+        preferPicked: chance(rng, 0.8),
+      };
     }
     case 'receiveReturn':
       return { kind, candidates: sample(rng, world.returnsAtWarehouse, ONGOING_CANDIDATES), partial: chance(rng, 0.2) };
@@ -149,5 +183,13 @@ function planAdjustStock(rng: Rng, p: Pools): PlannedAction {
     numberOfItems = size;
     pool = p.stockProducts;
   }
-  return { kind: 'adjustStock', candidates: shuffle(rng, pool).slice(0, ONGOING_CANDIDATES).map((x) => x.productNumber), numberOfItems, cause: { ...a.cause }, comment: a.comment };
+  return {
+    kind: 'adjustStock',
+    candidates: shuffle(rng, pool)
+      .slice(0, ONGOING_CANDIDATES)
+      .map((x) => x.productNumber),
+    numberOfItems,
+    cause: { ...a.cause },
+    comment: a.comment,
+  };
 }

@@ -70,8 +70,10 @@ const ARTICLE_CHECK_INTERVAL_MS = 2_000;
 function resolveMix(mix: GeneratorOptions['mix']): Record<ActionKind, number> {
   const out = { ...DEFAULT_MIX };
   for (const [kind, weight] of Object.entries(mix ?? {})) {
-    if (!(ACTION_KINDS as readonly string[]).includes(kind)) throw new RangeError(`generator mix names an unknown action kind: ${kind}`);
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new RangeError(`generator mix weight of ${kind} must be a number of at least 0, got ${String(weight)}`);
+    if (!(ACTION_KINDS as readonly string[]).includes(kind))
+      throw new RangeError(`generator mix names an unknown action kind: ${kind}`);
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0)
+      throw new RangeError(`generator mix weight of ${kind} must be a number of at least 0, got ${String(weight)}`);
     out[kind as ActionKind] = weight;
   }
   if (!ACTION_KINDS.some((k) => out[k] > 0)) throw new RangeError('generator mix turns every action kind off');
@@ -110,7 +112,9 @@ export async function runGenerator(deps: GeneratorDeps, opts: GeneratorOptions):
   const inOngoing = new Set<string>();
   let lastArticleCheck = 0;
   const markUsable = async (world: World) => {
-    const unconfirmed = world.products.filter((p) => p.id > productsBefore && !inOngoing.has(p.productNumber)).map((p) => p.productNumber);
+    const unconfirmed = world.products
+      .filter((p) => p.id > productsBefore && !inOngoing.has(p.productNumber))
+      .map((p) => p.productNumber);
     if (unconfirmed.length > 0 && Date.now() - lastArticleCheck >= ARTICLE_CHECK_INTERVAL_MS) {
       lastArticleCheck = Date.now();
       try {
@@ -123,13 +127,26 @@ export async function runGenerator(deps: GeneratorDeps, opts: GeneratorOptions):
     for (const p of world.products) p.usable = p.id <= productsBefore || inOngoing.has(p.productNumber);
   };
 
-  const byKind = Object.fromEntries(ACTION_KINDS.map((k) => [k, { done: 0, skipped: 0, failed: 0 }])) as Record<ActionKind, KindCount>;
-  const summary: GeneratorSummary = { seed, actions: 0, done: 0, skipped: 0, failed: 0, byKind, elapsedMs: 0, stoppedBy: 'abort' };
+  const byKind = Object.fromEntries(ACTION_KINDS.map((k) => [k, { done: 0, skipped: 0, failed: 0 }])) as Record<
+    ActionKind,
+    KindCount
+  >;
+  const summary: GeneratorSummary = {
+    seed,
+    actions: 0,
+    done: 0,
+    skipped: 0,
+    failed: 0,
+    byKind,
+    elapsedMs: 0,
+    stoppedBy: 'abort',
+  };
   const record = (a: GeneratedAction) => {
     summary.actions += 1;
     summary[a.outcome] += 1;
     byKind[a.kind][a.outcome] += 1;
-    if (a.outcome === 'failed') log.warn('generated action failed', { index: a.index, kind: a.kind, key: a.key, error: a.error });
+    if (a.outcome === 'failed')
+      log.warn('generated action failed', { index: a.index, kind: a.kind, key: a.key, error: a.error });
     else log.debug(`generated action ${a.outcome}`, { index: a.index, kind: a.kind, key: a.key, detail: a.detail });
     try {
       opts.onAction?.(a);
@@ -141,8 +158,18 @@ export async function runGenerator(deps: GeneratorDeps, opts: GeneratorOptions):
   const step = async (index: number): Promise<GeneratedAction> => {
     const rng = actionRng(seed, index);
     const t0 = Date.now();
-    const finish = (kind: ActionKind, rest: Pick<GeneratedAction, 'outcome' | 'key' | 'detail' | 'error'>): GeneratedAction => {
-      const a: GeneratedAction = { index, kind, side: isOngoingAction(kind) ? 'ongoing' : 'multicase', outcome: rest.outcome, at: new Date(t0), durationMs: Date.now() - t0 };
+    const finish = (
+      kind: ActionKind,
+      rest: Pick<GeneratedAction, 'outcome' | 'key' | 'detail' | 'error'>,
+    ): GeneratedAction => {
+      const a: GeneratedAction = {
+        index,
+        kind,
+        side: isOngoingAction(kind) ? 'ongoing' : 'multicase',
+        outcome: rest.outcome,
+        at: new Date(t0),
+        durationMs: Date.now() - t0,
+      };
       if (rest.key !== undefined) a.key = rest.key;
       if (rest.detail !== undefined) a.detail = rest.detail;
       if (rest.error !== undefined) a.error = rest.error;
@@ -153,8 +180,15 @@ export async function runGenerator(deps: GeneratorDeps, opts: GeneratorOptions):
       world = await readWorld(db);
       await markUsable(world);
     } catch (err) {
-      const kind = weighted(rng, ACTION_KINDS.map((k) => [k, mix[k]] as const)) ?? 'createProduct';
-      return finish(kind, { outcome: 'failed', error: `reading the Multicase database: ${errorClass(err)}: ${errorMessage(err)}` });
+      const kind =
+        weighted(
+          rng,
+          ACTION_KINDS.map((k) => [k, mix[k]] as const),
+        ) ?? 'createProduct';
+      return finish(kind, {
+        outcome: 'failed',
+        error: `reading the Multicase database: ${errorClass(err)}: ${errorMessage(err)}`,
+      });
     }
     const plan = planNextAction(rng, world, mix);
     if ('skip' in plan) return finish(plan.kind, { outcome: 'skipped', detail: plan.skip });
@@ -163,7 +197,12 @@ export async function runGenerator(deps: GeneratorDeps, opts: GeneratorOptions):
       return finish(plan.kind, result);
     } catch (err) {
       const key = 'key' in plan ? plan.key : undefined;
-      return finish(plan.kind, { outcome: 'failed', key, detail: 'detail' in plan ? plan.detail : undefined, error: `${errorClass(err)}: ${errorMessage(err)}` });
+      return finish(plan.kind, {
+        outcome: 'failed',
+        key,
+        detail: 'detail' in plan ? plan.detail : undefined,
+        error: `${errorClass(err)}: ${errorMessage(err)}`,
+      });
     }
   };
 
@@ -171,7 +210,12 @@ export async function runGenerator(deps: GeneratorDeps, opts: GeneratorOptions):
   const started = Date.now();
   const deadline = opts.durationMs === undefined ? Infinity : started + opts.durationMs;
   let nextAt = started;
-  log.info('generator started', { seed, ratePerSecond: opts.ratePerSecond, durationMs: opts.durationMs, maxActions: opts.maxActions });
+  log.info('generator started', {
+    seed,
+    ratePerSecond: opts.ratePerSecond,
+    durationMs: opts.durationMs,
+    maxActions: opts.maxActions,
+  });
   for (let index = 0; ; index++) {
     if (opts.signal?.aborted) {
       summary.stoppedBy = 'abort';
@@ -194,6 +238,13 @@ export async function runGenerator(deps: GeneratorDeps, opts: GeneratorOptions):
     record(await step(index));
   }
   summary.elapsedMs = Date.now() - started;
-  log.info('generator stopped', { stoppedBy: summary.stoppedBy, actions: summary.actions, done: summary.done, skipped: summary.skipped, failed: summary.failed, elapsedMs: summary.elapsedMs });
+  log.info('generator stopped', {
+    stoppedBy: summary.stoppedBy,
+    actions: summary.actions,
+    done: summary.done,
+    skipped: summary.skipped,
+    failed: summary.failed,
+    elapsedMs: summary.elapsedMs,
+  });
   return summary;
 }

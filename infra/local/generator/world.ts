@@ -39,7 +39,13 @@ export interface PurchaseOrderInfo {
   expectedDate: string | null;
   reference: string | null;
   note: string | null;
-  lines: { position: number; productNumber: string; quantityOrdered: number; quantityReceived: number; unitPrice: number | null }[];
+  lines: {
+    position: number;
+    productNumber: string;
+    quantityOrdered: number;
+    quantityReceived: number;
+    unitPrice: number | null;
+  }[];
 }
 
 export interface PickingListInfo {
@@ -86,13 +92,15 @@ const S = 'multicase';
 /** connectMulticase returns dates as 'YYYY-MM-DD'; a plain knex gives a local-midnight Date. */
 function isoDate(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  if (v instanceof Date) return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
+  if (v instanceof Date)
+    return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
   return String(v);
 }
 
 export async function readWorld(db: Knex): Promise<World> {
   const warehouse = await db(`${S}.warehouses`).where({ code: GENERATOR_WAREHOUSE }).first('id');
-  if (!warehouse) throw new Error(`the Multicase database has no warehouse ${GENERATOR_WAREHOUSE}: seed it first (seedDemoData)`);
+  if (!warehouse)
+    throw new Error(`the Multicase database has no warehouse ${GENERATOR_WAREHOUSE}: seed it first (seedDemoData)`);
   const wid = warehouse.id as number;
 
   const [productRows, reservedRows, onDocumentRows, serialRow, suppliers, customers, methods] = await Promise.all([
@@ -121,13 +129,17 @@ export async function readWorld(db: Knex): Promise<World> {
        SELECT product_id FROM ${S}.sales_order_lines WHERE product_id IN (SELECT id FROM ${S}.products WHERE product_number LIKE ?)`,
       [`${GENERATED_PRODUCT_PREFIX}%`, `${GENERATED_PRODUCT_PREFIX}%`],
     ),
-    db.raw(`SELECT max((regexp_match(product_number, ?))[1]::int) AS serial FROM ${S}.products`, [`^${GENERATED_PRODUCT_PREFIX}([0-9]{1,9})$`]),
+    db.raw(`SELECT max((regexp_match(product_number, ?))[1]::int) AS serial FROM ${S}.products`, [
+      `^${GENERATED_PRODUCT_PREFIX}([0-9]{1,9})$`,
+    ]),
     db(`${S}.suppliers`).orderBy('id').select('supplier_number'),
     db(`${S}.customers`).orderBy('id').limit(500).select('customer_number', 'preferred_shipping_method_id'),
     // methods that need a pickup point are left out: the generator's orders carry none
     db(`${S}.shipping_methods`).where({ active: true, needs_pickup_point: false }).orderBy('id').select('id'),
   ]);
-  const reserved = new Map<number, number>((reservedRows.rows as Row[]).map((r) => [r.product_id as number, Number(r.reserved)]));
+  const reserved = new Map<number, number>(
+    (reservedRows.rows as Row[]).map((r) => [r.product_id as number, Number(r.reserved)]),
+  );
   const onDocuments = new Set<number>((onDocumentRows.rows as Row[]).map((r) => r.product_id as number));
   const products: ProductInfo[] = (productRows.rows as Row[]).map((r) => ({
     id: r.id,
@@ -171,14 +183,22 @@ export async function readWorld(db: Knex): Promise<World> {
         ORDER BY o.id, l.position`,
       [wid],
     ),
-    db(`${S}.return_orders`).where({ warehouse_id: wid }).whereIn('status', ['registered', 'sent_to_warehouse', 'partly_received']).orderBy('id', 'desc').limit(400).select('return_number', 'status'),
+    db(`${S}.return_orders`)
+      .where({ warehouse_id: wid })
+      .whereIn('status', ['registered', 'sent_to_warehouse', 'partly_received'])
+      .orderBy('id', 'desc')
+      .limit(400)
+      .select('return_number', 'status'),
   ]);
 
   const returnableOrders = new Map<string, ReturnableOrderInfo>();
   for (const r of returnable.rows as Row[]) {
     const n = Number(r.returnable);
     if (!(n > 0)) continue;
-    const order: ReturnableOrderInfo = returnableOrders.get(r.order_number) ?? { orderNumber: r.order_number, lines: [] };
+    const order: ReturnableOrderInfo = returnableOrders.get(r.order_number) ?? {
+      orderNumber: r.order_number,
+      lines: [],
+    };
     order.lines.push({ position: r.position, productNumber: r.product_number, returnable: n });
     returnableOrders.set(r.order_number, order);
   }
@@ -190,14 +210,22 @@ export async function readWorld(db: Knex): Promise<World> {
     nextProductSerial: Number((serialRow.rows as Row[])[0]?.serial ?? 0) + 1,
     products,
     suppliers: (suppliers as Row[]).map((r) => r.supplier_number),
-    customers: (customers as Row[]).map((r) => ({ customerNumber: r.customer_number, preferredShippingMethodId: r.preferred_shipping_method_id ?? null })),
+    customers: (customers as Row[]).map((r) => ({
+      customerNumber: r.customer_number,
+      preferredShippingMethodId: r.preferred_shipping_method_id ?? null,
+    })),
     shippingMethodIds: (methods as Row[]).map((r) => r.id),
     purchaseOrders,
     sendableOrders: oldestFirst(sendable.rows as Row[]).map((r) => r.order_number),
-    pickingListsAtWarehouse: oldestFirst(pickingLists.rows as Row[]).map((r) => ({ pickingListNumber: r.picking_list_number, orderNumber: r.order_number })),
+    pickingListsAtWarehouse: oldestFirst(pickingLists.rows as Row[]).map((r) => ({
+      pickingListNumber: r.picking_list_number,
+      orderNumber: r.order_number,
+    })),
     returnableOrders: [...returnableOrders.values()],
     registeredReturns: returnRows.filter((r) => r.status === 'registered').map((r) => r.return_number),
-    returnsAtWarehouse: returnRows.filter((r) => r.status === 'sent_to_warehouse' || r.status === 'partly_received').map((r) => r.return_number),
+    returnsAtWarehouse: returnRows
+      .filter((r) => r.status === 'sent_to_warehouse' || r.status === 'partly_received')
+      .map((r) => r.return_number),
   };
 }
 
@@ -208,7 +236,15 @@ async function readOpenPurchaseOrders(db: Knex, warehouseId: number): Promise<Pu
     .whereIn('po.status', ['open', 'partly_received'])
     .orderBy('po.id', 'desc')
     .limit(300)
-    .select('po.id', 'po.purchase_order_number', 'po.status', 'po.expected_date', 'po.reference', 'po.note', 's.supplier_number');
+    .select(
+      'po.id',
+      'po.purchase_order_number',
+      'po.status',
+      'po.expected_date',
+      'po.reference',
+      'po.note',
+      's.supplier_number',
+    );
   if (heads.length === 0) return [];
   const lines: Row[] = await db(`${S}.purchase_order_lines as l`)
     .join(`${S}.products as p`, 'p.id', 'l.product_id')
@@ -217,7 +253,14 @@ async function readOpenPurchaseOrders(db: Knex, warehouseId: number): Promise<Pu
       heads.map((h) => h.id),
     )
     .orderBy(['l.purchase_order_id', 'l.position'])
-    .select('l.purchase_order_id', 'l.position', 'l.quantity_ordered', 'l.quantity_received', 'l.unit_price', 'p.product_number');
+    .select(
+      'l.purchase_order_id',
+      'l.position',
+      'l.quantity_ordered',
+      'l.quantity_received',
+      'l.unit_price',
+      'p.product_number',
+    );
   return heads.reverse().map((h) => ({
     purchaseOrderNumber: h.purchase_order_number,
     supplierNumber: h.supplier_number,

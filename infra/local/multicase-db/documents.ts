@@ -6,7 +6,8 @@
 export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'cancelled';
 export type SalesOrderStatus = 'open' | 'sent_to_warehouse' | 'partly_shipped' | 'shipped' | 'invoiced' | 'cancelled';
 export type PickingListStatus = 'sent' | 'shipped' | 'cancelled';
-export type ReturnOrderStatus = 'registered' | 'sent_to_warehouse' | 'partly_received' | 'received' | 'closed' | 'cancelled';
+export type ReturnOrderStatus =
+  'registered' | 'sent_to_warehouse' | 'partly_received' | 'received' | 'closed' | 'cancelled';
 export type ReturnHandling = 'to_stock' | 'scrap' | 'repair';
 export type ReturnSettlement = 'credit' | 'replace';
 
@@ -129,7 +130,15 @@ export interface ReturnOrder {
   reason: string | null;
   createdAt: Date;
   changeSeq: string;
-  lines: { position: number; salesOrderLinePosition: number; productNumber: string; quantity: number; quantityReceived: number; cause: string | null; handling: ReturnHandling }[];
+  lines: {
+    position: number;
+    salesOrderLinePosition: number;
+    productNumber: string;
+    quantity: number;
+    quantityReceived: number;
+    cause: string | null;
+    handling: ReturnHandling;
+  }[];
 }
 
 export interface StockLevels {

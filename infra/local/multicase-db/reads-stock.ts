@@ -20,12 +20,24 @@ export async function getStock(db: Knex, productNumber: string, warehouseCode: s
 
 /** On hand, allocated to orders, and available (on hand − allocated); zeros when it has never had any. */
 export async function getStockLevels(db: Knex, productNumber: string, warehouseCode: string): Promise<StockLevels> {
-  const r: Row | undefined = await stockRow(db, productNumber, warehouseCode).first('s.quantity', 's.allocated', 's.available');
-  return { onHand: r ? Number(r.quantity) : 0, allocated: r ? Number(r.allocated) : 0, available: r ? Number(r.available) : 0 };
+  const r: Row | undefined = await stockRow(db, productNumber, warehouseCode).first(
+    's.quantity',
+    's.allocated',
+    's.available',
+  );
+  return {
+    onHand: r ? Number(r.quantity) : 0,
+    allocated: r ? Number(r.allocated) : 0,
+    available: r ? Number(r.available) : 0,
+  };
 }
 
 /** The stock history of a product, oldest first, optionally for one warehouse. */
-export async function getStockTransactions(db: Knex, productNumber: string, warehouseCode?: string): Promise<StockTransaction[]> {
+export async function getStockTransactions(
+  db: Knex,
+  productNumber: string,
+  warehouseCode?: string,
+): Promise<StockTransaction[]> {
   const q = db('multicase.stock_transactions as t')
     .join('multicase.products as p', 'p.id', 't.product_id')
     .join('multicase.warehouses as w', 'w.id', 't.warehouse_id')

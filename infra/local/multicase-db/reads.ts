@@ -4,7 +4,20 @@
  * actions, tests, the demo and the load generator; sinks and sources query the tables directly.
  */
 import type { Knex } from 'knex';
-import type { OrderHistoryEntry, PickingList, PickingListStatus, Product, PurchaseOrder, PurchaseOrderStatus, ReturnHandling, ReturnOrder, ReturnOrderStatus, ReturnSettlement, SalesOrder, SalesOrderStatus } from './documents.js';
+import type {
+  OrderHistoryEntry,
+  PickingList,
+  PickingListStatus,
+  Product,
+  PurchaseOrder,
+  PurchaseOrderStatus,
+  ReturnHandling,
+  ReturnOrder,
+  ReturnOrderStatus,
+  ReturnSettlement,
+  SalesOrder,
+  SalesOrderStatus,
+} from './documents.js';
 
 export type * from './documents.js';
 export * from './reads-stock.js';
@@ -79,10 +92,16 @@ const isTransaction = (db: Knex) => (db as Knex & { isTransaction?: boolean }).i
  * opens a read-only REPEATABLE READ transaction for the two queries.
  */
 async function readDocument<T>(db: Knex, doc: DocumentRead<T>, key: string): Promise<T | undefined> {
-  if (!isTransaction(db)) return db.transaction((trx) => readDocument(trx, doc, key), { isolationLevel: 'repeatable read', readOnly: true });
-  const header: Row | undefined = await from(db, doc.header).where(doc.header.key, key).first(...doc.header.select);
+  if (!isTransaction(db))
+    return db.transaction((trx) => readDocument(trx, doc, key), { isolationLevel: 'repeatable read', readOnly: true });
+  const header: Row | undefined = await from(db, doc.header)
+    .where(doc.header.key, key)
+    .first(...doc.header.select);
   if (!header) return undefined;
-  const lines: Row[] = await from(db, doc.lines).where(doc.lines.parent, header.id as number).orderBy(doc.lines.orderBy).select(...doc.lines.select);
+  const lines: Row[] = await from(db, doc.lines)
+    .where(doc.lines.parent, header.id as number)
+    .orderBy(doc.lines.orderBy)
+    .select(...doc.lines.select);
   return doc.map(header, lines);
 }
 
@@ -90,7 +109,10 @@ const PURCHASE_ORDER: DocumentRead<PurchaseOrder> = {
   header: {
     table: 'multicase.purchase_orders as po',
     key: 'po.purchase_order_number',
-    join: [['multicase.suppliers as s', 's.id', 'po.supplier_id'], ['multicase.warehouses as w', 'w.id', 'po.warehouse_id']],
+    join: [
+      ['multicase.suppliers as s', 's.id', 'po.supplier_id'],
+      ['multicase.warehouses as w', 'w.id', 'po.warehouse_id'],
+    ],
     select: ['po.*', 's.supplier_number', 'w.code as warehouse_code'],
   },
   lines: {
@@ -127,8 +149,16 @@ const SALES_ORDER: DocumentRead<SalesOrder> = {
   header: {
     table: 'multicase.sales_orders as o',
     key: 'o.order_number',
-    join: [['multicase.customers as c', 'c.id', 'o.customer_id'], ['multicase.warehouses as w', 'w.id', 'o.warehouse_id']],
-    select: ['o.*', 'c.customer_number', 'c.payment_terms_days as customer_payment_terms_days', 'w.code as warehouse_code'],
+    join: [
+      ['multicase.customers as c', 'c.id', 'o.customer_id'],
+      ['multicase.warehouses as w', 'w.id', 'o.warehouse_id'],
+    ],
+    select: [
+      'o.*',
+      'c.customer_number',
+      'c.payment_terms_days as customer_payment_terms_days',
+      'w.code as warehouse_code',
+    ],
   },
   lines: {
     table: 'multicase.sales_order_lines as l',
@@ -177,7 +207,9 @@ const SALES_ORDER: DocumentRead<SalesOrder> = {
       quantityAllocated: num(l.quantity_allocated),
       quantitySent: num(l.quantity_sent),
       // service lines are never picked, so never back-ordered
-      quantityBackOrdered: l.is_service ? 0 : Math.max(num(l.quantity) - num(l.quantity_delivered) - num(l.quantity_sent), 0),
+      quantityBackOrdered: l.is_service
+        ? 0
+        : Math.max(num(l.quantity) - num(l.quantity_delivered) - num(l.quantity_sent), 0),
     })),
   }),
 };
@@ -192,7 +224,10 @@ const PICKING_LIST: DocumentRead<PickingList> = {
   lines: {
     table: 'multicase.picking_list_lines as l',
     parent: 'l.picking_list_id',
-    join: [['multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id'], ['multicase.products as p', 'p.id', 'ol.product_id']],
+    join: [
+      ['multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id'],
+      ['multicase.products as p', 'p.id', 'ol.product_id'],
+    ],
     select: ['l.position', 'l.quantity', 'ol.position as order_position', 'p.product_number'],
     orderBy: 'l.position',
   },
@@ -216,13 +251,19 @@ const RETURN_ORDER: DocumentRead<ReturnOrder> = {
   header: {
     table: 'multicase.return_orders as r',
     key: 'r.return_number',
-    join: [['multicase.sales_orders as o', 'o.id', 'r.sales_order_id'], ['multicase.warehouses as w', 'w.id', 'r.warehouse_id']],
+    join: [
+      ['multicase.sales_orders as o', 'o.id', 'r.sales_order_id'],
+      ['multicase.warehouses as w', 'w.id', 'r.warehouse_id'],
+    ],
     select: ['r.*', 'o.order_number', 'w.code as warehouse_code'],
   },
   lines: {
     table: 'multicase.return_order_lines as l',
     parent: 'l.return_order_id',
-    join: [['multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id'], ['multicase.products as p', 'p.id', 'l.product_id']],
+    join: [
+      ['multicase.sales_order_lines as ol', 'ol.id', 'l.sales_order_line_id'],
+      ['multicase.products as p', 'p.id', 'l.product_id'],
+    ],
     select: ['l.*', 'ol.position as order_position', 'p.product_number'],
     orderBy: 'l.position',
   },
@@ -248,10 +289,14 @@ const RETURN_ORDER: DocumentRead<ReturnOrder> = {
   }),
 };
 
-export const getPurchaseOrder = (db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder | undefined> => readDocument(db, PURCHASE_ORDER, purchaseOrderNumber);
-export const getSalesOrder = (db: Knex, orderNumber: string): Promise<SalesOrder | undefined> => readDocument(db, SALES_ORDER, orderNumber);
-export const getPickingList = (db: Knex, pickingListNumber: string): Promise<PickingList | undefined> => readDocument(db, PICKING_LIST, pickingListNumber);
-export const getReturnOrder = (db: Knex, returnNumber: string): Promise<ReturnOrder | undefined> => readDocument(db, RETURN_ORDER, returnNumber);
+export const getPurchaseOrder = (db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder | undefined> =>
+  readDocument(db, PURCHASE_ORDER, purchaseOrderNumber);
+export const getSalesOrder = (db: Knex, orderNumber: string): Promise<SalesOrder | undefined> =>
+  readDocument(db, SALES_ORDER, orderNumber);
+export const getPickingList = (db: Knex, pickingListNumber: string): Promise<PickingList | undefined> =>
+  readDocument(db, PICKING_LIST, pickingListNumber);
+export const getReturnOrder = (db: Knex, returnNumber: string): Promise<ReturnOrder | undefined> =>
+  readDocument(db, RETURN_ORDER, returnNumber);
 
 // ---------------------------------------------------------------------------------------------
 // Lists and balances
@@ -272,5 +317,10 @@ export async function getOrderHistory(db: Knex, orderNumber: string): Promise<Or
     .where('o.order_number', orderNumber)
     .orderBy('h.id')
     .select('h.*');
-  return rows.map((r) => ({ type: str(r.entry_type), text: str(r.text), link: strOrNull(r.link), createdAt: r.created_at as Date }));
+  return rows.map((r) => ({
+    type: str(r.entry_type),
+    text: str(r.text),
+    link: strOrNull(r.link),
+    createdAt: r.created_at as Date,
+  }));
 }

@@ -6,7 +6,18 @@
  */
 import type { Knex } from 'knex';
 import type { ApiRequest, RouteTable } from './context.js';
-import { ApiError, canonicalJson, field, idParam, invalid, notFound, refused, utc, type Json, type Reply } from './http.js';
+import {
+  ApiError,
+  canonicalJson,
+  field,
+  idParam,
+  invalid,
+  notFound,
+  refused,
+  utc,
+  type Json,
+  type Reply,
+} from './http.js';
 import { inventoryInfo } from './stock.js';
 import type { Store } from './store.js';
 
@@ -27,13 +38,17 @@ function articleData(body: Json): Json {
   field.string(body, 'productCode');
   field.bool(body, 'isStockArticle');
   field.bool(body, 'isActive');
-  for (const n of ['weight', 'netWeight', 'length', 'width', 'height', 'volume', 'quantityPerPackage', 'stockLimit']) field.number(body, n);
+  for (const n of ['weight', 'netWeight', 'length', 'width', 'height', 'volume', 'quantityPerPackage', 'stockLimit'])
+    field.number(body, n);
   field.object(body, 'barCodeInfo');
   return rest;
 }
 
 export async function articleOut(store: Store, db: Knex | Knex.Transaction, rows: ArticleRow[]): Promise<Json[]> {
-  const stock = await inventoryInfo(db, rows.map((r) => r.article_system_id));
+  const stock = await inventoryInfo(
+    db,
+    rows.map((r) => r.article_system_id),
+  );
   return rows.map((r) => {
     const d = r.data;
     const goodsOwner = store.goodsOwner(r.goods_owner_id);
@@ -55,11 +70,21 @@ export async function articleOut(store: Store, db: Knex | Knex.Transaction, rows
 }
 
 /** Looks up articles of one goods owner by number; every number must exist. */
-export async function requireArticles(trx: Knex.Transaction, goodsOwnerId: number, numbers: string[], path: string): Promise<Map<string, ArticleRow>> {
-  const rows: ArticleRow[] = await trx('articles').where({ goods_owner_id: goodsOwnerId }).whereIn('article_number', [...new Set(numbers)]);
+export async function requireArticles(
+  trx: Knex.Transaction,
+  goodsOwnerId: number,
+  numbers: string[],
+  path: string,
+): Promise<Map<string, ArticleRow>> {
+  const rows: ArticleRow[] = await trx('articles')
+    .where({ goods_owner_id: goodsOwnerId })
+    .whereIn('article_number', [...new Set(numbers)]);
   const byNumber = new Map(rows.map((r) => [r.article_number, r]));
   const missing = numbers.filter((n) => !byNumber.has(n));
-  if (missing.length) throw refused(`${path}: article number(s) ${[...new Set(missing)].map((n) => `'${n}'`).join(', ')} do not exist for goods owner ${goodsOwnerId}.`);
+  if (missing.length)
+    throw refused(
+      `${path}: article number(s) ${[...new Set(missing)].map((n) => `'${n}'`).join(', ')} do not exist for goods owner ${goodsOwnerId}.`,
+    );
   return byNumber;
 }
 
@@ -79,7 +104,8 @@ async function listArticles(req: ApiRequest): Promise<Reply> {
   if (updatedFrom) query.where('data_updated_at', '>=', updatedFrom);
   const stockFrom = q.time('stockInfoChangedFrom');
   if (stockFrom) {
-    if (Date.now() - stockFrom.getTime() > DAY_MS) throw new ApiError(400, 'stockInfoChangedFrom must be within 24 hours.');
+    if (Date.now() - stockFrom.getTime() > DAY_MS)
+      throw new ApiError(400, 'stockInfoChangedFrom must be within 24 hours.');
     query.where('stock_changed_at', '>=', stockFrom);
   }
   if (q.bool('onlyArticlesInStock')) query.where('number_of_items', '>', 0);
@@ -118,11 +144,20 @@ async function putArticle(req: ApiRequest, byId: number | undefined): Promise<Re
         : await trx('articles').where({ article_system_id: byId, goods_owner_id: goodsOwnerId }).first();
     if (!existing) {
       if (byId !== undefined) throw notFound(`No article with articleSystemId ${byId} was found.`);
-      const [row] = await trx('articles').insert({ goods_owner_id: goodsOwnerId, article_number: articleNumber, data: JSON.stringify(data) }).returning('article_system_id');
-      return { body: { articleSystemId: (row as { article_system_id: number }).article_system_id, message: `Article ${articleNumber} created.` } };
+      const [row] = await trx('articles')
+        .insert({ goods_owner_id: goodsOwnerId, article_number: articleNumber, data: JSON.stringify(data) })
+        .returning('article_system_id');
+      return {
+        body: {
+          articleSystemId: (row as { article_system_id: number }).article_system_id,
+          message: `Article ${articleNumber} created.`,
+        },
+      };
     }
     if (existing.article_number !== articleNumber) {
-      const clash = await trx('articles').where({ goods_owner_id: goodsOwnerId, article_number: articleNumber }).first();
+      const clash = await trx('articles')
+        .where({ goods_owner_id: goodsOwnerId, article_number: articleNumber })
+        .first();
       if (clash) throw refused(`Article number '${articleNumber}' is already used by another article.`);
     }
     // Fields a PUT leaves out keep their stored values; only a real change moves articleDataLastUpdated.
@@ -130,8 +165,17 @@ async function putArticle(req: ApiRequest, byId: number | undefined): Promise<Re
     const changed = existing.article_number !== articleNumber || canonicalJson(existing.data) !== canonicalJson(merged);
     await trx('articles')
       .where({ article_system_id: existing.article_system_id })
-      .update({ article_number: articleNumber, data: JSON.stringify(merged), ...(changed ? { data_updated_at: trx.fn.now() } : {}) });
-    return { body: { articleSystemId: existing.article_system_id, message: changed ? `Article ${articleNumber} updated.` : `Article ${articleNumber} unchanged.` } };
+      .update({
+        article_number: articleNumber,
+        data: JSON.stringify(merged),
+        ...(changed ? { data_updated_at: trx.fn.now() } : {}),
+      });
+    return {
+      body: {
+        articleSystemId: existing.article_system_id,
+        message: changed ? `Article ${articleNumber} updated.` : `Article ${articleNumber} unchanged.`,
+      },
+    };
   });
 }
 

@@ -33,7 +33,8 @@ export class ApiRequest {
 
   /** The JSON body as an object; a missing or non-object body is a 400. */
   body(): Json {
-    if (!isObject(this.rawBody)) throw new ApiError(400, 'The request is invalid. The request body is required and must be a JSON object.');
+    if (!isObject(this.rawBody))
+      throw new ApiError(400, 'The request is invalid. The request body is required and must be a JSON object.');
     return this.rawBody;
   }
 
@@ -43,7 +44,10 @@ export class ApiRequest {
 
   assertAccess(goodsOwnerId: number): number {
     if (!this.mayAccess(goodsOwnerId)) {
-      throw new ApiError(403, `Authorization has been denied for this request. The user ${this.user.username} has no access to goods owner ${goodsOwnerId}.`);
+      throw new ApiError(
+        403,
+        `Authorization has been denied for this request. The user ${this.user.username} has no access to goods owner ${goodsOwnerId}.`,
+      );
     }
     return goodsOwnerId;
   }

@@ -4,7 +4,14 @@
  */
 import type { Knex } from 'knex';
 import { articleOut, type ArticleRow } from './articles.js';
-import type { AdjustStockRequest, FaultUpdate, OrderRef, PurchaseOrderRef, ReceivedCorrection, ReturnOrderRef } from './control.js';
+import type {
+  AdjustStockRequest,
+  FaultUpdate,
+  OrderRef,
+  PurchaseOrderRef,
+  ReceivedCorrection,
+  ReturnOrderRef,
+} from './control.js';
 import type { Faults } from './faults.js';
 import { ApiError, isObject, notFound, utc, type Json, type Query, type Reply } from './http.js';
 import * as operator from './operator.js';
@@ -41,25 +48,45 @@ async function findOrder(db: Knex | Knex.Transaction, ref: OrderRef, defaultGood
   const row: OrderRow | undefined =
     ref.orderId !== undefined
       ? await db('orders').where({ order_id: ref.orderId }).first()
-      : await db('orders').where({ goods_owner_id: ref.goodsOwnerId ?? defaultGoodsOwner, order_number: String(ref.orderNumber) }).first();
+      : await db('orders')
+          .where({ goods_owner_id: ref.goodsOwnerId ?? defaultGoodsOwner, order_number: String(ref.orderNumber) })
+          .first();
   if (!row) throw notFound(`No order ${ref.orderId ?? ref.orderNumber} was found.`);
   return row;
 }
 
-async function findPurchaseOrder(db: Knex | Knex.Transaction, ref: PurchaseOrderRef, defaultGoodsOwner: number): Promise<PurchaseOrderRow> {
+async function findPurchaseOrder(
+  db: Knex | Knex.Transaction,
+  ref: PurchaseOrderRef,
+  defaultGoodsOwner: number,
+): Promise<PurchaseOrderRow> {
   const row: PurchaseOrderRow | undefined =
     ref.purchaseOrderId !== undefined
       ? await db('purchase_orders').where({ purchase_order_id: ref.purchaseOrderId }).first()
-      : await db('purchase_orders').where({ goods_owner_id: ref.goodsOwnerId ?? defaultGoodsOwner, purchase_order_number: String(ref.purchaseOrderNumber) }).first();
+      : await db('purchase_orders')
+          .where({
+            goods_owner_id: ref.goodsOwnerId ?? defaultGoodsOwner,
+            purchase_order_number: String(ref.purchaseOrderNumber),
+          })
+          .first();
   if (!row) throw notFound(`No purchase order ${ref.purchaseOrderId ?? ref.purchaseOrderNumber} was found.`);
   return row;
 }
 
-async function findReturnOrder(db: Knex | Knex.Transaction, ref: ReturnOrderRef, defaultGoodsOwner: number): Promise<ReturnOrderRow> {
+async function findReturnOrder(
+  db: Knex | Knex.Transaction,
+  ref: ReturnOrderRef,
+  defaultGoodsOwner: number,
+): Promise<ReturnOrderRow> {
   const row: ReturnOrderRow | undefined =
     ref.returnOrderId !== undefined
       ? await db('return_orders').where({ return_order_id: ref.returnOrderId }).first()
-      : await db('return_orders').where({ goods_owner_id: ref.goodsOwnerId ?? defaultGoodsOwner, return_order_number: String(ref.returnOrderNumber) }).first();
+      : await db('return_orders')
+          .where({
+            goods_owner_id: ref.goodsOwnerId ?? defaultGoodsOwner,
+            return_order_number: String(ref.returnOrderNumber),
+          })
+          .first();
   if (!row) throw notFound(`No return order ${ref.returnOrderId ?? ref.returnOrderNumber} was found.`);
   return row;
 }
@@ -78,25 +105,28 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
   const router = new Router<ControlHandler>();
 
   /** Runs an operator action on an order in its goods owner's write turn and answers the order. */
-  const onOrder = (action: (trx: Knex.Transaction, order: OrderRow, body: Json) => Promise<void>): ControlHandler => async ({ body }) => {
-    const found = await findOrder(db, body as OrderRef, defaultGoodsOwner);
-    return store.write(
-      found.goods_owner_id,
-      async (trx) => {
-        const order: OrderRow = await trx('orders').where({ order_id: found.order_id }).first();
-        await action(trx, order, body);
-        const fresh: OrderRow = await trx('orders').where({ order_id: found.order_id }).first();
-        return { body: (await orderOut(store, trx, [fresh]))[0] };
-      },
-      { rateLimited: false },
-    );
-  };
+  const onOrder =
+    (action: (trx: Knex.Transaction, order: OrderRow, body: Json) => Promise<void>): ControlHandler =>
+    async ({ body }) => {
+      const found = await findOrder(db, body as OrderRef, defaultGoodsOwner);
+      return store.write(
+        found.goods_owner_id,
+        async (trx) => {
+          const order: OrderRow = await trx('orders').where({ order_id: found.order_id }).first();
+          await action(trx, order, body);
+          const fresh: OrderRow = await trx('orders').where({ order_id: found.order_id }).first();
+          return { body: (await orderOut(store, trx, [fresh]))[0] };
+        },
+        { rateLimited: false },
+      );
+    };
 
   router.add('GET', '/health', async () => ({ body: { ok: true } }));
 
   router.add('GET', '/state', async ({ query }) => {
     const goodsOwnerId = query.int('goodsOwnerId');
-    const scoped = (table: string) => (goodsOwnerId === undefined ? db(table) : db(table).where({ goods_owner_id: goodsOwnerId }));
+    const scoped = (table: string) =>
+      goodsOwnerId === undefined ? db(table) : db(table).where({ goods_owner_id: goodsOwnerId });
     const counts: Record<string, number> = {};
     for (const table of DATA_TABLES) {
       const row = await db(table).count<{ n: string }[]>('* as n').first();
@@ -145,7 +175,15 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
   });
 
   router.add('POST', '/seed', async ({ body }) => {
-    const keys = ['orderStatuses', 'purchaseOrderStatuses', 'returnOrderStatuses', 'transporterContracts', 'waysOfDelivery', 'transporterAssignments', 'warehouses'] as const;
+    const keys = [
+      'orderStatuses',
+      'purchaseOrderStatuses',
+      'returnOrderStatuses',
+      'transporterContracts',
+      'waysOfDelivery',
+      'transporterAssignments',
+      'warehouses',
+    ] as const;
     const given: SeedData = {};
     for (const k of keys) {
       const list = optionalList(body, k);
@@ -164,12 +202,17 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
   });
   router.add('PUT', '/faults', async ({ body }) => {
     const { refuseConnectionsForMs, unauthorizedForMs, ...settings } = body as FaultUpdate;
-    for (const [name, v] of [['refuseConnectionsForMs', refuseConnectionsForMs], ['unauthorizedForMs', unauthorizedForMs]] as const) {
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new ApiError(400, `${name} must be a non-negative number.`);
+    for (const [name, v] of [
+      ['refuseConnectionsForMs', refuseConnectionsForMs],
+      ['unauthorizedForMs', unauthorizedForMs],
+    ] as const) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+        throw new ApiError(400, `${name} must be a non-negative number.`);
     }
     faults.update(settings);
     store.gate.writeLatencyMs = faults.settings.writeLatencyMs;
-    if (unauthorizedForMs !== undefined) faults.unauthorizedUntil = unauthorizedForMs > 0 ? Date.now() + unauthorizedForMs : undefined;
+    if (unauthorizedForMs !== undefined)
+      faults.unauthorizedUntil = unauthorizedForMs > 0 ? Date.now() + unauthorizedForMs : undefined;
     const reply: ControlReply = { body: faults.snapshot() };
     if (refuseConnectionsForMs) {
       faults.refusingUntil = Date.now() + refuseConnectionsForMs;
@@ -182,7 +225,8 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
   router.add('GET', '/rate-limit', async () => ({ body: { writesPerSecond: store.gate.writesPerSecond } }));
   router.add('PUT', '/rate-limit', async ({ body }) => {
     const n = body.writesPerSecond;
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new ApiError(400, 'writesPerSecond must be a non-negative number (0 = unlimited).');
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+      throw new ApiError(400, 'writesPerSecond must be a non-negative number (0 = unlimited).');
     store.gate.writesPerSecond = n;
     store.gate.resetStats();
     return { body: { writesPerSecond: n } };
@@ -193,9 +237,13 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
     return store.write(
       found.goods_owner_id,
       async (trx) => {
-        const po: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
+        const po: PurchaseOrderRow = await trx('purchase_orders')
+          .where({ purchase_order_id: found.purchase_order_id })
+          .first();
         await operator.receivePurchaseOrder(trx, po, optionalList(body, 'lines'));
-        const fresh: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
+        const fresh: PurchaseOrderRow = await trx('purchase_orders')
+          .where({ purchase_order_id: found.purchase_order_id })
+          .first();
         return { body: (await purchaseOrderOut(store, trx, [fresh]))[0] };
       },
       { rateLimited: false },
@@ -205,21 +253,34 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
   router.add('POST', '/purchaseOrders/setReceived', async ({ body }) => {
     const found = await findPurchaseOrder(db, body as PurchaseOrderRef, defaultGoodsOwner);
     const lines = optionalList<ReceivedCorrection>(body, 'lines');
-    if (!lines?.length) throw new ApiError(400, 'lines is required: [{purchaseOrderLineId | rowNumber, receivedNumberOfItems}].');
+    if (!lines?.length)
+      throw new ApiError(400, 'lines is required: [{purchaseOrderLineId | rowNumber, receivedNumberOfItems}].');
     return store.write(
       found.goods_owner_id,
       async (trx) => {
-        const po: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
+        const po: PurchaseOrderRow = await trx('purchase_orders')
+          .where({ purchase_order_id: found.purchase_order_id })
+          .first();
         await operator.setReceivedQuantity(trx, po, lines);
-        const fresh: PurchaseOrderRow = await trx('purchase_orders').where({ purchase_order_id: found.purchase_order_id }).first();
+        const fresh: PurchaseOrderRow = await trx('purchase_orders')
+          .where({ purchase_order_id: found.purchase_order_id })
+          .first();
         return { body: (await purchaseOrderOut(store, trx, [fresh]))[0] };
       },
       { rateLimited: false },
     );
   });
 
-  router.add('POST', '/orders/allocate', onOrder((trx, order, body) => operator.allocateOrder(trx, order, optionalList(body, 'lines'))));
-  router.add('POST', '/orders/pick', onOrder((trx, order, body) => operator.pickOrder(trx, order, optionalList(body, 'lines'))));
+  router.add(
+    'POST',
+    '/orders/allocate',
+    onOrder((trx, order, body) => operator.allocateOrder(trx, order, optionalList(body, 'lines'))),
+  );
+  router.add(
+    'POST',
+    '/orders/pick',
+    onOrder((trx, order, body) => operator.pickOrder(trx, order, optionalList(body, 'lines'))),
+  );
   router.add(
     'POST',
     '/orders/ship',
@@ -239,7 +300,11 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
       return operator.setOrderStatusByOperator(trx, order, body.orderStatusNumber);
     }),
   );
-  router.add('POST', '/orders/return', onOrder((trx, order, body) => operator.returnGoodsOnOrder(trx, order, optionalList(body, 'lines'))));
+  router.add(
+    'POST',
+    '/orders/return',
+    onOrder((trx, order, body) => operator.returnGoodsOnOrder(trx, order, optionalList(body, 'lines'))),
+  );
 
   router.add('POST', '/returnOrders/receive', async ({ body }) => {
     const found = await findReturnOrder(db, body as ReturnOrderRef, defaultGoodsOwner);
@@ -248,7 +313,9 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
       async (trx) => {
         const ro: ReturnOrderRow = await trx('return_orders').where({ return_order_id: found.return_order_id }).first();
         await operator.receiveReturnOrder(trx, ro, optionalList(body, 'lines'));
-        const fresh: ReturnOrderRow = await trx('return_orders').where({ return_order_id: found.return_order_id }).first();
+        const fresh: ReturnOrderRow = await trx('return_orders')
+          .where({ return_order_id: found.return_order_id })
+          .first();
         return { body: (await returnOrderOut(store, trx, [fresh]))[0] };
       },
       { rateLimited: false },
@@ -259,7 +326,11 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
     const request = body as unknown as AdjustStockRequest;
     const goodsOwnerId = request.goodsOwnerId ?? defaultGoodsOwner;
     if (!store.goodsOwner(goodsOwnerId)) throw notFound(`No goods owner ${goodsOwnerId}.`);
-    return store.write(goodsOwnerId, async (trx) => ({ body: await operator.adjustStock(trx, goodsOwnerId, request) }), { rateLimited: false });
+    return store.write(
+      goodsOwnerId,
+      async (trx) => ({ body: await operator.adjustStock(trx, goodsOwnerId, request) }),
+      { rateLimited: false },
+    );
   });
 
   return router;

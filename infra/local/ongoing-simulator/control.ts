@@ -155,7 +155,11 @@ export class SimulatorControl {
     });
     const text = await res.text();
     const parsed = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new SimulatorControlError(res.status, `simulator control ${method} ${path} answered ${res.status}: ${parsed?.Message ?? text}`);
+    if (!res.ok)
+      throw new SimulatorControlError(
+        res.status,
+        `simulator control ${method} ${path} answered ${res.status}: ${parsed?.Message ?? text}`,
+      );
     return parsed as T;
   }
 

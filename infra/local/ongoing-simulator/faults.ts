@@ -38,7 +38,12 @@ export type FaultOutcome = { kind: 'hang' } | { kind: 'error'; error: ApiError }
 
 /** What Ongoing (ASP.NET Web API) answers a request whose credentials it does not accept. */
 export function unauthorized(): ApiError {
-  return new ApiError(401, 'Authorization has been denied for this request.', {}, { 'WWW-Authenticate': 'Basic realm="Ongoing WMS"' });
+  return new ApiError(
+    401,
+    'Authorization has been denied for this request.',
+    {},
+    { 'WWW-Authenticate': 'Basic realm="Ongoing WMS"' },
+  );
 }
 
 export interface FaultSnapshot extends FaultSettings {
@@ -57,7 +62,8 @@ export class Faults {
     for (const key of Object.keys(NO_FAULTS) as (keyof FaultSettings)[]) {
       const v = partial[key];
       if (v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ApiError(400, `${key} must be a non-negative number.`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new ApiError(400, `${key} must be a non-negative number.`);
       if (key === 'errorRate' && v > 1) throw new ApiError(400, 'errorRate must be between 0 and 1.');
       this.settings[key] = v;
     }
@@ -72,7 +78,11 @@ export class Faults {
 
   snapshot(): FaultSnapshot {
     const left = (until: number | undefined) => Math.max(0, (until ?? 0) - Date.now());
-    return { ...this.settings, refusingConnectionsForMs: left(this.refusingUntil), unauthorizedForMs: left(this.unauthorizedUntil) };
+    return {
+      ...this.settings,
+      refusingConnectionsForMs: left(this.refusingUntil),
+      unauthorizedForMs: left(this.unauthorizedUntil),
+    };
   }
 
   /** Decides the fate of one API request; latency is awaited here. */
@@ -89,14 +99,18 @@ export class Faults {
     }
     if (s.tooManyRequestsNext > 0) {
       s.tooManyRequestsNext--;
-      return { kind: 'error', error: new ApiError(429, 'Too many requests.', {}, { 'Retry-After': String(s.retryAfterSeconds) }) };
+      return {
+        kind: 'error',
+        error: new ApiError(429, 'Too many requests.', {}, { 'Retry-After': String(s.retryAfterSeconds) }),
+      };
     }
     if (s.latencyMs > 0) await new Promise((r) => setTimeout(r, s.latencyMs));
     if (s.errorNext > 0) {
       s.errorNext--;
       return { kind: 'error', error: new ApiError(500, 'An error has occurred.') };
     }
-    if (s.errorRate > 0 && Math.random() < s.errorRate) return { kind: 'error', error: new ApiError(500, 'An error has occurred.') };
+    if (s.errorRate > 0 && Math.random() < s.errorRate)
+      return { kind: 'error', error: new ApiError(500, 'An error has occurred.') };
     return undefined;
   }
 }

@@ -34,7 +34,11 @@ interface AdjustmentRow {
 }
 
 /** Books one inventory (several articles possible) and changes stock accordingly. */
-export async function recordInventory(trx: Knex.Transaction, items: AdjustmentInput[], options: { record?: boolean } = {}): Promise<{ inventoryId: number; ids: number[] }> {
+export async function recordInventory(
+  trx: Knex.Transaction,
+  items: AdjustmentInput[],
+  options: { record?: boolean } = {},
+): Promise<{ inventoryId: number; ids: number[] }> {
   const inventoryId = await nextId(trx, 'inventory_seq');
   const ids: number[] = [];
   for (const item of items) {
@@ -59,14 +63,31 @@ export async function recordInventory(trx: Knex.Transaction, items: AdjustmentIn
 
 async function groupedByArticle(db: Knex, rows: AdjustmentRow[]): Promise<Json[]> {
   const articleIds = [...new Set(rows.map((r) => r.article_system_id))];
-  const articles: { article_system_id: number; article_number: string; article_name: string | null; product_code: string | null }[] = articleIds.length
-    ? await db('articles').whereIn('article_system_id', articleIds).select('article_system_id', 'article_number', db.raw(`data->>'articleName' AS article_name`), db.raw(`data->>'productCode' AS product_code`))
+  const articles: {
+    article_system_id: number;
+    article_number: string;
+    article_name: string | null;
+    product_code: string | null;
+  }[] = articleIds.length
+    ? await db('articles')
+        .whereIn('article_system_id', articleIds)
+        .select(
+          'article_system_id',
+          'article_number',
+          db.raw(`data->>'articleName' AS article_name`),
+          db.raw(`data->>'productCode' AS product_code`),
+        )
     : [];
   const warehouse = await db('warehouses').orderBy('id').first('id', 'code', 'name');
   return articleIds.map((id) => {
     const a = articles.find((x) => x.article_system_id === id);
     return {
-      article: { articleSystemId: id, articleNumber: a?.article_number ?? null, articleName: a?.article_name ?? null, productCode: a?.product_code ?? null },
+      article: {
+        articleSystemId: id,
+        articleNumber: a?.article_number ?? null,
+        articleName: a?.article_name ?? null,
+        productCode: a?.product_code ?? null,
+      },
       inventoryAdjustments: rows
         .filter((r) => r.article_system_id === id)
         .map((r) => ({
@@ -105,15 +126,23 @@ export function registerInventoryAdjustmentRoutes(router: RouteTable): void {
   router.add('GET', '/inventoryAdjustments', listAdjustments);
   router.add('GET', '/inventoryAdjustments/{inventoryId}', async (req) => {
     const inventoryId = idParam(req.params, 'inventoryId');
-    const rows: AdjustmentRow[] = (await req.store.db('inventory_adjustments').where({ inventory_id: inventoryId }).orderBy('id')).filter((r: AdjustmentRow) => req.mayAccess(r.goods_owner_id));
+    const rows: AdjustmentRow[] = (
+      await req.store.db('inventory_adjustments').where({ inventory_id: inventoryId }).orderBy('id')
+    ).filter((r: AdjustmentRow) => req.mayAccess(r.goods_owner_id));
     if (rows.length === 0) throw notFound(`No inventory with inventoryId ${inventoryId} was found.`);
     return { body: await groupedByArticle(req.store.db, rows) };
   });
   router.add('PATCH', '/inventoryAdjustments/{inventoryId}/articles/{articleSystemId}/setReported', async (req) => {
     const inventoryId = idParam(req.params, 'inventoryId');
     const articleSystemId = idParam(req.params, 'articleSystemId');
-    const first: AdjustmentRow | undefined = await req.store.db('inventory_adjustments').where({ inventory_id: inventoryId, article_system_id: articleSystemId }).first();
-    if (!first || !req.mayAccess(first.goods_owner_id)) throw notFound(`No inventory adjustment for inventoryId ${inventoryId} and articleSystemId ${articleSystemId} was found.`);
+    const first: AdjustmentRow | undefined = await req.store
+      .db('inventory_adjustments')
+      .where({ inventory_id: inventoryId, article_system_id: articleSystemId })
+      .first();
+    if (!first || !req.mayAccess(first.goods_owner_id))
+      throw notFound(
+        `No inventory adjustment for inventoryId ${inventoryId} and articleSystemId ${articleSystemId} was found.`,
+      );
     return req.store.write(first.goods_owner_id, async (trx) => {
       const rows: AdjustmentRow[] = await trx('inventory_adjustments')
         .where({ inventory_id: inventoryId, article_system_id: articleSystemId })

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
     writesPerSecond: config.writesPerSecond,
     logger: log,
   });
-  log.info('Ongoing WMS simulator listening', { baseUrl: sim.baseUrl, controlUrl: sim.controlUrl, database: config.databaseUrl });
+  log.info('Ongoing WMS simulator listening', {
+    baseUrl: sim.baseUrl,
+    controlUrl: sim.controlUrl,
+    database: config.databaseUrl,
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -12,7 +12,12 @@ import type { OrderLineRow, OrderRow } from './order-shape.js';
 import { findOrder } from './orders.js';
 import { ORDER_STATUS, requireTransporter } from './reference-data.js';
 
-type OrderChange = (trx: Knex.Transaction, order: OrderRow, body: Json | undefined, params: Record<string, string>) => Promise<string>;
+type OrderChange = (
+  trx: Knex.Transaction,
+  order: OrderRow,
+  body: Json | undefined,
+  params: Record<string, string>,
+) => Promise<string>;
 
 /** Wraps a change to one order in its goods owner's write turn and answers `{orderId, message}`. */
 function patch(change: OrderChange, needsBody = true) {
@@ -28,9 +33,15 @@ function patch(change: OrderChange, needsBody = true) {
   };
 }
 
-async function orderLine(trx: Knex.Transaction, order: OrderRow, params: Record<string, string>): Promise<OrderLineRow> {
+async function orderLine(
+  trx: Knex.Transaction,
+  order: OrderRow,
+  params: Record<string, string>,
+): Promise<OrderLineRow> {
   const lineId = idParam(params, 'orderLineId');
-  const line: OrderLineRow | undefined = await trx('order_lines').where({ id: lineId, order_id: order.order_id }).first();
+  const line: OrderLineRow | undefined = await trx('order_lines')
+    .where({ id: lineId, order_id: order.order_id })
+    .first();
   if (!line) throw notFound(`Order ${order.order_number} has no order line with id ${lineId}.`);
   return line;
 }
@@ -42,11 +53,16 @@ export function registerOrderPatchRoutes(router: RouteTable): void {
     patch(async (trx, order, body) => {
       const number = field.requiredInt(body!, 'orderStatusNumber');
       const known = await trx('statuses').where({ kind: 'order', number }).first();
-      if (!known) throw refused(`Order status ${number} does not exist. Valid statuses are listed by GET /orders/statuses.`);
+      if (!known)
+        throw refused(`Order status ${number} does not exist. Valid statuses are listed by GET /orders/statuses.`);
       if (order.status_number > ORDER_STATUS.released) {
-        throw refused(`The status of order ${order.order_number} can not be changed: goods have been allocated (order status ${order.status_number}).`);
+        throw refused(
+          `The status of order ${order.order_number} can not be changed: goods have been allocated (order status ${order.status_number}).`,
+        );
       }
-      await trx('orders').where({ order_id: order.order_id }).update({ status_number: number, status_changed_at: trx.fn.now() });
+      await trx('orders')
+        .where({ order_id: order.order_id })
+        .update({ status_number: number, status_changed_at: trx.fn.now() });
       return `Order status set to ${number}.`;
     }),
   );
@@ -61,8 +77,13 @@ export function registerOrderPatchRoutes(router: RouteTable): void {
       if (order.status_number >= ORDER_STATUS.sent && order.status_number !== ORDER_STATUS.cancelled) {
         throw refused(`The transporter of order ${order.order_number} can not be changed: it has been sent.`);
       }
-      const data = { ...order.data, transporter: { transporterCode, ...(transporterServiceCode ? { transporterServiceCode } : {}) } };
-      await trx('orders').where({ order_id: order.order_id }).update({ data: JSON.stringify(data) });
+      const data = {
+        ...order.data,
+        transporter: { transporterCode, ...(transporterServiceCode ? { transporterServiceCode } : {}) },
+      };
+      await trx('orders')
+        .where({ order_id: order.order_id })
+        .update({ data: JSON.stringify(data) });
       return 'Transporter updated.';
     }),
   );
@@ -81,7 +102,9 @@ export function registerOrderPatchRoutes(router: RouteTable): void {
     'PATCH',
     '/orders/{orderId}/setReportedNumberOfItemsToPickedNumberOfItems',
     patch(async (trx, order) => {
-      const n = await trx('order_lines').where({ order_id: order.order_id }).update({ reported: trx.ref('picked') });
+      const n = await trx('order_lines')
+        .where({ order_id: order.order_id })
+        .update({ reported: trx.ref('picked') });
       return `Reported number of items set to picked number of items on ${n} order line(s).`;
     }, false),
   );
@@ -90,7 +113,9 @@ export function registerOrderPatchRoutes(router: RouteTable): void {
     'PATCH',
     '/orders/{orderId}/setReportedReturnedNumberOfItemsToReturnedNumberOfItems',
     patch(async (trx, order) => {
-      const n = await trx('order_lines').where({ order_id: order.order_id }).update({ reported_returned: trx.ref('returned') });
+      const n = await trx('order_lines')
+        .where({ order_id: order.order_id })
+        .update({ reported_returned: trx.ref('returned') });
       return `Reported returned number of items set to returned number of items on ${n} order line(s).`;
     }, false),
   );
@@ -105,7 +130,9 @@ export function registerOrderPatchRoutes(router: RouteTable): void {
       patch(async (trx, order, body, params) => {
         const value = field.requiredNumber(body!, bodyField);
         const line = await orderLine(trx, order, params);
-        await trx('order_lines').where({ id: line.id }).update({ [column]: value });
+        await trx('order_lines')
+          .where({ id: line.id })
+          .update({ [column]: value });
         return `${bodyField} set to ${value} on order line ${line.id}.`;
       }),
     );

@@ -74,12 +74,20 @@ export interface OrderLineWithArticle extends OrderLineRow {
   product_code: string | null;
 }
 
-export async function linesOf(db: Knex | Knex.Transaction, orderIds: number[]): Promise<Map<number, OrderLineWithArticle[]>> {
+export async function linesOf(
+  db: Knex | Knex.Transaction,
+  orderIds: number[],
+): Promise<Map<number, OrderLineWithArticle[]>> {
   const rows: OrderLineWithArticle[] = await db('order_lines as l')
     .join('articles as a', 'a.article_system_id', 'l.article_system_id')
     .whereIn('l.order_id', orderIds)
     .orderBy('l.id')
-    .select('l.*', 'a.article_number', db.raw(`a.data->>'articleName' AS article_name`), db.raw(`a.data->>'productCode' AS product_code`));
+    .select(
+      'l.*',
+      'a.article_number',
+      db.raw(`a.data->>'articleName' AS article_name`),
+      db.raw(`a.data->>'productCode' AS product_code`),
+    );
   const out = new Map<number, OrderLineWithArticle[]>();
   for (const r of rows) {
     const list = out.get(r.order_id) ?? [];
@@ -94,7 +102,12 @@ function lineOut(l: OrderLineWithArticle): Json {
   return {
     id: l.id,
     rowNumber: l.row_number,
-    article: { articleSystemId: l.article_system_id, articleNumber: l.article_number, articleName: l.article_name, productCode: l.product_code },
+    article: {
+      articleSystemId: l.article_system_id,
+      articleNumber: l.article_number,
+      articleName: l.article_name,
+      productCode: l.product_code,
+    },
     comment: d.comment ?? null,
     orderedNumberOfItems: l.ordered,
     allocatedNumberOfItems: l.allocated,
@@ -120,10 +133,15 @@ interface ContractNames {
 
 function transporterOut(t: unknown, contracts: Map<string, ContractNames>): Json | null {
   if (!t || typeof t !== 'object') return null;
-  const { transporterCode, transporterServiceCode } = t as { transporterCode?: string; transporterServiceCode?: string };
+  const { transporterCode, transporterServiceCode } = t as {
+    transporterCode?: string;
+    transporterServiceCode?: string;
+  };
   if (!transporterCode) return null;
   const c = contracts.get(transporterCode.toLowerCase());
-  const service = c?.services.find((s) => s.transporterServiceCode.toLowerCase() === transporterServiceCode?.toLowerCase());
+  const service = c?.services.find(
+    (s) => s.transporterServiceCode.toLowerCase() === transporterServiceCode?.toLowerCase(),
+  );
   return {
     transporterName: c?.transporter_name ?? null,
     name: service?.transporterServiceName ?? null,
@@ -134,9 +152,16 @@ function transporterOut(t: unknown, contracts: Map<string, ContractNames>): Json
 
 export async function orderOut(store: Store, db: Knex | Knex.Transaction, orders: OrderRow[]): Promise<Json[]> {
   if (orders.length === 0) return [];
-  const lines = await linesOf(db, orders.map((o) => o.order_id));
+  const lines = await linesOf(
+    db,
+    orders.map((o) => o.order_id),
+  );
   const texts = await statusTexts(db, 'order');
-  const contractRows: ContractNames[] = await db('transporter_contracts').select('transporter_code', 'transporter_name', 'services');
+  const contractRows: ContractNames[] = await db('transporter_contracts').select(
+    'transporter_code',
+    'transporter_name',
+    'services',
+  );
   const contracts = new Map(contractRows.map((c) => [c.transporter_code.toLowerCase(), c]));
   const warehouse = await db('warehouses').orderBy('id').first('id', 'code', 'name');
   return orders.map((o) => {

@@ -28,7 +28,17 @@ interface OrderInput {
   lines: LineInput[];
 }
 
-const LINE_EXTRAS = ['comment', 'shouldBePicked', 'serialNumber', 'batchNumber', 'prices', 'externalId', 'customerArticleNumber', 'lineType', 'freeValues'];
+const LINE_EXTRAS = [
+  'comment',
+  'shouldBePicked',
+  'serialNumber',
+  'batchNumber',
+  'prices',
+  'externalId',
+  'customerArticleNumber',
+  'lineType',
+  'freeValues',
+];
 
 function parseOrder(req: ApiRequest): OrderInput {
   const body = req.body();
@@ -49,13 +59,22 @@ function parseOrder(req: ApiRequest): OrderInput {
   const lines = rawLines.map((l, i): LineInput => {
     const path = `orderLines[${i}]`;
     const rowNumber = field.requiredString(l, 'rowNumber', `${path}.rowNumber`);
-    if (seen.has(rowNumber)) throw invalid(`${path}.rowNumber`, `'${rowNumber}' is used by more than one line; rowNumber must be unique within the order.`);
+    if (seen.has(rowNumber))
+      throw invalid(
+        `${path}.rowNumber`,
+        `'${rowNumber}' is used by more than one line; rowNumber must be unique within the order.`,
+      );
     seen.add(rowNumber);
     const numberOfItems = field.requiredNumber(l, 'numberOfItems', `${path}.numberOfItems`);
     if (numberOfItems < 0) throw invalid(`${path}.numberOfItems`, 'must not be negative.');
     const data: Json = {};
     for (const k of LINE_EXTRAS) if (l[k] !== undefined) data[k] = l[k];
-    return { rowNumber, articleNumber: field.requiredString(l, 'articleNumber', `${path}.articleNumber`), numberOfItems, data };
+    return {
+      rowNumber,
+      articleNumber: field.requiredString(l, 'articleNumber', `${path}.articleNumber`),
+      numberOfItems,
+      data,
+    };
   });
   const { goodsOwnerId: _g, orderNumber: _n, deliveryDate: _d, orderLines: _l, ...data } = body;
   return { goodsOwnerId, orderNumber, deliveryDate, data, lines };
@@ -63,22 +82,35 @@ function parseOrder(req: ApiRequest): OrderInput {
 
 /** Work has started once the order is past Released (allocated, picked, sent …); cancelled is final. */
 export function assertOrderEditable(order: OrderRow, action: string): void {
-  if (order.status_number === ORDER_STATUS.cancelled) throw refused(`Order ${order.order_number} is cancelled and can not be ${action}.`);
+  if (order.status_number === ORDER_STATUS.cancelled)
+    throw refused(`Order ${order.order_number} is cancelled and can not be ${action}.`);
   if (order.status_number > ORDER_STATUS.released) {
-    throw refused(`Order ${order.order_number} can not be ${action}: the warehouse has started working on it (order status ${order.status_number}).`);
+    throw refused(
+      `Order ${order.order_number} can not be ${action}: the warehouse has started working on it (order status ${order.status_number}).`,
+    );
   }
 }
 
-async function saveOrder(trx: Knex.Transaction, input: OrderInput, existing: OrderRow | undefined): Promise<{ orderId: number; message: string }> {
+async function saveOrder(
+  trx: Knex.Transaction,
+  input: OrderInput,
+  existing: OrderRow | undefined,
+): Promise<{ orderId: number; message: string }> {
   const notes: string[] = [];
   input = { ...input, data: await withAssignedTransporter(trx, input.goodsOwnerId, input.data) };
-  const transporter = input.data.transporter as { transporterCode: string; transporterServiceCode?: string } | undefined;
+  const transporter = input.data.transporter as
+    { transporterCode: string; transporterServiceCode?: string } | undefined;
   if (transporter) await requireTransporter(trx, transporter.transporterCode, transporter.transporterServiceCode);
   const wayOfDelivery = input.data.wayOfDelivery as { code: string; name?: string } | undefined;
   if (wayOfDelivery && (await ensureWayOfDelivery(trx, input.goodsOwnerId, wayOfDelivery.code, wayOfDelivery.name))) {
     notes.push(`Way of delivery ${wayOfDelivery.code} created.`);
   }
-  const articles = await requireArticles(trx, input.goodsOwnerId, input.lines.map((l) => l.articleNumber), 'orderLines');
+  const articles = await requireArticles(
+    trx,
+    input.goodsOwnerId,
+    input.lines.map((l) => l.articleNumber),
+    'orderLines',
+  );
 
   let orderId: number;
   let oldLines: OrderLineRow[] = [];
@@ -88,10 +120,21 @@ async function saveOrder(trx: Knex.Transaction, input: OrderInput, existing: Ord
     oldLines = await trx('order_lines').where({ order_id: orderId });
     await trx('orders')
       .where({ order_id: orderId })
-      .update({ order_number: input.orderNumber, delivery_date: input.deliveryDate, data: JSON.stringify(input.data), updated_at: trx.fn.now() });
+      .update({
+        order_number: input.orderNumber,
+        delivery_date: input.deliveryDate,
+        data: JSON.stringify(input.data),
+        updated_at: trx.fn.now(),
+      });
   } else {
     const [row] = await trx('orders')
-      .insert({ goods_owner_id: input.goodsOwnerId, order_number: input.orderNumber, status_number: ORDER_STATUS.open, delivery_date: input.deliveryDate, data: JSON.stringify(input.data) })
+      .insert({
+        goods_owner_id: input.goodsOwnerId,
+        order_number: input.orderNumber,
+        status_number: ORDER_STATUS.open,
+        delivery_date: input.deliveryDate,
+        data: JSON.stringify(input.data),
+      })
       .returning('order_id');
     orderId = (row as { order_id: number }).order_id;
   }
@@ -99,22 +142,42 @@ async function saveOrder(trx: Knex.Transaction, input: OrderInput, existing: Ord
   const byRow = new Map(oldLines.map((l) => [l.row_number, l]));
   for (const line of input.lines) {
     const article = articles.get(line.articleNumber)!;
-    const values = { article_system_id: article.article_system_id, ordered: line.numberOfItems, data: JSON.stringify(line.data) };
+    const values = {
+      article_system_id: article.article_system_id,
+      ordered: line.numberOfItems,
+      data: JSON.stringify(line.data),
+    };
     const old = byRow.get(line.rowNumber);
     if (old) await trx('order_lines').where({ id: old.id }).update(values);
     else await trx('order_lines').insert({ order_id: orderId, row_number: line.rowNumber, ...values });
     byRow.delete(line.rowNumber);
   }
   // The PUT carries the whole order: lines it no longer lists are removed.
-  if (byRow.size) await trx('order_lines').whereIn('id', [...byRow.values()].map((l) => l.id)).delete();
-  await touchStock(trx, [...oldLines.map((l) => l.article_system_id), ...[...articles.values()].map((a) => a.article_system_id)]);
-  return { orderId, message: [existing ? `Order ${input.orderNumber} updated.` : `Order ${input.orderNumber} created.`, ...notes].join('<br/>') };
+  if (byRow.size)
+    await trx('order_lines')
+      .whereIn(
+        'id',
+        [...byRow.values()].map((l) => l.id),
+      )
+      .delete();
+  await touchStock(trx, [
+    ...oldLines.map((l) => l.article_system_id),
+    ...[...articles.values()].map((a) => a.article_system_id),
+  ]);
+  return {
+    orderId,
+    message: [existing ? `Order ${input.orderNumber} updated.` : `Order ${input.orderNumber} created.`, ...notes].join(
+      '<br/>',
+    ),
+  };
 }
 
 async function putOrder(req: ApiRequest): Promise<Reply> {
   const input = parseOrder(req);
   return req.store.write(input.goodsOwnerId, async (trx) => {
-    const existing: OrderRow | undefined = await trx('orders').where({ goods_owner_id: input.goodsOwnerId, order_number: input.orderNumber }).first();
+    const existing: OrderRow | undefined = await trx('orders')
+      .where({ goods_owner_id: input.goodsOwnerId, order_number: input.orderNumber })
+      .first();
     const reply = await saveOrder(trx, input, existing);
     return { status: existing ? 200 : 201, body: reply };
   });
@@ -124,9 +187,14 @@ async function putOrderById(req: ApiRequest): Promise<Reply> {
   const orderId = idParam(req.params, 'orderId');
   const input = parseOrder(req);
   return req.store.write(input.goodsOwnerId, async (trx) => {
-    const existing: OrderRow | undefined = await trx('orders').where({ order_id: orderId, goods_owner_id: input.goodsOwnerId }).first();
+    const existing: OrderRow | undefined = await trx('orders')
+      .where({ order_id: orderId, goods_owner_id: input.goodsOwnerId })
+      .first();
     if (!existing) throw notFound(`No order with orderId ${orderId} was found.`);
-    if (existing.order_number !== input.orderNumber && (await trx('orders').where({ goods_owner_id: input.goodsOwnerId, order_number: input.orderNumber }).first())) {
+    if (
+      existing.order_number !== input.orderNumber &&
+      (await trx('orders').where({ goods_owner_id: input.goodsOwnerId, order_number: input.orderNumber }).first())
+    ) {
       throw refused(`Order number '${input.orderNumber}' is already used by another order.`);
     }
     return { body: await saveOrder(trx, input, existing) };
@@ -137,7 +205,10 @@ const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
 
 function existsLine(query: Knex.QueryBuilder, condition: string, bindings: unknown[] = []): void {
   query.whereExists(function (this: Knex.QueryBuilder) {
-    this.select(1).from('order_lines as l').whereRaw('l.order_id = orders.order_id').whereRaw(condition, bindings as Knex.RawBinding[]);
+    this.select(1)
+      .from('order_lines as l')
+      .whereRaw('l.order_id = orders.order_id')
+      .whereRaw(condition, bindings as Knex.RawBinding[]);
   });
 }
 
@@ -162,16 +233,22 @@ async function listOrders(req: ApiRequest): Promise<Reply> {
   range('last_returned_at', q.time('lastReturnedFrom'), undefined);
   const updatedFrom = q.time('orderUpdatedTimeFrom');
   if (updatedFrom) {
-    if (Date.now() - updatedFrom.getTime() > TWO_DAYS_MS) throw new ApiError(400, 'orderUpdatedTimeFrom must be within 2 days.');
+    if (Date.now() - updatedFrom.getTime() > TWO_DAYS_MS)
+      throw new ApiError(400, 'orderUpdatedTimeFrom must be within 2 days.');
     query.where('updated_at', '>=', updatedFrom);
   }
   const referenceNumbers = q.all('referenceNumbers');
   if (referenceNumbers.length) query.whereRaw(`data->>'referenceNumber' = ANY(?)`, [referenceNumbers]);
   if (q.bool('onlyOrdersWithOrderLinesToReport')) existsLine(query, 'coalesce(l.reported, 0) < l.picked');
-  if (q.bool('onlyOrdersWithOrderLinesToReportReturned')) existsLine(query, 'coalesce(l.reported_returned, 0) < l.returned');
+  if (q.bool('onlyOrdersWithOrderLinesToReportReturned'))
+    existsLine(query, 'coalesce(l.reported_returned, 0) < l.returned');
   const articleNumbers = q.all('articleNumbers');
   if (articleNumbers.length) {
-    existsLine(query, 'l.article_system_id IN (SELECT article_system_id FROM articles WHERE goods_owner_id = ? AND article_number = ANY(?))', [goodsOwnerId, articleNumbers]);
+    existsLine(
+      query,
+      'l.article_system_id IN (SELECT article_system_id FROM articles WHERE goods_owner_id = ? AND article_number = ANY(?))',
+      [goodsOwnerId, articleNumbers],
+    );
   }
   const max = q.int('maxOrdersToGet');
   if (max !== undefined) {
@@ -195,15 +272,25 @@ async function getOrder(req: ApiRequest): Promise<Reply> {
   return { body: out };
 }
 
-async function cancelOrder(req: ApiRequest, goodsOwnerId: number, where: Record<string, unknown>, label: string): Promise<Reply> {
+async function cancelOrder(
+  req: ApiRequest,
+  goodsOwnerId: number,
+  where: Record<string, unknown>,
+  label: string,
+): Promise<Reply> {
   return req.store.write(goodsOwnerId, async (trx) => {
     const order: OrderRow | undefined = await trx('orders').where(where).first();
     if (!order) throw notFound(`No order with ${label} was found.`);
     if (order.status_number !== ORDER_STATUS.cancelled) {
       assertOrderEditable(order, 'cancelled');
-      await trx('orders').where({ order_id: order.order_id }).update({ status_number: ORDER_STATUS.cancelled, status_changed_at: trx.fn.now(), updated_at: trx.fn.now() });
+      await trx('orders')
+        .where({ order_id: order.order_id })
+        .update({ status_number: ORDER_STATUS.cancelled, status_changed_at: trx.fn.now(), updated_at: trx.fn.now() });
       const lines: OrderLineRow[] = await trx('order_lines').where({ order_id: order.order_id });
-      await touchStock(trx, lines.map((l) => l.article_system_id));
+      await touchStock(
+        trx,
+        lines.map((l) => l.article_system_id),
+      );
     }
     return { body: { orderId: order.order_id, message: `Order ${order.order_number} cancelled.` } };
   });
@@ -222,6 +309,11 @@ export function registerOrderRoutes(router: RouteTable): void {
     const goodsOwnerId = req.goodsOwnerFromQuery();
     const orderNumber = req.query.get('orderNumber');
     if (orderNumber === undefined) throw invalid('orderNumber', 'is required.');
-    return cancelOrder(req, goodsOwnerId, { goods_owner_id: goodsOwnerId, order_number: orderNumber }, `orderNumber '${orderNumber}'`);
+    return cancelOrder(
+      req,
+      goodsOwnerId,
+      { goods_owner_id: goodsOwnerId, order_number: orderNumber },
+      `orderNumber '${orderNumber}'`,
+    );
   });
 }

@@ -55,13 +55,25 @@ interface LineWithArticle extends PurchaseOrderLineRow {
   product_code: string | null;
 }
 
-export async function purchaseOrderOut(store: Store, db: Knex | Knex.Transaction, rows: PurchaseOrderRow[]): Promise<Json[]> {
+export async function purchaseOrderOut(
+  store: Store,
+  db: Knex | Knex.Transaction,
+  rows: PurchaseOrderRow[],
+): Promise<Json[]> {
   if (rows.length === 0) return [];
   const lines: LineWithArticle[] = await db('purchase_order_lines as l')
     .join('articles as a', 'a.article_system_id', 'l.article_system_id')
-    .whereIn('l.purchase_order_id', rows.map((r) => r.purchase_order_id))
+    .whereIn(
+      'l.purchase_order_id',
+      rows.map((r) => r.purchase_order_id),
+    )
     .orderBy('l.id')
-    .select('l.*', 'a.article_number', db.raw(`a.data->>'articleName' AS article_name`), db.raw(`a.data->>'productCode' AS product_code`));
+    .select(
+      'l.*',
+      'a.article_number',
+      db.raw(`a.data->>'articleName' AS article_name`),
+      db.raw(`a.data->>'productCode' AS product_code`),
+    );
   const texts = await statusTexts(db, 'purchaseOrder');
   return rows.map((p) => {
     const d = p.data;
@@ -86,7 +98,12 @@ export async function purchaseOrderOut(store: Store, db: Knex | Knex.Transaction
         .map((l) => ({
           id: l.id,
           rowNumber: l.row_number,
-          article: { articleSystemId: l.article_system_id, articleNumber: l.article_number, articleName: l.article_name, productCode: l.product_code },
+          article: {
+            articleSystemId: l.article_system_id,
+            articleNumber: l.article_number,
+            articleName: l.article_name,
+            productCode: l.product_code,
+          },
           comment: l.data.comment ?? null,
           advisedNumberOfItems: l.advised,
           receivedNumberOfItems: l.received,
@@ -114,27 +131,42 @@ function parsePurchaseOrder(req: ApiRequest): PurchaseOrderInput {
   const lines = (field.array(body, 'purchaseOrderLines') ?? []).map((l, i) => {
     const path = `purchaseOrderLines[${i}]`;
     const rowNumber = field.requiredString(l, 'rowNumber', `${path}.rowNumber`);
-    if (seen.has(rowNumber)) throw invalid(`${path}.rowNumber`, `'${rowNumber}' is used by more than one line; rowNumber must be unique within the purchase order.`);
+    if (seen.has(rowNumber))
+      throw invalid(
+        `${path}.rowNumber`,
+        `'${rowNumber}' is used by more than one line; rowNumber must be unique within the purchase order.`,
+      );
     seen.add(rowNumber);
     const numberOfItems = field.requiredNumber(l, 'numberOfItems', `${path}.numberOfItems`);
     if (numberOfItems < 0) throw invalid(`${path}.numberOfItems`, 'must not be negative.');
     const data: Json = {};
-    for (const k of ['comment', 'batchNumber', 'expiryDate', 'externalOrderLineId', 'prices']) if (l[k] !== undefined) data[k] = l[k];
-    return { rowNumber, articleNumber: field.requiredString(l, 'articleNumber', `${path}.articleNumber`), numberOfItems, data };
+    for (const k of ['comment', 'batchNumber', 'expiryDate', 'externalOrderLineId', 'prices'])
+      if (l[k] !== undefined) data[k] = l[k];
+    return {
+      rowNumber,
+      articleNumber: field.requiredString(l, 'articleNumber', `${path}.articleNumber`),
+      numberOfItems,
+      data,
+    };
   });
   const { goodsOwnerId: _g, purchaseOrderNumber: _n, inDate: _i, purchaseOrderLines: _l, ...data } = body;
   return { goodsOwnerId, purchaseOrderNumber, inDate, data, lines };
 }
 
 async function receivingStarted(db: Knex | Knex.Transaction, purchaseOrderId: number): Promise<boolean> {
-  return Boolean(await db('purchase_order_lines').where({ purchase_order_id: purchaseOrderId }).where('received', '>', 0).first());
+  return Boolean(
+    await db('purchase_order_lines').where({ purchase_order_id: purchaseOrderId }).where('received', '>', 0).first(),
+  );
 }
 
 /** Ongoing refuses to cancel a purchase order against which goods have been received. */
 async function assertPurchaseOrderCancellable(trx: Knex.Transaction, po: PurchaseOrderRow): Promise<void> {
-  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled) throw refused(`Purchase order ${po.purchase_order_number} is cancelled and can not be cancelled.`);
+  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled)
+    throw refused(`Purchase order ${po.purchase_order_number} is cancelled and can not be cancelled.`);
   if (await receivingStarted(trx, po.purchase_order_id)) {
-    throw refused(`Purchase order ${po.purchase_order_number} can not be cancelled: goods have been received against it (purchase order status ${po.status_number}).`);
+    throw refused(
+      `Purchase order ${po.purchase_order_number} can not be cancelled: goods have been received against it (purchase order status ${po.status_number}).`,
+    );
   }
 }
 
@@ -142,52 +174,115 @@ async function assertPurchaseOrderCancellable(trx: Knex.Transaction, po: Purchas
  * Ongoing takes changes to a purchase order until it is fully received or cancelled (reference
  * §10); a line that has received goods keeps its article and cannot drop below, or lose, what was received.
  */
-function assertPurchaseOrderChangeable(po: PurchaseOrderRow, old: PurchaseOrderLineRow[], input: PurchaseOrderInput, articleIds: Map<string, number>): void {
+function assertPurchaseOrderChangeable(
+  po: PurchaseOrderRow,
+  old: PurchaseOrderLineRow[],
+  input: PurchaseOrderInput,
+  articleIds: Map<string, number>,
+): void {
   const name = po.purchase_order_number;
-  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled) throw refused(`Purchase order ${name} is cancelled and can not be updated.`);
-  if (po.status_number === PURCHASE_ORDER_STATUS.received) throw refused(`Purchase order ${name} is fully received and can not be updated.`);
+  if (po.status_number === PURCHASE_ORDER_STATUS.cancelled)
+    throw refused(`Purchase order ${name} is cancelled and can not be updated.`);
+  if (po.status_number === PURCHASE_ORDER_STATUS.received)
+    throw refused(`Purchase order ${name} is fully received and can not be updated.`);
   for (const line of old.filter((l) => l.received > 0)) {
     const next = input.lines.find((l) => l.rowNumber === line.row_number);
-    if (!next) throw refused(`Purchase order ${name} row ${line.row_number} can not be removed: ${line.received} items have been received on it.`);
-    if (articleIds.get(next.articleNumber) !== line.article_system_id) throw refused(`Purchase order ${name} row ${line.row_number} can not change article: goods have been received on it.`);
-    if (next.numberOfItems < line.received) throw refused(`Purchase order ${name} row ${line.row_number} can not be advised ${next.numberOfItems} items: ${line.received} have been received.`);
+    if (!next)
+      throw refused(
+        `Purchase order ${name} row ${line.row_number} can not be removed: ${line.received} items have been received on it.`,
+      );
+    if (articleIds.get(next.articleNumber) !== line.article_system_id)
+      throw refused(
+        `Purchase order ${name} row ${line.row_number} can not change article: goods have been received on it.`,
+      );
+    if (next.numberOfItems < line.received)
+      throw refused(
+        `Purchase order ${name} row ${line.row_number} can not be advised ${next.numberOfItems} items: ${line.received} have been received.`,
+      );
   }
 }
 
-async function savePurchaseOrder(trx: Knex.Transaction, input: PurchaseOrderInput, existing: PurchaseOrderRow | undefined): Promise<Json> {
-  const articles = await requireArticles(trx, input.goodsOwnerId, input.lines.map((l) => l.articleNumber), 'purchaseOrderLines');
+async function savePurchaseOrder(
+  trx: Knex.Transaction,
+  input: PurchaseOrderInput,
+  existing: PurchaseOrderRow | undefined,
+): Promise<Json> {
+  const articles = await requireArticles(
+    trx,
+    input.goodsOwnerId,
+    input.lines.map((l) => l.articleNumber),
+    'purchaseOrderLines',
+  );
   let id: number;
   let old: PurchaseOrderLineRow[] = [];
   if (existing) {
     id = existing.purchase_order_id;
     old = await trx('purchase_order_lines').where({ purchase_order_id: id });
-    assertPurchaseOrderChangeable(existing, old, input, new Map([...articles].map(([n, a]) => [n, a.article_system_id])));
+    assertPurchaseOrderChangeable(
+      existing,
+      old,
+      input,
+      new Map([...articles].map(([n, a]) => [n, a.article_system_id])),
+    );
     await trx('purchase_orders')
       .where({ purchase_order_id: id })
-      .update({ purchase_order_number: input.purchaseOrderNumber, in_date: input.inDate ?? null, data: JSON.stringify(input.data), updated_at: trx.fn.now() });
+      .update({
+        purchase_order_number: input.purchaseOrderNumber,
+        in_date: input.inDate ?? null,
+        data: JSON.stringify(input.data),
+        updated_at: trx.fn.now(),
+      });
   } else {
     const [row] = await trx('purchase_orders')
-      .insert({ goods_owner_id: input.goodsOwnerId, purchase_order_number: input.purchaseOrderNumber, status_number: PURCHASE_ORDER_STATUS.notified, in_date: input.inDate ?? null, data: JSON.stringify(input.data) })
+      .insert({
+        goods_owner_id: input.goodsOwnerId,
+        purchase_order_number: input.purchaseOrderNumber,
+        status_number: PURCHASE_ORDER_STATUS.notified,
+        in_date: input.inDate ?? null,
+        data: JSON.stringify(input.data),
+      })
       .returning('purchase_order_id');
     id = (row as { purchase_order_id: number }).purchase_order_id;
   }
   const byRow = new Map(old.map((l) => [l.row_number, l]));
   for (const line of input.lines) {
-    const values = { article_system_id: articles.get(line.articleNumber)!.article_system_id, advised: line.numberOfItems, data: JSON.stringify(line.data) };
+    const values = {
+      article_system_id: articles.get(line.articleNumber)!.article_system_id,
+      advised: line.numberOfItems,
+      data: JSON.stringify(line.data),
+    };
     const prev = byRow.get(line.rowNumber);
     if (prev) await trx('purchase_order_lines').where({ id: prev.id }).update(values);
     else await trx('purchase_order_lines').insert({ purchase_order_id: id, row_number: line.rowNumber, ...values });
     byRow.delete(line.rowNumber);
   }
-  if (byRow.size) await trx('purchase_order_lines').whereIn('id', [...byRow.values()].map((l) => l.id)).delete();
+  if (byRow.size)
+    await trx('purchase_order_lines')
+      .whereIn(
+        'id',
+        [...byRow.values()].map((l) => l.id),
+      )
+      .delete();
   if (old.some((l) => l.received > 0)) {
     // A changed advice can complete a partly received order (or reopen it).
     const lines = await trx<PurchaseOrderLineRow>('purchase_order_lines').where({ purchase_order_id: id });
-    const status = lines.every((l) => l.received >= l.advised) ? PURCHASE_ORDER_STATUS.received : PURCHASE_ORDER_STATUS.deflection;
-    await trx('purchase_orders').where({ purchase_order_id: id }).update({ status_number: status, status_changed_at: trx.fn.now() });
+    const status = lines.every((l) => l.received >= l.advised)
+      ? PURCHASE_ORDER_STATUS.received
+      : PURCHASE_ORDER_STATUS.deflection;
+    await trx('purchase_orders')
+      .where({ purchase_order_id: id })
+      .update({ status_number: status, status_changed_at: trx.fn.now() });
   }
-  await touchStock(trx, [...old.map((l) => l.article_system_id), ...[...articles.values()].map((a) => a.article_system_id)]);
-  return { purchaseOrderId: id, message: existing ? `Purchase order ${input.purchaseOrderNumber} updated.` : `Purchase order ${input.purchaseOrderNumber} created.` };
+  await touchStock(trx, [
+    ...old.map((l) => l.article_system_id),
+    ...[...articles.values()].map((a) => a.article_system_id),
+  ]);
+  return {
+    purchaseOrderId: id,
+    message: existing
+      ? `Purchase order ${input.purchaseOrderNumber} updated.`
+      : `Purchase order ${input.purchaseOrderNumber} created.`,
+  };
 }
 
 async function listPurchaseOrders(req: ApiRequest): Promise<Reply> {
@@ -209,7 +304,10 @@ async function listPurchaseOrders(req: ApiRequest): Promise<Reply> {
   range('in_date', q.time('inDateFrom'), q.time('inDateTo'));
   if (q.bool('onlyPurchaseOrdersWithOrderLinesToReport')) {
     query.whereExists(function (this: Knex.QueryBuilder) {
-      this.select(1).from('purchase_order_lines as l').whereRaw('l.purchase_order_id = purchase_orders.purchase_order_id').whereRaw('coalesce(l.reported, 0) <> l.received');
+      this.select(1)
+        .from('purchase_order_lines as l')
+        .whereRaw('l.purchase_order_id = purchase_orders.purchase_order_id')
+        .whereRaw('coalesce(l.reported, 0) <> l.received');
     });
   }
   const max = q.int('maxPurchaseOrdersToGet');
@@ -222,22 +320,42 @@ async function listPurchaseOrders(req: ApiRequest): Promise<Reply> {
 }
 
 async function findPurchaseOrder(req: ApiRequest, id: number): Promise<PurchaseOrderRow> {
-  const row: PurchaseOrderRow | undefined = await req.store.db('purchase_orders').where({ purchase_order_id: id }).first();
-  if (!row || !req.mayAccess(row.goods_owner_id)) throw notFound(`No purchase order with purchaseOrderId ${id} was found.`);
+  const row: PurchaseOrderRow | undefined = await req.store
+    .db('purchase_orders')
+    .where({ purchase_order_id: id })
+    .first();
+  if (!row || !req.mayAccess(row.goods_owner_id))
+    throw notFound(`No purchase order with purchaseOrderId ${id} was found.`);
   return row;
 }
 
-async function cancelPurchaseOrder(req: ApiRequest, goodsOwnerId: number, where: Record<string, unknown>, label: string): Promise<Reply> {
+async function cancelPurchaseOrder(
+  req: ApiRequest,
+  goodsOwnerId: number,
+  where: Record<string, unknown>,
+  label: string,
+): Promise<Reply> {
   return req.store.write(goodsOwnerId, async (trx) => {
     const po: PurchaseOrderRow | undefined = await trx('purchase_orders').where(where).first();
     if (!po) throw notFound(`No purchase order with ${label} was found.`);
     if (po.status_number !== PURCHASE_ORDER_STATUS.cancelled) {
       await assertPurchaseOrderCancellable(trx, po);
-      await trx('purchase_orders').where({ purchase_order_id: po.purchase_order_id }).update({ status_number: PURCHASE_ORDER_STATUS.cancelled, status_changed_at: trx.fn.now(), updated_at: trx.fn.now() });
-      const lines: PurchaseOrderLineRow[] = await trx('purchase_order_lines').where({ purchase_order_id: po.purchase_order_id });
-      await touchStock(trx, lines.map((l) => l.article_system_id));
+      await trx('purchase_orders').where({ purchase_order_id: po.purchase_order_id }).update({
+        status_number: PURCHASE_ORDER_STATUS.cancelled,
+        status_changed_at: trx.fn.now(),
+        updated_at: trx.fn.now(),
+      });
+      const lines: PurchaseOrderLineRow[] = await trx('purchase_order_lines').where({
+        purchase_order_id: po.purchase_order_id,
+      });
+      await touchStock(
+        trx,
+        lines.map((l) => l.article_system_id),
+      );
     }
-    return { body: { purchaseOrderId: po.purchase_order_id, message: `Purchase order ${po.purchase_order_number} cancelled.` } };
+    return {
+      body: { purchaseOrderId: po.purchase_order_id, message: `Purchase order ${po.purchase_order_number} cancelled.` },
+    };
   });
 }
 
@@ -246,7 +364,9 @@ function patchPurchaseOrder(change: (trx: Knex.Transaction, po: PurchaseOrderRow
     const po = await findPurchaseOrder(req, idParam(req.params, 'purchaseOrderId'));
     return req.store.write(po.goods_owner_id, async (trx) => {
       const message = await change(trx, po, req);
-      await trx('purchase_orders').where({ purchase_order_id: po.purchase_order_id }).update({ updated_at: trx.fn.now() });
+      await trx('purchase_orders')
+        .where({ purchase_order_id: po.purchase_order_id })
+        .update({ updated_at: trx.fn.now() });
       return { body: { purchaseOrderId: po.purchase_order_id, message } };
     });
   };
@@ -262,7 +382,9 @@ export function registerPurchaseOrderRoutes(router: RouteTable): void {
   router.add('PUT', '/purchaseOrders', async (req) => {
     const input = parsePurchaseOrder(req);
     return req.store.write(input.goodsOwnerId, async (trx) => {
-      const existing: PurchaseOrderRow | undefined = await trx('purchase_orders').where({ goods_owner_id: input.goodsOwnerId, purchase_order_number: input.purchaseOrderNumber }).first();
+      const existing: PurchaseOrderRow | undefined = await trx('purchase_orders')
+        .where({ goods_owner_id: input.goodsOwnerId, purchase_order_number: input.purchaseOrderNumber })
+        .first();
       return { body: await savePurchaseOrder(trx, input, existing) };
     });
   });
@@ -270,26 +392,40 @@ export function registerPurchaseOrderRoutes(router: RouteTable): void {
     const id = idParam(req.params, 'purchaseOrderId');
     const input = parsePurchaseOrder(req);
     return req.store.write(input.goodsOwnerId, async (trx) => {
-      const existing: PurchaseOrderRow | undefined = await trx('purchase_orders').where({ purchase_order_id: id, goods_owner_id: input.goodsOwnerId }).first();
+      const existing: PurchaseOrderRow | undefined = await trx('purchase_orders')
+        .where({ purchase_order_id: id, goods_owner_id: input.goodsOwnerId })
+        .first();
       if (!existing) throw notFound(`No purchase order with purchaseOrderId ${id} was found.`);
       return { body: await savePurchaseOrder(trx, input, existing) };
     });
   });
   router.add('DELETE', '/purchaseOrders/{purchaseOrderId}', async (req) => {
     const po = await findPurchaseOrder(req, idParam(req.params, 'purchaseOrderId'));
-    return cancelPurchaseOrder(req, po.goods_owner_id, { purchase_order_id: po.purchase_order_id }, `purchaseOrderId ${po.purchase_order_id}`);
+    return cancelPurchaseOrder(
+      req,
+      po.goods_owner_id,
+      { purchase_order_id: po.purchase_order_id },
+      `purchaseOrderId ${po.purchase_order_id}`,
+    );
   });
   router.add('DELETE', '/purchaseOrders', async (req) => {
     const goodsOwnerId = req.goodsOwnerFromQuery();
     const number = req.query.get('purchaseOrderNumber');
     if (number === undefined) throw invalid('purchaseOrderNumber', 'is required.');
-    return cancelPurchaseOrder(req, goodsOwnerId, { goods_owner_id: goodsOwnerId, purchase_order_number: number }, `purchaseOrderNumber '${number}'`);
+    return cancelPurchaseOrder(
+      req,
+      goodsOwnerId,
+      { goods_owner_id: goodsOwnerId, purchase_order_number: number },
+      `purchaseOrderNumber '${number}'`,
+    );
   });
   router.add(
     'PATCH',
     '/purchaseOrders/{purchaseOrderId}/setReportedNumberOfItemsToReceivedNumberOfItems',
     patchPurchaseOrder(async (trx, po) => {
-      const n = await trx('purchase_order_lines').where({ purchase_order_id: po.purchase_order_id }).update({ reported: trx.ref('received') });
+      const n = await trx('purchase_order_lines')
+        .where({ purchase_order_id: po.purchase_order_id })
+        .update({ reported: trx.ref('received') });
       return `Reported number of items set to received number of items on ${n} purchase order line(s).`;
     }),
   );
@@ -299,7 +435,9 @@ export function registerPurchaseOrderRoutes(router: RouteTable): void {
     patchPurchaseOrder(async (trx, po, req) => {
       const value = field.requiredNumber(req.body(), 'reportedNumberOfItems');
       const lineId = idParam(req.params, 'lineId');
-      const n = await trx('purchase_order_lines').where({ id: lineId, purchase_order_id: po.purchase_order_id }).update({ reported: value });
+      const n = await trx('purchase_order_lines')
+        .where({ id: lineId, purchase_order_id: po.purchase_order_id })
+        .update({ reported: value });
       if (!n) throw notFound(`Purchase order ${po.purchase_order_number} has no line with id ${lineId}.`);
       return `reportedNumberOfItems set to ${value} on purchase order line ${lineId}.`;
     }),
@@ -310,9 +448,13 @@ export function registerPurchaseOrderRoutes(router: RouteTable): void {
     patchPurchaseOrder(async (trx, po, req) => {
       const number = field.requiredInt(req.body(), 'purchaseOrderStatusNumber');
       if (!(await trx('statuses').where({ kind: 'purchaseOrder', number }).first())) {
-        throw refused(`Purchase order status ${number} does not exist. Valid statuses are listed by GET /purchaseOrders/statuses.`);
+        throw refused(
+          `Purchase order status ${number} does not exist. Valid statuses are listed by GET /purchaseOrders/statuses.`,
+        );
       }
-      await trx('purchase_orders').where({ purchase_order_id: po.purchase_order_id }).update({ status_number: number, status_changed_at: trx.fn.now() });
+      await trx('purchase_orders')
+        .where({ purchase_order_id: po.purchase_order_id })
+        .update({ status_number: number, status_changed_at: trx.fn.now() });
       return `Purchase order status set to ${number}.`;
     }),
   );

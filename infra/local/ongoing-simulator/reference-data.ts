@@ -14,10 +14,35 @@ import { seedTransporterAssignments } from './transporter-assignment.js';
 import type { SeedData, StatusEntry, TransporterContract, TransporterService } from './reference-data-seed.js';
 
 export { DEFAULT_SEED } from './reference-data-seed.js';
-export type { SeedData, StatusEntry, TransporterAssignmentSeed, TransporterContract, TransporterService, WarehouseSeed, WayOfDeliverySeed } from './reference-data-seed.js';
+export type {
+  SeedData,
+  StatusEntry,
+  TransporterAssignmentSeed,
+  TransporterContract,
+  TransporterService,
+  WarehouseSeed,
+  WayOfDeliverySeed,
+} from './reference-data-seed.js';
 
-export const ORDER_STATUS = { error: 150, open: 200, released: 300, allocated: 320, picked: 400, sent: 450, collected: 500, returned: 800, cancelled: 1000 } as const;
-export const PURCHASE_ORDER_STATUS = { notified: 100, arrivalSpace: 200, inbound: 300, deflection: 400, received: 500, cancelled: 900 } as const;
+export const ORDER_STATUS = {
+  error: 150,
+  open: 200,
+  released: 300,
+  allocated: 320,
+  picked: 400,
+  sent: 450,
+  collected: 500,
+  returned: 800,
+  cancelled: 1000,
+} as const;
+export const PURCHASE_ORDER_STATUS = {
+  notified: 100,
+  arrivalSpace: 200,
+  inbound: 300,
+  deflection: 400,
+  received: 500,
+  cancelled: 900,
+} as const;
 /** Ongoing does not publish return-order statuses; these numbers are the simulator's choice. */
 export const RETURN_ORDER_STATUS = { notified: 100, arrived: 200, received: 300, cancelled: 900 } as const;
 
@@ -33,7 +58,12 @@ const STATUS_LISTS: [keyof SeedData, StatusKind][] = [
  * Writes code lists. `replace` swaps each list given for the new one; `ifEmpty` fills only lists
  * that have nothing yet, so a restart keeps what a test or the demo seeded.
  */
-export async function seedReferenceData(db: Knex, goodsOwners: readonly GoodsOwner[], seed: SeedData, mode: 'replace' | 'ifEmpty'): Promise<void> {
+export async function seedReferenceData(
+  db: Knex,
+  goodsOwners: readonly GoodsOwner[],
+  seed: SeedData,
+  mode: 'replace' | 'ifEmpty',
+): Promise<void> {
   await db.transaction(async (trx) => {
     const isEmpty = async (table: string, where: Record<string, unknown> = {}) => {
       const row = await trx(table).where(where).count<{ n: string }[]>('* as n').first();
@@ -53,7 +83,8 @@ export async function seedReferenceData(db: Knex, goodsOwners: readonly GoodsOwn
           transporter_code: c.transporterCode,
           transporter_name: c.transporterName,
           edi_code: c.ediCode ?? null,
-          transporter_service_code: c.transporterServiceCode ?? c.transporterServices[0]?.transporterServiceCode ?? null,
+          transporter_service_code:
+            c.transporterServiceCode ?? c.transporterServices[0]?.transporterServiceCode ?? null,
           services: JSON.stringify(c.transporterServices),
         });
       }
@@ -63,7 +94,10 @@ export async function seedReferenceData(db: Knex, goodsOwners: readonly GoodsOwn
       for (const w of seed.waysOfDelivery) {
         const owners = w.goodsOwnerId === undefined ? goodsOwners.map((g) => g.id) : [w.goodsOwnerId];
         for (const goodsOwnerId of owners) {
-          await trx('ways_of_delivery').insert({ goods_owner_id: goodsOwnerId, code: w.code, name: w.name }).onConflict(['goods_owner_id', 'code']).merge();
+          await trx('ways_of_delivery')
+            .insert({ goods_owner_id: goodsOwnerId, code: w.code, name: w.name })
+            .onConflict(['goods_owner_id', 'code'])
+            .merge();
         }
       }
     }
@@ -105,12 +139,26 @@ function contractOut(r: ContractRow): TransporterContract {
 }
 
 /** The contract for a transporter code, refusing codes that are not in the transporter contracts. */
-export async function requireTransporter(db: Knex | Knex.Transaction, transporterCode: string, serviceCode: string | undefined): Promise<TransporterContract> {
-  const row: ContractRow | undefined = await db('transporter_contracts').whereRaw('lower(transporter_code) = lower(?)', [transporterCode]).first();
-  if (!row) throw refused(`Transporter code '${transporterCode}' does not exist. Valid codes are listed by GET /transporterContracts.`);
+export async function requireTransporter(
+  db: Knex | Knex.Transaction,
+  transporterCode: string,
+  serviceCode: string | undefined,
+): Promise<TransporterContract> {
+  const row: ContractRow | undefined = await db('transporter_contracts')
+    .whereRaw('lower(transporter_code) = lower(?)', [transporterCode])
+    .first();
+  if (!row)
+    throw refused(
+      `Transporter code '${transporterCode}' does not exist. Valid codes are listed by GET /transporterContracts.`,
+    );
   const contract = contractOut(row);
-  if (serviceCode && !contract.transporterServices.some((s) => s.transporterServiceCode.toLowerCase() === serviceCode.toLowerCase())) {
-    throw refused(`Transporter service code '${serviceCode}' does not exist for transporter '${contract.transporterCode}'.`);
+  if (
+    serviceCode &&
+    !contract.transporterServices.some((s) => s.transporterServiceCode.toLowerCase() === serviceCode.toLowerCase())
+  ) {
+    throw refused(
+      `Transporter service code '${serviceCode}' does not exist for transporter '${contract.transporterCode}'.`,
+    );
   }
   return contract;
 }
@@ -119,8 +167,16 @@ export async function requireTransporter(db: Knex | Knex.Transaction, transporte
  * Makes sure the goods owner has a way-of-delivery type with this code. Whether Ongoing creates an
  * unknown code on the fly is not documented; the simulator does, and says so in the reply message.
  */
-export async function ensureWayOfDelivery(trx: Knex.Transaction, goodsOwnerId: number, code: string, name: string | undefined): Promise<boolean> {
-  const existing = await trx('ways_of_delivery').where({ goods_owner_id: goodsOwnerId }).whereRaw('lower(code) = lower(?)', [code]).first();
+export async function ensureWayOfDelivery(
+  trx: Knex.Transaction,
+  goodsOwnerId: number,
+  code: string,
+  name: string | undefined,
+): Promise<boolean> {
+  const existing = await trx('ways_of_delivery')
+    .where({ goods_owner_id: goodsOwnerId })
+    .whereRaw('lower(code) = lower(?)', [code])
+    .first();
   if (existing) return false;
   await trx('ways_of_delivery').insert({ goods_owner_id: goodsOwnerId, code, name: name ?? code });
   return true;
@@ -128,7 +184,11 @@ export async function ensureWayOfDelivery(trx: Knex.Transaction, goodsOwnerId: n
 
 function statusesReply(key: string, kind: StatusKind) {
   return async (req: ApiRequest): Promise<Reply> => {
-    const rows: StatusEntry[] = await req.store.db('statuses').where({ kind }).orderBy('number').select('number', 'text');
+    const rows: StatusEntry[] = await req.store
+      .db('statuses')
+      .where({ kind })
+      .orderBy('number')
+      .select('number', 'text');
     return { body: { [key]: rows } };
   };
 }
@@ -152,7 +212,11 @@ export function registerReferenceDataRoutes(router: RouteTable): void {
 
   router.add('GET', '/orders/wayOfDeliveryTypes', async (req) => {
     const goodsOwnerId = req.goodsOwnerFromQuery();
-    const rows = await req.store.db('ways_of_delivery').where({ goods_owner_id: goodsOwnerId }).orderBy('id').select('id', 'code', 'name');
+    const rows = await req.store
+      .db('ways_of_delivery')
+      .where({ goods_owner_id: goodsOwnerId })
+      .orderBy('id')
+      .select('id', 'code', 'name');
     return { body: { wayOfDeliveryTypes: rows } };
   });
 
@@ -172,7 +236,13 @@ export function registerReferenceDataRoutes(router: RouteTable): void {
         .onConflict(['goods_owner_id', 'code'])
         .merge({ name })
         .returning('id');
-      return { body: { wayOfDeliveryTypeId: (row as { id: number }).id, success: true, message: 'Way of delivery type saved.' } };
+      return {
+        body: {
+          wayOfDeliveryTypeId: (row as { id: number }).id,
+          success: true,
+          message: 'Way of delivery type saved.',
+        },
+      };
     });
   };
   router.add('PUT', '/orders/wayOfDeliveryTypes', (req) => putWayOfDelivery(req, undefined));

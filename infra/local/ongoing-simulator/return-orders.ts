@@ -51,15 +51,35 @@ interface LineJoined extends ReturnOrderLineRow {
   product_code: string | null;
 }
 
-export async function returnOrderOut(store: Store, db: Knex | Knex.Transaction, rows: ReturnOrderRow[]): Promise<Json[]> {
+export async function returnOrderOut(
+  store: Store,
+  db: Knex | Knex.Transaction,
+  rows: ReturnOrderRow[],
+): Promise<Json[]> {
   if (rows.length === 0) return [];
   const lines: LineJoined[] = await db('return_order_lines as r')
     .join('order_lines as l', 'l.id', 'r.order_line_id')
     .join('articles as a', 'a.article_system_id', 'l.article_system_id')
-    .whereIn('r.return_order_id', rows.map((r) => r.return_order_id))
+    .whereIn(
+      'r.return_order_id',
+      rows.map((r) => r.return_order_id),
+    )
     .orderBy('r.id')
-    .select('r.*', 'l.row_number as order_row_number', 'l.picked', 'l.article_system_id', 'a.article_number', db.raw(`a.data->>'articleName' AS article_name`), db.raw(`a.data->>'productCode' AS product_code`));
-  const orders: Pick<OrderRow, 'order_id' | 'order_number'>[] = await db('orders').whereIn('order_id', rows.map((r) => r.order_id)).select('order_id', 'order_number');
+    .select(
+      'r.*',
+      'l.row_number as order_row_number',
+      'l.picked',
+      'l.article_system_id',
+      'a.article_number',
+      db.raw(`a.data->>'articleName' AS article_name`),
+      db.raw(`a.data->>'productCode' AS product_code`),
+    );
+  const orders: Pick<OrderRow, 'order_id' | 'order_number'>[] = await db('orders')
+    .whereIn(
+      'order_id',
+      rows.map((r) => r.order_id),
+    )
+    .select('order_id', 'order_number');
   const orderNumbers = new Map(orders.map((o) => [o.order_id, o.order_number]));
   const texts = await statusTexts(db, 'returnOrder');
   return rows.map((r) => ({
@@ -79,7 +99,12 @@ export async function returnOrderOut(store: Store, db: Knex | Knex.Transaction, 
         returnOrderLineId: l.id,
         returnOrderRowNumber: l.row_number,
         customerOrderLine: { orderLineId: l.order_line_id, rowNumber: l.order_row_number },
-        article: { articleSystemId: l.article_system_id, articleNumber: l.article_number, articleName: l.article_name, productCode: l.product_code },
+        article: {
+          articleSystemId: l.article_system_id,
+          articleNumber: l.article_number,
+          articleName: l.article_name,
+          productCode: l.product_code,
+        },
         returnCause: l.return_cause,
         returnedNumberOfItems: l.returned,
         pickedNumberOfItems: l.picked,
@@ -107,11 +132,16 @@ async function putReturnOrder(req: ApiRequest): Promise<Reply> {
   const lines = (field.array(body, 'returnOrderLines') ?? []).map((l, i) => {
     const path = `returnOrderLines[${i}]`;
     const rowNumber = field.requiredString(l, 'returnOrderRowNumber', `${path}.returnOrderRowNumber`);
-    if (seen.has(rowNumber)) throw invalid(`${path}.returnOrderRowNumber`, `'${rowNumber}' is used by more than one line.`);
+    if (seen.has(rowNumber))
+      throw invalid(`${path}.returnOrderRowNumber`, `'${rowNumber}' is used by more than one line.`);
     seen.add(rowNumber);
     return {
       rowNumber,
-      orderLineId: field.requiredInt(field.requiredObject(l, 'customerOrderLine', `${path}.customerOrderLine`), 'orderLineId', `${path}.customerOrderLine.orderLineId`),
+      orderLineId: field.requiredInt(
+        field.requiredObject(l, 'customerOrderLine', `${path}.customerOrderLine`),
+        'orderLineId',
+        `${path}.customerOrderLine.orderLineId`,
+      ),
       toBeReturned: field.requiredNumber(l, 'toBeReturnedNumberOfItems', `${path}.toBeReturnedNumberOfItems`),
       returnCause: codeName(l, 'returnCause', `${path}.returnCause`),
     };
@@ -121,37 +151,69 @@ async function putReturnOrder(req: ApiRequest): Promise<Reply> {
   if (body.tracking !== undefined) data.tracking = body.tracking;
 
   return req.store.write(goodsOwnerId, async (trx) => {
-    const order: OrderRow | undefined = await trx('orders').where({ order_id: orderId, goods_owner_id: goodsOwnerId }).first();
-    if (!order) throw refused(`customerOrder.orderId: no order with orderId ${orderId} exists for goods owner ${goodsOwnerId}.`);
+    const order: OrderRow | undefined = await trx('orders')
+      .where({ order_id: orderId, goods_owner_id: goodsOwnerId })
+      .first();
+    if (!order)
+      throw refused(`customerOrder.orderId: no order with orderId ${orderId} exists for goods owner ${goodsOwnerId}.`);
     const orderLines: OrderLineRow[] = await trx('order_lines').where({ order_id: orderId });
     for (const l of lines) {
-      if (!orderLines.some((ol) => ol.id === l.orderLineId)) throw refused(`customerOrderLine.orderLineId ${l.orderLineId} is not a line of order ${order.order_number}.`);
+      if (!orderLines.some((ol) => ol.id === l.orderLineId))
+        throw refused(`customerOrderLine.orderLineId ${l.orderLineId} is not a line of order ${order.order_number}.`);
     }
-    const existing: ReturnOrderRow | undefined = await trx('return_orders').where({ goods_owner_id: goodsOwnerId, return_order_number: returnOrderNumber }).first();
+    const existing: ReturnOrderRow | undefined = await trx('return_orders')
+      .where({ goods_owner_id: goodsOwnerId, return_order_number: returnOrderNumber })
+      .first();
     let id: number;
     let old: ReturnOrderLineRow[] = [];
     if (existing) {
       old = await trx('return_order_lines').where({ return_order_id: existing.return_order_id });
-      if (existing.status_number === RETURN_ORDER_STATUS.cancelled) throw refused(`Return order ${returnOrderNumber} is cancelled and can not be updated.`);
-      if (old.some((l) => l.returned > 0)) throw refused(`Return order ${returnOrderNumber} can not be updated: goods have been returned against it.`);
+      if (existing.status_number === RETURN_ORDER_STATUS.cancelled)
+        throw refused(`Return order ${returnOrderNumber} is cancelled and can not be updated.`);
+      if (old.some((l) => l.returned > 0))
+        throw refused(`Return order ${returnOrderNumber} can not be updated: goods have been returned against it.`);
       id = existing.return_order_id;
-      await trx('return_orders').where({ return_order_id: id }).update({ order_id: orderId, in_date: inDate ?? null, data: JSON.stringify(data), updated_at: trx.fn.now() });
+      await trx('return_orders')
+        .where({ return_order_id: id })
+        .update({ order_id: orderId, in_date: inDate ?? null, data: JSON.stringify(data), updated_at: trx.fn.now() });
     } else {
       const [row] = await trx('return_orders')
-        .insert({ goods_owner_id: goodsOwnerId, return_order_number: returnOrderNumber, order_id: orderId, status_number: RETURN_ORDER_STATUS.notified, in_date: inDate ?? null, data: JSON.stringify(data) })
+        .insert({
+          goods_owner_id: goodsOwnerId,
+          return_order_number: returnOrderNumber,
+          order_id: orderId,
+          status_number: RETURN_ORDER_STATUS.notified,
+          in_date: inDate ?? null,
+          data: JSON.stringify(data),
+        })
         .returning('return_order_id');
       id = (row as { return_order_id: number }).return_order_id;
     }
     const byRow = new Map(old.map((l) => [l.row_number, l]));
     for (const l of lines) {
-      const values = { order_line_id: l.orderLineId, to_be_returned: l.toBeReturned, return_cause: l.returnCause ? JSON.stringify(l.returnCause) : null };
+      const values = {
+        order_line_id: l.orderLineId,
+        to_be_returned: l.toBeReturned,
+        return_cause: l.returnCause ? JSON.stringify(l.returnCause) : null,
+      };
       const prev = byRow.get(l.rowNumber);
       if (prev) await trx('return_order_lines').where({ id: prev.id }).update(values);
       else await trx('return_order_lines').insert({ return_order_id: id, row_number: l.rowNumber, ...values });
       byRow.delete(l.rowNumber);
     }
-    if (byRow.size) await trx('return_order_lines').whereIn('id', [...byRow.values()].map((l) => l.id)).delete();
-    return { body: { returnOrderId: id, message: existing ? `Return order ${returnOrderNumber} updated.` : `Return order ${returnOrderNumber} created.` } };
+    if (byRow.size)
+      await trx('return_order_lines')
+        .whereIn(
+          'id',
+          [...byRow.values()].map((l) => l.id),
+        )
+        .delete();
+    return {
+      body: {
+        returnOrderId: id,
+        message: existing ? `Return order ${returnOrderNumber} updated.` : `Return order ${returnOrderNumber} created.`,
+      },
+    };
   });
 }
 
@@ -162,7 +224,15 @@ async function listReturnOrders(req: ApiRequest): Promise<Reply> {
   const numbers = q.all('returnOrderNumbers');
   if (numbers.length) query.whereIn('return_order_number', numbers);
   const customerOrderNumbers = q.all('customerOrderNumbers');
-  if (customerOrderNumbers.length) query.whereIn('order_id', req.store.db('orders').where({ goods_owner_id: goodsOwnerId }).whereIn('order_number', customerOrderNumbers).select('order_id'));
+  if (customerOrderNumbers.length)
+    query.whereIn(
+      'order_id',
+      req.store
+        .db('orders')
+        .where({ goods_owner_id: goodsOwnerId })
+        .whereIn('order_number', customerOrderNumbers)
+        .select('order_id'),
+    );
   const returnedFrom = q.time('goodsReturnedFromDate');
   if (returnedFrom) query.where('last_returned_at', '>=', returnedFrom);
   const statusFrom = q.int('returnOrderStatusFrom');
@@ -179,7 +249,8 @@ export function registerReturnOrderRoutes(router: RouteTable): void {
   router.add('GET', '/returnOrders/{returnOrderId}', async (req) => {
     const id = idParam(req.params, 'returnOrderId');
     const row: ReturnOrderRow | undefined = await req.store.db('return_orders').where({ return_order_id: id }).first();
-    if (!row || !req.mayAccess(row.goods_owner_id)) throw notFound(`No return order with returnOrderId ${id} was found.`);
+    if (!row || !req.mayAccess(row.goods_owner_id))
+      throw notFound(`No return order with returnOrderId ${id} was found.`);
     const [out] = await returnOrderOut(req.store, req.store.db, [row]);
     return { body: out };
   });

@@ -145,7 +145,16 @@ const ddl = [
 ];
 
 /** Tables holding the warehouse's business data, wiped by a reset (reference data is re-seeded). */
-export const DATA_TABLES = ['inventory_adjustments', 'return_order_lines', 'return_orders', 'order_lines', 'orders', 'purchase_order_lines', 'purchase_orders', 'articles'];
+export const DATA_TABLES = [
+  'inventory_adjustments',
+  'return_order_lines',
+  'return_orders',
+  'order_lines',
+  'orders',
+  'purchase_order_lines',
+  'purchase_orders',
+  'articles',
+];
 
 export async function ensureSchema(db: Knex): Promise<void> {
   // Two simulators starting on one database at once would race on CREATE … IF NOT EXISTS; a
@@ -156,7 +165,10 @@ export async function ensureSchema(db: Knex): Promise<void> {
   });
 }
 
-export async function nextId(db: Knex | Knex.Transaction, sequence: 'article_item_seq' | 'inventory_seq' | 'parcel_seq'): Promise<number> {
+export async function nextId(
+  db: Knex | Knex.Transaction,
+  sequence: 'article_item_seq' | 'inventory_seq' | 'parcel_seq',
+): Promise<number> {
   const r = await db.raw(`SELECT nextval('${SCHEMA}.${sequence}')::int AS id`);
   return (r.rows[0] as { id: number }).id;
 }

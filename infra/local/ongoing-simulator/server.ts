@@ -55,7 +55,11 @@ export const DEFAULT_GOODS_OWNERS: GoodsOwner[] = [
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -130,7 +134,8 @@ export async function startOngoingSimulator(options: OngoingSimulatorOptions): P
       });
     });
 
-  const stopListening = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+  const stopListening = () =>
+    new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 
   const refuseConnections = (ms: number) => {
     if (refuseTimer) clearTimeout(refuseTimer);
@@ -155,21 +160,34 @@ export async function startOngoingSimulator(options: OngoingSimulatorOptions): P
   async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, query: Query): Promise<void> {
     const match = control.match(req.method ?? 'GET', path);
     if (!match) return send(res, 404, { Message: `No simulator control route ${req.method} ${path}.` });
-    if ('methodNotAllowed' in match) return send(res, 405, { Message: `The control route ${path} does not support ${req.method}.` });
-    const reply = await (match.handler as ControlHandler)({ params: match.params, query, body: controlBody(await readBody(req)) });
+    if ('methodNotAllowed' in match)
+      return send(res, 405, { Message: `The control route ${path} does not support ${req.method}.` });
+    const reply = await (match.handler as ControlHandler)({
+      params: match.params,
+      query,
+      body: controlBody(await readBody(req)),
+    });
     if (reply.afterResponse) res.once('finish', reply.afterResponse);
     send(res, reply.status ?? 200, reply.body, reply.headers);
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: Query, fullPath: string): Promise<void> {
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: Query,
+    fullPath: string,
+  ): Promise<void> {
     const body = await readBody(req);
     const fault = await faults.apply();
     if (fault?.kind === 'hang') return; // never answered; the socket is dropped on close()
     if (fault?.kind === 'error') return sendError(res, fault.error);
     const user = authenticate(req, users);
     const match = api.match(req.method ?? 'GET', path);
-    if (!match) return send(res, 404, { Message: `No HTTP resource was found that matches the request URI '${fullPath}'.` });
-    if ('methodNotAllowed' in match) return send(res, 405, { Message: `The requested resource does not support http method '${req.method}'.` });
+    if (!match)
+      return send(res, 404, { Message: `No HTTP resource was found that matches the request URI '${fullPath}'.` });
+    if ('methodNotAllowed' in match)
+      return send(res, 405, { Message: `The requested resource does not support http method '${req.method}'.` });
     const reply: Reply = await match.handler(new ApiRequest(match.params, query, body, user, sim));
     send(res, reply.status ?? 200, reply.body, reply.headers);
   }
@@ -188,9 +206,13 @@ export async function startOngoingSimulator(options: OngoingSimulatorOptions): P
     const parts = url.pathname.split('/').filter(Boolean);
     const query = new Query(url.searchParams);
     const work = async () => {
-      if (parts[0]?.toLowerCase() !== warehouse.toLowerCase()) return send(res, 404, { Message: `No warehouse '${parts[0] ?? ''}' here; this simulator serves '${warehouse}'.` });
+      if (parts[0]?.toLowerCase() !== warehouse.toLowerCase())
+        return send(res, 404, {
+          Message: `No warehouse '${parts[0] ?? ''}' here; this simulator serves '${warehouse}'.`,
+        });
       if (parts[1]?.toLowerCase() === 'sim') return handleControl(req, res, '/' + parts.slice(2).join('/'), query);
-      if (parts[1]?.toLowerCase() === 'api' && parts[2]?.toLowerCase() === 'v1') return handleApi(req, res, '/' + parts.slice(3).join('/'), query, url.pathname);
+      if (parts[1]?.toLowerCase() === 'api' && parts[2]?.toLowerCase() === 'v1')
+        return handleApi(req, res, '/' + parts.slice(3).join('/'), query, url.pathname);
       return send(res, 404, { Message: `No HTTP resource was found that matches the request URI '${url.pathname}'.` });
     };
     work().catch((e: unknown) => {

@@ -6,14 +6,29 @@ import knexFactory from 'knex';
 import { setting } from '../../../runtime/config.js';
 
 export const simulatorSettings = {
-  port: setting.int('ONGOING_SIM_PORT', { description: 'TCP port the Ongoing WMS simulator listens on', default: 8090, min: 0, max: 65535 }),
+  port: setting.int('ONGOING_SIM_PORT', {
+    description: 'TCP port the Ongoing WMS simulator listens on',
+    default: 8090,
+    min: 0,
+    max: 65535,
+  }),
   databaseUrl: setting.url('ONGOING_SIM_DATABASE_URL', {
     description: 'PostgreSQL database holding the simulator state (created if missing)',
     default: 'postgres://postgres@127.0.0.1:5432/ongoing_sim',
   }),
-  host: setting.string('ONGOING_SIM_HOST', { description: 'Interface the Ongoing WMS simulator binds to', default: '127.0.0.1' }),
-  warehouse: setting.string('ONGOING_SIM_WAREHOUSE', { description: 'The {warehouse} path segment of the simulated API', default: 'demo' }),
-  writesPerSecond: setting.int('ONGOING_SIM_WRITES_PER_SECOND', { description: 'API writes per second per goods owner before 429 (0 = unlimited)', default: 0, min: 0 }),
+  host: setting.string('ONGOING_SIM_HOST', {
+    description: 'Interface the Ongoing WMS simulator binds to',
+    default: '127.0.0.1',
+  }),
+  warehouse: setting.string('ONGOING_SIM_WAREHOUSE', {
+    description: 'The {warehouse} path segment of the simulated API',
+    default: 'demo',
+  }),
+  writesPerSecond: setting.int('ONGOING_SIM_WRITES_PER_SECOND', {
+    description: 'API writes per second per goods owner before 429 (0 = unlimited)',
+    default: 0,
+    min: 0,
+  }),
 };
 
 /** CREATE DATABASE when the target database does not exist yet (connecting to `postgres` to do it). */

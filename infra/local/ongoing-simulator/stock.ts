@@ -31,7 +31,10 @@ interface StockRow {
   to_receive: number;
 }
 
-export async function inventoryInfo(db: Knex | Knex.Transaction, articleSystemIds: number[]): Promise<Map<number, InventoryInfo>> {
+export async function inventoryInfo(
+  db: Knex | Knex.Transaction,
+  articleSystemIds: number[],
+): Promise<Map<number, InventoryInfo>> {
   const out = new Map<number, InventoryInfo>();
   if (articleSystemIds.length === 0) return out;
   const openOrder = `o.status_number < ${ORDER_STATUS.sent}`;
@@ -68,13 +71,24 @@ export async function inventoryInfo(db: Knex | Knex.Transaction, articleSystemId
 }
 
 /** Changes the physical stock of an article (a signed delta). */
-export async function changeStock(trx: Knex.Transaction, articleSystemId: number, delta: number, options: { inbound?: boolean } = {}): Promise<void> {
-  const update: Record<string, unknown> = { number_of_items: trx.raw('number_of_items + ?', [delta]), stock_changed_at: trx.fn.now() };
+export async function changeStock(
+  trx: Knex.Transaction,
+  articleSystemId: number,
+  delta: number,
+  options: { inbound?: boolean } = {},
+): Promise<void> {
+  const update: Record<string, unknown> = {
+    number_of_items: trx.raw('number_of_items + ?', [delta]),
+    stock_changed_at: trx.fn.now(),
+  };
   if (options.inbound) update.last_in_date = trx.fn.now();
   await trx('articles').where({ article_system_id: articleSystemId }).update(update);
 }
 
 /** Marks stock info as changed without a physical change (booked or allocated quantities moved). */
 export async function touchStock(trx: Knex.Transaction, articleSystemIds: number[]): Promise<void> {
-  if (articleSystemIds.length) await trx('articles').whereIn('article_system_id', [...new Set(articleSystemIds)]).update({ stock_changed_at: trx.fn.now() });
+  if (articleSystemIds.length)
+    await trx('articles')
+      .whereIn('article_system_id', [...new Set(articleSystemIds)])
+      .update({ stock_changed_at: trx.fn.now() });
 }

@@ -40,7 +40,11 @@ export class Store {
     return this.goodsOwners.find((g) => g.id === id);
   }
 
-  async write<T>(goodsOwnerId: number, fn: (trx: Knex.Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  async write<T>(
+    goodsOwnerId: number,
+    fn: (trx: Knex.Transaction) => Promise<T>,
+    options: WriteOptions = {},
+  ): Promise<T> {
     if (options.rateLimited ?? true) this.gate.admit(goodsOwnerId);
     return this.gate.serial(goodsOwnerId, () => this.db.transaction(fn));
   }

@@ -24,14 +24,23 @@ interface AssignmentRow {
 }
 
 /** Replaces the assignments; every transporter and service named must be in the transporter contracts. */
-export async function seedTransporterAssignments(trx: Knex.Transaction, goodsOwners: readonly GoodsOwner[], list: readonly TransporterAssignmentSeed[]): Promise<void> {
+export async function seedTransporterAssignments(
+  trx: Knex.Transaction,
+  goodsOwners: readonly GoodsOwner[],
+  list: readonly TransporterAssignmentSeed[],
+): Promise<void> {
   await trx('transporter_assignments').delete();
   for (const a of list) {
     const contract = await requireTransporter(trx, a.transporterCode, a.transporterServiceCode ?? undefined);
     const owners = a.goodsOwnerId === undefined ? goodsOwners.map((g) => g.id) : [a.goodsOwnerId];
     for (const goodsOwnerId of owners) {
       await trx('transporter_assignments')
-        .insert({ goods_owner_id: goodsOwnerId, way_of_delivery_code: a.wayOfDeliveryCode.toLowerCase(), transporter_code: contract.transporterCode, transporter_service_code: a.transporterServiceCode ?? null })
+        .insert({
+          goods_owner_id: goodsOwnerId,
+          way_of_delivery_code: a.wayOfDeliveryCode.toLowerCase(),
+          transporter_code: contract.transporterCode,
+          transporter_service_code: a.transporterServiceCode ?? null,
+        })
         .onConflict(['goods_owner_id', 'way_of_delivery_code'])
         .merge();
     }
@@ -39,13 +48,20 @@ export async function seedTransporterAssignments(trx: Knex.Transaction, goodsOwn
 }
 
 /** The transporter assigned to a way of delivery, if staff assigned one whose contract still exists. */
-export async function assignedTransporter(db: Knex | Knex.Transaction, goodsOwnerId: number, wayOfDeliveryCode: string): Promise<AssignedTransporter | undefined> {
+export async function assignedTransporter(
+  db: Knex | Knex.Transaction,
+  goodsOwnerId: number,
+  wayOfDeliveryCode: string,
+): Promise<AssignedTransporter | undefined> {
   const row: AssignmentRow | undefined = await db('transporter_assignments as a')
     .join('transporter_contracts as c', 'c.transporter_code', 'a.transporter_code')
     .where({ 'a.goods_owner_id': goodsOwnerId, 'a.way_of_delivery_code': wayOfDeliveryCode.toLowerCase() })
     .first('a.transporter_code', 'a.transporter_service_code');
   if (!row) return undefined;
-  return { transporterCode: row.transporter_code, ...(row.transporter_service_code ? { transporterServiceCode: row.transporter_service_code } : {}) };
+  return {
+    transporterCode: row.transporter_code,
+    ...(row.transporter_service_code ? { transporterServiceCode: row.transporter_service_code } : {}),
+  };
 }
 
 function wayOfDeliveryCode(data: Json): string | undefined {
@@ -67,12 +83,17 @@ export async function withAssignedTransporter(trx: Knex.Transaction, goodsOwnerI
 }
 
 /** The order's transporter, assigning (and storing) it from the way of delivery if it has none yet. */
-export async function transporterOfOrder(trx: Knex.Transaction, order: OrderRow): Promise<AssignedTransporter | undefined> {
+export async function transporterOfOrder(
+  trx: Knex.Transaction,
+  order: OrderRow,
+): Promise<AssignedTransporter | undefined> {
   const named = namedTransporter(order.data);
   if (named) return named;
   const data = await withAssignedTransporter(trx, order.goods_owner_id, order.data);
   if (data === order.data) return undefined;
-  await trx('orders').where({ order_id: order.order_id }).update({ data: JSON.stringify(data) });
+  await trx('orders')
+    .where({ order_id: order.order_id })
+    .update({ data: JSON.stringify(data) });
   order.data = data;
   return namedTransporter(data);
 }

@@ -28,7 +28,13 @@ export class WriteGate {
   private readonly tails = new Map<number, Promise<void>>();
   private readonly active = new Map<number, number>();
   private readonly recent = new Map<number, number[]>();
-  private readonly stats: WriteStats = { totalWrites: 0, activeWrites: 0, maxConcurrentWritesPerGoodsOwner: 0, maxConcurrentWrites: 0, rateLimited: 0 };
+  private readonly stats: WriteStats = {
+    totalWrites: 0,
+    activeWrites: 0,
+    maxConcurrentWritesPerGoodsOwner: 0,
+    maxConcurrentWrites: 0,
+    rateLimited: 0,
+  };
 
   constructor(writesPerSecond = 0) {
     this.writesPerSecond = writesPerSecond;
@@ -55,7 +61,12 @@ export class WriteGate {
       this.recent.set(goodsOwnerId, window);
       const waitMs = window[0]! + 1000 - now;
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      throw new ApiError(429, `API rate limit exceeded: at most ${this.writesPerSecond} writes per second per goods owner.`, {}, { 'Retry-After': String(seconds) });
+      throw new ApiError(
+        429,
+        `API rate limit exceeded: at most ${this.writesPerSecond} writes per second per goods owner.`,
+        {},
+        { 'Retry-After': String(seconds) },
+      );
     }
     window.push(now);
     this.recent.set(goodsOwnerId, window);

@@ -39,7 +39,13 @@ export interface OngoingReturnOrderLine {
 }
 
 export interface OngoingReturnOrder {
-  returnOrderInfo: { returnOrderId: number; returnOrderNumber: string; returnOrderStatus: OngoingStatus; comment: string | null; inDate: string | null };
+  returnOrderInfo: {
+    returnOrderId: number;
+    returnOrderNumber: string;
+    returnOrderStatus: OngoingStatus;
+    comment: string | null;
+    inDate: string | null;
+  };
   customerOrderInfo: { orderId: number; orderNumber: string | null };
   returnOrderLines: OngoingReturnOrderLine[];
 }

@@ -11,7 +11,17 @@ import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
 import { getSalesOrder, type SalesOrder } from '../reads.js';
 import { lineField, positive, text, uniquePositions, warehouseId, type Row } from './checks.js';
-import { WORKABLE_STATUSES, lockAvailable, lockOrder, orderLines, qty, requireWorkable, toAllocate, toSend, type OrderLine } from './order-rules.js';
+import {
+  WORKABLE_STATUSES,
+  lockAvailable,
+  lockOrder,
+  orderLines,
+  qty,
+  requireWorkable,
+  toAllocate,
+  toSend,
+  type OrderLine,
+} from './order-rules.js';
 
 export interface AllocateOptions {
   /** One order, by hand; without it, every workable order by order date. */
@@ -36,7 +46,9 @@ export interface LineRequest {
 }
 
 async function setAllocated(trx: Knex, lineId: number, allocated: number): Promise<void> {
-  await trx('multicase.sales_order_lines').where({ id: lineId }).update({ quantity_allocated: qty(allocated) });
+  await trx('multicase.sales_order_lines')
+    .where({ id: lineId })
+    .update({ quantity_allocated: qty(allocated) });
 }
 
 /**
@@ -45,43 +57,85 @@ async function setAllocated(trx: Knex, lineId: number, allocated: number): Promi
  * allocate or available is refused. Not strict (a send allocating first): quantities are upper
  * bounds. Without a quantity a line takes what there is (partial allocation).
  */
-export async function allocateOrderLines(trx: Knex, record: string, order: Row, requests?: LineRequest[], strict = true): Promise<Allocation[]> {
+export async function allocateOrderLines(
+  trx: Knex,
+  record: string,
+  order: Row,
+  requests?: LineRequest[],
+  strict = true,
+): Promise<Allocation[]> {
   const lines = await orderLines(trx, order.id as number);
   let wanted: { line: OrderLine; quantity: number; explicit: boolean }[];
-  if (requests === undefined) wanted = lines.filter((l) => toAllocate(l) > 0).map((line) => ({ line, quantity: toAllocate(line), explicit: false }));
+  if (requests === undefined)
+    wanted = lines
+      .filter((l) => toAllocate(l) > 0)
+      .map((line) => ({ line, quantity: toAllocate(line), explicit: false }));
   else {
-    uniquePositions(record, requests.map((r) => r.position));
+    uniquePositions(
+      record,
+      requests.map((r) => r.position),
+    );
     wanted = requests.map((r) => {
       const line = lines.find((l) => l.position === r.position);
       if (!line) throw new ValidationError(record, `lines[position ${r.position}]`, 'names no line of the order');
-      if (line.isService) throw new ValidationError(record, lineField(r.position, 'position'), `names a service item (${line.productNumber}), which is never allocated`);
+      if (line.isService)
+        throw new ValidationError(
+          record,
+          lineField(r.position, 'position'),
+          `names a service item (${line.productNumber}), which is never allocated`,
+        );
       const open = toAllocate(line);
       if (r.quantity === undefined) return { line, quantity: open, explicit: false };
       const quantity = positive(record, lineField(r.position, 'quantity'), r.quantity);
       if (!strict) return { line, quantity: Math.min(quantity, open), explicit: false };
-      if (quantity > open) throw new ValidationError(record, lineField(r.position, 'quantity'), `is ${quantity} but only ${open} is still to allocate`);
+      if (quantity > open)
+        throw new ValidationError(
+          record,
+          lineField(r.position, 'quantity'),
+          `is ${quantity} but only ${open} is still to allocate`,
+        );
       return { line, quantity, explicit: true };
     });
   }
   const warehouse = order.warehouse_id as number;
-  const available = await lockAvailable(trx, warehouse, wanted.map((w) => w.line.productId));
+  const available = await lockAvailable(
+    trx,
+    warehouse,
+    wanted.map((w) => w.line.productId),
+  );
   const code = ((await trx('multicase.warehouses').where({ id: warehouse }).first('code')) as Row).code as string;
   const done: Allocation[] = [];
   for (const w of wanted) {
     const left = available.get(w.line.productId) ?? 0;
-    if (w.explicit && w.quantity > left) throw new ValidationError(record, lineField(w.line.position, 'quantity'), `is ${w.quantity} but only ${left} of ${w.line.productNumber} is available in ${code}`);
+    if (w.explicit && w.quantity > left)
+      throw new ValidationError(
+        record,
+        lineField(w.line.position, 'quantity'),
+        `is ${w.quantity} but only ${left} of ${w.line.productNumber} is available in ${code}`,
+      );
     const grant = qty(Math.min(w.quantity, left));
     if (grant <= 0) continue;
     available.set(w.line.productId, qty(left - grant));
     await setAllocated(trx, w.line.id, w.line.allocated + grant);
     w.line.allocated = qty(w.line.allocated + grant);
-    done.push({ orderNumber: order.order_number as string, position: w.line.position, productNumber: w.line.productNumber, warehouseCode: code, quantity: grant });
+    done.push({
+      orderNumber: order.order_number as string,
+      position: w.line.position,
+      productNumber: w.line.productNumber,
+      warehouseCode: code,
+      quantity: grant,
+    });
   }
   return done;
 }
 
 /** Order lines still to allocate, oldest order first (order date, then order id, then position). */
-function candidates(trx: Knex, productNumber: string | undefined, warehouse: number | undefined, orderIds?: number[]): Knex.QueryBuilder {
+function candidates(
+  trx: Knex,
+  productNumber: string | undefined,
+  warehouse: number | undefined,
+  orderIds?: number[],
+): Knex.QueryBuilder {
   const q = trx('multicase.sales_order_lines as l')
     .join('multicase.sales_orders as o', 'o.id', 'l.sales_order_id')
     .join('multicase.products as p', 'p.id', 'l.product_id')
@@ -95,17 +149,36 @@ function candidates(trx: Knex, productNumber: string | undefined, warehouse: num
   return q;
 }
 
-async function allocateByOrderDate(trx: Knex, productNumber: string | undefined, warehouse: number | undefined): Promise<Allocation[]> {
+async function allocateByOrderDate(
+  trx: Knex,
+  productNumber: string | undefined,
+  warehouse: number | undefined,
+): Promise<Allocation[]> {
   const ids = ((await candidates(trx, productNumber, warehouse).distinct('o.id')) as Row[]).map((r) => r.id as number);
   if (ids.length === 0) return [];
-  const locked = ((await trx('multicase.sales_orders').whereIn('id', ids).orderBy('id').forUpdate().select('id')) as Row[]).map((r) => r.id as number);
+  const locked = (
+    (await trx('multicase.sales_orders').whereIn('id', ids).orderBy('id').forUpdate().select('id')) as Row[]
+  ).map((r) => r.id as number);
   const rows: Row[] = await candidates(trx, productNumber, warehouse, locked)
     .orderBy([{ column: 'o.order_date' }, { column: 'o.id' }, { column: 'l.position' }])
-    .select('l.id', 'l.position', 'l.product_id', 'l.quantity_allocated', 'o.order_number', 'o.warehouse_id', 'p.product_number', 'w.code as warehouse_code')
+    .select(
+      'l.id',
+      'l.position',
+      'l.product_id',
+      'l.quantity_allocated',
+      'o.order_number',
+      'o.warehouse_id',
+      'p.product_number',
+      'w.code as warehouse_code',
+    )
     .select(trx.raw('l.quantity - l.quantity_delivered - l.quantity_allocated AS open'));
   const available = new Map<string, number>();
   for (const wid of [...new Set(rows.map((r) => r.warehouse_id as number))].sort((a, b) => a - b)) {
-    const levels = await lockAvailable(trx, wid, rows.filter((r) => r.warehouse_id === wid).map((r) => r.product_id as number));
+    const levels = await lockAvailable(
+      trx,
+      wid,
+      rows.filter((r) => r.warehouse_id === wid).map((r) => r.product_id as number),
+    );
     for (const [product, n] of levels) available.set(`${product}/${wid}`, n);
   }
   const done: Allocation[] = [];
@@ -115,7 +188,13 @@ async function allocateByOrderDate(trx: Knex, productNumber: string | undefined,
     if (grant <= 0) continue;
     available.set(key, qty((available.get(key) ?? 0) - grant));
     await setAllocated(trx, r.id as number, Number(r.quantity_allocated) + grant);
-    done.push({ orderNumber: r.order_number as string, position: r.position as number, productNumber: r.product_number as string, warehouseCode: r.warehouse_code as string, quantity: grant });
+    done.push({
+      orderNumber: r.order_number as string,
+      position: r.position as number,
+      productNumber: r.product_number as string,
+      warehouseCode: r.warehouse_code as string,
+      quantity: grant,
+    });
   }
   return done;
 }
@@ -129,25 +208,39 @@ export async function allocate(db: Knex, options: AllocateOptions = {}): Promise
   return db.transaction(async (trx) => {
     if (options.orderNumber === undefined) {
       const record = 'allocation';
-      if (options.lines !== undefined) throw new ValidationError(record, 'lines', 'can only be given with orderNumber (allocation by hand)');
+      if (options.lines !== undefined)
+        throw new ValidationError(record, 'lines', 'can only be given with orderNumber (allocation by hand)');
       let productNumber: string | undefined;
       if (options.productNumber !== undefined) {
         productNumber = text(record, 'productNumber', options.productNumber);
-        if (!(await trx('multicase.products').where({ product_number: productNumber }).first('id'))) throw new ValidationError(record, 'productNumber', `names no known product (${productNumber})`);
+        if (!(await trx('multicase.products').where({ product_number: productNumber }).first('id')))
+          throw new ValidationError(record, 'productNumber', `names no known product (${productNumber})`);
       }
-      const warehouse = options.warehouseCode === undefined ? undefined : await warehouseId(trx, record, options.warehouseCode);
+      const warehouse =
+        options.warehouseCode === undefined ? undefined : await warehouseId(trx, record, options.warehouseCode);
       return allocateByOrderDate(trx, productNumber, warehouse);
     }
     const { record, order } = await lockOrder(trx, options.orderNumber);
     requireWorkable(record, order, 'allocated');
-    if (options.warehouseCode !== undefined && (await warehouseId(trx, record, options.warehouseCode)) !== order.warehouse_id)
+    if (
+      options.warehouseCode !== undefined &&
+      (await warehouseId(trx, record, options.warehouseCode)) !== order.warehouse_id
+    )
       throw new ValidationError(record, 'warehouseCode', `is not the order's warehouse (${options.warehouseCode})`);
     let requests = options.lines;
     if (options.productNumber !== undefined) {
       const lines = await orderLines(trx, order.id as number);
       const matching = lines.filter((l) => l.productNumber === options.productNumber);
-      if (matching.length === 0) throw new ValidationError(record, 'productNumber', `names no product of the order (${String(options.productNumber)})`);
-      requests = requests === undefined ? matching.map((l) => ({ position: l.position })) : requests.filter((r) => matching.some((l) => l.position === r.position));
+      if (matching.length === 0)
+        throw new ValidationError(
+          record,
+          'productNumber',
+          `names no product of the order (${String(options.productNumber)})`,
+        );
+      requests =
+        requests === undefined
+          ? matching.map((l) => ({ position: l.position }))
+          : requests.filter((r) => matching.some((l) => l.position === r.position));
     }
     return allocateOrderLines(trx, record, order, requests);
   });
@@ -165,13 +258,22 @@ export async function deallocate(db: Knex, orderNumber: string, lines?: LineRequ
     if (lines === undefined) {
       for (const l of all) if (toSend(l) > 0) await setAllocated(trx, l.id, l.sent);
     } else {
-      uniquePositions(record, lines.map((r) => r.position));
+      uniquePositions(
+        record,
+        lines.map((r) => r.position),
+      );
       for (const r of lines) {
         const line = all.find((l) => l.position === r.position);
         if (!line) throw new ValidationError(record, `lines[position ${r.position}]`, 'names no line of the order');
         const free = toSend(line);
-        const quantity = r.quantity === undefined ? free : positive(record, lineField(r.position, 'quantity'), r.quantity);
-        if (free <= 0 || quantity > free) throw new ValidationError(record, lineField(r.position, 'quantity'), `is ${quantity} but only ${free} is allocated and not sent`);
+        const quantity =
+          r.quantity === undefined ? free : positive(record, lineField(r.position, 'quantity'), r.quantity);
+        if (free <= 0 || quantity > free)
+          throw new ValidationError(
+            record,
+            lineField(r.position, 'quantity'),
+            `is ${quantity} but only ${free} is allocated and not sent`,
+          );
         await setAllocated(trx, line.id, line.allocated - quantity);
       }
     }

@@ -8,7 +8,8 @@ import { ValidationError } from '../../../../runtime/errors.js';
 export type Row = Record<string, unknown>;
 
 export function text(record: string, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ValidationError(record, field, 'is required and must be non-empty text');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ValidationError(record, field, 'is required and must be non-empty text');
   return value.trim();
 }
 
@@ -19,18 +20,21 @@ export function optionalText(record: string, field: string, value: unknown): str
 }
 
 export function positive(record: string, field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ValidationError(record, field, `must be a number above 0, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new ValidationError(record, field, `must be a number above 0, got ${String(value)}`);
   return value;
 }
 
 export function notNegative(record: string, field: string, value: unknown): number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ValidationError(record, field, `must be a number of at least 0, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ValidationError(record, field, `must be a number of at least 0, got ${String(value)}`);
   return value;
 }
 
 export function position(record: string, field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ValidationError(record, field, `must be a whole number from 1, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new ValidationError(record, field, `must be a whole number from 1, got ${String(value)}`);
   return value;
 }
 
@@ -42,7 +46,12 @@ export function isoDate(record: string, field: string, value: unknown): string |
 }
 
 export function countryCode(record: string, field: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value)) throw new ValidationError(record, field, `must be an ISO 3166 two-letter country code, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value))
+    throw new ValidationError(
+      record,
+      field,
+      `must be an ISO 3166 two-letter country code, got ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -64,9 +73,16 @@ export async function warehouseId(db: Knex, record: string, code: unknown): Prom
 }
 
 /** Looks up products by number for order lines; refuses unknown and deleted ones. */
-export async function productsByNumber(db: Knex, record: string, lines: { position: number; productNumber: string }[], use: 'sell' | 'purchase'): Promise<Map<string, Row>> {
+export async function productsByNumber(
+  db: Knex,
+  record: string,
+  lines: { position: number; productNumber: string }[],
+  use: 'sell' | 'purchase',
+): Promise<Map<string, Row>> {
   const numbers = [...new Set(lines.map((l) => l.productNumber))];
-  const rows: Row[] = await db('multicase.products').whereIn('product_number', numbers).select('id', 'product_number', 'is_service', 'is_active', 'is_deleted');
+  const rows: Row[] = await db('multicase.products')
+    .whereIn('product_number', numbers)
+    .select('id', 'product_number', 'is_service', 'is_active', 'is_deleted');
   const found = new Map(rows.map((r) => [r.product_number as string, r]));
   for (const l of lines) {
     const p = found.get(l.productNumber);
@@ -74,7 +90,12 @@ export async function productsByNumber(db: Knex, record: string, lines: { positi
     if (!p) throw new ValidationError(record, field, `names no known product (${l.productNumber})`);
     if (p.is_deleted) throw new ValidationError(record, field, `names a deleted product (${l.productNumber})`);
     if (!p.is_active) throw new ValidationError(record, field, `names an inactive product (${l.productNumber})`);
-    if (use === 'purchase' && p.is_service) throw new ValidationError(record, field, `names a service item (${l.productNumber}), which is never received into stock`);
+    if (use === 'purchase' && p.is_service)
+      throw new ValidationError(
+        record,
+        field,
+        `names a service item (${l.productNumber}), which is never received into stock`,
+      );
   }
   return found;
 }

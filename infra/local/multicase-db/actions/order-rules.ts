@@ -17,41 +17,69 @@ export interface ShippingMethodRow {
 
 /** The freight method by FreightID (number) or short name; refuses unknown and inactive ones. */
 export async function shippingMethod(db: Knex, record: string, method: unknown): Promise<ShippingMethodRow> {
-  if (typeof method !== 'number' && typeof method !== 'string') throw new ValidationError(record, 'shippingMethod', `must be a FreightID or a short name, got ${JSON.stringify(method)}`);
+  if (typeof method !== 'number' && typeof method !== 'string')
+    throw new ValidationError(
+      record,
+      'shippingMethod',
+      `must be a FreightID or a short name, got ${JSON.stringify(method)}`,
+    );
   const row: Row | undefined = await db('multicase.shipping_methods')
     .where(typeof method === 'number' ? { id: method } : { short_name: method })
     .first('id', 'short_name', 'active', 'needs_pickup_point');
   if (!row) throw new ValidationError(record, 'shippingMethod', `names no known shipping method (${String(method)})`);
-  if (!row.active) throw new ValidationError(record, 'shippingMethod', `names an inactive shipping method (${String(method)})`);
-  return { id: row.id as number, shortName: row.short_name as string, needsPickupPoint: row.needs_pickup_point as boolean };
+  if (!row.active)
+    throw new ValidationError(record, 'shippingMethod', `names an inactive shipping method (${String(method)})`);
+  return {
+    id: row.id as number,
+    shortName: row.short_name as string,
+    needsPickupPoint: row.needs_pickup_point as boolean,
+  };
 }
 
 /** The pickup-point code, required when the freight method needs one. */
 export function pickupPoint(record: string, method: ShippingMethodRow, code: unknown): string | null {
   const value = optionalText(record, 'pickupPointCode', code);
-  if (value === null && method.needsPickupPoint) throw new ValidationError(record, 'pickupPointCode', `is required: shipping method ${method.shortName} delivers to a pickup point`);
+  if (value === null && method.needsPickupPoint)
+    throw new ValidationError(
+      record,
+      'pickupPointCode',
+      `is required: shipping method ${method.shortName} delivers to a pickup point`,
+    );
   return value;
 }
 
 /** Days from invoice date to due date: a whole number from 0 to 365, or absent. */
 export function paymentTermsDays(record: string, value: unknown): number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 365) throw new ValidationError(record, 'paymentTermsDays', `must be a whole number of days from 0 to 365, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 365)
+    throw new ValidationError(
+      record,
+      'paymentTermsDays',
+      `must be a whole number of days from 0 to 365, got ${String(value)}`,
+    );
   return value;
 }
 
 /** Locks the order header (FOR UPDATE) before any of its lines are touched. */
 export async function lockOrder(trx: Knex, orderNumber: unknown): Promise<{ record: string; order: Row }> {
   const record = `sales order ${String(orderNumber)}`;
-  if (typeof orderNumber !== 'string' || orderNumber.trim() === '') throw new ValidationError(record, 'orderNumber', 'is required and must be non-empty text');
-  const order: Row | undefined = await trx('multicase.sales_orders').where({ order_number: orderNumber }).forUpdate().first();
+  if (typeof orderNumber !== 'string' || orderNumber.trim() === '')
+    throw new ValidationError(record, 'orderNumber', 'is required and must be non-empty text');
+  const order: Row | undefined = await trx('multicase.sales_orders')
+    .where({ order_number: orderNumber })
+    .forUpdate()
+    .first();
   if (!order) throw new ValidationError(record, 'orderNumber', 'names no known sales order');
   return { record, order };
 }
 
 export function requireWorkable(record: string, order: Row, doing: string): void {
   if (!(WORKABLE_STATUSES as readonly string[]).includes(order.status as string))
-    throw new ValidationError(record, 'status', `is ${order.status as string}: only an open, sent or partly shipped order can be ${doing}`);
+    throw new ValidationError(
+      record,
+      'status',
+      `is ${order.status as string}: only an open, sent or partly shipped order can be ${doing}`,
+    );
 }
 
 export interface OrderLine {
@@ -76,7 +104,17 @@ export async function orderLines(trx: Knex, salesOrderId: number): Promise<Order
     .join('multicase.products as p', 'p.id', 'l.product_id')
     .where('l.sales_order_id', salesOrderId)
     .orderBy('l.position')
-    .select('l.id', 'l.position', 'l.product_id', 'p.product_number', 'p.is_service', 'l.quantity', 'l.quantity_delivered', 'l.quantity_allocated', 'l.quantity_sent');
+    .select(
+      'l.id',
+      'l.position',
+      'l.product_id',
+      'p.product_number',
+      'p.is_service',
+      'l.quantity',
+      'l.quantity_delivered',
+      'l.quantity_allocated',
+      'l.quantity_sent',
+    );
   return rows.map((r) => ({
     id: r.id as number,
     position: r.position as number,
@@ -91,10 +129,19 @@ export async function orderLines(trx: Knex, salesOrderId: number): Promise<Order
 }
 
 /** Locks the stock rows of the products in a warehouse (in product order) and returns what is available. */
-export async function lockAvailable(trx: Knex, warehouseId: number, productIds: number[]): Promise<Map<number, number>> {
+export async function lockAvailable(
+  trx: Knex,
+  warehouseId: number,
+  productIds: number[],
+): Promise<Map<number, number>> {
   const ids = [...new Set(productIds)].sort((a, b) => a - b);
   if (ids.length === 0) return new Map();
-  const rows: Row[] = await trx('multicase.stock').where({ warehouse_id: warehouseId }).whereIn('product_id', ids).orderBy('product_id').forUpdate().select('product_id', 'available');
+  const rows: Row[] = await trx('multicase.stock')
+    .where({ warehouse_id: warehouseId })
+    .whereIn('product_id', ids)
+    .orderBy('product_id')
+    .forUpdate()
+    .select('product_id', 'available');
   return new Map(rows.map((r) => [r.product_id as number, Number(r.available)]));
 }
 

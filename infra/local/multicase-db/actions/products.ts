@@ -34,7 +34,8 @@ async function productColumns(db: Knex, record: string, input: ProductFields): P
   if (has('description2')) row.description2 = optionalText(record, 'description2', input.description2);
   if (has('ean')) {
     const ean = optionalText(record, 'ean', input.ean);
-    if (ean !== null && !/^([0-9]{8}|[0-9]{12,14})$/.test(ean)) throw new ValidationError(record, 'ean', `must be 8, 12, 13 or 14 digits, got ${JSON.stringify(ean)}`);
+    if (ean !== null && !/^([0-9]{8}|[0-9]{12,14})$/.test(ean))
+      throw new ValidationError(record, 'ean', `must be 8, 12, 13 or 14 digits, got ${JSON.stringify(ean)}`);
     row.ean = ean;
   }
   if (has('unit')) row.unit = text(record, 'unit', input.unit);
@@ -66,8 +67,10 @@ export async function createProduct(db: Knex, input: ProductInput): Promise<Prod
   const record = `product ${number}`;
   return db.transaction(async (trx) => {
     const row = await productColumns(trx, record, input);
-    if (row.description === undefined) throw new ValidationError(record, 'description', 'is required and must be non-empty text');
-    if (await trx('multicase.products').where({ product_number: number }).first('id')) throw new ValidationError(record, 'productNumber', 'already exists');
+    if (row.description === undefined)
+      throw new ValidationError(record, 'description', 'is required and must be non-empty text');
+    if (await trx('multicase.products').where({ product_number: number }).first('id'))
+      throw new ValidationError(record, 'productNumber', 'already exists');
     await trx('multicase.products').insert({ ...row, product_number: number });
     return (await getProduct(trx, number))!;
   });
@@ -77,9 +80,13 @@ export async function createProduct(db: Knex, input: ProductInput): Promise<Prod
 export async function updateProduct(db: Knex, productNumber: string, changes: ProductFields): Promise<Product> {
   const record = `product ${productNumber}`;
   return db.transaction(async (trx) => {
-    const current = await trx('multicase.products').where({ product_number: productNumber }).forUpdate().first('id', 'is_service', 'is_deleted');
+    const current = await trx('multicase.products')
+      .where({ product_number: productNumber })
+      .forUpdate()
+      .first('id', 'is_service', 'is_deleted');
     if (!current) throw new ValidationError(record, 'productNumber', 'names no known product');
-    if (current.is_deleted) throw new ValidationError(record, 'isDeleted', 'is true: a deleted product cannot be changed');
+    if (current.is_deleted)
+      throw new ValidationError(record, 'isDeleted', 'is true: a deleted product cannot be changed');
     const row = await productColumns(trx, record, changes);
     if (row.is_service === true && !current.is_service) {
       const stocked: Row | undefined = await trx('multicase.stock as s')
@@ -87,7 +94,12 @@ export async function updateProduct(db: Knex, productNumber: string, changes: Pr
         .where('s.product_id', current.id)
         .where('s.quantity', '<>', 0)
         .first('s.quantity', 'w.code');
-      if (stocked) throw new ValidationError(record, 'isService', `cannot be set while the product has stock (${Number(stocked.quantity)} in ${String(stocked.code)})`);
+      if (stocked)
+        throw new ValidationError(
+          record,
+          'isService',
+          `cannot be set while the product has stock (${Number(stocked.quantity)} in ${String(stocked.code)})`,
+        );
     }
     if (Object.keys(row).length > 0) await trx('multicase.products').where({ id: current.id }).update(row);
     return (await getProduct(trx, productNumber))!;
@@ -98,9 +110,13 @@ export async function updateProduct(db: Knex, productNumber: string, changes: Pr
 export async function deleteProduct(db: Knex, productNumber: string): Promise<Product> {
   const record = `product ${productNumber}`;
   return db.transaction(async (trx) => {
-    const current = await trx('multicase.products').where({ product_number: productNumber }).forUpdate().first('id', 'is_deleted');
+    const current = await trx('multicase.products')
+      .where({ product_number: productNumber })
+      .forUpdate()
+      .first('id', 'is_deleted');
     if (!current) throw new ValidationError(record, 'productNumber', 'names no known product');
-    if (!current.is_deleted) await trx('multicase.products').where({ id: current.id }).update({ is_deleted: true, is_active: false });
+    if (!current.is_deleted)
+      await trx('multicase.products').where({ id: current.id }).update({ is_deleted: true, is_active: false });
     return (await getProduct(trx, productNumber))!;
   });
 }

@@ -3,7 +3,19 @@ import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
 import { allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
 import { getPurchaseOrder, type PurchaseOrder } from '../reads.js';
-import { isoDate, lineField, notNegative, optionalText, position, positive, productsByNumber, text, uniquePositions, warehouseId, type Row } from './checks.js';
+import {
+  isoDate,
+  lineField,
+  notNegative,
+  optionalText,
+  position,
+  positive,
+  productsByNumber,
+  text,
+  uniquePositions,
+  warehouseId,
+  type Row,
+} from './checks.js';
 
 export interface PurchaseOrderLineInput {
   position: number;
@@ -31,7 +43,10 @@ export interface PurchaseOrderInput {
  */
 export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Promise<PurchaseOrder> {
   return db.transaction(async (trx) => {
-    const number = input.purchaseOrderNumber === undefined ? await allocateNumber(trx, 'purchase_order') : text('purchase order', 'purchaseOrderNumber', input.purchaseOrderNumber);
+    const number =
+      input.purchaseOrderNumber === undefined
+        ? await allocateNumber(trx, 'purchase_order')
+        : text('purchase order', 'purchaseOrderNumber', input.purchaseOrderNumber);
     const record = `purchase order ${number}`;
 
     const supplierNumber = text(record, 'supplierNumber', input.supplierNumber);
@@ -45,7 +60,8 @@ export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Pr
       note: optionalText(record, 'note', input.note),
     };
 
-    if (!Array.isArray(input.lines) || input.lines.length === 0) throw new ValidationError(record, 'lines', 'must hold at least one line');
+    if (!Array.isArray(input.lines) || input.lines.length === 0)
+      throw new ValidationError(record, 'lines', 'must hold at least one line');
     const lines = input.lines.map((l, i) => {
       const pos = position(record, `lines[${i}].position`, l.position);
       return {
@@ -55,27 +71,46 @@ export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Pr
         unitPrice: notNegative(record, lineField(pos, 'unitPrice'), l.unitPrice),
       };
     });
-    uniquePositions(record, lines.map((l) => l.position));
+    uniquePositions(
+      record,
+      lines.map((l) => l.position),
+    );
     const products = await productsByNumber(trx, record, lines, 'purchase');
 
-    const existing = await trx('multicase.purchase_orders').where({ purchase_order_number: number }).forUpdate().first('id', 'status');
+    const existing = await trx('multicase.purchase_orders')
+      .where({ purchase_order_number: number })
+      .forUpdate()
+      .first('id', 'status');
     let poId: number;
     if (existing) {
       if (existing.status === 'received' || existing.status === 'cancelled')
-        throw new ValidationError(record, 'status', `is ${existing.status as string}: a received or cancelled purchase order cannot be changed`);
+        throw new ValidationError(
+          record,
+          'status',
+          `is ${existing.status as string}: a received or cancelled purchase order cannot be changed`,
+        );
       poId = existing.id as number;
       await trx('multicase.purchase_orders').where({ id: poId }).update(header);
     } else {
-      const [created] = await trx('multicase.purchase_orders').insert({ ...header, purchase_order_number: number }).returning('id');
+      const [created] = await trx('multicase.purchase_orders')
+        .insert({ ...header, purchase_order_number: number })
+        .returning('id');
       poId = created.id as number;
     }
 
-    const current: Row[] = await trx('multicase.purchase_order_lines').where({ purchase_order_id: poId }).select('id', 'position', 'product_id', 'quantity_received');
+    const current: Row[] = await trx('multicase.purchase_order_lines')
+      .where({ purchase_order_id: poId })
+      .select('id', 'position', 'product_id', 'quantity_received');
     const byPosition = new Map(current.map((r) => [r.position as number, r]));
     const wanted = new Set(lines.map((l) => l.position));
     for (const old of current) {
       if (wanted.has(old.position as number)) continue;
-      if (Number(old.quantity_received) > 0) throw new ValidationError(record, lineField(old.position as number, 'position'), 'has goods received and cannot be removed');
+      if (Number(old.quantity_received) > 0)
+        throw new ValidationError(
+          record,
+          lineField(old.position as number, 'position'),
+          'has goods received and cannot be removed',
+        );
       await trx('multicase.purchase_order_lines').where({ id: old.id }).delete();
     }
     for (const l of lines) {
@@ -83,11 +118,19 @@ export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Pr
       const old = byPosition.get(l.position);
       const values = { product_id: productId, quantity_ordered: l.quantityOrdered, unit_price: l.unitPrice };
       if (!old) {
-        await trx('multicase.purchase_order_lines').insert({ ...values, purchase_order_id: poId, position: l.position });
+        await trx('multicase.purchase_order_lines').insert({
+          ...values,
+          purchase_order_id: poId,
+          position: l.position,
+        });
         continue;
       }
       if (old.product_id !== productId && Number(old.quantity_received) > 0)
-        throw new ValidationError(record, lineField(l.position, 'productNumber'), 'cannot change on a line with goods received');
+        throw new ValidationError(
+          record,
+          lineField(l.position, 'productNumber'),
+          'cannot change on a line with goods received',
+        );
       await trx('multicase.purchase_order_lines').where({ id: old.id }).update(values);
     }
     return (await getPurchaseOrder(trx, number))!;
@@ -98,10 +141,15 @@ export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Pr
 export async function cancelPurchaseOrder(db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder> {
   const record = `purchase order ${purchaseOrderNumber}`;
   return db.transaction(async (trx) => {
-    const po = await trx('multicase.purchase_orders').where({ purchase_order_number: purchaseOrderNumber }).forUpdate().first('id', 'status');
+    const po = await trx('multicase.purchase_orders')
+      .where({ purchase_order_number: purchaseOrderNumber })
+      .forUpdate()
+      .first('id', 'status');
     if (!po) throw new ValidationError(record, 'purchaseOrderNumber', 'names no known purchase order');
-    if (po.status === 'received') throw new ValidationError(record, 'status', 'is received: a fully received purchase order cannot be cancelled');
-    if (po.status !== 'cancelled') await trx('multicase.purchase_orders').where({ id: po.id }).update({ status: 'cancelled' });
+    if (po.status === 'received')
+      throw new ValidationError(record, 'status', 'is received: a fully received purchase order cannot be cancelled');
+    if (po.status !== 'cancelled')
+      await trx('multicase.purchase_orders').where({ id: po.id }).update({ status: 'cancelled' });
     return (await getPurchaseOrder(trx, purchaseOrderNumber))!;
   });
 }

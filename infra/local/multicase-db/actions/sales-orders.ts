@@ -6,7 +6,20 @@ import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
 import { allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
 import { getSalesOrder, type DeliveryAddress, type SalesOrder } from '../reads.js';
-import { countryCode, isoDate, lineField, notNegative, optionalText, position, positive, productsByNumber, text, uniquePositions, warehouseId, type Row } from './checks.js';
+import {
+  countryCode,
+  isoDate,
+  lineField,
+  notNegative,
+  optionalText,
+  position,
+  positive,
+  productsByNumber,
+  text,
+  uniquePositions,
+  warehouseId,
+  type Row,
+} from './checks.js';
 import { paymentTermsDays, pickupPoint, shippingMethod } from './order-rules.js';
 
 export interface SalesOrderLineInput {
@@ -41,28 +54,37 @@ export interface SalesOrderInput {
 
 export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promise<SalesOrder> {
   return db.transaction(async (trx) => {
-    const number = input.orderNumber === undefined ? await allocateNumber(trx, 'sales_order') : text('sales order', 'orderNumber', input.orderNumber);
+    const number =
+      input.orderNumber === undefined
+        ? await allocateNumber(trx, 'sales_order')
+        : text('sales order', 'orderNumber', input.orderNumber);
     const record = `sales order ${number}`;
-    if (await trx('multicase.sales_orders').where({ order_number: number }).first('id')) throw new ValidationError(record, 'orderNumber', 'already exists');
+    if (await trx('multicase.sales_orders').where({ order_number: number }).first('id'))
+      throw new ValidationError(record, 'orderNumber', 'already exists');
 
     const customerNumber = text(record, 'customerNumber', input.customerNumber);
-    const customer: Row | undefined = await trx('multicase.customers').where({ customer_number: customerNumber }).first();
+    const customer: Row | undefined = await trx('multicase.customers')
+      .where({ customer_number: customerNumber })
+      .first();
     if (!customer) throw new ValidationError(record, 'customerNumber', `names no known customer (${customerNumber})`);
 
     const method = input.shippingMethod ?? (customer.preferred_shipping_method_id as number | null);
-    if (method === null || method === undefined) throw new ValidationError(record, 'shippingMethod', 'is required: the customer has no preferred shipping method');
+    if (method === null || method === undefined)
+      throw new ValidationError(record, 'shippingMethod', 'is required: the customer has no preferred shipping method');
     const shipping = await shippingMethod(trx, record, method);
 
     let warehouse: number;
     if (input.warehouseCode !== undefined) warehouse = await warehouseId(trx, record, input.warehouseCode);
     else {
       const all: Row[] = await trx('multicase.warehouses').select('id').limit(2);
-      if (all.length !== 1) throw new ValidationError(record, 'warehouseCode', 'is required when there is not exactly one warehouse');
+      if (all.length !== 1)
+        throw new ValidationError(record, 'warehouseCode', 'is required when there is not exactly one warehouse');
       warehouse = all[0]!.id as number;
     }
 
     const a = input.deliveryAddress ?? {};
-    const pick = <K extends keyof DeliveryAddress>(k: K, column: string) => (a[k] !== undefined ? a[k] : (customer[column] as DeliveryAddress[K]));
+    const pick = <K extends keyof DeliveryAddress>(k: K, column: string) =>
+      a[k] !== undefined ? a[k] : (customer[column] as DeliveryAddress[K]);
     const address = {
       delivery_name: text(record, 'deliveryAddress.name', pick('name', 'name')),
       delivery_address1: optionalText(record, 'deliveryAddress.address1', pick('address1', 'address1')),
@@ -76,13 +98,16 @@ export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promis
     };
 
     const currency = input.currency ?? 'NOK';
-    if (!/^[A-Z]{3}$/.test(currency)) throw new ValidationError(record, 'currency', `must be an ISO 4217 code, got ${JSON.stringify(currency)}`);
+    if (!/^[A-Z]{3}$/.test(currency))
+      throw new ValidationError(record, 'currency', `must be an ISO 4217 code, got ${JSON.stringify(currency)}`);
 
-    if (!Array.isArray(input.lines) || input.lines.length === 0) throw new ValidationError(record, 'lines', 'must hold at least one line');
+    if (!Array.isArray(input.lines) || input.lines.length === 0)
+      throw new ValidationError(record, 'lines', 'must hold at least one line');
     const lines = input.lines.map((l, i) => {
       const pos = position(record, `lines[${i}].position`, l.position ?? i + 1);
       const vat = notNegative(record, lineField(pos, 'vatRate'), l.vatRate) ?? 25;
-      if (vat > 100) throw new ValidationError(record, lineField(pos, 'vatRate'), `must be a percentage up to 100, got ${vat}`);
+      if (vat > 100)
+        throw new ValidationError(record, lineField(pos, 'vatRate'), `must be a percentage up to 100, got ${vat}`);
       return {
         position: pos,
         productNumber: text(record, lineField(pos, 'productNumber'), l.productNumber),
@@ -91,7 +116,10 @@ export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promis
         vatRate: vat,
       };
     });
-    uniquePositions(record, lines.map((l) => l.position));
+    uniquePositions(
+      record,
+      lines.map((l) => l.position),
+    );
     const products = await productsByNumber(trx, record, lines, 'sell');
     const pickupPointCode = pickupPoint(record, shipping, input.pickupPointCode);
     const terms = paymentTermsDays(record, input.paymentTermsDays) ?? (customer.payment_terms_days as number);

@@ -22,7 +22,11 @@
  *   triggers (migration 0008 and change-tracking.ts), and refuse hard deletes.
  */
 import type { Knex } from 'knex';
-import { changeTrackingMigration, notifyOnChangeMigration, type SqlMigration } from '../../../../connectors/multicase/install.js';
+import {
+  changeTrackingMigration,
+  notifyOnChangeMigration,
+  type SqlMigration,
+} from '../../../../connectors/multicase/install.js';
 import { allocationAndOrderTerms } from './allocation-and-order-terms.js';
 import { idempotencyAndNumbers } from './idempotency-and-number-series.js';
 import { purchasing } from './purchasing.js';

@@ -4,4 +4,5 @@ export const S = 'multicase';
 
 /** `CHECK (btrim(col) <> '')`, named `<table>_<col>_present`. */
 export const present = (table: string, col: string) => `CONSTRAINT ${table}_${col}_present CHECK (btrim(${col}) <> '')`;
-export const countryCode = (table: string, col: string) => `CONSTRAINT ${table}_${col}_iso CHECK (${col} ~ '^[A-Z]{2}$')`;
+export const countryCode = (table: string, col: string) =>
+  `CONSTRAINT ${table}_${col}_iso CHECK (${col} ~ '^[A-Z]{2}$')`;
