@@ -99,12 +99,6 @@ export const metrics = {
     labelNames: ['lease'],
     registers: [registry],
   }),
-  stockDiscrepancies: new Counter({
-    name: 'pipeline_stock_discrepancies_total',
-    help: "stock changes from the warehouse that Multicase's stock model could not take in full (below zero, or below what is allocated): booked as far as it allows, the rest recorded as a discrepancy",
-    labelNames: ['stage', 'limit'],
-    registers: [registry],
-  }),
   stockDrift: new Gauge({
     name: 'pipeline_stock_drift_items',
     help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step',

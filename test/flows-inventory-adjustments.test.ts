@@ -23,7 +23,7 @@ import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { listDeadLetters } from '../pipeline/ops/dlq.js';
 import { collectDiscrepancies, formatDiscrepancies } from '../pipeline/ops/status.js';
-import { metrics } from '../runtime/metrics.js';
+import { stockDiscrepancies } from '../connectors/multicase/adapter/exceptions.js';
 import { bookStockAdjustment } from '../sinks/multicase/stock-adjustment.js';
 import { dlqTopicName, topics } from '../schemas/catalog.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
@@ -202,7 +202,7 @@ describe('inventory adjustments in Ongoing', () => {
   }, 90_000);
 
   it('a count below what Multicase has is booked down to zero, and one below what is allocated down to the allocation; the rest is flagged', async () => {
-    const flagged = async () => (await metrics.stockDiscrepancies.get()).values.reduce((s, v) => s + v.value, 0);
+    const flagged = async () => (await stockDiscrepancies.get()).values.reduce((s, v) => s + v.value, 0);
     const counted = await flagged();
     await setStock(env.db, 'SLBAG-3S', 'MAIN', 4);
     const gone = await env.control.adjustStock({

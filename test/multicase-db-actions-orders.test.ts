@@ -18,7 +18,7 @@ import {
   sendReturnToWarehouse,
   setStock,
 } from '../infra/local/multicase-db/actions.js';
-import { allocateNumber } from '../sinks/multicase/bookkeeping.js';
+import { allocateNumber } from '../connectors/multicase/adapter/number-series.js';
 import type { TempDatabase } from './support/databases.js';
 import { seededMulticase } from './support/multicase.js';
 import { refused } from './support/multicase-actions.js';

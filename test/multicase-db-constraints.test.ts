@@ -12,7 +12,8 @@ import {
   savePurchaseOrder,
   setStock,
 } from '../infra/local/multicase-db/actions.js';
-import { bookStockChange, recordAppliedEvent } from '../sinks/multicase/bookkeeping.js';
+import { claimCommand } from '../connectors/multicase/adapter/commands.js';
+import { bookStockMovement } from '../connectors/multicase/adapter/stock.js';
 import type { TempDatabase } from './support/databases.js';
 import { seededMulticase } from './support/multicase.js';
 
@@ -86,7 +87,7 @@ describe('stock', () => {
     const historyBefore = (await getStockTransactions(knex, 'TENT-2P')).length;
     const err = pgError(
       await attempt((trx) =>
-        bookStockChange(trx, {
+        bookStockMovement(trx, {
           productId: ids.tent,
           warehouseId: ids.main,
           quantityChange: -(before + 1),
@@ -105,7 +106,7 @@ describe('stock', () => {
 
   it('keeps stock and its history in step', async () => {
     const trx = await knex.transaction();
-    const balance = await bookStockChange(trx, {
+    const balance = await bookStockMovement(trx, {
       productId: ids.tent,
       warehouseId: ids.main,
       quantityChange: -2.5,
@@ -162,7 +163,7 @@ describe('stock', () => {
     expect(stock.message).toMatch(/product GIFTWRAP is a service item and carries no stock/);
     const booked = pgError(
       await attempt((trx) =>
-        bookStockChange(trx, {
+        bookStockMovement(trx, {
           productId: ids.giftwrap,
           warehouseId: ids.main,
           quantityChange: 1,
@@ -318,12 +319,8 @@ describe('tracked rows and idempotency', () => {
   });
 
   it('applies an event id once', async () => {
-    const first = await knex.transaction((trx) =>
-      recordAppliedEvent(trx, 'ongoing:shipment:42:v1', 'ongoing.order.shipped'),
-    );
-    const again = await knex.transaction((trx) =>
-      recordAppliedEvent(trx, 'ongoing:shipment:42:v1', 'ongoing.order.shipped'),
-    );
+    const first = await knex.transaction((trx) => claimCommand(trx, 'ongoing:shipment:42:v1', 'ongoing.order.shipped'));
+    const again = await knex.transaction((trx) => claimCommand(trx, 'ongoing:shipment:42:v1', 'ongoing.order.shipped'));
     expect([first, again]).toEqual([true, false]);
     const raw = pgError(
       await attempt((trx) =>

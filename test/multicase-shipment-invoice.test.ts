@@ -15,7 +15,8 @@ import {
 } from '../infra/local/multicase-db/actions.js';
 import { UnmappableError, ValidationError } from '../runtime/errors.js';
 import type { ShipmentInvoice } from '../schemas/types.generated.js';
-import { bookShipment, shipmentInvoiceHandler } from '../sinks/multicase/shipment-invoice.js';
+import { bookShipment } from '../connectors/multicase/adapter/shipments.js';
+import { shipmentInvoiceHandler } from '../sinks/multicase/shipment-invoice.js';
 import type { TempDatabase } from './support/databases.js';
 import { seededMulticase } from './support/multicase.js';
 

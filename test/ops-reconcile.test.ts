@@ -17,7 +17,7 @@ import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { DRIFT_EXIT_CODE, runOps, type OpsIo } from '../pipeline/ops/cli.js';
 import { metrics } from '../runtime/metrics.js';
-import { bookStockChange } from '../sinks/multicase/bookkeeping.js';
+import { bookStockMovement } from '../connectors/multicase/adapter/stock.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
 
 let env: TestEnvironment;
@@ -252,7 +252,7 @@ describe('ops reconcile', () => {
       'the adjustment booked as far as it goes',
     );
     const jacket = (await mainStock(env.db)).find((r) => r.product_number === 'JACKET-M')!;
-    await bookStockChange(env.db, {
+    await bookStockMovement(env.db, {
       productId: Number(jacket.id),
       warehouseId: (await env.db('multicase.warehouses').where('code', 'MAIN').first('id')).id,
       quantityChange: -2,

@@ -10,7 +10,8 @@ import {
 } from '../connectors/ongoing/inventory-adjustments.js';
 import { inventoryAdjustmentToStock } from '../processors/inventory-adjustment-to-stock.js';
 import { ongoingWarehouseCodeOf } from '../processors/processor.js';
-import { causeText, planAdjustment } from '../sinks/multicase/stock-adjustment.js';
+import { planAdjustment } from '../connectors/multicase/adapter/stock-adjustments.js';
+import { causeText } from '../sinks/multicase/stock-adjustment.js';
 import { ValidationError } from '../runtime/errors.js';
 
 const PICK = parseCauses('PICKDIFF, lost ');

@@ -11,7 +11,7 @@
  * so a difference that is only events on their way is in flight, and anything else (a change made
  * behind the pipeline's back, a record stuck past its document's reach) is drift.
  */
-import { qty } from '../../sinks/multicase/bookkeeping.js';
+import { roundQuantity } from '../../connectors/multicase/adapter/values.js';
 import { plural, textTable } from './format.js';
 
 /** One document's effect on one article's stock, as one system sees it. */
@@ -75,7 +75,7 @@ export function inFlightOf(
   const booked = new Set(multicaseBooked.map((d) => d.document));
   return [...sums.values()]
     .filter((e) => !(options.settledOnceBooked && booked.has(e.document)))
-    .map((e) => ({ ...e, quantity: qty(e.quantity) }))
+    .map((e) => ({ ...e, quantity: roundQuantity(e.quantity) }))
     .filter((e) => e.quantity !== 0);
 }
 
@@ -90,17 +90,17 @@ export function compareStock(
   const names = [...new Set([...ongoing.keys(), ...multicase.keys(), ...byArticle.keys()])].sort();
   const articles: ArticleStock[] = [];
   for (const article of names) {
-    const o = qty(ongoing.get(article) ?? 0);
-    const m = qty(multicase.get(article) ?? 0);
+    const o = roundQuantity(ongoing.get(article) ?? 0);
+    const m = roundQuantity(multicase.get(article) ?? 0);
     const docs = byArticle.get(article) ?? [];
-    const f = qty(docs.reduce((s, d) => s + d.quantity, 0));
+    const f = roundQuantity(docs.reduce((s, d) => s + d.quantity, 0));
     if (o === 0 && m === 0 && f === 0) continue;
     articles.push({
       article,
       ongoing: o,
       multicase: m,
       inFlight: f,
-      drift: qty(o - m - f),
+      drift: roundQuantity(o - m - f),
       inFlightDocuments: docs.map(({ flow, document, quantity }) => ({ flow, document, quantity })),
     });
   }

@@ -1,6 +1,7 @@
 /** One progress line for `npm start`, read from this process's own metrics and the Multicase database. */
 import type { Knex } from 'knex';
 import type { Histogram } from 'prom-client';
+import { stockDiscrepancies } from '../../../connectors/multicase/adapter/exceptions.js';
 import type { OngoingApi } from '../../../connectors/ongoing/api/client.js';
 import { metrics } from '../../../runtime/metrics.js';
 import type { Runtime } from '../../../runtime/runtime.js';
@@ -47,7 +48,7 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
         sum(metrics.recordsIn, { stage: 'sink.multicase.shipment-invoice' }),
         sum(metrics.recordsIn, { stage: 'sink.multicase.return-booking' }),
         sum(metrics.recordsIn, { stage: 'sink.multicase.stock-adjustment' }),
-        sum(metrics.stockDiscrepancies),
+        sum(stockDiscrepancies),
         sum(metrics.deadLettered),
         histogramQuantile(deps.e2e, 0.5),
         histogramQuantile(deps.e2e, 0.99),

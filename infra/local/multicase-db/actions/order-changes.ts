@@ -1,7 +1,7 @@
 /** Changing and cancelling a customer order. */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
-import { addOrderHistory } from '../../../../sinks/multicase/bookkeeping.js';
+import { addOrderHistory } from '../../../../connectors/multicase/adapter/order-history.js';
 import { getSalesOrder, type DeliveryAddress, type SalesOrder } from '../reads.js';
 import {
   countryCode,

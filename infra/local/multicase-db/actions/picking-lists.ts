@@ -6,7 +6,8 @@
  */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
-import { addOrderHistory, allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
+import { allocateNumber } from '../../../../connectors/multicase/adapter/number-series.js';
+import { addOrderHistory } from '../../../../connectors/multicase/adapter/order-history.js';
 import { getPickingList, type PickingList } from '../reads.js';
 import { lineField, positive, uniquePositions, type Row } from './checks.js';
 import { allocateOrderLines, type LineRequest } from './allocation.js';

@@ -1,7 +1,7 @@
 /** Purchase orders: save (create or replace) and cancel. */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
-import { allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
+import { allocateNumber } from '../../../../connectors/multicase/adapter/number-series.js';
 import { getPurchaseOrder, type PurchaseOrder } from '../reads.js';
 import {
   isoDate,

@@ -6,8 +6,9 @@
  */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
-import { addOrderHistory, allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
-import { settleReturn } from '../../../../sinks/multicase/return-booking.js';
+import { allocateNumber } from '../../../../connectors/multicase/adapter/number-series.js';
+import { addOrderHistory } from '../../../../connectors/multicase/adapter/order-history.js';
+import { settleReturn } from '../../../../connectors/multicase/adapter/return-settlement.js';
 import type { ReturnHandling, ReturnSettlement } from '../documents.js';
 import { getReturnOrder, type ReturnOrder } from '../reads.js';
 import { lineField, optionalText, position, positive, text, uniquePositions, type Row } from './checks.js';

@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
-import { allocateNumber } from '../../../../sinks/multicase/bookkeeping.js';
+import { allocateNumber } from '../../../../connectors/multicase/adapter/number-series.js';
 import { getSalesOrder, type DeliveryAddress, type SalesOrder } from '../reads.js';
 import {
   countryCode,

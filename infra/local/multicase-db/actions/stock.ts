@@ -1,7 +1,7 @@
 /** Stock counts. */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
-import { bookStockChange } from '../../../../sinks/multicase/bookkeeping.js';
+import { bookStockMovement } from '../../../../connectors/multicase/adapter/stock.js';
 import { warehouseId } from './checks.js';
 
 /** Sets the stock of a product in a warehouse (seeding, stock counts), booking the difference as a correction. */
@@ -28,7 +28,7 @@ export async function setStock(
     const current = row ? Number(row.quantity) : 0;
     const change = Math.round((quantity - current) * 1000) / 1000;
     if (change === 0) return current;
-    return bookStockChange(trx, {
+    return bookStockMovement(trx, {
       productId: product.id as number,
       warehouseId: warehouse,
       quantityChange: change,

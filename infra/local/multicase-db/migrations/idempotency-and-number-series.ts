@@ -1,9 +1,10 @@
 /**
  * The sinks' idempotency table and Multicase's document-number sequences. The series themselves
- * are the sinks' contract (NUMBER_SERIES in bookkeeping.ts); this creates them.
+ * are the integration's contract (NUMBER_SERIES in connectors/multicase/adapter/number-series.ts);
+ * this creates them.
  */
 import type { SqlMigration } from '../../../../connectors/multicase/install.js';
-import { NUMBER_SERIES } from '../../../../sinks/multicase/bookkeeping.js';
+import { NUMBER_SERIES } from '../../../../connectors/multicase/adapter/number-series.js';
 import { S, present } from './sql.js';
 
 export const idempotencyAndNumbers: SqlMigration = {
