@@ -41,12 +41,15 @@ export function receivedLines(event: GoodsReceiptReceived, what: string, lookups
   return { number, ongoingId: r.purchaseOrderId, receivedAt: r.lastReceivedAt, lines };
 }
 
+/** A customer return received as a purchase order (flow 7), as the source marked it (isReturnReceipt). */
+export const isReturnReceiptEvent = (event: GoodsReceiptReceived): boolean => event.after?.isReturn === true;
+
 export function goodsReceiptToBooking(
   event: GoodsReceiptReceived,
   lookups: Pick<Lookups, 'idMap' | 'graceMs'>,
 ): ReceiptBooking | null {
   // A customer return received as a purchase order is flow 7's (return-receipt-to-booking.ts).
-  if (event.after === null || event.after.isReturn === true) return null;
+  if (event.after === null || isReturnReceiptEvent(event)) return null;
   const { number, ongoingId, receivedAt, lines } = receivedLines(event, 'goods receipt for purchase order', lookups);
   return { purchaseOrderNumber: number, ongoingPurchaseOrderId: ongoingId, receivedAt, lines };
 }

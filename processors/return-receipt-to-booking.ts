@@ -8,13 +8,13 @@
 import { topics } from '../schemas/catalog.js';
 import type { GoodsReceiptReceived, ReturnBooking } from '../schemas/types.generated.js';
 import type { Lookups, ProcessorSpec } from './processor.js';
-import { receivedLines } from './goods-receipt-to-booking.js';
+import { isReturnReceiptEvent, receivedLines } from './goods-receipt-to-booking.js';
 
 export function returnReceiptToBooking(
   event: GoodsReceiptReceived,
   lookups: Pick<Lookups, 'idMap' | 'graceMs'>,
 ): ReturnBooking | null {
-  if (event.after === null || event.after.isReturn !== true) return null;
+  if (event.after === null || !isReturnReceiptEvent(event)) return null;
   const { number, ongoingId, receivedAt, lines } = receivedLines(event, 'return receipt for return', lookups);
   return { returnNumber: number, ongoingPurchaseOrderId: ongoingId, receivedAt, lines };
 }

@@ -99,12 +99,6 @@ export const metrics = {
     labelNames: ['lease'],
     registers: [registry],
   }),
-  stockDrift: new Gauge({
-    name: 'pipeline_stock_drift_items',
-    help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step',
-    labelNames: ['article'],
-    registers: [registry],
-  }),
   faults: new Counter({
     name: 'pipeline_faults_total',
     help: 'pauses begun because of a fault of infrastructure or configuration, by its class',

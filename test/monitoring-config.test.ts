@@ -9,7 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+// Domain metrics are defined beside the code that owns them; the pipeline loads these modules too.
 import '../connectors/multicase/horizon.js';
+import '../pipeline/ops/reconcile.js';
 import { dashboardJson, dashboardPath, dashboardQueries, stagesOf } from '../pipeline/ops/dashboard.js';
 import { flows } from '../pipeline/flows.js';
 import { registry } from '../runtime/metrics.js';

@@ -16,7 +16,7 @@ import { openingStock } from '../infra/local/demo/opening-stock.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { DRIFT_EXIT_CODE, runOps, type OpsIo } from '../pipeline/ops/cli.js';
-import { metrics } from '../runtime/metrics.js';
+import { stockDrift } from '../pipeline/ops/reconcile.js';
 import { bookStockMovement } from '../connectors/multicase/adapter/stock.js';
 import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
 
@@ -62,7 +62,7 @@ const mainStock = (db: Knex) =>
     .select('p.product_number', 's.quantity', 'p.id');
 
 async function gauge(article: string): Promise<number | undefined> {
-  return (await metrics.stockDrift.get()).values.find((v) => v.labels.article === article)?.value;
+  return (await stockDrift.get()).values.find((v) => v.labels.article === article)?.value;
 }
 
 beforeAll(async () => {
@@ -284,7 +284,7 @@ describe('ops reconcile', () => {
 
   it('runs on a schedule in the sink-multicase role and sets the gauge', async () => {
     await pipeline?.close();
-    metrics.stockDrift.reset();
+    stockDrift.reset();
     pipeline = await startPipeline({ env: { ...env.env, RECONCILE_INTERVAL_MS: '500' }, roles: ['sink-multicase'] });
     await pipeline.started();
     expect(

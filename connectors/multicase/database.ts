@@ -69,7 +69,18 @@ const LOST_REMEMBERED = 256;
  * remembers which of its connections were lost, and knex's 'query-error' event (emitted before
  * knex rethrows) marks every later failure on one of them.
  */
-export function connectMulticase(url: string, options: { poolMax?: number } = {}): Knex {
+export interface ConnectOptions {
+  poolMax?: number;
+  /** Shown in pg_stat_activity (default multicase-pipeline). */
+  applicationName?: string;
+  /**
+   * For a one-off look (`ops status`): connecting and each statement give up after 5 s, and knex's
+   * own console warnings are off, so an unreachable database becomes one error, not a wait.
+   */
+  quick?: boolean;
+}
+
+export function connectMulticase(url: string, options: ConnectOptions = {}): Knex {
   const lost = new Set<string>();
   const afterCreate = (conn: PooledClient, done: (err: Error | null, conn: PooledClient) => void): void => {
     conn.on('error', (err: unknown) => {
@@ -84,12 +95,16 @@ export function connectMulticase(url: string, options: { poolMax?: number } = {}
     client: 'pg',
     connection: {
       connectionString: url,
-      application_name: 'multicase-pipeline',
+      application_name: options.applicationName ?? 'multicase-pipeline',
+      ...(options.quick ? { connectionTimeoutMillis: 5_000, statement_timeout: 5_000 } : {}),
       types: {
         getTypeParser: (oid, format) => (oid === PG_DATE_OID ? (v: string) => v : pgTypes.getTypeParser(oid, format)),
       },
     },
     pool: { min: 0, max: options.poolMax ?? 10, afterCreate },
+    ...(options.quick
+      ? { acquireConnectionTimeout: 6_000, log: { warn() {}, error() {}, debug() {}, deprecate() {} } }
+      : {}),
   });
   knex.on('query-error', (err: unknown, query: { __knexUid?: string }) => {
     if (query.__knexUid !== undefined && lost.has(query.__knexUid)) markLost(err);

@@ -13,6 +13,7 @@ import type { TopicSpec } from '../../schemas/topic.js';
 import type { SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi, OngoingPurchaseOrder } from './api/client.js';
 import { reportingBackSource, type ReportingPosition } from './reporting-back.js';
+import { isReturnReceipt } from './return-receipts.js';
 
 export type { ReportingPosition } from './reporting-back.js';
 
@@ -90,7 +91,7 @@ export function purchaseOrderToReceiptEvent(
         purchaseOrderNumber: key,
         statusNumber,
         lastReceivedAt,
-        isReturn: info.advanced?.purchaseOrderIsReturnType === true,
+        isReturn: isReturnReceipt(po),
         lines,
       },
     },

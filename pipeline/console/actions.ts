@@ -4,12 +4,17 @@
  * (`shipping-map set`; the processor then sends the picking lists it held for that freight method
  * by itself), and run the stock check (`reconcile`). The editor's data is read here too.
  */
-import type { Knex } from 'knex';
 import { topics } from '../../schemas/catalog.js';
 import type { ShippingMethodMapping } from '../../schemas/types.generated.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { openTable, type Table } from '../../runtime/table.js';
+import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js';
+import {
+  freightMethodCode,
+  freightMethods,
+  type FreightMethod,
+} from '../../connectors/multicase/adapter/freight-methods.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 import { retryDeadLetters } from '../ops/dlq.js';
 import { reconcileStock } from '../ops/reconcile.js';
@@ -21,20 +26,13 @@ import { requireTopics } from '../ops/status.js';
 export interface ConsoleSystems {
   readonly rt: Runtime;
   readonly ongoing: OngoingApi;
-  multicaseDb(): Knex;
+  multicaseDb(): MulticaseDb;
   /** The Multicase warehouse Ongoing runs, for the stock check. */
   readonly warehouse: string;
 }
 
 /** A request the console refuses, with what to tell the person (HTTP 400). */
 export class ActionRefused extends Error {}
-
-export interface FreightMethod {
-  readonly id: number;
-  readonly code: string;
-  readonly name: string;
-  readonly active: boolean;
-}
 
 export interface EditorData {
   readonly methods: FreightMethod[];
@@ -86,16 +84,9 @@ export function consoleActions(sys: ConsoleSystems) {
     async editorData(): Promise<EditorData> {
       const problems: string[] = [];
       const [methods, ways, contracts, table] = await Promise.all([
-        sys
-          .multicaseDb()('multicase.shipping_methods')
-          .orderBy('id')
-          .select('id', 'short_name', 'name', 'active')
-          .then((rows: Array<{ id: number; short_name: string; name: string; active: boolean }>) =>
-            rows.map((r) => ({ id: Number(r.id), code: r.short_name, name: r.name, active: r.active })),
-          )
-          .catch(
-            (err: unknown) => (problems.push(`Multicase freight methods: ${errorMessage(err)}`), [] as FreightMethod[]),
-          ),
+        freightMethods(sys.multicaseDb()).catch(
+          (err: unknown) => (problems.push(`Multicase freight methods: ${errorMessage(err)}`), [] as FreightMethod[]),
+        ),
         sys.ongoing
           .getWaysOfDelivery()
           .catch((err: unknown) => (problems.push(`Ongoing ways of delivery: ${errorMessage(err)}`), [])),
@@ -133,14 +124,11 @@ export function consoleActions(sys: ConsoleSystems) {
     async saveMapping(m: MappingInput): Promise<ShippingMethodMapping> {
       const problems = await this.checkMapping(m, true);
       if (problems.length > 0) throw new ActionRefused(`the mapping of freight method ${m.id} ${problems.join('; ')}`);
-      const method: { short_name: string } | undefined = await sys
-        .multicaseDb()('multicase.shipping_methods')
-        .where({ id: m.id })
-        .first('short_name');
-      if (!method) throw new ActionRefused(`freight method ${m.id} is not one of Multicase's`);
+      const code = await freightMethodCode(sys.multicaseDb(), m.id);
+      if (code === null) throw new ActionRefused(`freight method ${m.id} is not one of Multicase's`);
       const ways = m.wayOfDeliveryCode ? await sys.ongoing.getWaysOfDelivery() : [];
       const { current } = await setShippingMethod(sys.rt, m.id, {
-        shippingMethodCode: method.short_name,
+        shippingMethodCode: code,
         wayOfDeliveryCode: m.wayOfDeliveryCode,
         wayOfDeliveryName: ways.find((w) => w.code === m.wayOfDeliveryCode)?.name ?? null,
         transporterCode: m.transporterCode,

@@ -18,6 +18,7 @@ import {
   TRACKED_TABLES,
   type SqlMigration,
 } from '../../connectors/multicase/install.js';
+import { install, installedObjects, installSql } from '../../connectors/multicase/install-state.js';
 import { OpsError } from './errors.js';
 
 const S = 'multicase';
@@ -61,35 +62,6 @@ const prerequisites = [
   ...CHILD_TABLES.map((c) => `column ${S}.${c.table}.${c.key}`),
 ];
 
-/** Every object of the lists above that exists in the database, by the same names. */
-async function existingObjects(db: Knex): Promise<Set<string>> {
-  const tables = [...TRACKED_TABLES, ...CHILD_TABLES.map((c) => c.table)];
-  const columns = await db.raw<{ rows: Array<{ table_name: string; column_name: string }> }>(
-    'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ANY(?)',
-    [S, tables],
-  );
-  const triggers = await db.raw<{ rows: Array<{ trigger: string; table: string }> }>(
-    `SELECT t.tgname AS trigger, c.relname AS table FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND NOT t.tgisinternal`,
-    [S],
-  );
-  const relations = await db.raw<{ rows: Array<{ kind: string; name: string }> }>(
-    `SELECT c.relkind::text AS kind, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = ? AND c.relkind IN ('S', 'i')`,
-    [S],
-  );
-  const functions = await db.raw<{ rows: Array<{ name: string }> }>(
-    `SELECT p.proname AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.pronargs = 0`,
-    [S],
-  );
-  return new Set([
-    ...columns.rows.map((r) => `column ${S}.${r.table_name}.${r.column_name}`),
-    ...triggers.rows.map((r) => `trigger ${r.trigger} on ${S}.${r.table}`),
-    ...relations.rows.map((r) => `${r.kind === 'S' ? 'sequence' : 'index'} ${S}.${r.name}`),
-    ...functions.rows.map((r) => `function ${S}.${r.name}()`),
-  ]);
-}
-
 export interface PartState {
   name: string;
   state: 'installed' | 'missing';
@@ -102,15 +74,8 @@ export interface ChangeTrackingResult {
   dryRun: boolean;
 }
 
-/** The SQL that installs `missing` in one transaction. */
-function transactionSql(missing: Part[]): string {
-  if (missing.length === 0) return '';
-  const body = missing.map((p) => `-- ${p.migration.name}\n${p.migration.up.trim()}`).join('\n\n');
-  return `BEGIN;\nSET LOCAL lock_timeout = '${LOCK_TIMEOUT}';\n\n${body}\n\nCOMMIT;\n`;
-}
-
 export async function installChangeTracking(db: Knex, opts: { dryRun: boolean }): Promise<ChangeTrackingResult> {
-  const existing = await existingObjects(db);
+  const existing = await installedObjects(db, [...TRACKED_TABLES, ...CHILD_TABLES.map((c) => c.table)]);
   const absent = prerequisites.filter((o) => !existing.has(o));
   if (absent.length > 0) {
     throw new OpsError(
@@ -131,13 +96,9 @@ export async function installChangeTracking(db: Knex, opts: { dryRun: boolean })
     );
   }
   const missing = states.filter((s) => s.missing.length > 0).map((s) => s.part);
-  const sql = transactionSql(missing);
-  if (!opts.dryRun && missing.length > 0) {
-    await db.transaction(async (trx) => {
-      await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-      for (const p of missing) await trx.raw(p.migration.up);
-    });
-  }
+  const migrations = missing.map((p) => p.migration);
+  const sql = installSql(migrations, LOCK_TIMEOUT);
+  if (!opts.dryRun && missing.length > 0) await install(db, migrations, LOCK_TIMEOUT);
   return {
     parts: states.map((s) => ({ name: s.part.migration.name, state: s.missing.length > 0 ? 'missing' : 'installed' })),
     sql,

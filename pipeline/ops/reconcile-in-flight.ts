@@ -5,13 +5,20 @@
  * documents (read inside the reconciliation's database snapshot). Both as signed stock changes.
  * Adding or changing a flow's accounting is one entry in IN_FLIGHT_CONTRIBUTORS.
  */
-import type { Knex } from 'knex';
 import type {
   OngoingApi,
   OngoingInventoryAdjustmentsLine,
   OngoingOrder,
   OngoingPurchaseOrder,
 } from '../../connectors/ongoing/api/client.js';
+import type { MulticaseTransaction } from '../../connectors/multicase/adapter/commands.js';
+import {
+  adjustmentsHandled,
+  deliveredOnPickingLists,
+  receivedOnPurchaseOrders,
+  returnsBooked,
+} from '../../connectors/multicase/adapter/reconciliation.js';
+import { isReturnReceipt } from '../../connectors/ongoing/return-receipts.js';
 import { adjustmentReference } from '../../processors/inventory-adjustment-to-stock.js';
 import type { DocumentQuantity } from './reconcile-diff.js';
 
@@ -42,17 +49,8 @@ export interface InFlightContributor {
   /** What Ongoing has done, per document and article. */
   ongoing(reads: OngoingReads): Promise<DocumentQuantity[]>;
   /** What Multicase has booked for these documents (those `ongoing` named) in the warehouse Ongoing runs. */
-  multicase(trx: Knex.Transaction, warehouse: string, documents: string[]): Promise<DocumentQuantity[]>;
+  multicase(trx: MulticaseTransaction, warehouse: string, documents: string[]): Promise<DocumentQuantity[]>;
 }
-
-type Row = Record<string, unknown>;
-
-const rowsToQuantities = (rows: Row[], sign: 1 | -1 = 1): DocumentQuantity[] =>
-  rows.map((r) => ({ document: String(r.document), article: String(r.article), quantity: sign * Number(r.quantity) }));
-
-/** A return received "as a goods receipt" (flow 7) is a purchase order marked as a return. */
-export const isReturnReceipt = (po: OngoingPurchaseOrder): boolean =>
-  po.purchaseOrderInfo.advanced?.purchaseOrderIsReturnType === true;
 
 function receivedPerLine(pos: OngoingPurchaseOrder[]): DocumentQuantity[] {
   return pos.flatMap((po) =>
@@ -72,21 +70,7 @@ export const goodsReceipts: InFlightContributor = {
   async ongoing(reads) {
     return receivedPerLine((await reads.purchaseOrders()).filter((po) => !isReturnReceipt(po)));
   },
-  async multicase(trx, warehouse, documents) {
-    const rows: Row[] = await trx('multicase.purchase_order_lines as l')
-      .join('multicase.purchase_orders as po', 'po.id', 'l.purchase_order_id')
-      .join('multicase.warehouses as w', 'w.id', 'po.warehouse_id')
-      .join('multicase.products as p', 'p.id', 'l.product_id')
-      .where('w.code', warehouse)
-      .whereRaw('po.purchase_order_number = ANY(?)', [documents])
-      .groupBy('po.purchase_order_number', 'p.product_number')
-      .select(
-        'po.purchase_order_number as document',
-        'p.product_number as article',
-        trx.raw('sum(l.quantity_received)::float8 AS quantity'),
-      );
-    return rowsToQuantities(rows);
-  },
+  multicase: receivedOnPurchaseOrders,
 };
 
 /**
@@ -108,22 +92,8 @@ export const shipments: InFlightContributor = {
     );
   },
   async multicase(trx, warehouse, documents) {
-    const rows: Row[] = await trx('multicase.delivery_lines as dl')
-      .join('multicase.deliveries as d', 'd.id', 'dl.delivery_id')
-      .join('multicase.picking_lists as pl', 'pl.id', 'd.picking_list_id')
-      .join('multicase.sales_orders as o', 'o.id', 'd.sales_order_id')
-      .join('multicase.warehouses as w', 'w.id', 'o.warehouse_id')
-      .join('multicase.sales_order_lines as l', 'l.id', 'dl.sales_order_line_id')
-      .join('multicase.products as p', 'p.id', 'l.product_id')
-      .where({ 'w.code': warehouse, 'p.is_service': false })
-      .whereRaw('pl.picking_list_number = ANY(?)', [documents])
-      .groupBy('pl.picking_list_number', 'p.product_number')
-      .select(
-        'pl.picking_list_number as document',
-        'p.product_number as article',
-        trx.raw('sum(dl.quantity)::float8 AS quantity'),
-      );
-    return rowsToQuantities(rows, -1);
+    const delivered = await deliveredOnPickingLists(trx, warehouse, documents);
+    return delivered.map((d) => ({ ...d, quantity: -d.quantity }));
   },
 };
 
@@ -164,56 +134,20 @@ export const inventoryAdjustments: InFlightContributor = {
     );
     return [...byDocument.values()];
   },
-  async multicase(trx, warehouse, documents) {
-    const rows: Row[] = await trx('multicase.stock_transactions as t')
-      .join('multicase.warehouses as w', 'w.id', 't.warehouse_id')
-      .join('multicase.products as p', 'p.id', 't.product_id')
-      .where({ 'w.code': warehouse, 't.kind': 'adjustment' })
-      .whereRaw('t.reference = ANY(?)', [documents])
-      .groupBy('t.reference', 'p.product_number')
-      .select(
-        't.reference as document',
-        'p.product_number as article',
-        trx.raw('sum(t.quantity_change)::float8 AS quantity'),
-      );
-    // Handled, nothing booked: listed with 0, so the document counts as settled.
-    const unbooked: Row[] = await trx('multicase.stock_discrepancies as d')
-      .join('multicase.warehouses as w', 'w.id', 'd.warehouse_id')
-      .join('multicase.products as p', 'p.id', 'd.product_id')
-      .where('w.code', warehouse)
-      .whereRaw('d.reference = ANY(?)', [documents])
-      .distinct('d.reference as document', 'p.product_number as article', trx.raw('0 AS quantity'));
-    return rowsToQuantities([...rows, ...unbooked]);
-  },
+  multicase: adjustmentsHandled,
 };
 
 /**
  * Flow 7: returns received in Ongoing as return-marked purchase orders (numbered by the Multicase
- * return), less the stock Multicase booked for that return (sinks/multicase/return-booking.ts:
- * kind 'return', or 'correction' when Ongoing lowered a received quantity, referenced by the return
- * number). The stock history is compared rather than the return lines' received quantities: lines
- * handled in Multicase only (scrap, repair) are received there without touching stock.
+ * return), less the stock Multicase booked for that return (returnsBooked in
+ * connectors/multicase/adapter/reconciliation.ts).
  */
 export const returns: InFlightContributor = {
   flow: 'return (flow 7)',
   async ongoing(reads) {
     return receivedPerLine((await reads.purchaseOrders()).filter(isReturnReceipt));
   },
-  async multicase(trx, warehouse, documents) {
-    const rows: Row[] = await trx('multicase.stock_transactions as t')
-      .join('multicase.warehouses as w', 'w.id', 't.warehouse_id')
-      .join('multicase.products as p', 'p.id', 't.product_id')
-      .where('w.code', warehouse)
-      .whereIn('t.kind', ['return', 'correction'])
-      .whereRaw('t.reference = ANY(?)', [documents])
-      .groupBy('t.reference', 'p.product_number')
-      .select(
-        't.reference as document',
-        'p.product_number as article',
-        trx.raw('sum(t.quantity_change)::float8 AS quantity'),
-      );
-    return rowsToQuantities(rows);
-  },
+  multicase: returnsBooked,
 };
 
 export const IN_FLIGHT_CONTRIBUTORS: readonly InFlightContributor[] = [

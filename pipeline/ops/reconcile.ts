@@ -8,10 +8,12 @@
  * look like drift for a moment. So a pass that finds drift is repeated, and drift counts only
  * when two passes in a row agree on it. Multicase is read in one repeatable-read snapshot.
  */
-import type { Knex } from 'knex';
+import { Gauge } from 'prom-client';
+import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js';
+import { inSnapshot, onHandStock } from '../../connectors/multicase/adapter/reconciliation.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 import { setting } from '../../runtime/config.js';
-import { metrics } from '../../runtime/metrics.js';
+import { registry } from '../../runtime/metrics.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import {
   compareStock,
@@ -33,9 +35,16 @@ export const reconcileSettings = {
   }),
 };
 
+export const stockDrift = new Gauge({
+  name: 'pipeline_stock_drift_items',
+  help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step',
+  labelNames: ['article'],
+  registers: [registry],
+});
+
 export interface ReconcileSources {
   ongoing: OngoingApi;
-  db: Knex;
+  db: MulticaseDb;
   /** The Multicase warehouse code that Ongoing runs (MULTICASE_ONGOING_WAREHOUSE). */
   warehouse: string;
 }
@@ -62,15 +71,6 @@ async function ongoingStock(api: OngoingApi, onPage: (articles: number) => void)
   return stock;
 }
 
-async function multicaseStock(trx: Knex.Transaction, warehouse: string): Promise<Map<string, number>> {
-  const rows: { article: string; quantity: number }[] = await trx('multicase.stock as s')
-    .join('multicase.products as p', 'p.id', 's.product_id')
-    .join('multicase.warehouses as w', 'w.id', 's.warehouse_id')
-    .where('w.code', warehouse)
-    .select('p.product_number as article', trx.raw('s.quantity::float8 AS quantity'));
-  return new Map(rows.map((r) => [r.article, Number(r.quantity)]));
-}
-
 /** One comparison: Ongoing first (its documents before Multicase's bookings of them), then one Multicase snapshot. */
 export async function reconcileOnce(
   src: ReconcileSources,
@@ -85,19 +85,16 @@ export async function reconcileOnce(
     onRead(ongoingDone.at(-1)!.length);
   }
   const ongoing = await ongoingStock(src.ongoing, onRead);
-  const { multicase, inFlight } = await src.db.transaction(
-    async (trx) => {
-      const inFlight: InFlight[] = [];
-      for (const [i, c] of contributors.entries()) {
-        const done = ongoingDone[i]!;
-        const booked =
-          done.length === 0 ? [] : await c.multicase(trx, src.warehouse, [...new Set(done.map((d) => d.document))]);
-        inFlight.push(...inFlightOf(c.flow, done, booked, { settledOnceBooked: c.settledOnceBooked ?? false }));
-      }
-      return { multicase: await multicaseStock(trx, src.warehouse), inFlight };
-    },
-    { isolationLevel: 'repeatable read', readOnly: true },
-  );
+  const { multicase, inFlight } = await inSnapshot(src.db, async (trx) => {
+    const inFlight: InFlight[] = [];
+    for (const [i, c] of contributors.entries()) {
+      const done = ongoingDone[i]!;
+      const booked =
+        done.length === 0 ? [] : await c.multicase(trx, src.warehouse, [...new Set(done.map((d) => d.document))]);
+      inFlight.push(...inFlightOf(c.flow, done, booked, { settledOnceBooked: c.settledOnceBooked ?? false }));
+    }
+    return { multicase: await onHandStock(trx, src.warehouse), inFlight };
+  });
   return compareStock(ongoing, multicase, inFlight, { warehouse: src.warehouse, checkedAt });
 }
 
@@ -121,8 +118,8 @@ export async function reconcileStock(src: ReconcileSources, options: ReconcileOp
 
 /** One series per article compared; articles no longer held anywhere drop out. */
 export function setDriftGauge(report: StockReport): void {
-  metrics.stockDrift.reset();
-  for (const a of report.articles) metrics.stockDrift.set({ article: a.article }, a.drift);
+  stockDrift.reset();
+  for (const a of report.articles) stockDrift.set({ article: a.article }, a.drift);
 }
 
 /**
@@ -169,7 +166,7 @@ export function scheduleReconcile(
     closed = true;
     if (timer) clearTimeout(timer);
     // Another copy reports the drift from now on; this one's figures would only go stale.
-    metrics.stockDrift.reset();
+    stockDrift.reset();
   };
   rt.onClose(stop);
   return { stop };

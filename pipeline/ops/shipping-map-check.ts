@@ -3,8 +3,9 @@
  * that exist (`/transporterContracts`, `/orders/wayOfDeliveryTypes`), and every Multicase freight
  * method in use needs a mapping, or its picking lists are held.
  */
-import type { Knex } from 'knex';
 import type { ShippingMethodMapping } from '../../schemas/types.generated.js';
+import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js';
+import { freightMethods } from '../../connectors/multicase/adapter/freight-methods.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 import { textTable } from './format.js';
 
@@ -65,19 +66,14 @@ export interface MapCheck {
 
 export async function checkShippingMap(
   mappings: ShippingMethodMapping[],
-  db: Knex,
+  db: MulticaseDb,
   api: OngoingApi,
 ): Promise<MapCheck> {
   const codes = await ongoingCodes(api);
-  const methods: Array<{ id: number; short_name: string; name: string }> = await db('multicase.shipping_methods')
-    .where({ active: true })
-    .orderBy('id')
-    .select('id', 'short_name', 'name');
+  const methods = await freightMethods(db, { activeOnly: true });
   const mapped = new Set(mappings.map((m) => m.shippingMethodId));
   return {
-    unmapped: methods
-      .filter((m) => !mapped.has(Number(m.id)))
-      .map((m) => ({ id: Number(m.id), code: m.short_name, name: m.name })),
+    unmapped: methods.filter((m) => !mapped.has(m.id)).map((m) => ({ id: m.id, code: m.code, name: m.name })),
     stale: mappings
       .map((m) => ({ id: m.shippingMethodId, problems: mappingProblems(m, codes) }))
       .filter((s) => s.problems.length > 0),

@@ -5,9 +5,14 @@
  * each `dlq.*` topic holds, and the open stock discrepancies (flow 8: warehouse stock changes
  * Multicase's stock model could not take in full).
  */
-import knexFactory, { type Knex } from 'knex';
+import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js';
+import {
+  openDiscrepancies,
+  RESOLVE_DISCREPANCY,
+  type OpenStockDiscrepancy,
+} from '../../connectors/multicase/adapter/exceptions.js';
 import { horizonLag, type HorizonLag } from '../../connectors/multicase/change-tracking.js';
-import { multicaseDbSettings } from '../../connectors/multicase/database.js';
+import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
 import { describeBlocker, horizonSettings } from '../../connectors/multicase/horizon.js';
 import { topics } from '../../schemas/catalog.js';
 import type { HeldRecord, SourceOffset } from '../../schemas/types.generated.js';
@@ -51,19 +56,8 @@ export type CaptureHorizon =
 /** A record a stage holds until a person sets something up (state.held-records), still ahead of its group's commit. */
 export type HeldEntry = Pick<HeldRecord, 'stage' | 'topic' | 'partition' | 'offset' | 'key' | 'reason' | 'since'>;
 
-/** A stock change from the warehouse booked only in part (multicase.stock_discrepancies, unresolved). */
-export interface StockDiscrepancy {
-  createdAt: number;
-  productNumber: string;
-  warehouseCode: string;
-  reference: string;
-  change: number;
-  booked: number;
-  unbooked: number;
-  onHandBefore: number;
-  allocated: number;
-  cause: string | null;
-}
+/** A stock change from the warehouse booked only in part, not resolved yet. */
+export type StockDiscrepancy = OpenStockDiscrepancy;
 
 /** The open stock discrepancies (the most recent of them), or why they could not be read. */
 export type DiscrepancyReport =
@@ -113,7 +107,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
  */
 async function onMulticaseDatabase<T>(
   env: NodeJS.ProcessEnv,
-  query: (knex: Knex, cfg: { horizonLagWarnMs: number }) => Promise<T>,
+  query: (db: MulticaseDb, cfg: { horizonLagWarnMs: number }) => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
   let cfg: { url: string; horizonLagWarnMs: number };
   try {
@@ -124,25 +118,14 @@ async function onMulticaseDatabase<T>(
     throw err;
   }
   const where = `${String(redact(cfg.url))}${env.MULTICASE_DATABASE_URL ? '' : ' (the default; MULTICASE_DATABASE_URL is not set)'}`;
-  // Fails fast and quietly: one connection, short timeouts, knex's own console warnings off.
-  const knex = knexFactory({
-    client: 'pg',
-    connection: {
-      connectionString: cfg.url,
-      application_name: 'multicase-pipeline-ops',
-      connectionTimeoutMillis: 5_000,
-      statement_timeout: 5_000,
-    },
-    pool: { min: 0, max: 1 },
-    acquireConnectionTimeout: 6_000,
-    log: { warn() {}, error() {}, debug() {}, deprecate() {} },
-  });
+  // Fails fast and quietly: one connection, short timeouts.
+  const db = connectMulticase(cfg.url, { poolMax: 1, quick: true, applicationName: 'multicase-pipeline-ops' });
   try {
-    return { ok: true, value: await query(knex, cfg) };
+    return { ok: true, value: await query(db, cfg) };
   } catch (err) {
     return { ok: false, problem: `could not query the Multicase database at ${where}: ${oneLine(errorMessage(err))}` };
   } finally {
-    await knex.destroy().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
   }
 }
 
@@ -152,8 +135,8 @@ export async function collectHorizon(env: NodeJS.ProcessEnv = process.env): Prom
     .flatMap((f) => f.sources)
     .filter((s) => s.role === 'source-multicase')
     .map((s) => s.name);
-  const r = await onMulticaseDatabase(env, async (knex, cfg) => ({
-    lag: await horizonLag(knex),
+  const r = await onMulticaseDatabase(env, async (db, cfg) => ({
+    lag: await horizonLag(db),
     warnMs: cfg.horizonLagWarnMs,
   }));
   return r.ok ? { sources, measured: true, ...r.value } : { sources, measured: false, problem: r.problem };
@@ -164,32 +147,7 @@ export async function collectDiscrepancies(
   env: NodeJS.ProcessEnv = process.env,
   limit = 20,
 ): Promise<DiscrepancyReport> {
-  const r = await onMulticaseDatabase(env, async (knex) => {
-    const open = knex('multicase.stock_discrepancies').whereNull('resolved_at');
-    const [{ n }] = (await open.clone().count({ n: '*' })) as [{ n: string | number }];
-    const rows: Record<string, unknown>[] = await open
-      .clone()
-      .join('multicase.products as p', 'p.id', 'stock_discrepancies.product_id')
-      .join('multicase.warehouses as w', 'w.id', 'stock_discrepancies.warehouse_id')
-      .orderBy('stock_discrepancies.id', 'desc')
-      .limit(limit)
-      .select('stock_discrepancies.*', 'p.product_number', 'w.code as warehouse_code');
-    return {
-      open: Number(n),
-      recent: rows.map((d) => ({
-        createdAt: new Date(d.created_at as string).getTime(),
-        productNumber: String(d.product_number),
-        warehouseCode: String(d.warehouse_code),
-        reference: String(d.reference),
-        change: Number(d.quantity_change),
-        booked: Number(d.quantity_booked),
-        unbooked: Number(d.quantity_unbooked),
-        onHandBefore: Number(d.on_hand_before),
-        allocated: Number(d.allocated),
-        cause: (d.cause as string | null) ?? null,
-      })),
-    };
-  });
+  const r = await onMulticaseDatabase(env, (db) => openDiscrepancies(db, limit));
   return r.ok ? { measured: true, ...r.value } : { measured: false, problem: r.problem };
 }
 
@@ -262,8 +220,7 @@ export function formatHorizon(h: CaptureHorizon): string[] {
 }
 
 export function formatDiscrepancies(d: DiscrepancyReport): string[] {
-  const title =
-    'Stock discrepancies (flow 8: warehouse stock changes booked only as far as Multicase allows; resolve by setting multicase.stock_discrepancies.resolved_at)';
+  const title = `Stock discrepancies (flow 8: warehouse stock changes booked only as far as Multicase allows; resolve: ${RESOLVE_DISCREPANCY})`;
   if (!d.measured) return [title, `unknown; ${d.problem}`];
   if (d.open === 0) return [title, 'none open'];
   const rows = d.recent.map((x) => [
