@@ -3,7 +3,7 @@
  * may read (state tables). This file turns such a spec into a running stage; delivery, retries and
  * dead-lettering are the runtime's.
  */
-import { idMapKey } from '../schemas/catalog.js';
+import { idMapKey, topics } from '../schemas/catalog.js';
 import { commandFrom, type ChangeEvent } from '../schemas/envelopes.js';
 import type { TopicSpec } from '../schemas/topic.js';
 import type { IdMapping, ShippingMethodMapping } from '../schemas/types.generated.js';
@@ -89,6 +89,7 @@ export function runProcessor<I extends ChangeEvent<unknown>>(
     input: spec.input,
     partitionsConcurrently: opts.partitionsConcurrently ?? spec.input.partitions,
     outputs: [spec.output],
+    heldRecords: topics.heldRecords,
     handle: (event) => outputsOf(event),
     handleKnown: (event) => outputsOf(event),
   });

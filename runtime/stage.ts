@@ -80,7 +80,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
     return deadLetterOf(record, { stage: spec.name, error: cause, attempts, firstFailureAt });
   };
 
-  const holds = new Holds(spec.name, rt, producer, log);
+  const holds = spec.heldRecords ? new Holds(spec.name, spec.heldRecords, rt, producer, log) : undefined;
 
   // Should the brokers refuse a record's outputs for good, its dead letter goes instead.
   const refusedOutputs = (record: ConsumedRecord) => (err: unknown) =>
@@ -112,7 +112,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
       if (value === undefined) return undefined;
       messages.push({ topic: o.topic.name, key: o.key, value });
     }
-    if (holds.size > 0) messages.push(...holds.ended(record));
+    if (holds && holds.size > 0) messages.push(...holds.ended(record));
     return { messages, instead: refusedOutputs(record) };
   }
 
@@ -140,7 +140,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         if (origin) observeEndToEnd(spec.name, origin);
         return outputs;
       });
-      return { messages: [...value, ...holds.ended(record)], instead };
+      return { messages: [...value, ...(holds?.ended(record) ?? [])], instead };
     } catch (err) {
       if (err instanceof Interrupted || rt.signal.aborted) {
         if (err instanceof Interrupted && !rt.signal.aborted)
@@ -160,7 +160,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
               key: record.key,
               reason: err.message,
             });
-            if (err.giveUpAfterMs === Number.POSITIVE_INFINITY) {
+            if (holds && err.giveUpAfterMs === Number.POSITIVE_INFINITY) {
               // After the sends before it: an older tombstone of the same hold must not land last.
               await sent();
               await holds.announce(record, err.message, since);
@@ -185,7 +185,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
           counts.firstFailureAt ?? Date.now(),
           'record dead-lettered',
         );
-        return { messages: [...side, letter, ...holds.ended(record)], instead: () => letter };
+        return { messages: [...side, letter, ...(holds?.ended(record) ?? [])], instead: () => letter };
       } catch (sideErr) {
         if (sideErr instanceof Interrupted || rt.signal.aborted) return undefined;
         throw sideErr;
