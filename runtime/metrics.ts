@@ -129,12 +129,6 @@ export const metrics = {
     labelNames: ['source'],
     registers: [registry],
   }),
-  ongoingRequests: new Counter({
-    name: 'pipeline_ongoing_requests_total',
-    help: 'requests to the Ongoing API by method, resource (first path segment) and HTTP status ("network" when no answer came)',
-    labelNames: ['method', 'resource', 'status'],
-    registers: [registry],
-  }),
 };
 
 /** The lag of one partition as a stage sees it after a batch: what is left to read up to the high watermark. */

@@ -14,9 +14,9 @@
  */
 import { ConfigurationFault, RejectedError, TransientError } from '../../../runtime/errors.js';
 import { warnIfPlainHttpToRemoteHost } from '../../../runtime/http-security.js';
-import { metrics } from '../../../runtime/metrics.js';
 import { describeNetworkError, errorText, parseRetryAfter, reasonFor } from './errors.js';
 import { collect, pages } from './paging.js';
+import { ongoingRequests } from './request-metrics.js';
 import type { OngoingApiOptions } from './options.js';
 import { writeQueueFor, type SerialQueue } from './serial-queue.js';
 import type { ArticleFilters, OngoingArticle, OngoingArticlePut } from './types/articles.js';
@@ -144,7 +144,7 @@ export class OngoingApi {
     const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const count = (status: number | 'network') =>
-      metrics.ongoingRequests.inc({ method, resource: path.split('/')[1] ?? '', status: String(status) });
+      ongoingRequests.inc({ method, resource: path.split('/')[1] ?? '', status: String(status) });
     try {
       const res = await fetch(this.url(path, options.query), {
         method,
