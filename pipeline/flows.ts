@@ -95,8 +95,6 @@ export interface Flow {
   readonly sources: readonly SourceStep[];
   readonly mappings: readonly MappingStep[];
   readonly sinks: readonly SinkStep[];
-  /** A flow not built yet has no steps; these are the catalog topics it is going to run through. */
-  readonly plannedTopics?: readonly TopicSpec<unknown>[];
   /** A flow that is a step of another flow's mapping: which flow, the file, and the state it reads. */
   readonly builtInto?: {
     readonly flow: number;
@@ -105,9 +103,6 @@ export interface Flow {
     readonly editedWith: string;
   };
 }
-
-export const isBuilt = (flow: Flow): boolean =>
-  flow.sources.length + flow.mappings.length + flow.sinks.length > 0 || flow.builtInto !== undefined;
 
 const multicaseTable = (
   reader: TableReader,
@@ -170,21 +165,6 @@ const multicaseWrite = <P>(handler: MulticaseCommandHandler<P>, effect: string, 
   effect,
   where,
   start: async (ctx) => runMulticaseSink(ctx.rt, ctx.multicaseDb(), handler),
-});
-
-const notBuilt = (
-  number: number,
-  name: string,
-  direction: Flow['direction'],
-  plannedTopics: TopicSpec<unknown>[],
-): Flow => ({
-  number,
-  name,
-  direction,
-  sources: [],
-  mappings: [],
-  sinks: [],
-  plannedTopics,
 });
 
 export const flows: readonly Flow[] = [

@@ -37,7 +37,7 @@ export const USAGE = `Usage: npm run ops -- <command> [options]
 Commands:
   flows [--markdown]
       The eight flows: for each, the file that reads the source system, the mapping, the sink
-      and the topics between them; flows not built yet show the topics they will use.
+      and the topics between them.
   setup
       Create the missing topics and register every value schema (BACKWARD compatibility).
       Safe to run again: existing topics and schemas are left as they are.

@@ -3,7 +3,7 @@
  * reads the source system, which maps, which writes the target, and the topics between. The
  * README's flow table is `flowsMarkdown()`; a test keeps the two equal.
  */
-import { flows, isBuilt, type Flow } from '../flows.js';
+import { flows, type Flow } from '../flows.js';
 import { textTable, type Cell } from './format.js';
 
 const topicsOf = (flow: Flow): string[] => [
@@ -11,7 +11,6 @@ const topicsOf = (flow: Flow): string[] => [
     ...flow.sources.map((s) => s.output.name),
     ...flow.mappings.flatMap((m) => [m.spec.input.name, m.spec.output.name]),
     ...flow.sinks.map((s) => s.input.name),
-    ...(flow.plannedTopics ?? []).map((t) => t.name),
     ...(flow.builtInto ? [flow.builtInto.reads.name] : []),
   ]),
 ];
@@ -33,10 +32,6 @@ export function flowsText(table: readonly Flow[] = flows): string {
       ]);
       continue;
     }
-    if (!isBuilt(f)) {
-      rows.push([...head, 'not built yet', BLANK, BLANK, topicsOf(f).join(', ')]);
-      continue;
-    }
     const steps: Cell[][] = [
       ...f.sources.map((s) => ['source', s.name, s.where, `→ ${s.output.name}`]),
       ...f.mappings.map((m) => ['mapping', m.spec.name, m.where, `${m.spec.input.name} → ${m.spec.output.name}`]),
@@ -53,13 +48,11 @@ export function flowsMarkdown(table: readonly Flow[] = flows): string {
   const rows = table.map((f) => {
     const cells = f.builtInto
       ? [`\`${f.builtInto.editedWith}\``, `in flow ${f.builtInto.flow}: ${code(f.builtInto.where)}`, '']
-      : isBuilt(f)
-        ? [
-            f.sources.map((s) => code(s.where)).join('<br>'),
-            f.mappings.map((m) => code(m.where)).join('<br>'),
-            f.sinks.map((s) => `${code(s.where)} (${s.effect})`).join('<br>'),
-          ]
-        : ['not built yet', '', ''];
+      : [
+          f.sources.map((s) => code(s.where)).join('<br>'),
+          f.mappings.map((m) => code(m.where)).join('<br>'),
+          f.sinks.map((s) => `${code(s.where)} (${s.effect})`).join('<br>'),
+        ];
     return `| ${f.number} | ${f.name} | ${f.direction} | ${cells.join(' | ')} | ${topicsOf(f).map(code).join(' → ')} |`;
   });
   return [

@@ -388,17 +388,6 @@ export function registerPurchaseOrderRoutes(router: RouteTable): void {
       return { body: await savePurchaseOrder(trx, input, existing) };
     });
   });
-  router.add('PUT', '/purchaseOrders/{purchaseOrderId}', async (req) => {
-    const id = idParam(req.params, 'purchaseOrderId');
-    const input = parsePurchaseOrder(req);
-    return req.store.write(input.goodsOwnerId, async (trx) => {
-      const existing: PurchaseOrderRow | undefined = await trx('purchase_orders')
-        .where({ purchase_order_id: id, goods_owner_id: input.goodsOwnerId })
-        .first();
-      if (!existing) throw notFound(`No purchase order with purchaseOrderId ${id} was found.`);
-      return { body: await savePurchaseOrder(trx, input, existing) };
-    });
-  });
   router.add('DELETE', '/purchaseOrders/{purchaseOrderId}', async (req) => {
     const po = await findPurchaseOrder(req, idParam(req.params, 'purchaseOrderId'));
     return cancelPurchaseOrder(
@@ -440,22 +429,6 @@ export function registerPurchaseOrderRoutes(router: RouteTable): void {
         .update({ reported: value });
       if (!n) throw notFound(`Purchase order ${po.purchase_order_number} has no line with id ${lineId}.`);
       return `reportedNumberOfItems set to ${value} on purchase order line ${lineId}.`;
-    }),
-  );
-  router.add(
-    'PATCH',
-    '/purchaseOrders/{purchaseOrderId}/purchaseOrderStatus',
-    patchPurchaseOrder(async (trx, po, req) => {
-      const number = field.requiredInt(req.body(), 'purchaseOrderStatusNumber');
-      if (!(await trx('statuses').where({ kind: 'purchaseOrder', number }).first())) {
-        throw refused(
-          `Purchase order status ${number} does not exist. Valid statuses are listed by GET /purchaseOrders/statuses.`,
-        );
-      }
-      await trx('purchase_orders')
-        .where({ purchase_order_id: po.purchase_order_id })
-        .update({ status_number: number, status_changed_at: trx.fn.now() });
-      return `Purchase order status set to ${number}.`;
     }),
   );
 }
