@@ -19,16 +19,15 @@ export const processorSettings = {
     description:
       'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
   }),
-  ongoingWarehouseCode: setting.string('ONGOING_WAREHOUSE_CODE', {
-    default: '-',
+  ongoingWarehouseCode: setting.optional.string('ONGOING_WAREHOUSE_CODE', {
     description:
-      "Ongoing's own code of that warehouse; inventory adjustments Ongoing books in its other warehouses are left alone. '-': the same code as MULTICASE_ONGOING_WAREHOUSE",
+      "Ongoing's own code of that warehouse; inventory adjustments Ongoing books in its other warehouses are left alone. Unset: the same code as MULTICASE_ONGOING_WAREHOUSE",
   }),
 };
 
 /** Ongoing's code of the warehouse it runs for Multicase, from the settings. */
-export const ongoingWarehouseCodeOf = (cfg: { ongoingWarehouse: string; ongoingWarehouseCode: string }): string =>
-  cfg.ongoingWarehouseCode === '-' ? cfg.ongoingWarehouse : cfg.ongoingWarehouseCode;
+export const ongoingWarehouseCodeOf = (cfg: { ongoingWarehouse: string; ongoingWarehouseCode?: string }): string =>
+  cfg.ongoingWarehouseCode ?? cfg.ongoingWarehouse;
 
 /** What a mapping may read besides its event. */
 export interface Lookups {

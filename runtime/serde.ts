@@ -20,12 +20,10 @@ export const registrySettings = {
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',
     description: 'Confluent-compatible schema registry base URL (Apicurio: …/apis/ccompat/v7)',
   }),
-  username: setting.string('SCHEMA_REGISTRY_USERNAME', {
-    default: '-',
-    description: 'registry basic-auth user, "-" for none',
+  username: setting.optional.string('SCHEMA_REGISTRY_USERNAME', {
+    description: 'registry basic-auth user; unset: no authentication',
   }),
-  password: setting.string('SCHEMA_REGISTRY_PASSWORD', {
-    default: '-',
+  password: setting.optional.string('SCHEMA_REGISTRY_PASSWORD', {
     secret: true,
     description: 'registry basic-auth password',
   }),
@@ -118,10 +116,9 @@ const isRegistryCallFailure = (err: unknown) =>
   typeof (err as { status?: unknown })?.status === 'number' || (err as { name?: unknown })?.name === 'ResponseError';
 
 export function createSerde(cfg: SerdeOptions): Serde {
-  const auth =
-    cfg.username && cfg.username !== '-' ? { username: cfg.username, password: cfg.password ?? '' } : undefined;
+  const auth = cfg.username ? { username: cfg.username, password: cfg.password ?? '' } : undefined;
   const timeoutMs = cfg.timeoutMs ?? 10_000;
-  const prefix = cfg.namespace && cfg.namespace !== '-' ? cfg.namespace : '';
+  const prefix = cfg.namespace ?? '';
   const subjectOf = (topicOrSubject: string) => prefix + topicOrSubject;
   if (auth && cfg.log) warnIfPlainHttpToRemoteHost(cfg.url, 'the schema registry (Basic auth)', cfg.log);
   const registry = new SchemaRegistry({

@@ -168,7 +168,7 @@ describe('an adjustment event to a stock command', () => {
     const lookups = { ongoingWarehouse: 'MAIN', ongoingWarehouseCode: 'WH1' };
     expect(inventoryAdjustmentToStock(event({ warehouse: 'WH1' }), lookups)!.warehouseCode).toBe('MAIN');
     expect(inventoryAdjustmentToStock(event({ warehouse: 'MAIN' }), lookups)).toBeNull();
-    expect(ongoingWarehouseCodeOf({ ongoingWarehouse: 'MAIN', ongoingWarehouseCode: '-' })).toBe('MAIN');
+    expect(ongoingWarehouseCodeOf({ ongoingWarehouse: 'MAIN', ongoingWarehouseCode: undefined })).toBe('MAIN');
     expect(ongoingWarehouseCodeOf({ ongoingWarehouse: 'MAIN', ongoingWarehouseCode: 'WH1' })).toBe('WH1');
   });
 
