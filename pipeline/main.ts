@@ -23,7 +23,7 @@ import { ensureTopology } from '../runtime/topology.js';
 import { connectMulticase } from '../connectors/multicase/database.js';
 import { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { runProcessor, type Lookups } from '../processors/processor.js';
-import { flows, ROLES, type FlowContext, type Role } from './flows.js';
+import { flows, ROLES, sinkStagesOf, type FlowContext, type Role } from './flows.js';
 import { scheduleReconcile } from './ops/reconcile.js';
 import { leased } from './leases.js';
 import { startConsole, type RunningConsole } from './console/server.js';
@@ -118,7 +118,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
       for (const m of flow.mappings)
         if (roles.has(m.role)) stages.push(await runProcessor(rt, m.spec, await ctx.lookups()));
     }
-    const sinks = flows.flatMap((f) => f.sinks).filter((s) => roles.has(s.role));
+    const sinks = flows.flatMap(sinkStagesOf).filter((s) => roles.has(s.role));
     for (const s of sinks.filter((s) => s.role !== 'sink-ongoing')) stages.push(await s.start(ctx));
     // Ongoing takes one write at a time per goods owner: of all processes, only the holder of the
     // goods owner's write lease runs the Ongoing sink; the others stand by until it is theirs.

@@ -12,7 +12,7 @@ import { crashPoint } from './crash-points.js';
 import { deadLetterOfSourceRow } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable } from './errors.js';
 import type { OutgoingMessage } from './kafka.js';
-import { metrics, registerHealthCheck, unregisterHealthCheck } from './metrics.js';
+import { countProduced, metrics, registerHealthCheck, unregisterHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
 import { Interrupted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
@@ -218,6 +218,7 @@ export async function runSource<P>(
         })),
       );
       await send(messages);
+      countProduced(`source:${connector.name}`, messages);
     }
     if (result.events.length > 0) log.debug('events emitted', { count: result.events.length });
     return result.more ? 0 : (result.nextPollInMs ?? connector.intervalMs);

@@ -12,7 +12,7 @@ import { crashPoint } from './crash-points.js';
 import { deadLetterOf } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable, NotYetAvailableError, UnmappableError } from './errors.js';
 import type { ConsumedRecord, OutgoingMessage, PartitionBatch } from './kafka.js';
-import { metrics, observeConsumerLag, observeEndToEnd, registerHealthCheck } from './metrics.js';
+import { countProduced, metrics, observeConsumerLag, observeEndToEnd, registerHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
 import { Holds } from './holds.js';
 import { Parking } from './parking.js';
@@ -273,10 +273,7 @@ export async function runStage<I>(rt: Runtime, spec: StageSpec<I>): Promise<Runn
         const previous = inFlight;
         inFlight = (async () => {
           await previous;
-          const sent = await produceOrDeadLetter(send, yielded, rt.signal);
-          const out = new Map<string, number>();
-          for (const m of sent) out.set(m.topic, (out.get(m.topic) ?? 0) + 1);
-          for (const [topic, n] of out) metrics.recordsOut.inc({ stage: spec.name, topic }, n);
+          countProduced(spec.name, await produceOrDeadLetter(send, yielded, rt.signal));
         })();
         // Done as far as this process goes: a record delivered again (a seek for parked records)
         // is not handled twice. Should the send fail, the batch fails and its parking is forgotten.

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../connectors/multicase/horizon.js';
+import '../connectors/ongoing/api/request-metrics.js';
 import { dashboardJson, dashboardPath, dashboardQueries, stagesOf } from '../pipeline/ops/dashboard.js';
 import { flows } from '../pipeline/flows.js';
 import { registry } from '../runtime/metrics.js';
