@@ -1,9 +1,11 @@
 /**
  * The eight flows of the integration, one entry each: where its changes are read (source), how
- * they become commands (mapping), where the commands are applied (sink), and the topics between.
- * Everything that lists flows or stages derives from this table: the composition root
- * (`main.ts`), the ops CLI's stage list (`ops/stages.ts`), `npm run ops -- flows` and the README's
- * flow table (checked by a test). Adding a flow: its source, mapping and sink files, plus one entry here.
+ * they become commands (mapping), where the commands are applied (sink), how what was read is
+ * acknowledged in Ongoing (reporting back), and the topics between. Everything that lists flows
+ * or stages derives from this table: the composition root (`main.ts`), the ops CLI's stage list
+ * (`ops/stages.ts`), `npm run ops -- flows`, the README's flow table (checked by a test), the
+ * console's flow picture and the dashboard. Adding a flow: its source, mapping and sink files,
+ * plus one entry here.
  */
 import type { Knex } from 'knex';
 import { topics } from '../schemas/catalog.js';
@@ -88,6 +90,20 @@ export interface SinkStep {
   start(ctx: FlowContext): Promise<RunningStage>;
 }
 
+/**
+ * Reporting back: how an Ongoing source acknowledges in Ongoing what it read, so Ongoing stops
+ * offering it. Once the source's events and position are in Kafka (never before) it emits a command
+ * on `topic`; the Ongoing sink stage `sink` applies it with `call`, as it does every Ongoing write.
+ */
+export interface ReportBackStep {
+  /** The Ongoing source whose events are acknowledged; it emits the command. */
+  readonly source: string;
+  readonly topic: TopicSpec<unknown>;
+  /** The Ongoing call that acknowledges. */
+  readonly call: string;
+  readonly sink: SinkStep;
+}
+
 export interface Flow {
   readonly number: number;
   readonly name: string;
@@ -95,8 +111,7 @@ export interface Flow {
   readonly sources: readonly SourceStep[];
   readonly mappings: readonly MappingStep[];
   readonly sinks: readonly SinkStep[];
-  /** A flow not built yet has no steps; these are the catalog topics it is going to run through. */
-  readonly plannedTopics?: readonly TopicSpec<unknown>[];
+  readonly reportsBack?: ReportBackStep;
   /** A flow that is a step of another flow's mapping: which flow, the file, and the state it reads. */
   readonly builtInto?: {
     readonly flow: number;
@@ -105,9 +120,6 @@ export interface Flow {
     readonly editedWith: string;
   };
 }
-
-export const isBuilt = (flow: Flow): boolean =>
-  flow.sources.length + flow.mappings.length + flow.sinks.length > 0 || flow.builtInto !== undefined;
 
 const multicaseTable = (
   reader: TableReader,
@@ -163,6 +175,18 @@ const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where:
     ),
 });
 
+const reportBack = <P>(
+  source: string,
+  handler: OngoingWriteHandler<P>,
+  call: string,
+  where: string,
+): ReportBackStep => ({
+  source,
+  topic: handler.input,
+  call,
+  sink: ongoingWrite(handler, `${call} (reporting back)`, where),
+});
+
 const multicaseWrite = <P>(handler: MulticaseCommandHandler<P>, effect: string, where: string): SinkStep => ({
   role: 'sink-multicase',
   name: handler.name,
@@ -170,21 +194,6 @@ const multicaseWrite = <P>(handler: MulticaseCommandHandler<P>, effect: string, 
   effect,
   where,
   start: async (ctx) => runMulticaseSink(ctx.rt, ctx.multicaseDb(), handler),
-});
-
-const notBuilt = (
-  number: number,
-  name: string,
-  direction: Flow['direction'],
-  plannedTopics: TopicSpec<unknown>[],
-): Flow => ({
-  number,
-  name,
-  direction,
-  sources: [],
-  mappings: [],
-  sinks: [],
-  plannedTopics,
 });
 
 export const flows: readonly Flow[] = [
@@ -232,12 +241,13 @@ export const flows: readonly Flow[] = [
     mappings: [mapping(goodsReceiptToBookingProcessor, 'processors/goods-receipt-to-booking.ts')],
     sinks: [
       multicaseWrite(receiptBookingHandler, 'stock, stock history and PO lines', 'sinks/multicase/receipt-booking.ts'),
-      ongoingWrite(
-        receiptReportHandler,
-        'PATCH …/lines/{id}/reportedNumberOfItems (reporting back)',
-        'sinks/ongoing/receipt-report.ts',
-      ),
     ],
+    reportsBack: reportBack(
+      'ongoing.goods-receipts',
+      receiptReportHandler,
+      'PATCH …/lines/{id}/reportedNumberOfItems',
+      'sinks/ongoing/receipt-report.ts',
+    ),
   },
   {
     number: 4,
@@ -286,19 +296,20 @@ export const flows: readonly Flow[] = [
         'packing slip, stock, invoice, tracking link in the order history',
         'sinks/multicase/shipment-invoice.ts',
       ),
-      ongoingWrite(
-        orderReportHandler,
-        'PATCH …/orders/{id}/lines/{id}/reportedNumberOfItems (reporting back)',
-        'sinks/ongoing/order-report.ts',
-      ),
     ],
+    reportsBack: reportBack(
+      'ongoing.shipments',
+      orderReportHandler,
+      'PATCH …/orders/{id}/lines/{id}/reportedNumberOfItems',
+      'sinks/ongoing/order-report.ts',
+    ),
   },
   {
     number: 7,
     name: 'returns & credit notes',
     direction: 'both',
     // To Ongoing through flow 2's purchase-order sink (a receipt marked as a return); back through
-    // flow 3's goods-receipt source, whose events carry the return marker.
+    // flow 3's goods-receipt source, whose events carry the return marker (and are reported back there).
     sources: [multicaseTable(returnReader, 'connectors/multicase/returns.ts', (c) => c.returnIntervalMs, true)],
     mappings: [
       mapping(returnToInboundProcessor, 'processors/return-to-inbound.ts'),
@@ -331,12 +342,13 @@ export const flows: readonly Flow[] = [
         'stock and stock history; what the stock model cannot take is recorded as a discrepancy',
         'sinks/multicase/stock-adjustment.ts',
       ),
-      ongoingWrite(
-        inventoryAdjustmentReportHandler,
-        'PATCH /inventoryAdjustments/{id}/articles/{id}/setReported (reporting back)',
-        'sinks/ongoing/inventory-adjustment-report.ts',
-      ),
     ],
+    reportsBack: reportBack(
+      'ongoing.inventory-adjustments',
+      inventoryAdjustmentReportHandler,
+      'PATCH /inventoryAdjustments/{id}/articles/{id}/setReported',
+      'sinks/ongoing/inventory-adjustment-report.ts',
+    ),
   },
 ];
 
@@ -347,8 +359,14 @@ export interface StageOfFlow {
   readonly role: Role;
 }
 
+/** Every sink stage a flow runs: its sinks, then the one that reports back to Ongoing. */
+export const sinkStagesOf = (flow: Flow): SinkStep[] => [
+  ...flow.sinks,
+  ...(flow.reportsBack ? [flow.reportsBack.sink] : []),
+];
+
 export const flowStages = (table: readonly Flow[] = flows): StageOfFlow[] =>
   table.flatMap((f) => [
     ...f.mappings.map((m) => ({ group: m.spec.name, topic: m.spec.input.name, role: m.role })),
-    ...f.sinks.map((s) => ({ group: s.name, topic: s.input.name, role: s.role })),
+    ...sinkStagesOf(f).map((s) => ({ group: s.name, topic: s.input.name, role: s.role })),
   ]);

@@ -22,13 +22,13 @@ import { openTable, type Table } from '../runtime/table.js';
 import { ensureTopology } from '../runtime/topology.js';
 import { connectMulticase } from '../connectors/multicase/database.js';
 import { OngoingApi } from '../connectors/ongoing/api/client.js';
-import { ongoingWarehouseCodeOf, runProcessor, type Lookups } from '../processors/processor.js';
-import { flows, ROLES, type FlowContext, type Role } from './flows.js';
+import { runProcessor, type Lookups } from '../processors/processor.js';
+import { flows, ROLES, sinkStagesOf, type FlowContext, type Role } from './flows.js';
 import { scheduleReconcile } from './ops/reconcile.js';
 import { leased } from './leases.js';
 import { startConsole, type RunningConsole } from './console/server.js';
 import { inProcessTelemetry } from './console/telemetry.js';
-import { pipelineSettings, type PipelineConfig } from './settings.js';
+import { integratedWarehouseOngoingCode, pipelineSettings, type PipelineConfig } from './settings.js';
 
 export { ROLES, type Role } from './flows.js';
 export { pipelineSettings } from './settings.js';
@@ -92,8 +92,8 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
         idMap: await ctx.idMap(),
         shippingMethods: await openTable(rt, topics.shippingMethodMap),
         graceMs: cfg.idMapGraceMs,
-        ongoingWarehouse: cfg.ongoingWarehouse,
-        ongoingWarehouseCode: ongoingWarehouseCodeOf(cfg),
+        integratedWarehouse: cfg.integratedWarehouse,
+        integratedWarehouseOngoingCode: integratedWarehouseOngoingCode(cfg),
       }))()),
   };
   return ctx;
@@ -118,7 +118,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
       for (const m of flow.mappings)
         if (roles.has(m.role)) stages.push(await runProcessor(rt, m.spec, await ctx.lookups()));
     }
-    const sinks = flows.flatMap((f) => f.sinks).filter((s) => roles.has(s.role));
+    const sinks = flows.flatMap(sinkStagesOf).filter((s) => roles.has(s.role));
     for (const s of sinks.filter((s) => s.role !== 'sink-ongoing')) stages.push(await s.start(ctx));
     // Ongoing takes one write at a time per goods owner: of all processes, only the holder of the
     // goods owner's write lease runs the Ongoing sink; the others stand by until it is theirs.
@@ -159,7 +159,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
           scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({
             ongoing: ctx.ongoing,
             db: ctx.multicaseDb(),
-            warehouse: cfg.ongoingWarehouse,
+            warehouse: cfg.integratedWarehouse,
           })),
         ],
       });
@@ -172,7 +172,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
         env,
         ongoing: ctx.ongoing,
         multicaseDb: () => ctx.multicaseDb(),
-        warehouse: cfg.ongoingWarehouse,
+        warehouse: cfg.integratedWarehouse,
         telemetry: inProcessTelemetry,
       });
     }

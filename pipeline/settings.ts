@@ -1,6 +1,7 @@
 /**
  * Every setting a pipeline process reads, gathered from the components that declare them (each
- * declares its own, beside the code that reads it) plus the two the composition root owns.
+ * declares its own, beside the code that reads it), plus those the composition root owns and
+ * those several roles read (the integrated warehouse: processors, reconcile, the console).
  */
 import { setting, type ConfigOf } from '../runtime/config.js';
 import { multicaseDbSettings } from '../connectors/multicase/database.js';
@@ -14,9 +15,25 @@ import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
 import { inventoryAdjustmentSourceSettings } from '../connectors/ongoing/inventory-adjustments.js';
 import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
-import { processorSettings } from '../processors/processor.js';
 import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
+
+/** Which warehouse the integration covers, read by the processors, `ops reconcile` and the console. */
+export const warehouseSettings = {
+  integratedWarehouse: setting.string('MULTICASE_ONGOING_WAREHOUSE', {
+    default: 'MAIN',
+    description:
+      'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
+  }),
+  integratedWarehouseOngoingCode: setting.optional.string('ONGOING_WAREHOUSE_CODE', {
+    description:
+      "Ongoing's own code of that warehouse; inventory adjustments Ongoing books in its other warehouses are left alone. Unset: the same code as MULTICASE_ONGOING_WAREHOUSE",
+  }),
+};
+
+/** Ongoing's own code of the integrated warehouse. */
+export const integratedWarehouseOngoingCode = (cfg: ConfigOf<typeof warehouseSettings>): string =>
+  cfg.integratedWarehouseOngoingCode ?? cfg.integratedWarehouse;
 
 export const pipelineSettings = {
   setup: setting.bool('PIPELINE_SETUP', {
@@ -30,7 +47,7 @@ export const pipelineSettings = {
     description:
       'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
   }),
-  ...processorSettings,
+  ...warehouseSettings,
   ...multicaseDbSettings,
   ...tableSourceSettings,
   ...productSourceSettings,

@@ -17,13 +17,13 @@ export const adjustmentReference = (inventoryId: number, articleSystemId: number
 
 export function inventoryAdjustmentToStock(
   event: InventoryAdjusted,
-  lookups: Pick<Lookups, 'ongoingWarehouse' | 'ongoingWarehouseCode'>,
+  lookups: Pick<Lookups, 'integratedWarehouse' | 'integratedWarehouseOngoingCode'>,
 ): StockAdjustment | null {
   const a = event.after;
   if (a === null) return null;
   const record = `Ongoing inventory adjustment ${a.inventoryId}/${a.articleSystemId}`;
   // Ongoing names its warehouse by its own code (ONGOING_WAREHOUSE_CODE), not necessarily Multicase's.
-  const ours = lookups.ongoingWarehouseCode ?? lookups.ongoingWarehouse;
+  const ours = lookups.integratedWarehouseOngoingCode ?? lookups.integratedWarehouse;
   if (a.warehouse !== null && a.warehouse.trim() !== '' && a.warehouse.trim() !== ours) return null;
   const productNumber = requireText(record, 'articleNumber', a.articleNumber);
   if (!Number.isFinite(a.numberOfItems))
@@ -38,7 +38,7 @@ export function inventoryAdjustmentToStock(
     comment: a.comment,
     // Ongoing's order number is the Multicase picking-list number (flow 4).
     pickingListNumber: a.pickedOrderNumber,
-    warehouseCode: lookups.ongoingWarehouse,
+    warehouseCode: lookups.integratedWarehouse,
   };
 }
 

@@ -23,7 +23,7 @@ const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function pickingListToOrder(
   event: OrderReleased,
-  lookups: Pick<Lookups, 'idMap' | 'shippingMethods' | 'graceMs' | 'ongoingWarehouse'>,
+  lookups: Pick<Lookups, 'idMap' | 'shippingMethods' | 'graceMs' | 'integratedWarehouse'>,
 ): OrderUpsert | null {
   const p = event.after;
   if (p === null) return null;
@@ -33,7 +33,7 @@ export function pickingListToOrder(
     throw new ValidationError(record, 'status', `is unknown: ${p.status}`);
   // Shipped means the warehouse reported it: nothing is left to tell Ongoing.
   if (p.status === 'shipped') return null;
-  const elsewhere = p.warehouseCode !== lookups.ongoingWarehouse;
+  const elsewhere = p.warehouseCode !== lookups.integratedWarehouse;
   if (elsewhere && !lookups.idMap.get(idMapKey('ongoing', 'order', number))) return null;
   const cancel = p.status === 'cancelled' || elsewhere;
   requireUnique(record, 'lines', p.lines, (l) => l.position);

@@ -3,32 +3,14 @@
  * may read (state tables). This file turns such a spec into a running stage; delivery, retries and
  * dead-lettering are the runtime's.
  */
-import { idMapKey } from '../schemas/catalog.js';
+import { idMapKey, topics } from '../schemas/catalog.js';
 import { commandFrom, type ChangeEvent } from '../schemas/envelopes.js';
 import type { TopicSpec } from '../schemas/topic.js';
 import type { IdMapping, ShippingMethodMapping } from '../schemas/types.generated.js';
-import { setting } from '../runtime/config.js';
 import { NotYetAvailableError } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { runStage, type RunningStage } from '../runtime/stage.js';
 import type { Table } from '../runtime/table.js';
-
-export const processorSettings = {
-  ongoingWarehouse: setting.string('MULTICASE_ONGOING_WAREHOUSE', {
-    default: 'MAIN',
-    description:
-      'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
-  }),
-  ongoingWarehouseCode: setting.string('ONGOING_WAREHOUSE_CODE', {
-    default: '-',
-    description:
-      "Ongoing's own code of that warehouse; inventory adjustments Ongoing books in its other warehouses are left alone. '-': the same code as MULTICASE_ONGOING_WAREHOUSE",
-  }),
-};
-
-/** Ongoing's code of the warehouse it runs for Multicase, from the settings. */
-export const ongoingWarehouseCodeOf = (cfg: { ongoingWarehouse: string; ongoingWarehouseCode: string }): string =>
-  cfg.ongoingWarehouseCode === '-' ? cfg.ongoingWarehouse : cfg.ongoingWarehouseCode;
 
 /** What a mapping may read besides its event. */
 export interface Lookups {
@@ -36,10 +18,10 @@ export interface Lookups {
   shippingMethods: Pick<Table<ShippingMethodMapping>, 'get' | 'entries'>;
   /** How long a missing mapping may be waited for before the record is unmappable. */
   graceMs: number;
-  /** The Multicase warehouse code that Ongoing runs. */
-  ongoingWarehouse: string;
-  /** Ongoing's own code of that warehouse; absent: the same as `ongoingWarehouse`. */
-  ongoingWarehouseCode?: string;
+  /** Multicase's code of the warehouse Ongoing runs: the one warehouse the integration covers. */
+  integratedWarehouse: string;
+  /** Ongoing's own code of that warehouse; absent: the same as `integratedWarehouse`. */
+  integratedWarehouseOngoingCode?: string;
 }
 
 /**
@@ -89,6 +71,7 @@ export function runProcessor<I extends ChangeEvent<unknown>>(
     input: spec.input,
     partitionsConcurrently: opts.partitionsConcurrently ?? spec.input.partitions,
     outputs: [spec.output],
+    heldRecords: topics.heldRecords,
     handle: (event) => outputsOf(event),
     handleKnown: (event) => outputsOf(event),
   });

@@ -18,7 +18,7 @@ import { requirePositive, requireText, requireUnique } from './validate.js';
 
 export function purchaseOrderToInbound(
   event: PurchaseOrderChanged,
-  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'integratedWarehouse'>,
 ): PurchaseOrderUpsert | null {
   const po = event.after;
   if (po === null || po.status === 'received') return null;
@@ -26,7 +26,7 @@ export function purchaseOrderToInbound(
   const number = requireText(record, 'purchaseOrderNumber', po.purchaseOrderNumber);
   if (!['open', 'partly_received', 'cancelled'].includes(po.status))
     throw new ValidationError(record, 'status', `is unknown: ${po.status}`);
-  const elsewhere = po.warehouseCode !== lookups.ongoingWarehouse;
+  const elsewhere = po.warehouseCode !== lookups.integratedWarehouse;
   // Another warehouse's: nothing for Ongoing, unless it was sent there before it moved.
   if (elsewhere && !lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number))) return null;
   const cancel = po.status === 'cancelled' || elsewhere;

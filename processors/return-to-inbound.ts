@@ -22,7 +22,7 @@ const HANDLINGS = ['to_stock', 'scrap', 'repair'];
 
 export function returnToInbound(
   event: ReturnOrderChanged,
-  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'ongoingWarehouse'>,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'integratedWarehouse'>,
 ): PurchaseOrderUpsert | null {
   const r = event.after;
   if (r === null) return null;
@@ -38,7 +38,7 @@ export function returnToInbound(
   const toStock = r.lines.filter((l) => (l.handling ?? 'to_stock') === 'to_stock');
   const sent = lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number)) !== undefined;
   const nothingArrived = toStock.every((l) => (l.quantityReceived ?? 0) === 0);
-  const elsewhere = r.warehouseCode !== lookups.ongoingWarehouse;
+  const elsewhere = r.warehouseCode !== lookups.integratedWarehouse;
   const cancel =
     r.status === 'cancelled' || (r.status === 'closed' && nothingArrived) || elsewhere || toStock.length === 0;
   if (cancel && !sent) return null;

@@ -6,6 +6,9 @@
  * variable that is missing or malformed and what it expected. Every declared setting is also
  * recorded in `declaredSettings` so the README's configuration table can be printed from code
  * (`npm run ops -- config`) instead of being kept by hand.
+ *
+ * A setting is required (no default), has a default, or is optional (`setting.optional.string`):
+ * an optional one left unset or empty reads as undefined, and its readers say what that means.
  */
 
 export interface Setting<T> {
@@ -13,6 +16,8 @@ export interface Setting<T> {
   readonly description: string;
   readonly expected: string;
   readonly defaultValue: T | undefined;
+  /** May be left unset (its value is undefined then); shown as unset in the table. */
+  readonly optional: boolean;
   readonly secret: boolean;
   parse(raw: string): T;
 }
@@ -23,14 +28,22 @@ interface Options<T> {
   secret?: boolean;
 }
 
+type OptionalOptions = Omit<Options<never>, 'default'>;
+
 const registry = new Map<string, Setting<unknown>>();
 
-function declare<T>(name: string, expected: string, opts: Options<T>, parse: (raw: string) => T): Setting<T> {
+function declare<T>(
+  name: string,
+  expected: string,
+  opts: Options<T> & { optional?: boolean },
+  parse: (raw: string) => T,
+): Setting<T> {
   const s: Setting<T> = {
     name,
     description: opts.description,
     expected,
     defaultValue: opts.default,
+    optional: opts.optional ?? false,
     secret: opts.secret ?? false,
     parse,
   };
@@ -40,12 +53,14 @@ function declare<T>(name: string, expected: string, opts: Options<T>, parse: (ra
 
 class InvalidValue extends Error {}
 
+const nonEmpty = (raw: string): string => {
+  if (raw.trim() === '') throw new InvalidValue('is empty');
+  return raw;
+};
+
 export const setting = {
   string(name: string, opts: Options<string>): Setting<string> {
-    return declare(name, 'a non-empty string', opts, (raw) => {
-      if (raw.trim() === '') throw new InvalidValue('is empty');
-      return raw;
-    });
+    return declare(name, 'a non-empty string', opts, nonEmpty);
   },
   int(name: string, opts: Options<number> & { min?: number; max?: number }): Setting<number> {
     const min = opts.min ?? Number.MIN_SAFE_INTEGER;
@@ -96,6 +111,16 @@ export const setting = {
       return raw as T;
     });
   },
+  /** Settings that may be left unset: undefined then. */
+  optional: {
+    string(name: string, opts: OptionalOptions): Setting<string | undefined> {
+      return declare<string | undefined>(name, 'a non-empty string', { ...opts, optional: true }, (raw) => {
+        // "-" meant "none" before settings could be optional; taken literally it would be, e.g., a topic prefix.
+        if (raw.trim() === '-') throw new InvalidValue('is "-", which no longer means unset: leave it unset or empty');
+        return nonEmpty(raw);
+      });
+    },
+  },
 };
 
 export type ConfigOf<S extends Record<string, Setting<unknown>>> = {
@@ -118,7 +143,7 @@ export function loadConfig<S extends Record<string, Setting<unknown>>>(
   for (const [key, s] of Object.entries(spec)) {
     const raw = env[s.name];
     if (raw === undefined || raw === '') {
-      if (s.defaultValue === undefined)
+      if (s.defaultValue === undefined && !s.optional)
         problems.push(`${s.name} is required: expected ${s.expected} (${s.description})`);
       else out[key] = s.defaultValue;
       continue;

@@ -5,7 +5,7 @@
  * An entry a crash left behind is told apart by its offset: a stage never commits past a held
  * record, so one at or below the group's commit is history (`stillHeld` in pipeline/ops/status.ts).
  */
-import { topics } from '../schemas/catalog.js';
+import type { TopicSpec } from '../schemas/topic.js';
 import type { HeldRecord } from '../schemas/types.generated.js';
 import type { ConsumedRecord, OutgoingMessage, PipelineProducer } from './kafka.js';
 import type { Logger } from './logger.js';
@@ -17,6 +17,8 @@ export class Holds {
 
   constructor(
     private readonly stage: string,
+    /** The compacted topic the holds are announced on (state.held-records), given by the stage's caller. */
+    private readonly topic: TopicSpec<HeldRecord>,
     private readonly rt: Runtime,
     private readonly producer: PipelineProducer,
     private readonly log: Logger,
@@ -42,9 +44,9 @@ export class Holds {
       since,
     };
     const message = {
-      topic: topics.heldRecords.name,
+      topic: this.topic.name,
       key: this.keyOf(record),
-      value: await this.rt.serde.encode(topics.heldRecords, held),
+      value: await this.rt.serde.encode(this.topic, held),
     };
     await withRetry(this.stage, () => this.producer.send([message]), this.rt.retry, this.log, {
       signal: this.rt.signal,
@@ -55,6 +57,6 @@ export class Holds {
   /** The tombstone of a held record that went on (dead-lettered or handled); none for any other. */
   ended(record: ConsumedRecord): OutgoingMessage[] {
     if (this.holding.size === 0 || !this.holding.delete(`${record.partition}@${record.offset}`)) return [];
-    return [{ topic: topics.heldRecords.name, key: this.keyOf(record), value: null }];
+    return [{ topic: this.topic.name, key: this.keyOf(record), value: null }];
   }
 }

@@ -28,44 +28,37 @@ export const kafkaSettings = {
     default: 'none',
     description: 'SASL mechanism for the brokers',
   }),
-  saslUsername: setting.string('KAFKA_SASL_USERNAME', {
-    default: '-',
+  saslUsername: setting.optional.string('KAFKA_SASL_USERNAME', {
     description: 'SASL user name (when KAFKA_SASL_MECHANISM is not none)',
   }),
-  saslPassword: setting.string('KAFKA_SASL_PASSWORD', { default: '-', secret: true, description: 'SASL password' }),
+  saslPassword: setting.optional.string('KAFKA_SASL_PASSWORD', { secret: true, description: 'SASL password' }),
   saslPlainWithoutTls: setting.bool('KAFKA_SASL_PLAIN_WITHOUT_TLS', {
     default: false,
     description:
       'allow KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false, which sends the password in clear text (only on a network you trust)',
   }),
-  sslCaFile: setting.string('KAFKA_SSL_CA_FILE', {
-    default: '-',
+  sslCaFile: setting.optional.string('KAFKA_SSL_CA_FILE', {
     description:
-      'PEM file of the CA certificate(s) to trust for the brokers instead of the system\'s (needs KAFKA_SSL=true); "-" for the system\'s',
+      "PEM file of the CA certificate(s) to trust for the brokers instead of the system's (needs KAFKA_SSL=true); unset: the system's",
   }),
-  sslCertFile: setting.string('KAFKA_SSL_CERT_FILE', {
-    default: '-',
-    description:
-      'PEM file of the client certificate for mutual TLS, with KAFKA_SSL_KEY_FILE (needs KAFKA_SSL=true); "-" for none',
+  sslCertFile: setting.optional.string('KAFKA_SSL_CERT_FILE', {
+    description: 'PEM file of the client certificate for mutual TLS, with KAFKA_SSL_KEY_FILE (needs KAFKA_SSL=true)',
   }),
-  sslKeyFile: setting.string('KAFKA_SSL_KEY_FILE', {
-    default: '-',
-    description: 'PEM file of the private key of KAFKA_SSL_CERT_FILE; "-" for none',
+  sslKeyFile: setting.optional.string('KAFKA_SSL_KEY_FILE', {
+    description: 'PEM file of the private key of KAFKA_SSL_CERT_FILE',
   }),
-  sslKeyPassword: setting.string('KAFKA_SSL_KEY_PASSWORD', {
-    default: '-',
+  sslKeyPassword: setting.optional.string('KAFKA_SSL_KEY_PASSWORD', {
     secret: true,
-    description: 'passphrase of an encrypted KAFKA_SSL_KEY_FILE; "-" for none',
+    description: 'passphrase of an encrypted KAFKA_SSL_KEY_FILE',
   }),
   sessionTimeoutMs: setting.int('KAFKA_SESSION_TIMEOUT_MS', {
     default: 30_000,
     min: 6_000,
     description: 'consumer session timeout: how long a crashed member holds its partitions before the group moves them',
   }),
-  namespace: setting.string('KAFKA_NAMESPACE', {
-    default: '-',
+  namespace: setting.optional.string('KAFKA_NAMESPACE', {
     description:
-      'prefix for every topic and consumer group (e.g. "staging."), so several pipelines can share one cluster; "-" for none',
+      'prefix for every topic and consumer group (e.g. "staging."), so several pipelines can share one cluster; unset: none',
   }),
 };
 
@@ -78,7 +71,7 @@ export interface KafkaConfig {
   saslPassword?: string;
   /** Allow SASL PLAIN without TLS (the password then travels in clear text). */
   saslPlainWithoutTls?: boolean;
-  /** PEM files ("-" or absent for none) and the key's passphrase ("-" for none). */
+  /** PEM files and the key's passphrase; absent: none. */
   sslCaFile?: string;
   sslCertFile?: string;
   sslKeyFile?: string;
@@ -96,8 +89,6 @@ export interface KafkaSecurity {
   sasl?: SASLOptions;
 }
 
-const given = (v: string | undefined): string | undefined => (v === undefined || v === '-' ? undefined : v);
-
 /**
  * The TLS and SASL options for kafkajs, or one ConfigError naming every variable that is wrong:
  * TLS files without KAFKA_SSL, a certificate without its key (or the reverse), a file that cannot
@@ -108,10 +99,10 @@ const given = (v: string | undefined): string | undefined => (v === undefined ||
 export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buffer = readFileSync): KafkaSecurity {
   const problems: string[] = [];
   const ssl = cfg.ssl ?? false;
-  const caFile = given(cfg.sslCaFile);
-  const certFile = given(cfg.sslCertFile);
-  const keyFile = given(cfg.sslKeyFile);
-  const keyPassword = given(cfg.sslKeyPassword);
+  const caFile = cfg.sslCaFile;
+  const certFile = cfg.sslCertFile;
+  const keyFile = cfg.sslKeyFile;
+  const keyPassword = cfg.sslKeyPassword;
 
   const files = [
     ['KAFKA_SSL_CA_FILE', caFile],
@@ -122,7 +113,7 @@ export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buff
     for (const [name, file] of files)
       if (file)
         problems.push(
-          `${name} is set but KAFKA_SSL is false: set KAFKA_SSL=true to connect with TLS, or ${name}=- to not use the file`,
+          `${name} is set but KAFKA_SSL is false: set KAFKA_SSL=true to connect with TLS, or leave ${name} unset to not use the file`,
         );
   }
   if (certFile && !keyFile)
@@ -155,15 +146,15 @@ export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buff
   const key = keyFile && pem('KAFKA_SSL_KEY_FILE', keyFile);
 
   const mechanism = cfg.saslMechanism ?? 'none';
-  const username = given(cfg.saslUsername);
-  const password = given(cfg.saslPassword);
+  const username = cfg.saslUsername;
+  const password = cfg.saslPassword;
   if (mechanism !== 'none') {
     const missing = [username ? undefined : 'KAFKA_SASL_USERNAME', password ? undefined : 'KAFKA_SASL_PASSWORD'].filter(
       (n) => n !== undefined,
     );
     if (missing.length > 0)
       problems.push(
-        `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} "-"`,
+        `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
       );
   }
   if (mechanism === 'plain' && !ssl && !cfg.saslPlainWithoutTls) {

@@ -27,7 +27,7 @@ export const metrics = {
   }),
   recordsOut: new Counter({
     name: 'pipeline_records_produced_total',
-    help: 'records written by a stage',
+    help: 'records written by a stage, and the acknowledgements a source emits once its events are in Kafka (stage "source:<name>")',
     labelNames: ['stage', 'topic'],
     registers: [registry],
   }),
@@ -117,13 +117,14 @@ export const metrics = {
     labelNames: ['source'],
     registers: [registry],
   }),
-  ongoingRequests: new Counter({
-    name: 'pipeline_ongoing_requests_total',
-    help: 'requests to the Ongoing API by method, resource (first path segment) and HTTP status ("network" when no answer came)',
-    labelNames: ['method', 'resource', 'status'],
-    registers: [registry],
-  }),
 };
+
+/** Records a stage (or a source's acknowledgements) wrote, counted per topic. */
+export function countProduced(stage: string, messages: readonly { topic: string }[]): void {
+  const out = new Map<string, number>();
+  for (const m of messages) out.set(m.topic, (out.get(m.topic) ?? 0) + 1);
+  for (const [topic, n] of out) metrics.recordsOut.inc({ stage, topic }, n);
+}
 
 /** The lag of one partition as a stage sees it after a batch: what is left to read up to the high watermark. */
 export function observeConsumerLag(

@@ -9,23 +9,22 @@
  * cannot be reached, times out, refuses our credentials or lacks our schemas is a fault of
  * infrastructure or configuration (retried; the stage pauses), never a reason to dead-letter.
  */
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { valueSubject, type TopicSpec } from '../schemas/topic.js';
 import { setting } from './config.js';
-import { ConfigurationFault, PermanentError, TransientError } from './errors.js';
+import { ConfigurationFault, PermanentError } from './errors.js';
 import { warnIfPlainHttpToRemoteHost, type WarnLogger } from './http-security.js';
+import { isRegistryCallFailure, registryClient, registryFault, SubjectCompatibility } from './registry.js';
 
 export const registrySettings = {
   url: setting.url('SCHEMA_REGISTRY_URL', {
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',
     description: 'Confluent-compatible schema registry base URL (Apicurio: …/apis/ccompat/v7)',
   }),
-  username: setting.string('SCHEMA_REGISTRY_USERNAME', {
-    default: '-',
-    description: 'registry basic-auth user, "-" for none',
+  username: setting.optional.string('SCHEMA_REGISTRY_USERNAME', {
+    description: 'registry basic-auth user; unset: no authentication',
   }),
-  password: setting.string('SCHEMA_REGISTRY_PASSWORD', {
-    default: '-',
+  password: setting.optional.string('SCHEMA_REGISTRY_PASSWORD', {
     secret: true,
     description: 'registry basic-auth password',
   }),
@@ -76,113 +75,39 @@ export interface SerdeOptions {
   log?: WarnLogger;
 }
 
-const JSON_HEADERS = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
+/** Avro values against a registry; the schema ids of this process's topics are remembered once looked up. */
+class RegistrySerde implements Serde {
+  private readonly registry: SchemaRegistry;
+  private readonly compatibility: SubjectCompatibility;
+  private readonly prefix: string;
+  /** Schema id per topic name, once looked up or registered. */
+  private readonly ids = new Map<string, number>();
+  /** The registry client's own cache of schemas by id, read on the fast path. */
+  private readonly cache: SchemaCache;
+  // Values are written after the 5-byte header into one scratch buffer, grown as needed, and
+  // copied out once: one allocation per value (from Node's pool for small ones).
+  private scratch = Buffer.alloc(64 * 1024);
 
-interface MappersmithResponse {
-  status(): number;
-  readonly errors?: unknown[];
-  enhance(extras: { status?: number }): MappersmithResponse;
-}
-
-/**
- * The registry client's transport (mappersmith) reports a request that got no answer at all
- * (connection refused or reset, timed out) as HTTP 400 with the socket error attached. This
- * middleware, innermost, turns those into 503 before the client wraps them, so they classify as
- * what they are; and it puts a timeout on every call.
- */
-const transportFaults = (timeoutMs: number) => () => ({
-  prepareRequest: (next: () => Promise<{ enhance(extras: { timeout: number }): unknown }>) =>
-    next().then((request) => request.enhance({ timeout: timeoutMs })),
-  response: (next: () => Promise<unknown>) =>
-    next().catch((response: MappersmithResponse) => {
-      const noAnswer = typeof response?.status === 'function' && (response.errors?.length ?? 0) > 0;
-      throw noAnswer ? response.enhance({ status: 503 }) : response;
-    }),
-});
-
-/** A failed registry call, by HTTP status (the client puts it on its errors as `status`). */
-function registryFault(what: string, err: unknown): Error {
-  const status = (err as { status?: unknown })?.status;
-  const message = `schema registry ${what}: ${(err as Error)?.message ?? String(err)}`;
-  if (typeof status !== 'number' || status >= 500 || status === 429 || status === 408)
-    return new TransientError(message, { cause: err });
-  return new ConfigurationFault(
-    message,
-    status,
-    status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'registry',
-    { cause: err },
-  );
-}
-
-const isRegistryCallFailure = (err: unknown) =>
-  typeof (err as { status?: unknown })?.status === 'number' || (err as { name?: unknown })?.name === 'ResponseError';
-
-export function createSerde(cfg: SerdeOptions): Serde {
-  const auth =
-    cfg.username && cfg.username !== '-' ? { username: cfg.username, password: cfg.password ?? '' } : undefined;
-  const timeoutMs = cfg.timeoutMs ?? 10_000;
-  const prefix = cfg.namespace && cfg.namespace !== '-' ? cfg.namespace : '';
-  const subjectOf = (topicOrSubject: string) => prefix + topicOrSubject;
-  if (auth && cfg.log) warnIfPlainHttpToRemoteHost(cfg.url, 'the schema registry (Basic auth)', cfg.log);
-  const registry = new SchemaRegistry({
-    host: cfg.url,
-    ...(auth ? { auth } : {}),
-    // The runtime retries with its own backoff and pause reporting; one quick retry here rides out a blip.
-    retry: { retries: 1, initialRetryTimeInSecs: 0.2 },
-    middlewares: [transportFaults(timeoutMs) as never],
-  });
-  const ids = new Map<string, number>();
-  const authHeader: Record<string, string> = auth
-    ? { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }
-    : {};
-
-  async function config(method: 'GET' | 'PUT', subject: string): Promise<{ status: number; text: string }> {
-    try {
-      const res = await fetch(`${cfg.url}/config/${encodeURIComponent(subject)}`, {
-        method,
-        headers: { ...(method === 'PUT' ? JSON_HEADERS : {}), ...authHeader },
-        ...(method === 'PUT' ? { body: JSON.stringify({ compatibility: 'BACKWARD' }) } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      return { status: res.status, text: await res.text() };
-    } catch (err) {
-      throw new TransientError(`schema registry ${method} /config/${subject}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
+  constructor(cfg: SerdeOptions) {
+    const auth = cfg.username ? { username: cfg.username, password: cfg.password ?? '' } : undefined;
+    const connection = { url: cfg.url, auth, timeoutMs: cfg.timeoutMs ?? 10_000 };
+    if (auth && cfg.log) warnIfPlainHttpToRemoteHost(cfg.url, 'the schema registry (Basic auth)', cfg.log);
+    this.registry = registryClient(connection);
+    this.compatibility = new SubjectCompatibility(connection);
+    this.prefix = cfg.namespace ?? '';
+    this.cache = (this.registry as unknown as { cache: SchemaCache }).cache;
   }
 
-  async function ensureBackward(subject: string): Promise<void> {
-    // Read first: every process runs this at start, and concurrent writes of the same subject
-    // config make Apicurio answer 409 ("rule already exists"), so write only what is missing.
-    for (let attempt = 1; ; attempt++) {
-      const current = await config('GET', subject);
-      if (
-        current.status === 200 &&
-        (JSON.parse(current.text) as { compatibilityLevel?: string }).compatibilityLevel === 'BACKWARD'
-      )
-        return;
-      if (current.status !== 200 && current.status !== 404)
-        throw registryFault(
-          `GET /config/${subject}`,
-          Object.assign(new Error(`answered ${current.status}: ${current.text}`), { status: current.status }),
-        );
-      const put = await config('PUT', subject);
-      if (put.status >= 200 && put.status < 300) return;
-      // Someone else set it meanwhile: read again.
-      if (put.status === 409 && attempt < 5) continue;
-      throw registryFault(
-        `PUT /config/${subject}`,
-        Object.assign(new Error(`answered ${put.status}: ${put.text}`), { status: put.status }),
-      );
-    }
+  /** The subject's name on the registry: with the cluster namespace, like the topic's. */
+  private subjectOf(topicOrSubject: string): string {
+    return this.prefix + topicOrSubject;
   }
 
-  async function idFor(topic: TopicSpec<unknown>): Promise<number> {
-    const cached = ids.get(topic.name);
+  private async idFor(topic: TopicSpec<unknown>): Promise<number> {
+    const cached = this.ids.get(topic.name);
     if (cached !== undefined) return cached;
-    const subject = subjectOf(valueSubject(topic.name));
-    const id = await registry
+    const subject = this.subjectOf(valueSubject(topic.name));
+    const id = await this.registry
       .getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(topic.schema) })
       .catch((err: unknown) => {
         // Not registered: the setup has not run for this schema version. No record can pass until it does.
@@ -193,115 +118,112 @@ export function createSerde(cfg: SerdeOptions): Serde {
         }
         throw registryFault(`looking up the schema of ${topic.name}`, err);
       });
-    ids.set(topic.name, id);
+    this.ids.set(topic.name, id);
     return id;
   }
 
-  const cache = (registry as unknown as { cache: SchemaCache }).cache;
-  // Values are written after the 5-byte header into one scratch buffer, grown as needed, and
-  // copied out once: one allocation per value (from Node's pool for small ones).
-  let scratch = Buffer.alloc(64 * 1024);
-
-  return {
-    encodeKnown(topic, value) {
-      const id = ids.get(topic.name);
-      const known = id === undefined ? undefined : cache.getSchema(id);
-      if (known?.type !== SchemaType.AVRO) return undefined;
-      try {
-        let end = known.schema.encode(value, scratch, 5);
-        if (end < 0) {
-          scratch = Buffer.alloc(Math.max(scratch.length * 2, 5 - end + scratch.length));
-          end = known.schema.encode(value, scratch, 5);
-        }
-        scratch[0] = 0;
-        scratch.writeUInt32BE(id!, 1);
-        const out = Buffer.allocUnsafe(end);
-        scratch.copy(out, 0, 0, end);
-        return out;
-      } catch {
-        return undefined;
+  encodeKnown<V>(topic: TopicSpec<V>, value: V): Buffer | undefined {
+    const id = this.ids.get(topic.name);
+    const known = id === undefined ? undefined : this.cache.getSchema(id);
+    if (known?.type !== SchemaType.AVRO) return undefined;
+    try {
+      let end = known.schema.encode(value, this.scratch, 5);
+      if (end < 0) {
+        this.scratch = Buffer.alloc(Math.max(this.scratch.length * 2, 5 - end + this.scratch.length));
+        end = known.schema.encode(value, this.scratch, 5);
       }
-    },
+      this.scratch[0] = 0;
+      this.scratch.writeUInt32BE(id!, 1);
+      const out = Buffer.allocUnsafe(end);
+      this.scratch.copy(out, 0, 0, end);
+      return out;
+    } catch {
+      return undefined;
+    }
+  }
 
-    async prepare(topic) {
-      const id = await idFor(topic);
-      await registry.getSchema(id);
-    },
+  async prepare(topic: TopicSpec<unknown>): Promise<void> {
+    const id = await this.idFor(topic);
+    await this.registry.getSchema(id);
+  }
 
-    schemaKnown(bytes) {
-      return bytes.length >= 5 && bytes[0] === 0 && cache.getSchema(bytes.readUInt32BE(1))?.type === SchemaType.AVRO;
-    },
+  schemaKnown(bytes: Buffer): boolean {
+    return bytes.length >= 5 && bytes[0] === 0 && this.cache.getSchema(bytes.readUInt32BE(1))?.type === SchemaType.AVRO;
+  }
 
-    decodeKnown(_topic, bytes) {
-      if (!bytes || bytes.length < 5 || bytes[0] !== 0) return undefined;
-      const known = cache.getSchema(bytes.readUInt32BE(1));
-      if (known?.type !== SchemaType.AVRO) return undefined;
+  decodeKnown<V>(_topic: TopicSpec<V>, bytes: Buffer | null): V | undefined {
+    if (!bytes || bytes.length < 5 || bytes[0] !== 0) return undefined;
+    const known = this.cache.getSchema(bytes.readUInt32BE(1));
+    if (known?.type !== SchemaType.AVRO) return undefined;
+    try {
+      const { value, offset } = known.schema.decode(bytes, 5);
+      // Bytes left over or missing: not a value of this schema; the full path says so.
+      return offset === bytes.length ? (value as V) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async register(topic: TopicSpec<unknown>, subject = valueSubject(topic.name)): Promise<number> {
+    const full = this.subjectOf(subject);
+    await this.compatibility.ensureBackward(full);
+    const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify(topic.schema) };
+    const id = await this.registry.getRegistryIdBySchema(full, schema).catch(async () => {
       try {
-        const { value, offset } = known.schema.decode(bytes, 5);
-        // Bytes left over or missing: not a value of this schema; the full path says so.
-        return offset === bytes.length ? (value as never) : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-
-    async register(topic, subject = valueSubject(topic.name)) {
-      const full = subjectOf(subject);
-      await ensureBackward(full);
-      const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify(topic.schema) };
-      const id = await registry.getRegistryIdBySchema(full, schema).catch(async () => {
-        try {
-          return (await registry.register(schema, { subject: full })).id;
-        } catch (err) {
-          // An incompatible schema is refused for good; the rest is the registry's state.
-          if (
-            (err as { status?: unknown }).status === 409 ||
-            (err as Error)?.name === 'ConfluentSchemaRegistryCompatibilityError'
-          ) {
-            throw new PermanentError(
-              `the schema registry refused ${full} as incompatible (BACKWARD): ${(err as Error).message}`,
-            );
-          }
-          throw registryFault(`registering ${full}`, err);
-        }
-      });
-      if (subject === valueSubject(topic.name)) ids.set(topic.name, id);
-      return id;
-    },
-
-    async encode(topic, value) {
-      const id = await idFor(topic as TopicSpec<unknown>);
-      try {
-        return await registry.encode(id, value);
+        return (await this.registry.register(schema, { subject: full })).id;
       } catch (err) {
-        if (isRegistryCallFailure(err)) throw registryFault(`fetching schema id ${id} for ${topic.name}`, err);
-        const paths = (err as { paths?: string[][] }).paths;
-        const where = paths?.length ? ` at ${paths.map((p) => p.join('.')).join(', ')}` : '';
-        throw new SchemaError(`value for ${topic.name} does not match its schema${where}: ${(err as Error).message}`);
-      }
-    },
-
-    async decode(topic, bytes) {
-      if (!bytes || bytes.length < 5 || bytes[0] !== 0) {
-        throw new SchemaError(
-          `record on ${topic.name} is not in the Confluent Avro wire format (${bytes ? `${bytes.length} bytes, first byte ${bytes[0]}` : 'null value'})`,
-        );
-      }
-      try {
-        return (await registry.decode(bytes)) as never;
-      } catch (err) {
-        const status = (err as { status?: unknown }).status;
-        // A schema id this registry does not know: the record was written against another registry.
-        if (status === 404)
-          throw new SchemaError(
-            `record on ${topic.name} names schema id ${bytes.readUInt32BE(1)}, which the registry does not know`,
+        // An incompatible schema is refused for good; the rest is the registry's state.
+        if (
+          (err as { status?: unknown }).status === 409 ||
+          (err as Error)?.name === 'ConfluentSchemaRegistryCompatibilityError'
+        ) {
+          throw new PermanentError(
+            `the schema registry refused ${full} as incompatible (BACKWARD): ${(err as Error).message}`,
           );
-        if (isRegistryCallFailure(err))
-          throw registryFault(`fetching schema id ${bytes.readUInt32BE(1)} for ${topic.name}`, err);
-        throw new SchemaError(
-          `record on ${topic.name} cannot be decoded with schema id ${bytes.readUInt32BE(1)}: ${(err as Error).message}`,
-        );
+        }
+        throw registryFault(`registering ${full}`, err);
       }
-    },
-  };
+    });
+    if (subject === valueSubject(topic.name)) this.ids.set(topic.name, id);
+    return id;
+  }
+
+  async encode<V>(topic: TopicSpec<V>, value: V): Promise<Buffer> {
+    const id = await this.idFor(topic as TopicSpec<unknown>);
+    try {
+      return await this.registry.encode(id, value);
+    } catch (err) {
+      if (isRegistryCallFailure(err)) throw registryFault(`fetching schema id ${id} for ${topic.name}`, err);
+      const paths = (err as { paths?: string[][] }).paths;
+      const where = paths?.length ? ` at ${paths.map((p) => p.join('.')).join(', ')}` : '';
+      throw new SchemaError(`value for ${topic.name} does not match its schema${where}: ${(err as Error).message}`);
+    }
+  }
+
+  async decode<V>(topic: TopicSpec<V>, bytes: Buffer | null): Promise<V> {
+    if (!bytes || bytes.length < 5 || bytes[0] !== 0) {
+      throw new SchemaError(
+        `record on ${topic.name} is not in the Confluent Avro wire format (${bytes ? `${bytes.length} bytes, first byte ${bytes[0]}` : 'null value'})`,
+      );
+    }
+    try {
+      return (await this.registry.decode(bytes)) as V;
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      // A schema id this registry does not know: the record was written against another registry.
+      if (status === 404)
+        throw new SchemaError(
+          `record on ${topic.name} names schema id ${bytes.readUInt32BE(1)}, which the registry does not know`,
+        );
+      if (isRegistryCallFailure(err))
+        throw registryFault(`fetching schema id ${bytes.readUInt32BE(1)} for ${topic.name}`, err);
+      throw new SchemaError(
+        `record on ${topic.name} cannot be decoded with schema id ${bytes.readUInt32BE(1)}: ${(err as Error).message}`,
+      );
+    }
+  }
+}
+
+export function createSerde(cfg: SerdeOptions): Serde {
+  return new RegistrySerde(cfg);
 }

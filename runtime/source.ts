@@ -11,8 +11,9 @@ import type { SourceOffset, SourceSignal } from '../schemas/types.generated.js';
 import { crashPoint } from './crash-points.js';
 import { deadLetterOfSourceRow } from './dead-letter.js';
 import { errorClass, errorMessage, isRetriable } from './errors.js';
-import type { OutgoingMessage } from './kafka.js';
-import { metrics, registerHealthCheck, unregisterHealthCheck } from './metrics.js';
+import type { OutgoingMessage, PipelineProducer } from './kafka.js';
+import type { Logger } from './logger.js';
+import { countProduced, metrics, registerHealthCheck, unregisterHealthCheck } from './metrics.js';
 import { produceOrDeadLetter, type Yielded } from './produce.js';
 import { Interrupted, withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
@@ -95,87 +96,155 @@ export async function runSource<P>(
   connector: SourceConnector<P>,
   positions: SourcePositions,
 ): Promise<RunningSource> {
-  const log = rt.log.child({ source: connector.name });
-  const producer = await rt.producer();
-  const stored = positions.table.get(connector.name);
-  let position: P = stored ? (JSON.parse(stored.position) as P) : connector.initialPosition;
-  log.info('source starting', { position });
+  const task = new SourceTask(rt, connector, positions, await rt.producer());
+  await task.start();
+  return { name: connector.name, stop: () => task.stop() };
+}
 
-  const stopping = new AbortController();
-  const signal = AbortSignal.any([rt.signal, stopping.signal]);
-  let wake: (() => void) | undefined;
+/** One source's loop, as Kafka Connect's WorkerSourceTask: poll, produce, commit the position, acknowledge. */
+class SourceTask<P> {
+  private readonly log: Logger;
+  /** `source:<name>`: what its retries, pauses and dead letters are counted under. */
+  private readonly stage: string;
+  private readonly stopping = new AbortController();
+  private readonly signal: AbortSignal;
+  private position: P;
+  private wake: (() => void) | undefined;
   // A wake-up that arrives while a poll runs must not be lost: the next sleep is skipped.
-  let wokenDuringPoll = false;
-  const unsubscribe = connector.subscribe
-    ? await connector.subscribe(() => {
-        if (wake) wake();
-        else wokenDuringPoll = true;
-      })
-    : undefined;
-  // A signal wakes the source, like a commit does.
-  const unwatchSignals = connector.signal
-    ? positions.signals?.onChange((key) => {
-        if (key !== connector.name) return;
-        if (wake) wake();
-        else wokenDuringPoll = true;
-      })
-    : undefined;
-  let lastSuccess = Date.now();
-  metrics.sourceLastSuccess.set({ source: connector.name }, lastSuccess / 1000);
-  let lastError: string | undefined;
-  const staleAfterMs = Math.max(60_000, connector.intervalMs * 5);
-  registerHealthCheck(
-    `source:${connector.name}`,
-    () =>
-      Date.now() - lastSuccess < staleAfterMs ||
-      `no successful poll since ${new Date(lastSuccess).toISOString()}${lastError ? `: ${lastError}` : ''}`,
-  );
+  private wokenDuringPoll = false;
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private unwatchSignals: (() => void) | undefined;
+  private lastSuccess = Date.now();
+  private lastError: string | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (wokenDuringPoll || signal.aborted) {
-        wokenDuringPoll = false;
-        return resolve();
+  constructor(
+    private readonly rt: Runtime,
+    private readonly connector: SourceConnector<P>,
+    private readonly positions: SourcePositions,
+    private readonly producer: PipelineProducer,
+  ) {
+    this.log = rt.log.child({ source: connector.name });
+    this.stage = `source:${connector.name}`;
+    this.signal = AbortSignal.any([rt.signal, this.stopping.signal]);
+    const stored = positions.table.get(connector.name);
+    this.position = stored ? (JSON.parse(stored.position) as P) : connector.initialPosition;
+  }
+
+  async start(): Promise<void> {
+    const { connector, positions, log } = this;
+    log.info('source starting', { position: this.position });
+    const wakeUp = () => {
+      if (this.wake) this.wake();
+      else this.wokenDuringPoll = true;
+    };
+    this.unsubscribe = connector.subscribe ? await connector.subscribe(wakeUp) : undefined;
+    // A signal wakes the source, like a commit does.
+    this.unwatchSignals = connector.signal
+      ? positions.signals?.onChange((key) => {
+          if (key === connector.name) wakeUp();
+        })
+      : undefined;
+    this.lastSuccess = Date.now();
+    metrics.sourceLastSuccess.set({ source: connector.name }, this.lastSuccess / 1000);
+    const staleAfterMs = Math.max(60_000, connector.intervalMs * 5);
+    registerHealthCheck(
+      `source:${connector.name}`,
+      () =>
+        Date.now() - this.lastSuccess < staleAfterMs ||
+        `no successful poll since ${new Date(this.lastSuccess).toISOString()}${this.lastError ? `: ${this.lastError}` : ''}`,
+    );
+    this.loop = this.run();
+    this.rt.onClose(() => this.stop());
+  }
+
+  stop(): Promise<void> {
+    return (this.stopped ??= (async () => {
+      this.stopping.abort();
+      await this.loop;
+      this.unwatchSignals?.();
+      await this.unsubscribe?.();
+      // A stopped source (its lease passed to another process) is no longer this process's to report on.
+      unregisterHealthCheck(`source:${this.connector.name}`);
+      metrics.sourceLastSuccess.remove({ source: this.connector.name });
+      this.log.info('source stopped');
+    })());
+  }
+
+  private async run(): Promise<void> {
+    const { connector, signal, log } = this;
+    while (!signal.aborted) {
+      let pause = connector.intervalMs;
+      try {
+        pause = await this.cycle();
+        metrics.sourcePolls.inc({ source: connector.name, outcome: 'ok' });
+        this.lastSuccess = Date.now();
+        metrics.sourceLastSuccess.set({ source: connector.name }, this.lastSuccess / 1000);
+        this.lastError = undefined;
+      } catch (err) {
+        if (signal.aborted || err instanceof Interrupted) break;
+        this.lastError = `${errorClass(err)}: ${errorMessage(err)}`;
+        metrics.sourcePolls.inc({ source: connector.name, outcome: 'error' });
+        log.error('poll failed; will try again next interval', {
+          error: errorMessage(err),
+          errorClass: errorClass(err),
+          retriable: isRetriable(err),
+        });
       }
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        wake = undefined;
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      wake = done;
-      signal.addEventListener('abort', done, { once: true });
-    });
+      if (pause > 0) await this.sleep(pause);
+    }
+  }
 
   /** One poll, produce, store-position, acknowledge round; returns how long to sleep. */
-  async function cycle(): Promise<number> {
-    const pending = connector.signal && positions.signals?.get(connector.name);
-    if (pending) {
-      const accepted = connector.signal!(position, pending);
-      if (accepted !== position) log.info('signal accepted', { signal: pending.signalId, kind: pending.kind });
-      position = accepted;
-    }
+  private async cycle(): Promise<number> {
+    const { connector } = this;
+    this.acceptSignal();
     const { value: result } = await withRetry(
-      `source:${connector.name}`,
-      () => connector.poll(position, signal),
-      rt.retry,
-      log,
-      { signal },
+      this.stage,
+      () => connector.poll(this.position, this.signal),
+      this.rt.retry,
+      this.log,
+      { signal: this.signal },
     );
-    const stage = `source:${connector.name}`;
-    const deadLetter = (topic: string, key: string | null, row: unknown, error: unknown): OutgoingMessage => {
-      log.warn('source row rejected', { topic, key, error: errorMessage(error) });
-      metrics.deadLettered.inc({ stage, topic, reason: errorClass(error) });
-      return deadLetterOfSourceRow(topic, key, row, { stage, error, attempts: 1, firstFailureAt: Date.now() });
+    const yielded = await this.yieldedOf(result);
+    const offset: SourceOffset = {
+      source: connector.name,
+      position: JSON.stringify(result.next),
+      updatedAt: Date.now(),
     };
-    // Each event with the dead letter that stands in for it should it never be accepted.
+    // An idle poll writes nothing: no events, and the position is what is stored already.
+    if (yielded.length === 0 && offset.position === JSON.stringify(this.position))
+      return result.nextPollInMs ?? connector.intervalMs;
+    // What can never be written is dead-lettered, so one row cannot stop the source; the row itself stays in the source system.
+    await produceOrDeadLetter((m) => this.send(m), yielded, this.signal);
+    if (yielded.length > 0) crashPoint('source.before-offset', connector.name);
+    await this.commitPosition(offset);
+    this.position = result.next;
+    metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
+    await this.acknowledge(result.followUps ?? []);
+    if (result.events.length > 0) this.log.debug('events emitted', { count: result.events.length });
+    return result.more ? 0 : (result.nextPollInMs ?? connector.intervalMs);
+  }
+
+  /** An operator's signal waiting for this source is taken into its position before the poll. */
+  private acceptSignal(): void {
+    const { connector } = this;
+    const pending = connector.signal && this.positions.signals?.get(connector.name);
+    if (!pending) return;
+    const accepted = connector.signal!(this.position, pending);
+    if (accepted !== this.position) this.log.info('signal accepted', { signal: pending.signalId, kind: pending.kind });
+    this.position = accepted;
+  }
+
+  /** Each event with the dead letter that stands in for it should it never be accepted; rejected rows as dead letters. */
+  private async yieldedOf(result: PollResult<P>): Promise<Yielded[]> {
     const yielded: Yielded[] = [];
     for (const e of result.events) {
-      const instead = (error: unknown) => deadLetter(e.topic.name, e.key, e.value, error);
+      const instead = (error: unknown) => this.deadLetter(e.topic.name, e.key, e.value, error);
       try {
         yielded.push({
-          messages: [{ topic: e.topic.name, key: e.key, value: await rt.serde.encode(e.topic, e.value) }],
+          messages: [{ topic: e.topic.name, key: e.key, value: await this.rt.serde.encode(e.topic, e.value) }],
           instead,
         });
       } catch (err) {
@@ -185,79 +254,69 @@ export async function runSource<P>(
       }
     }
     for (const r of result.rejected ?? []) {
-      const letter = deadLetter(r.topic.name, r.key, r.row, r.error);
+      const letter = this.deadLetter(r.topic.name, r.key, r.row, r.error);
       yielded.push({ messages: [letter], instead: () => letter });
     }
-    const offset: SourceOffset = {
-      source: connector.name,
-      position: JSON.stringify(result.next),
-      updatedAt: Date.now(),
-    };
-    // An idle poll writes nothing: no events, and the position is what is stored already.
-    if (yielded.length === 0 && offset.position === JSON.stringify(position))
-      return result.nextPollInMs ?? connector.intervalMs;
-    const send = (m: OutgoingMessage[]) =>
-      withRetry(stage, () => producer.send(m), rt.retry, log, { signal }).then(() => undefined);
-    // What can never be written is dead-lettered, so one row cannot stop the source; the row itself stays in the source system.
-    await produceOrDeadLetter(send, yielded, signal);
-    if (yielded.length > 0) crashPoint('source.before-offset', connector.name);
-    // The position goes out only after the events are acknowledged (a separate send keeps that order
-    // even across partitions and topics).
-    const offsetBytes = await rt.serde.encode(positions.topic, offset);
-    await send([{ topic: positions.topic.name, key: connector.name, value: offsetBytes }]);
-    position = result.next;
-    metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
-    const followUps = result.followUps ?? [];
-    if (followUps.length > 0) {
-      crashPoint('source.before-ack', connector.name);
-      const messages = await Promise.all(
-        followUps.map(async (e) => ({
-          topic: e.topic.name,
-          key: e.key,
-          value: await rt.serde.encode(e.topic, e.value),
-        })),
-      );
-      await send(messages);
-    }
-    if (result.events.length > 0) log.debug('events emitted', { count: result.events.length });
-    return result.more ? 0 : (result.nextPollInMs ?? connector.intervalMs);
+    return yielded;
   }
 
-  const loop = (async () => {
-    while (!signal.aborted) {
-      let pause = connector.intervalMs;
-      try {
-        pause = await cycle();
-        metrics.sourcePolls.inc({ source: connector.name, outcome: 'ok' });
-        lastSuccess = Date.now();
-        metrics.sourceLastSuccess.set({ source: connector.name }, lastSuccess / 1000);
-        lastError = undefined;
-      } catch (err) {
-        if (signal.aborted || err instanceof Interrupted) break;
-        lastError = `${errorClass(err)}: ${errorMessage(err)}`;
-        metrics.sourcePolls.inc({ source: connector.name, outcome: 'error' });
-        log.error('poll failed; will try again next interval', {
-          error: errorMessage(err),
-          errorClass: errorClass(err),
-          retriable: isRetriable(err),
-        });
-      }
-      if (pause > 0) await sleep(pause);
-    }
-  })();
+  /**
+   * The position goes out only after the events are acknowledged (a separate send keeps that order
+   * even across partitions and topics).
+   */
+  private async commitPosition(offset: SourceOffset): Promise<void> {
+    const { positions, connector } = this;
+    const offsetBytes = await this.rt.serde.encode(positions.topic, offset);
+    await this.send([{ topic: positions.topic.name, key: connector.name, value: offsetBytes }]);
+  }
 
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      stopping.abort();
-      await loop;
-      unwatchSignals?.();
-      await unsubscribe?.();
-      // A stopped source (its lease passed to another process) is no longer this process's to report on.
-      unregisterHealthCheck(`source:${connector.name}`);
-      metrics.sourceLastSuccess.remove({ source: connector.name });
-      log.info('source stopped');
-    })());
-  rt.onClose(stop);
-  return { name: connector.name, stop };
+  /** The commands that acknowledge the events in their system, only once events and position are in Kafka. */
+  private async acknowledge(followUps: SourceEvent[]): Promise<void> {
+    if (followUps.length === 0) return;
+    crashPoint('source.before-ack', this.connector.name);
+    const messages = await Promise.all(
+      followUps.map(async (e) => ({
+        topic: e.topic.name,
+        key: e.key,
+        value: await this.rt.serde.encode(e.topic, e.value),
+      })),
+    );
+    await this.send(messages);
+    countProduced(this.stage, messages);
+  }
+
+  private send(messages: OutgoingMessage[]): Promise<void> {
+    return withRetry(this.stage, () => this.producer.send(messages), this.rt.retry, this.log, {
+      signal: this.signal,
+    }).then(() => undefined);
+  }
+
+  private deadLetter(topic: string, key: string | null, row: unknown, error: unknown): OutgoingMessage {
+    this.log.warn('source row rejected', { topic, key, error: errorMessage(error) });
+    metrics.deadLettered.inc({ stage: this.stage, topic, reason: errorClass(error) });
+    return deadLetterOfSourceRow(topic, key, row, {
+      stage: this.stage,
+      error,
+      attempts: 1,
+      firstFailureAt: Date.now(),
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.wokenDuringPoll || this.signal.aborted) {
+        this.wokenDuringPoll = false;
+        return resolve();
+      }
+      const done = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        this.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wake = done;
+      this.signal.addEventListener('abort', done, { once: true });
+    });
+  }
 }

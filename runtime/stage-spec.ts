@@ -1,5 +1,6 @@
 /** What a stage is given (its spec) and what it yields: the types of the consumer loop in stage.ts. */
 import type { TopicSpec } from '../schemas/topic.js';
+import type { HeldRecord } from '../schemas/types.generated.js';
 import { errorClass, errorMessage } from './errors.js';
 import type { ConsumedRecord } from './kafka.js';
 
@@ -56,6 +57,12 @@ export interface StageSpec<I> {
   tracedFrom?(value: I): number | null;
   /** The topics it writes, whose schemas are looked up before the first record. */
   outputs?: TopicSpec<unknown>[];
+  /**
+   * Where records held for a person (NotYetAvailableError without a deadline, e.g. a freight
+   * method nobody mapped) are announced, so that `ops status` and the console can name them: the
+   * compacted held-records topic. Without it such a record is parked all the same, unannounced.
+   */
+  heldRecords?: TopicSpec<HeldRecord>;
 }
 
 export interface RunningStage {

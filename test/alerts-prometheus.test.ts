@@ -8,9 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardQueries } from '../pipeline/ops/dashboard.js';
 import { flows } from '../pipeline/flows.js';
-import { startPipeline, type Pipeline } from '../pipeline/main.js';
+import type { Pipeline } from '../pipeline/main.js';
 import { topics } from '../schemas/catalog.js';
-import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+import { eventually, type TestEnvironment } from './support/environment.js';
+import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 import { releasePort, reservePorts } from './support/free-ports.js';
 import { ensureTool, startPrometheus, type Alert, type TestPrometheus } from './support/prometheus.js';
 
@@ -22,21 +23,22 @@ let metricsPort: number;
 beforeAll(async () => {
   ensureTool('prometheus', 'prometheus');
   [metricsPort] = (await reservePorts(1)) as [number];
-  env = await startTestEnvironment('alerts', {
-    METRICS_PORT: String(metricsPort),
-    RETRY_PAUSE_AFTER_MS: '1000',
-    ONGOING_SHIPMENT_POLL_MS: '500',
-    ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '500',
-  });
-  pipeline = await startPipeline({ env: env.env });
-  await pipeline.started();
+  ({ env, pipeline } = await startRunningPipeline(
+    'alerts',
+    {
+      METRICS_PORT: String(metricsPort),
+      RETRY_PAUSE_AFTER_MS: '1000',
+      ONGOING_SHIPMENT_POLL_MS: '500',
+      ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '500',
+    },
+    { shippingMethods: false },
+  ));
   prometheus = await startPrometheus([`127.0.0.1:${metricsPort}`]);
 }, 180_000);
 
 afterAll(async () => {
   await prometheus?.close();
-  await pipeline?.close();
-  await env?.close();
+  await stopRunningPipeline({ env, pipeline });
   if (metricsPort) releasePort(metricsPort);
 }, 120_000);
 

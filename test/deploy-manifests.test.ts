@@ -131,7 +131,9 @@ describe('the Kubernetes manifests', () => {
         [...set].filter((n) => !declared.has(n)),
         `${d.metadata.name}: variables that are no setting`,
       ).toEqual([]);
-      const required = [...declared.values()].filter((s) => s.defaultValue === undefined).map((s) => s.name);
+      const required = [...declared.values()]
+        .filter((s) => s.defaultValue === undefined && !s.optional)
+        .map((s) => s.name);
       expect(
         required.filter((n) => !set.has(n)),
         `${d.metadata.name}: required settings not set`,

@@ -9,12 +9,12 @@
  * keeps running; the registry is the shared one.
  */
 import { cpSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProduct, savePurchaseOrder, updateProduct } from '../infra/local/multicase-db/actions.js';
 import { startPrivateKafka, type PrivateKafka } from './support/fault-kafka.js';
-import { reportFailure, reportRecovery, sleep, startFaultWorld, type FaultWorld } from './support/fault-world.js';
+import { closeAfterScenario, connectOutcome, expectRecovered, purchaseOrderInOngoing } from './support/fault-steps.js';
+import { sleep, startFaultWorld, type FaultWorld } from './support/fault-world.js';
 
 let kafka: PrivateKafka | undefined;
 let world: FaultWorld | undefined;
@@ -22,28 +22,15 @@ let world: FaultWorld | undefined;
 afterEach(async (ctx) => {
   // The world's clean-up deletes its topics on the broker: it has to run.
   if (kafka && !kafka.running) await kafka.start().catch(() => undefined);
-  if (ctx.task.result?.state === 'fail') {
-    const dir = await reportFailure(world, 'kafka-broker-stopped');
-    if (kafka && dir) {
-      cpSync(kafka.logDir, join(dir, 'broker'), { recursive: true });
-      process.stderr.write(`private broker logs: ${join(dir, 'broker')}\n`);
-    }
+  const dir = await closeAfterScenario(ctx, world, 'kafka-broker-stopped');
+  if (kafka && dir) {
+    cpSync(kafka.logDir, join(dir, 'broker'), { recursive: true });
+    process.stderr.write(`private broker logs: ${join(dir, 'broker')}\n`);
   }
-  await world?.close().catch((err: unknown) => process.stderr.write(`closing the world: ${String(err)}\n`));
   await kafka?.close();
   world = undefined;
   kafka = undefined;
 }, 120_000);
-
-const refused = (port: number) =>
-  new Promise<string>((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
 
 describe('fault: Kafka broker stopped', () => {
   it('broker down for 40 s while products, purchase orders and receipts happen: after the restart the ledgers match, no dead letter', async () => {
@@ -54,16 +41,10 @@ describe('fault: Kafka broker stopped', () => {
     await w.pipeline('fbrk-pipeline');
 
     // Before the fault: the seeded products are articles, and one purchase order is in Ongoing.
-    const poA = await savePurchaseOrder(w.db, {
-      supplierNumber: 'S1001',
-      warehouseCode: 'MAIN',
-      lines: [
-        { position: 1, productNumber: 'TENT-2P', quantityOrdered: 10 },
-        { position: 2, productNumber: 'SLBAG-3S', quantityOrdered: 6 },
-      ],
-    });
-    const warm = await w.settle(Date.now(), 40_000);
-    expect(warm.report.discrepancies, 'ledgers before the fault').toEqual([]);
+    const poA = await purchaseOrderInOngoing(w, [
+      { productNumber: 'TENT-2P', quantityOrdered: 10 },
+      { productNumber: 'SLBAG-3S', quantityOrdered: 6 },
+    ]);
 
     // The fault, while records flow: every stage is fetching, committing and heartbeating when the
     // broker shuts down (a controlled shutdown, as in a rolling restart), not only idling.
@@ -85,7 +66,7 @@ describe('fault: Kafka broker stopped', () => {
     await load;
     // Harness: the broker is really gone.
     expect(broker.running).toBe(false);
-    expect(await refused(broker.port), 'harness: the private broker refuses connections while stopped').toBe(
+    expect(await connectOutcome(broker.port), 'harness: the private broker refuses connections while stopped').toBe(
       'ECONNREFUSED',
     );
 
@@ -100,12 +81,10 @@ describe('fault: Kafka broker stopped', () => {
         { position: 2, productNumber: 'WOOL-SOCK', quantityOrdered: 12 },
       ],
     });
-    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA.purchaseOrderNumber }, [
-      { rowNumber: '1', numberOfItems: 5 },
-    ]);
+    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA }, [{ rowNumber: '1', numberOfItems: 5 }]);
     await sleep(12_000);
     await updateProduct(w.db, 'BRK-1', { description: 'renamed while Kafka was down' });
-    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA.purchaseOrderNumber });
+    await w.env.control.receivePurchaseOrder({ purchaseOrderNumber: poA });
     await sleep(12_000);
     await createProduct(w.db, { productNumber: 'BRK-4', description: 'saved late in the outage' });
     await savePurchaseOrder(w.db, {
@@ -127,11 +106,7 @@ describe('fault: Kafka broker stopped', () => {
       await admin.disconnect();
     }
 
-    const settled = await w.settle(backAt, 45_000);
-    reportRecovery('kafka-broker-stopped-40s', settled);
-    expect.soft(settled.deadLetters, 'dead letters').toEqual([]);
-    expect.soft(settled.report.overReported, 'reported in Ongoing but not booked in Multicase').toEqual([]);
-    expect(settled.report.discrepancies, 'ledger discrepancies after the broker came back').toEqual([]);
+    const settled = await expectRecovered(w, 'kafka-broker-stopped-40s', backAt);
     expect(settled.report.counts.receivedInOngoing).toBe(16);
   }, 240_000);
 });

@@ -12,16 +12,15 @@ import { savePurchaseOrder } from '../infra/local/multicase-db/actions.js';
 import { health } from '../runtime/metrics.js';
 import { PG_ADMIN_URL } from './support/databases.js';
 import { eventually } from './support/environment.js';
-import { reportFailure, reportRecovery, sleep, startFaultWorld, type FaultWorld } from './support/fault-world.js';
+import { closeAfterScenario, expectRecovered } from './support/fault-steps.js';
+import { sleep, startFaultWorld, type FaultWorld } from './support/fault-world.js';
 
 let world: FaultWorld | undefined;
 let role: string | undefined;
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail')
-    await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
   if (world && role) await world.db.raw(`DROP OWNED BY ${role}`).catch(() => undefined);
-  await world?.close().catch((err: unknown) => process.stderr.write(`closing the world: ${String(err)}\n`));
+  await closeAfterScenario(ctx, world);
   if (role) {
     // Roles belong to the server, not to the world's database: leave none behind.
     const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL, pool: { min: 0, max: 1 } });
@@ -75,10 +74,7 @@ describe('fault: a grant revoked in the Multicase database', () => {
 
     await w.db.raw(`GRANT INSERT ON multicase.applied_events TO ${role}`);
     const grantedAt = Date.now();
-    const settled = await w.settle(grantedAt, 45_000);
-    reportRecovery('multicase-grant-revoked', settled);
-    expect.soft(settled.deadLetters, 'dead letters').toEqual([]);
-    expect(settled.report.discrepancies, 'ledger discrepancies after the grant is back').toEqual([]);
+    await expectRecovered(w, 'multicase-grant-revoked', grantedAt);
     expect((await health()).checks['paused:sink.multicase.receipt-booking']).toBeUndefined();
   }, 150_000);
 });

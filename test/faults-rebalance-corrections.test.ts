@@ -10,14 +10,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProduct, getPurchaseOrder, getStock, savePurchaseOrder } from '../infra/local/multicase-db/actions.js';
 import { eventually } from './support/environment.js';
-import { reportFailure, reportRecovery, sleep, startFaultWorld, type FaultWorld } from './support/fault-world.js';
+import { closeAfterScenario, expectRecovered } from './support/fault-steps.js';
+import { reportRecovery, sleep, startFaultWorld, type FaultWorld } from './support/fault-world.js';
 
 let world: FaultWorld | undefined;
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail')
-    await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
-  await world?.close().catch((err: unknown) => process.stderr.write(`closing the world: ${String(err)}\n`));
+  await closeAfterScenario(ctx, world);
   world = undefined;
 }, 120_000);
 
@@ -85,14 +84,10 @@ describe('fault: rebalance in the middle of a chunk', () => {
     const leftAt = Date.now();
     await w.env.control.setFaults({ writeLatencyMs: 0 });
 
-    const settled = await w.settle(leftAt, 60_000);
     console.log(
       `fault rebalance: second instance joined after ${written - before} of ${total} articles, ${midway} were written when it had joined; the lease holder (${holder === first ? 'first' : 'second'}) left ${leftAt - joinedAt} ms after the join`,
     );
-    reportRecovery('rebalance-mid-chunk', settled);
-    expect.soft(settled.deadLetters, 'dead letters').toEqual([]);
-    expect.soft(settled.report.overReported, 'reported in Ongoing but not booked in Multicase').toEqual([]);
-    expect(settled.report.discrepancies, 'ledger discrepancies after the rebalances').toEqual([]);
+    await expectRecovered(w, 'rebalance-mid-chunk', leftAt, 60_000);
   }, 180_000);
 });
 
@@ -136,11 +131,7 @@ describe('fault: a receipt line corrected downwards and back up', () => {
     ]);
     expect(up.purchaseOrderLines[0]).toMatchObject({ receivedNumberOfItems: 10 });
     const recountedAt = Date.now();
-    const settled = await w.settle(recountedAt, 30_000);
-    reportRecovery('receipt-recounted-8-to-10', settled);
-    expect.soft(settled.deadLetters, 'dead letters').toEqual([]);
-    expect.soft(settled.report.overReported, 'reported in Ongoing but not booked in Multicase').toEqual([]);
-    expect(settled.report.discrepancies, 'ledger discrepancies after the recount to 10').toEqual([]);
+    await expectRecovered(w, 'receipt-recounted-8-to-10', recountedAt, 30_000);
     expect((await getPurchaseOrder(w.db, n))?.lines[0]?.quantityReceived).toBe(10);
     expect(await getStock(w.db, 'JACKET-M', 'MAIN')).toBe(stockBefore + 10);
   }, 150_000);

@@ -10,61 +10,22 @@
  * The shared registry and PostgreSQL keep running for everyone else: the pipeline under test
  * reaches them through a TCP proxy (support/tcp-proxy.ts) that refuses and drops connections.
  */
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProduct, savePurchaseOrder, updateProduct } from '../infra/local/multicase-db/actions.js';
-import {
-  reportFailure,
-  reportRecovery,
-  sleep,
-  startFaultWorld,
-  type FaultWorld,
-  type RunningPipeline,
-} from './support/fault-world.js';
+import { closeAfterScenario, connectOutcome, expectRecovered, purchaseOrderInOngoing } from './support/fault-steps.js';
+import { sleep, startFaultWorld, type FaultWorld, type RunningPipeline } from './support/fault-world.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 let world: FaultWorld | undefined;
 let proxy: TcpProxy | undefined;
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail')
-    await reportFailure(world, ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-'));
   await proxy?.accept().catch(() => undefined);
-  await world?.close().catch((err: unknown) => process.stderr.write(`closing the world: ${String(err)}\n`));
+  await closeAfterScenario(ctx, world);
   await proxy?.close();
   world = undefined;
   proxy = undefined;
 }, 120_000);
-
-const connectOutcome = (port: number) =>
-  new Promise<string>((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-
-/** A purchase order in Ongoing before the fault, so goods can be received against it during it. */
-async function openPurchaseOrder(w: FaultWorld, productNumber: string, quantity: number): Promise<string> {
-  const po = await savePurchaseOrder(w.db, {
-    supplierNumber: 'S1001',
-    warehouseCode: 'MAIN',
-    lines: [{ position: 1, productNumber, quantityOrdered: quantity }],
-  });
-  const warm = await w.settle(Date.now(), 40_000);
-  expect(warm.report.discrepancies, 'ledgers before the fault').toEqual([]);
-  return po.purchaseOrderNumber;
-}
-
-async function assertSettled(w: FaultWorld, name: string, faultEndedAt: number, timeoutMs = 45_000): Promise<void> {
-  const settled = await w.settle(faultEndedAt, timeoutMs);
-  reportRecovery(name, settled);
-  expect.soft(settled.deadLetters, 'dead letters').toEqual([]);
-  expect.soft(settled.report.overReported, 'reported in Ongoing but not booked in Multicase').toEqual([]);
-  expect(settled.report.discrepancies, `ledger discrepancies after the fault (${name})`).toEqual([]);
-}
 
 describe('fault: schema registry unavailable', () => {
   it('registry refused for 20 s, a pipeline restarted in the middle of it: after it is back the ledgers match, no dead letter', async () => {
@@ -77,7 +38,7 @@ describe('fault: schema registry unavailable', () => {
     world = await startFaultWorld('freg', { SCHEMA_REGISTRY_URL: viaProxy.toString().replace(/\/$/, '') });
     const w = world;
     const first = await w.pipeline('freg-pipeline-1');
-    const poA = await openPurchaseOrder(w, 'TENT-2P', 10);
+    const poA = await purchaseOrderInOngoing(w, [{ productNumber: 'TENT-2P', quantityOrdered: 10 }]);
     expect(
       registry.acceptedConnections,
       'harness: the pipeline reaches the registry through the proxy',
@@ -130,7 +91,7 @@ describe('fault: schema registry unavailable', () => {
       `fault schema-registry-refused-20s: the pipeline started during the outage was up ${startedAt - backAt} ms after the registry came back (negative: before)`,
     );
 
-    await assertSettled(w, 'schema-registry-refused-20s', backAt);
+    await expectRecovered(w, 'schema-registry-refused-20s', backAt);
   }, 180_000);
 });
 
@@ -139,7 +100,7 @@ describe('fault: Ongoing answers 401', () => {
     world = await startFaultWorld('f401');
     const w = world;
     await w.pipeline('f401-pipeline');
-    const poA = await openPurchaseOrder(w, 'SLBAG-3S', 8);
+    const poA = await purchaseOrderInOngoing(w, [{ productNumber: 'SLBAG-3S', quantityOrdered: 8 }]);
 
     const faults = await w.env.control.denyAuthorization(15_000);
     const until = Date.now() + faults.unauthorizedForMs;
@@ -169,7 +130,7 @@ describe('fault: Ongoing answers 401', () => {
     expect(after.status, 'harness: the simulator accepts the credentials again after the fault').toBe(200);
     expect((await w.env.control.faults()).unauthorizedForMs).toBe(0);
 
-    await assertSettled(w, 'ongoing-401-15s', until);
+    await expectRecovered(w, 'ongoing-401-15s', until);
   }, 150_000);
 });
 
@@ -185,7 +146,7 @@ describe('fault: Multicase database refuses connections', () => {
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(pg.port);
     await w.pipeline('fdb-pipeline', { env: { MULTICASE_DATABASE_URL: viaProxy.toString() } });
-    const poA = await openPurchaseOrder(w, 'COFFEE-500', 12);
+    const poA = await purchaseOrderInOngoing(w, [{ productNumber: 'COFFEE-500', quantityOrdered: 12 }]);
     expect(pg.openConnections, 'harness: the pipeline holds database connections through the proxy').toBeGreaterThan(0);
 
     await pg.refuse();
@@ -214,6 +175,6 @@ describe('fault: Multicase database refuses connections', () => {
     const backAt = Date.now();
     expect(await connectOutcome(pg.port), 'harness: the database proxy accepts again').toBe('connected');
 
-    await assertSettled(w, 'multicase-db-refused-15s', backAt);
+    await expectRecovered(w, 'multicase-db-refused-15s', backAt);
   }, 150_000);
 });

@@ -19,14 +19,14 @@ import {
   sendOrderToWarehouse,
   setStock,
 } from '../infra/local/multicase-db/actions.js';
-import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
-import { startPipeline, type Pipeline } from '../pipeline/main.js';
+import type { Pipeline } from '../pipeline/main.js';
 import { listDeadLetters } from '../pipeline/ops/dlq.js';
 import { collectDiscrepancies, formatDiscrepancies } from '../pipeline/ops/status.js';
 import { stockDiscrepancies } from '../connectors/multicase/adapter/exceptions.js';
 import { bookStockAdjustment } from '../sinks/multicase/stock-adjustment.js';
 import { dlqTopicName, topics } from '../schemas/catalog.js';
-import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+import { eventually, type TestEnvironment } from './support/environment.js';
+import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
@@ -34,13 +34,9 @@ let proxy: Server;
 /** Comments of adjustments the proxy spoils: their numberOfItems comes back null. */
 const SPOILED = 'spoil me';
 
-beforeAll(async () => {
-  env = await startTestEnvironment('adjustments', {
-    ONGOING_SHIPMENT_POLL_MS: '300',
-    ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '300',
-  });
-  await seedShippingMap(env.rt);
-  const target = new URL(env.simulator.baseUrl);
+/** Ongoing as the pipeline sees it: the simulator, behind a proxy that spoils adjustments commented SPOILED. */
+async function startSpoilingProxy(simulatorBaseUrl: string): Promise<string> {
+  const target = new URL(simulatorBaseUrl);
   proxy = createServer((req, res) => {
     void (async () => {
       const chunks: Buffer[] = [];
@@ -68,9 +64,15 @@ beforeAll(async () => {
     })().catch(() => res.writeHead(502).end());
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
-  pipeline = await startPipeline({ env: { ...env.env, ONGOING_API_BASE_URL: base } });
-  await pipeline.started();
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
+}
+
+beforeAll(async () => {
+  ({ env, pipeline } = await startRunningPipeline(
+    'adjustments',
+    { ONGOING_SHIPMENT_POLL_MS: '300', ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '300' },
+    { pipelineEnv: async (e) => ({ ...e.env, ONGOING_API_BASE_URL: await startSpoilingProxy(e.simulator.baseUrl) }) },
+  ));
   // Flow 1 puts the products into Ongoing; adjustments need the articles.
   const used = ['COFFEE-500', 'TENT-2P', 'SLBAG-3S', 'JACKET-M', 'WOOL-SOCK'];
   await eventually(
@@ -82,9 +84,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await pipeline?.close();
+  await stopRunningPipeline({ env, pipeline });
   await new Promise((r) => proxy?.close(r));
-  await env?.close();
 });
 
 const adjustmentsOf = (productNumber: string) =>

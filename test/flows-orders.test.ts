@@ -13,30 +13,28 @@ import {
   sendOrderToWarehouse,
   setStock,
 } from '../infra/local/multicase-db/actions.js';
-import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { runOps } from '../pipeline/ops/cli.js';
 import { listDeadLetters } from '../pipeline/ops/dlq.js';
 import { collectStatus, formatStatus } from '../pipeline/ops/status.js';
 import { dlqTopicName, topics } from '../schemas/catalog.js';
 import { deleteShippingMethod, setShippingMethod } from '../pipeline/ops/shipping-map.js';
-import { startPipeline, type Pipeline } from '../pipeline/main.js';
-import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+import type { Pipeline } from '../pipeline/main.js';
+import { eventually, type TestEnvironment } from './support/environment.js';
+import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
 
 beforeAll(async () => {
-  env = await startTestEnvironment('orders', { MULTICASE_PICKING_LIST_POLL_MS: '2000' });
   // Every demo freight method but the parcel locker (7) is mapped.
-  await seedShippingMap(env.rt, [1, 2, 3, 4, 5]);
-  pipeline = await startPipeline({ env: env.env });
-  await pipeline.started();
+  ({ env, pipeline } = await startRunningPipeline(
+    'orders',
+    { MULTICASE_PICKING_LIST_POLL_MS: '2000' },
+    { shippingMethods: [1, 2, 3, 4, 5] },
+  ));
 });
 
-afterAll(async () => {
-  await pipeline?.close();
-  await env?.close();
-});
+afterAll(() => stopRunningPipeline({ env, pipeline }));
 
 const inOngoing = (orderNumber: string) => env.api.getOrders({ orderNumber }).then((o) => o[0]);
 

@@ -16,26 +16,23 @@ import {
   sendOrderToWarehouse,
   sendReturnToWarehouse,
 } from '../infra/local/multicase-db/actions.js';
-import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
-import { startPipeline, type Pipeline } from '../pipeline/main.js';
+import type { Pipeline } from '../pipeline/main.js';
 import { topics } from '../schemas/catalog.js';
-import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+import { eventually, type TestEnvironment } from './support/environment.js';
 import { readRecords } from './support/kafka.js';
+import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
 
 beforeAll(async () => {
-  env = await startTestEnvironment('returns', { ONGOING_SHIPMENT_POLL_MS: '300', MULTICASE_RETURN_POLL_MS: '2000' });
-  await seedShippingMap(env.rt);
-  pipeline = await startPipeline({ env: env.env });
-  await pipeline.started();
+  ({ env, pipeline } = await startRunningPipeline('returns', {
+    ONGOING_SHIPMENT_POLL_MS: '300',
+    MULTICASE_RETURN_POLL_MS: '2000',
+  }));
 });
 
-afterAll(async () => {
-  await pipeline?.close();
-  await env?.close();
-});
+afterAll(() => stopRunningPipeline({ env, pipeline }));
 
 const invoicesOf = (orderNumber: string) =>
   env

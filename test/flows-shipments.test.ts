@@ -12,24 +12,18 @@ import {
   getStock,
   sendOrderToWarehouse,
 } from '../infra/local/multicase-db/actions.js';
-import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
-import { startPipeline, type Pipeline } from '../pipeline/main.js';
-import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+import type { Pipeline } from '../pipeline/main.js';
+import { eventually, type TestEnvironment } from './support/environment.js';
+import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
 
 beforeAll(async () => {
-  env = await startTestEnvironment('shipments', { ONGOING_SHIPMENT_POLL_MS: '300' });
-  await seedShippingMap(env.rt);
-  pipeline = await startPipeline({ env: env.env });
-  await pipeline.started();
+  ({ env, pipeline } = await startRunningPipeline('shipments', { ONGOING_SHIPMENT_POLL_MS: '300' }));
 });
 
-afterAll(async () => {
-  await pipeline?.close();
-  await env?.close();
-});
+afterAll(() => stopRunningPipeline({ env, pipeline }));
 
 const invoicesOf = (orderNumber: string) =>
   env

@@ -201,11 +201,13 @@ describe('activity generator', () => {
 
     const picked = await run(dbD, { seed: 21, maxActions: 1, mix: only('pickOrder') });
     expect(picked.actions[0]).toMatchObject({ kind: 'pickOrder', outcome: 'done', key: list.pickingListNumber });
-    expect((await api.getOrder(orderId)).orderInfo.orderStatus.number).toBe(400);
+    expect((await api.getOrders({ orderIdFrom: orderId, maxOrdersToGet: 1 }))[0]!.orderInfo.orderStatus.number).toBe(
+      400,
+    );
 
     const shipped = await run(dbD, { seed: 22, maxActions: 1, mix: only('shipOrder') });
     expect(shipped.actions[0]).toMatchObject({ kind: 'shipOrder', outcome: 'done', key: list.pickingListNumber });
-    const order = await api.getOrder(orderId);
+    const order = (await api.getOrders({ orderIdFrom: orderId, maxOrdersToGet: 1 }))[0]!;
     expect(order.orderInfo.orderStatus.number).toBe(450);
     expect(order.tracking[0]!.trackingUrl).toMatch(/^https:\/\/tracking\.example\/GEN\d+NO$/);
     expect(order.parcels.length).toBeGreaterThanOrEqual(1);

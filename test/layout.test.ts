@@ -23,13 +23,19 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The files a file imports, as paths from the repository root (relative imports only). */
+function importedPaths(file: string): string[] {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  return [...text.matchAll(/from\s+'(\.{1,2}\/[^']+)'/g)].map((m) =>
+    path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)),
+  );
+}
+
 /** The top-level folders a file imports from (relative imports only). */
 function importedFolders(file: string): string[] {
-  const text = readFileSync(path.join(root, file), 'utf8');
-  return [...text.matchAll(/from\s+'(\.{1,2}\/[^']+)'/g)].map((m) => {
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!));
-    return target.startsWith('infra/local/') ? 'infra/local' : target.split('/')[0]!;
-  });
+  return importedPaths(file).map((target) =>
+    target.startsWith('infra/local/') ? 'infra/local' : target.split('/')[0]!,
+  );
 }
 
 const allowed: Record<string, string[]> = {
@@ -216,13 +222,21 @@ describe('the layout', () => {
     expect(wrong).toEqual([]);
   });
 
+  // The runtime is generic delivery: the topics it writes (held records, source positions) are given to it.
+  it('runtime/ imports nothing from schemas/catalog (it knows no topic)', () => {
+    const wrong = sourceFiles('runtime').filter((f) =>
+      importedPaths(f).some((target) => target.startsWith('schemas/catalog')),
+    );
+    expect(wrong).toEqual([]);
+  });
+
   it('keeps hand-written source files to about 400 formatted lines', () => {
     const folders = ['schemas', 'runtime', 'processors', 'connectors', 'sinks', 'pipeline', 'infra', 'test'];
     const long = folders
       .flatMap(sourceFiles)
       .filter((f) => !f.endsWith('.generated.ts'))
       .map((f) => ({ f, lines: readFileSync(path.join(root, f), 'utf8').split('\n').length }))
-      .filter(({ lines }) => lines > 480)
+      .filter(({ lines }) => lines > 400)
       .map(({ f, lines }) => `${f}: ${lines}`);
     expect(long).toEqual([]);
   });

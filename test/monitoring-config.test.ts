@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // Domain metrics are defined beside the code that owns them; the pipeline loads these modules too.
 import '../connectors/multicase/horizon.js';
 import '../pipeline/ops/reconcile.js';
+import '../connectors/ongoing/api/request-metrics.js';
 import { dashboardJson, dashboardPath, dashboardQueries, stagesOf } from '../pipeline/ops/dashboard.js';
 import { flows } from '../pipeline/flows.js';
 import { registry } from '../runtime/metrics.js';

@@ -13,12 +13,12 @@ import {
   sendOrderToWarehouse,
 } from '../infra/local/multicase-db/actions.js';
 import { openingStock } from '../infra/local/demo/opening-stock.js';
-import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { DRIFT_EXIT_CODE, runOps, type OpsIo } from '../pipeline/ops/cli.js';
 import { stockDrift } from '../pipeline/ops/reconcile.js';
 import { bookStockMovement } from '../connectors/multicase/adapter/stock.js';
-import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
+import { eventually, type TestEnvironment } from './support/environment.js';
+import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline | undefined;
@@ -66,21 +66,15 @@ async function gauge(article: string): Promise<number | undefined> {
 }
 
 beforeAll(async () => {
-  env = await startTestEnvironment('reconcile', {
+  ({ env, pipeline } = await startRunningPipeline('reconcile', {
     ONGOING_SHIPMENT_POLL_MS: '300',
     ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '300',
-  });
-  await seedShippingMap(env.rt);
-  pipeline = await startPipeline({ env: env.env });
-  await pipeline.started();
+  }));
   // Ongoing starts empty: the opening stock the demo gives it too.
   expect(await openingStock(env.db, env.api, env.control, 'MAIN', 30_000)).toBeGreaterThan(0);
 }, 60_000);
 
-afterAll(async () => {
-  await pipeline?.close();
-  await env?.close();
-});
+afterAll(() => stopRunningPipeline({ env, pipeline }));
 
 describe('ops reconcile', () => {
   it('finds no drift after receipts and a shipment have flowed', async () => {

@@ -6,29 +6,24 @@
 import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct } from '../infra/local/multicase-db/actions.js';
-import { startPipeline, type Pipeline } from '../pipeline/main.js';
+import type { Pipeline } from '../pipeline/main.js';
 import { runOps, type OpsIo } from '../pipeline/ops/cli.js';
 import { progressReporter } from '../pipeline/ops/progress.js';
-import { eventually, startTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { testRuntime } from './support/kafka.js';
+import { eventually, type TestEnvironment } from './support/environment.js';
+import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
 
 beforeAll(async () => {
   // Small chunks, so the resnapshot takes several polls between the change reads.
-  env = await startTestEnvironment('resnap', { MULTICASE_SOURCE_BATCH: '4', MULTICASE_PRODUCT_POLL_MS: '300' });
-  pipeline = await startPipeline({
-    env: env.env,
-    runtime: testRuntime('resnap-pipeline', env.env),
-    roles: ['source-multicase', 'processors', 'sink-ongoing'],
-  });
-  await pipeline.started();
+  ({ env, pipeline } = await startRunningPipeline(
+    'resnap',
+    { MULTICASE_SOURCE_BATCH: '4', MULTICASE_PRODUCT_POLL_MS: '300' },
+    { shippingMethods: false, testRuntime: true, roles: ['source-multicase', 'processors', 'sink-ongoing'] },
+  ));
 }, 120_000);
-afterAll(async () => {
-  await pipeline?.close();
-  await env?.close();
-});
+afterAll(() => stopRunningPipeline({ env, pipeline }));
 
 function opsIo() {
   const out: string[] = [];

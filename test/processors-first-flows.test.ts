@@ -106,7 +106,7 @@ const poEvent = (p: Partial<PurchaseOrder>): PurchaseOrderChanged => ({
 
 const articlesKnown = {
   graceMs: 1_000,
-  ongoingWarehouse: 'MAIN',
+  integratedWarehouse: 'MAIN',
   idMap: {
     get: (k: string): IdMapping | undefined => ({
       system: 'ongoing',
@@ -118,7 +118,11 @@ const articlesKnown = {
     }),
   },
 };
-const noArticles = { graceMs: 1_000, ongoingWarehouse: 'MAIN', idMap: { get: (): IdMapping | undefined => undefined } };
+const noArticles = {
+  graceMs: 1_000,
+  integratedWarehouse: 'MAIN',
+  idMap: { get: (): IdMapping | undefined => undefined },
+};
 
 describe('purchase order → Ongoing purchase order', () => {
   it('maps positions to row numbers and ordered quantities to items', () => {
@@ -148,7 +152,7 @@ describe('purchase order → Ongoing purchase order', () => {
     // articlesKnown answers every key, the purchase order's too: it was sent to Ongoing before.
     expect(purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), articlesKnown)?.cancel).toBe(true);
     expect(
-      purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), { ...articlesKnown, ongoingWarehouse: 'STORE' })
+      purchaseOrderToInbound(poEvent({ warehouseCode: 'STORE' }), { ...articlesKnown, integratedWarehouse: 'STORE' })
         ?.cancel,
     ).toBe(false);
   });

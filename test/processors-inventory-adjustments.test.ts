@@ -9,7 +9,8 @@ import {
   pickedOrderOf,
 } from '../connectors/ongoing/inventory-adjustments.js';
 import { inventoryAdjustmentToStock } from '../processors/inventory-adjustment-to-stock.js';
-import { ongoingWarehouseCodeOf } from '../processors/processor.js';
+import { loadConfig } from '../runtime/config.js';
+import { integratedWarehouseOngoingCode, warehouseSettings } from '../pipeline/settings.js';
 import { planAdjustment } from '../connectors/multicase/adapter/stock-adjustments.js';
 import { causeText } from '../sinks/multicase/stock-adjustment.js';
 import { ValidationError } from '../runtime/errors.js';
@@ -145,7 +146,7 @@ describe('an adjustment event to a stock command', () => {
   };
 
   it('carries the total, cause code and name and the picking list, for the warehouse Ongoing runs', () => {
-    expect(inventoryAdjustmentToStock(event(), { ongoingWarehouse: 'MAIN' })).toEqual({
+    expect(inventoryAdjustmentToStock(event(), { integratedWarehouse: 'MAIN' })).toEqual({
       adjustmentId: 'inventory 8/article 11',
       productNumber: 'TENT-2P',
       quantityChange: -1,
@@ -159,22 +160,24 @@ describe('an adjustment event to a stock command', () => {
   });
 
   it('skips an adjustment in another Ongoing warehouse; one that names none is ours', () => {
-    expect(inventoryAdjustmentToStock(event({ warehouse: 'OTHER' }), { ongoingWarehouse: 'MAIN' })).toBeNull();
-    expect(inventoryAdjustmentToStock(event({ warehouse: null }), { ongoingWarehouse: 'MAIN' })!.warehouseCode).toBe(
+    expect(inventoryAdjustmentToStock(event({ warehouse: 'OTHER' }), { integratedWarehouse: 'MAIN' })).toBeNull();
+    expect(inventoryAdjustmentToStock(event({ warehouse: null }), { integratedWarehouse: 'MAIN' })!.warehouseCode).toBe(
       'MAIN',
     );
   });
 
   it("knows the warehouse by Ongoing's own code when that differs from Multicase's (ONGOING_WAREHOUSE_CODE)", () => {
-    const lookups = { ongoingWarehouse: 'MAIN', ongoingWarehouseCode: 'WH1' };
+    const lookups = { integratedWarehouse: 'MAIN', integratedWarehouseOngoingCode: 'WH1' };
     expect(inventoryAdjustmentToStock(event({ warehouse: 'WH1' }), lookups)!.warehouseCode).toBe('MAIN');
     expect(inventoryAdjustmentToStock(event({ warehouse: 'MAIN' }), lookups)).toBeNull();
-    expect(ongoingWarehouseCodeOf({ ongoingWarehouse: 'MAIN', ongoingWarehouseCode: '-' })).toBe('MAIN');
-    expect(ongoingWarehouseCodeOf({ ongoingWarehouse: 'MAIN', ongoingWarehouseCode: 'WH1' })).toBe('WH1');
+    const ongoingCodeWith = (env: NodeJS.ProcessEnv) =>
+      integratedWarehouseOngoingCode(loadConfig(warehouseSettings, env));
+    expect(ongoingCodeWith({ MULTICASE_ONGOING_WAREHOUSE: 'MAIN' })).toBe('MAIN');
+    expect(ongoingCodeWith({ MULTICASE_ONGOING_WAREHOUSE: 'MAIN', ONGOING_WAREHOUSE_CODE: 'WH1' })).toBe('WH1');
   });
 
   it('names the field and record it cannot map', () => {
-    expect(() => inventoryAdjustmentToStock(event({ articleNumber: '' }), { ongoingWarehouse: 'MAIN' })).toThrow(
+    expect(() => inventoryAdjustmentToStock(event({ articleNumber: '' }), { integratedWarehouse: 'MAIN' })).toThrow(
       'Ongoing inventory adjustment 8/11: field articleNumber is missing',
     );
   });

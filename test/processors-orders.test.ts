@@ -68,7 +68,7 @@ const lookups = (
   } = {},
 ) => ({
   graceMs: 1_000,
-  ongoingWarehouse: over.warehouse ?? 'MAIN',
+  integratedWarehouse: over.warehouse ?? 'MAIN',
   idMap: { get: over.idMap ?? known },
   shippingMethods: {
     get: () => ('shipping' in over ? over.shipping : mapped),

@@ -57,7 +57,7 @@ const known = (k: string): IdMapping => ({
 });
 const lookups = (idMap: (k: string) => IdMapping | undefined = known) => ({
   graceMs: 1_000,
-  ongoingWarehouse: 'MAIN',
+  integratedWarehouse: 'MAIN',
   idMap: { get: idMap },
 });
 const onlyArticles = (k: string) => (k.startsWith('ongoing:article:') ? known(k) : undefined);

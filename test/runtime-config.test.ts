@@ -33,6 +33,18 @@ describe('configuration', () => {
     expect(cfg.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
   });
 
+  it('reads an optional setting left unset or empty as undefined, and refuses the old "-" for none', () => {
+    const spec = { prefix: setting.optional.string('TEST_OPTIONAL_PREFIX', { description: 'a prefix' }) };
+    expect(loadConfig(spec, {}).prefix).toBeUndefined();
+    expect(loadConfig(spec, { TEST_OPTIONAL_PREFIX: '' }).prefix).toBeUndefined();
+    expect(loadConfig(spec, { TEST_OPTIONAL_PREFIX: 'staging.' }).prefix).toBe('staging.');
+    expect(() => loadConfig(spec, { TEST_OPTIONAL_PREFIX: '-' })).toThrow(
+      'TEST_OPTIONAL_PREFIX="-" is "-", which no longer means unset: leave it unset or empty',
+    );
+    expect(() => loadConfig(spec, { TEST_OPTIONAL_PREFIX: '  ' })).toThrow('TEST_OPTIONAL_PREFIX="  " is empty');
+    expect(loadConfig(runtimeSettings, {}).namespace).toBeUndefined();
+  });
+
   it('never shows a secret value in the error', () => {
     expect(() =>
       loadConfig(
@@ -109,14 +121,17 @@ describe('failure classes', () => {
 });
 
 describe('documentation', () => {
-  it('the README documents every setting the pipeline declares', async () => {
+  it('the README holds the configuration table `ops config` prints from the declarations', async () => {
     const { readFileSync } = await import('node:fs');
+    // The module graph of `npm run ops -- config`: every setting of the pipeline and the runtime.
+    await import('../pipeline/ops/cli.js');
     await import('../pipeline/main.js');
     const { declaredSettings } = await import('../runtime/config.js');
+    const { configMarkdown } = await import('../pipeline/ops/config.js');
     const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
-    const missing = declaredSettings()
-      .map((s) => s.name)
-      .filter((n) => !n.startsWith('TEST_') && !readme.includes(`\`${n}\``));
+    const declared = declaredSettings().filter((s) => !s.name.startsWith('TEST_'));
+    const missing = declared.map((s) => s.name).filter((n) => !readme.includes(`\`${n}\``));
     expect(missing).toEqual([]);
+    expect(readme).toContain(configMarkdown(declared));
   });
 });

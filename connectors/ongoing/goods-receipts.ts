@@ -12,6 +12,7 @@ import { ValidationError } from '../../runtime/errors.js';
 import type { TopicSpec } from '../../schemas/topic.js';
 import type { SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi, OngoingPurchaseOrder } from './api/client.js';
+import { latestOngoingTime } from './api/times.js';
 import { reportingBackSource, type ReportingPosition } from './reporting-back.js';
 import { isReturnReceipt } from './return-receipts.js';
 
@@ -31,7 +32,6 @@ export const ongoingSourceSettings = {
   }),
 };
 
-const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 const linesOf = (po: OngoingPurchaseOrder) => po.purchaseOrderLines ?? [];
 
 /** What a purchase order's lines hold now: received and reported per line. */
@@ -71,11 +71,8 @@ export function purchaseOrderToReceiptEvent(
       reportedNumberOfItems: l.reportedNumberOfItems ?? 0,
     };
   });
-  const receivedTimes = linesOf(po)
-    .flatMap((l) => (l.articleItems ?? []).map((a) => time(a.inDate)))
-    .filter((t): t is number => t !== null && !Number.isNaN(t));
   const version = versionOf(po);
-  const lastReceivedAt = receivedTimes.length ? Math.max(...receivedTimes) : null;
+  const lastReceivedAt = latestOngoingTime(linesOf(po).flatMap((l) => (l.articleItems ?? []).map((a) => a.inDate)));
   return {
     topic: topics.goodsReceiptReceived,
     key,

@@ -19,6 +19,7 @@ import { setting } from '../../runtime/config.js';
 import { ValidationError } from '../../runtime/errors.js';
 import type { SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi } from './api/client.js';
+import { latestOngoingTime } from './api/times.js';
 import type { OngoingInventoryAdjustment, OngoingInventoryAdjustmentsLine } from './api/types/inventory-adjustments.js';
 import { reportingBackSource, type ReportingPosition } from './reporting-back.js';
 
@@ -114,10 +115,7 @@ export function adjustmentToEvent(
     total += item.numberOfItems;
   }
   total = round(total);
-  const times = pair.items
-    .map((i) => (i.inventoryTime ? Date.parse(i.inventoryTime) : Number.NaN))
-    .filter((t) => !Number.isNaN(t));
-  const adjustedAt = times.length > 0 ? Math.max(...times) : null;
+  const adjustedAt = latestOngoingTime(pair.items.map((i) => i.inventoryTime));
   const causeCodes = distinct(pair.items.map((i) => i.inventoryAdjustmentCause?.code));
   const causeNames = distinct(pair.items.map((i) => i.inventoryAdjustmentCause?.name));
   const comments = distinct(pair.items.map((i) => i.inventoryItemComment));

@@ -12,6 +12,7 @@ import { setting } from '../../runtime/config.js';
 import { ValidationError } from '../../runtime/errors.js';
 import type { SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi, OngoingOrder } from './api/client.js';
+import { parseOngoingTime } from './api/times.js';
 import { reportingBackSource, type ReportingPosition } from './reporting-back.js';
 
 export const shipmentSourceSettings = {
@@ -36,11 +37,6 @@ function versionOf(o: OngoingOrder): string {
     .map((l) => `${l.id}=${l.pickedNumberOfItems ?? 0}/${l.reportedNumberOfItems ?? 0}`)
     .join(',');
 }
-
-const time = (iso: string | null | undefined) => {
-  const t = iso ? Date.parse(iso) : Number.NaN;
-  return Number.isNaN(t) ? null : t;
-};
 
 export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): SourceEvent<OrderShipped> {
   const info = o.orderInfo;
@@ -71,7 +67,7 @@ export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): Sourc
     parcels.find((p) => p.trackingUrl)?.trackingUrl ??
     null;
   const version = versionOf(o);
-  const shippedAt = time(info.shippedTime);
+  const shippedAt = parseOngoingTime(info.shippedTime);
   return {
     topic: topics.orderShipped,
     key,

@@ -18,6 +18,7 @@ const colX = (col: number) => MARGIN + col * (BOX_W + ARROW_W);
 const COLUMNS: Record<HopView['kind'], [number, number]> = {
   source: [0, 1],
   mapping: [1, 2],
+  report: [1, 2],
   state: [1, 2],
   sink: [2, 3],
 };
@@ -60,7 +61,8 @@ function box(label: string, x: number, y: number): string {
 
 function figures(hop: HopView): { above: string; below: string } {
   const count = hop.count === undefined ? 'n/a' : fmt.format(hop.count);
-  const what = hop.kind === 'source' ? 'events' : hop.kind === 'state' ? 'held' : 'records';
+  const what =
+    hop.kind === 'source' ? 'events' : hop.kind === 'state' ? 'held' : hop.kind === 'report' ? 'acks' : 'records';
   const above = hop.lag === undefined ? `${count} ${what}` : `${count} · lag ${fmt.format(hop.lag)}`;
   const below = hop.p99 !== undefined ? `p99 ${seconds(hop.p99)}` : hop.kind === 'sink' ? 'p99 –' : '';
   return { above, below };

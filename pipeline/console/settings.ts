@@ -19,16 +19,14 @@ export const consoleSettings = {
     description:
       "offer the console's actions (retry a dead letter, save a shipping-method mapping, check stock); needs CONSOLE_TOKEN, without it the console refuses to start. False: read-only",
   }),
-  consoleToken: setting.string('CONSOLE_TOKEN', {
-    default: '-',
+  consoleToken: setting.optional.string('CONSOLE_TOKEN', {
     secret: true,
     description:
-      'the token every console action must carry (typed into the page, sent as Authorization: Bearer); at least 16 characters; "-" for none',
+      'the token every console action must carry (typed into the page, sent as Authorization: Bearer); at least 16 characters',
   }),
-  consoleMetricsUrls: setting.string('CONSOLE_METRICS_URLS', {
-    default: '-',
+  consoleMetricsUrls: setting.optional.string('CONSOLE_METRICS_URLS', {
     description:
-      'comma-separated /metrics URLs of the pipeline processes whose records, p99 and health a standalone console shows (their /healthz is read beside); "-" for none',
+      'comma-separated /metrics URLs of the pipeline processes whose records, p99 and health a standalone console shows (their /healthz is read beside); unset: none',
   }),
 };
 
@@ -38,7 +36,7 @@ export const MIN_TOKEN_LENGTH = 16;
 
 /** The token actions need, or undefined for a read-only console; refuses a write-enabled console without a usable token. */
 export function consoleToken(cfg: ConsoleConfig): string | undefined {
-  const token = cfg.consoleToken === '-' ? undefined : cfg.consoleToken;
+  const token = cfg.consoleToken;
   if (!cfg.consoleWrite) return undefined;
   if (token === undefined)
     throw new ConfigError([
@@ -51,8 +49,7 @@ export function consoleToken(cfg: ConsoleConfig): string | undefined {
 
 /** The /metrics URLs to read, each checked. */
 export function metricsUrls(cfg: ConsoleConfig): string[] {
-  if (cfg.consoleMetricsUrls.trim() === '-') return [];
-  const urls = cfg.consoleMetricsUrls
+  const urls = (cfg.consoleMetricsUrls ?? '')
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);

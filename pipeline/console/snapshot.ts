@@ -9,7 +9,7 @@ import type { HeldRecord } from '../../schemas/types.generated.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { openTable, type Table } from '../../runtime/table.js';
-import { flows, flowStages, type Flow } from '../flows.js';
+import { flows, flowStages, sinkStagesOf, type Flow } from '../flows.js';
 import { listDeadLetters, retryRefusal, type DeadLetter } from '../ops/dlq.js';
 import type { StockReport } from '../ops/reconcile-diff.js';
 import { groupLag, stillHeld, type GroupLag, type HeldEntry } from '../ops/status.js';
@@ -17,7 +17,8 @@ import type { MetricSet } from './metrics-text.js';
 import type { Telemetry, TelemetrySource, Unhealthy } from './telemetry.js';
 
 export interface HopView {
-  readonly kind: 'source' | 'mapping' | 'sink' | 'state';
+  /** `report`: an Ongoing source's acknowledgement command, emitted once its events are in Kafka. */
+  readonly kind: 'source' | 'mapping' | 'sink' | 'report' | 'state';
   /** The source's or stage's name (its consumer group). */
   readonly stage: string;
   readonly from: string;
@@ -93,11 +94,15 @@ export function flowsOfTopic(topic: string): number[] {
       [
         ...f.sources.map((s) => s.output.name),
         ...f.mappings.flatMap((m) => [m.spec.input.name]),
-        ...f.sinks.map((s) => s.input.name),
+        ...sinkStagesOf(f).map((s) => s.input.name),
       ].includes(topic),
     )
     .map((f) => f.number);
 }
+
+/** The topic the flow's source of that name writes (where reporting back starts from). */
+const sourceOutput = (flow: Flow, source: string): string =>
+  flow.sources.find((s) => s.name === source)?.output.name ?? source;
 
 /** `metricsAvailable`: a counter with no series yet counts 0 (prom-client shows a label set once used); without metrics, no figure. */
 export function flowViews(
@@ -132,7 +137,24 @@ export function flowViews(
         lag: lagOf(m.spec.name),
         p99: undefined,
       })),
-      ...f.sinks.map((s) => ({
+      ...(f.reportsBack
+        ? [
+            {
+              kind: 'report' as const,
+              stage: f.reportsBack.source,
+              from: sourceOutput(f, f.reportsBack.source),
+              to: f.reportsBack.topic.name,
+              detail: `${f.reportsBack.source} acknowledges in Ongoing what it read, once its events are in Kafka (${f.reportsBack.call})`,
+              count: counted('pipeline_records_produced_total', {
+                stage: `source:${f.reportsBack.source}`,
+                topic: f.reportsBack.topic.name,
+              }),
+              lag: undefined,
+              p99: undefined,
+            },
+          ]
+        : []),
+      ...sinkStagesOf(f).map((s) => ({
         kind: 'sink' as const,
         stage: s.name,
         from: s.input.name,

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { loadConfig } from '../../runtime/config.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
-import { processorSettings } from '../../processors/processor.js';
+import { warehouseSettings } from '../settings.js';
 import { startConsole, type RunningConsole } from './server.js';
 import { consoleSettings, metricsUrls } from './settings.js';
 import { scrapedTelemetry } from './telemetry.js';
@@ -19,12 +19,12 @@ export function startStandaloneConsole(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningConsole> {
   const urls = metricsUrls(loadConfig(consoleSettings, env));
-  const { ongoingWarehouse } = loadConfig(processorSettings, env);
+  const { integratedWarehouse } = loadConfig(warehouseSettings, env);
   return startConsole({
     rt,
     ongoing,
     multicaseDb,
-    warehouse: ongoingWarehouse,
+    warehouse: integratedWarehouse,
     telemetry: scrapedTelemetry(urls),
     env,
   });

@@ -26,8 +26,8 @@ import { checkShippingMap, formatMapCheck, mappingProblems, ongoingCodes } from 
 import { flowsMarkdown, flowsText } from './flows.js';
 import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
 import { OngoingApi, ongoingApiSettings } from '../../connectors/ongoing/api/client.js';
-import { processorSettings } from '../../processors/processor.js';
 import { reconcileStock } from './reconcile.js';
+import { warehouseSettings } from '../settings.js';
 import { describeConsole, startStandaloneConsole, untilSignal } from '../console/standalone.js';
 import { formatStockReport, stockReportJson } from './reconcile-diff.js';
 import { formatChangeTracking, installChangeTracking } from './install-change-tracking.js';
@@ -37,7 +37,7 @@ export const USAGE = `Usage: npm run ops -- <command> [options]
 Commands:
   flows [--markdown]
       The eight flows: for each, the file that reads the source system, the mapping, the sink
-      and the topics between them; flows not built yet show the topics they will use.
+      and the topics between them.
   setup
       Create the missing topics and register every value schema (BACKWARD compatibility).
       Safe to run again: existing topics and schemas are left as they are.
@@ -293,7 +293,7 @@ const commands: Record<string, Command> = {
     const o = parseOptions('reconcile', args, { json: 'boolean', all: 'boolean' });
     if (!io.ongoing || !io.multicaseDb) throw new UsageError('reconcile: needs Ongoing and the Multicase database');
     const report = await reconcileStock(
-      { ongoing: io.ongoing(), db: io.multicaseDb(), warehouse: loadConfig(processorSettings).ongoingWarehouse },
+      { ongoing: io.ongoing(), db: io.multicaseDb(), warehouse: loadConfig(warehouseSettings).integratedWarehouse },
       io.progress ? { progress: io.progress('reconcile: Ongoing documents and articles read') } : {},
     );
     const text = o.json

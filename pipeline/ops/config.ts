@@ -12,6 +12,7 @@ export const documentedSettings = { ...runtimeSettings, ...pipelineSettings };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 function defaultOf(s: Setting<unknown>): string {
+  if (s.optional) return '*unset*';
   if (s.defaultValue === undefined) return '*required*';
   const v = Array.isArray(s.defaultValue) ? s.defaultValue.join(',') : String(s.defaultValue);
   return `\`${cell(v)}\``;

@@ -1,7 +1,7 @@
 /**
  * The Grafana dashboard of the pipeline (infra/deploy/grafana/pipeline.json), derived from the flow
  * table: an overview row, then one row per flow with its sources' polls, its stages' throughput,
- * backlog, end-to-end latency, dead letters and pauses. `npm run dashboard` writes the file; a test
+ * backlog, end-to-end latency, reporting back to Ongoing, dead letters and pauses. `npm run dashboard` writes the file; a test
  * fails when it is stale and runs every panel's query against a real Prometheus scraping a pipeline.
  *
  * A counter or histogram of a stage exists only once the stage has counted something, so a query
@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repositoryRoot } from '../../schemas/analytics-doc.js';
-import { flows, type Flow } from '../flows.js';
+import { flows, sinkStagesOf, type Flow } from '../flows.js';
 
 export interface PanelQuery {
   expr: string;
@@ -42,14 +42,43 @@ function perSource(expr: string, sources: readonly string[]): string {
 }
 
 export function stagesOf(flow: Flow): string[] {
-  return [...flow.mappings.map((m) => m.spec.name), ...flow.sinks.map((s) => s.name)];
+  return [...flow.mappings.map((m) => m.spec.name), ...sinkStagesOf(flow).map((s) => s.name)];
+}
+
+/** The acknowledgements a flow's Ongoing source emits, and those its reporting-back sink applied. */
+function reportingBackPanel(flow: Flow): Panel[] {
+  const report = flow.reportsBack;
+  if (!report) return [];
+  const stage = `source:${report.source}`;
+  // 0 for a source that runs but has acknowledged nothing yet (its last-success gauge exists from the start).
+  const running = `label_replace(pipeline_source_last_success_timestamp_seconds{source="${report.source}"}, "stage", "source:$1", "source", "(.*)")`;
+  return [
+    {
+      title: 'Reported back to Ongoing',
+      description: `Acknowledgements ${report.source} emits on ${report.topic.name} once its events are in Kafka, and those ${report.sink.name} applied in Ongoing (${report.call}), per second.`,
+      unit: 'ops',
+      targets: [
+        {
+          expr: `sum by (stage) (rate(pipeline_records_produced_total{stage="${stage}",topic="${report.topic.name}"}[${RATE}])) or (0 * max by (stage) (${running}))`,
+          legendFormat: '{{stage}} emitted',
+        },
+        {
+          expr: perStage(
+            `sum by (stage) (rate(pipeline_records_consumed_total{stage="${report.sink.name}"}[${RATE}]))`,
+            [report.sink.name],
+          ),
+          legendFormat: '{{stage}} applied',
+        },
+      ],
+    },
+  ];
 }
 
 function flowPanels(flow: Flow): Panel[] {
   // Flow 5 runs inside flow 4's mapping: show that mapping, whose held picking lists it releases.
   const host = flow.builtInto ? flows.find((f) => f.number === flow.builtInto!.flow) : undefined;
   const stages = host ? host.mappings.map((m) => m.spec.name) : stagesOf(flow);
-  const sinks = flow.sinks.map((s) => s.name);
+  const sinks = sinkStagesOf(flow).map((s) => s.name);
   const sources = flow.sources.map((s) => s.name);
   const s = `stage=~"${alternation(stages)}"`;
   const panels: Panel[] = [];
@@ -140,6 +169,7 @@ function flowPanels(flow: Flow): Panel[] {
       ],
     });
   }
+  panels.push(...reportingBackPanel(flow));
   panels.push({
     title: 'Dead letters and pauses',
     description:

@@ -5,7 +5,7 @@
  *
  * kafkajs' own DefaultPartitioner computes the same number with 64-bit Long objects (about a
  * dozen allocations per message), copies the key into a new Buffer and filters the partition
- * list for every message: about 8 % of a processor's CPU in a profile. Murmur2 is 32-bit arithmetic,
+ * list for every message, a share of a processor's CPU that shows in a profile. Murmur2 is 32-bit arithmetic,
  * which Math.imul does natively, and the key's bytes go to a scratch buffer, not a new one.
  * Records without a key (we send none) are spread round-robin, as kafkajs does.
  */

@@ -18,7 +18,7 @@ export interface Namespace {
 }
 
 export function namespaceOf(namespace: string | undefined): Namespace {
-  const prefix = namespace && namespace !== '-' ? namespace : '';
+  const prefix = namespace ?? '';
   return {
     prefix,
     out: (name) => prefix + name,

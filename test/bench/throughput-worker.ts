@@ -152,7 +152,7 @@ async function stageVariant(): Promise<{
     idMap,
     shippingMethods: { get: () => undefined, entries: () => new Map().entries() },
     graceMs: 1_000,
-    ongoingWarehouse: 'MAIN',
+    integratedWarehouse: 'MAIN',
   });
   await stage.started;
   const start = performance.now();

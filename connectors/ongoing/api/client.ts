@@ -14,28 +14,17 @@
  */
 import { ConfigurationFault, RejectedError, TransientError } from '../../../runtime/errors.js';
 import { warnIfPlainHttpToRemoteHost } from '../../../runtime/http-security.js';
-import { metrics } from '../../../runtime/metrics.js';
 import { describeNetworkError, errorText, parseRetryAfter, reasonFor } from './errors.js';
 import { collect, pages } from './paging.js';
+import { ongoingRequests } from './request-metrics.js';
 import type { OngoingApiOptions } from './options.js';
 import { writeQueueFor, type SerialQueue } from './serial-queue.js';
 import type { ArticleFilters, OngoingArticle, OngoingArticlePut } from './types/articles.js';
-import type {
-  OngoingSetReportedReply,
-  OngoingStatus,
-  OngoingTransporterContract,
-  OngoingWarehouse,
-} from './types/common.js';
+import type { OngoingSetReportedReply, OngoingStatus, OngoingTransporterContract } from './types/common.js';
 import type { InventoryAdjustmentFilters, OngoingInventoryAdjustmentsLine } from './types/inventory-adjustments.js';
-import type {
-  OngoingOrder,
-  OngoingOrderPut,
-  OngoingTransporterPut,
-  OngoingWayOfDeliveryType,
-  OrderFilters,
-} from './types/orders.js';
+import type { OngoingOrder, OngoingOrderPut, OngoingWayOfDeliveryType, OrderFilters } from './types/orders.js';
 import type { OngoingPurchaseOrder, OngoingPurchaseOrderPut, PurchaseOrderFilters } from './types/purchase-orders.js';
-import type { OngoingReturnOrder, OngoingReturnOrderPut, ReturnOrderFilters } from './types/returns.js';
+import type { OngoingReturnOrder, ReturnOrderFilters } from './types/returns.js';
 
 export type * from './types/common.js';
 export type * from './types/articles.js';
@@ -144,7 +133,7 @@ export class OngoingApi {
     const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const count = (status: number | 'network') =>
-      metrics.ongoingRequests.inc({ method, resource: path.split('/')[1] ?? '', status: String(status) });
+      ongoingRequests.inc({ method, resource: path.split('/')[1] ?? '', status: String(status) });
     try {
       const res = await fetch(this.url(path, options.query), {
         method,
@@ -182,10 +171,6 @@ export class OngoingApi {
     ).data;
   }
 
-  getArticle(articleSystemId: number): Promise<OngoingArticle> {
-    return this.get(`/articles/${articleSystemId}`);
-  }
-
   /** One request; page yourself with articleSystemIdFrom/maxArticlesToGet, or use articlePages. */
   getArticles(filters: ArticleFilters = {}): Promise<OngoingArticle[]> {
     return this.get('/articles', this.withGoodsOwner(filters));
@@ -218,10 +203,6 @@ export class OngoingApi {
     ).data;
   }
 
-  getPurchaseOrder(purchaseOrderId: number): Promise<OngoingPurchaseOrder> {
-    return this.get(`/purchaseOrders/${purchaseOrderId}`);
-  }
-
   getPurchaseOrders(filters: PurchaseOrderFilters = {}): Promise<OngoingPurchaseOrder[]> {
     return this.get('/purchaseOrders', this.withGoodsOwner(filters));
   }
@@ -244,17 +225,6 @@ export class OngoingApi {
     pageSize = 100,
   ): Promise<OngoingPurchaseOrder[]> {
     return collect(this.purchaseOrderPages(filters, pageSize));
-  }
-
-  async setPurchaseOrderReportedToReceived(
-    purchaseOrderId: number,
-  ): Promise<{ purchaseOrderId: number; message: string }> {
-    return (
-      await this.call<{ purchaseOrderId: number; message: string }>(
-        'PATCH',
-        `/purchaseOrders/${purchaseOrderId}/setReportedNumberOfItemsToReceivedNumberOfItems`,
-      )
-    ).data;
   }
 
   async setPurchaseOrderLineReported(
@@ -288,10 +258,6 @@ export class OngoingApi {
     return { orderId: data.orderId, created: status === 201, message: data.message };
   }
 
-  getOrder(orderId: number): Promise<OngoingOrder> {
-    return this.get(`/orders/${orderId}`);
-  }
-
   getOrders(filters: OrderFilters = {}): Promise<OngoingOrder[]> {
     return this.get('/orders', this.withGoodsOwner(filters));
   }
@@ -315,15 +281,6 @@ export class OngoingApi {
     return (await this.call<{ orderId: number; message: string }>('DELETE', `/orders/${orderId}`)).data;
   }
 
-  async setOrderReportedToPicked(orderId: number): Promise<{ orderId: number; message: string }> {
-    return (
-      await this.call<{ orderId: number; message: string }>(
-        'PATCH',
-        `/orders/${orderId}/setReportedNumberOfItemsToPickedNumberOfItems`,
-      )
-    ).data;
-  }
-
   async setOrderLineReported(
     orderId: number,
     orderLineId: number,
@@ -338,30 +295,6 @@ export class OngoingApi {
     ).data;
   }
 
-  async setOrderReportedReturnedToReturned(orderId: number): Promise<{ orderId: number; message: string }> {
-    return (
-      await this.call<{ orderId: number; message: string }>(
-        'PATCH',
-        `/orders/${orderId}/setReportedReturnedNumberOfItemsToReturnedNumberOfItems`,
-      )
-    ).data;
-  }
-
-  async setOrderTransporter(
-    orderId: number,
-    transporter: OngoingTransporterPut,
-  ): Promise<{ orderId: number; message: string }> {
-    return (
-      await this.call<{ orderId: number; message: string }>('PATCH', `/orders/${orderId}/transporter`, {
-        body: transporter,
-      })
-    ).data;
-  }
-
-  async getOrderStatuses(): Promise<OngoingStatus[]> {
-    return (await this.get<{ orderStatuses: OngoingStatus[] | null }>('/orders/statuses')).orderStatuses ?? [];
-  }
-
   async getWaysOfDelivery(): Promise<OngoingWayOfDeliveryType[]> {
     return (
       (
@@ -372,15 +305,7 @@ export class OngoingApi {
     );
   }
 
-  // -------------------------------------------------------------------------------- returns
-
-  async upsertReturnOrder(returnOrder: OngoingReturnOrderPut): Promise<{ returnOrderId: number; message: string }> {
-    return (
-      await this.call<{ returnOrderId: number; message: string }>('PUT', '/returnOrders', {
-        body: { ...returnOrder, goodsOwnerId: this.goodsOwnerId },
-      })
-    ).data;
-  }
+  // -------------------------------------------------------------------------------- return orders (read: the warehouse registers them)
 
   getReturnOrder(returnOrderId: number): Promise<OngoingReturnOrder> {
     return this.get(`/returnOrders/${returnOrderId}`);
@@ -415,14 +340,5 @@ export class OngoingApi {
 
   getTransporterContracts(): Promise<OngoingTransporterContract[]> {
     return this.get('/transporterContracts', { goodsOwnerId: this.goodsOwnerId });
-  }
-
-  async getPurchaseOrderStatuses(): Promise<OngoingStatus[]> {
-    // Ongoing's purchase-order statuses model names its list `orderStatuses`.
-    return (await this.get<{ orderStatuses: OngoingStatus[] | null }>('/purchaseOrders/statuses')).orderStatuses ?? [];
-  }
-
-  getWarehouses(): Promise<OngoingWarehouse[]> {
-    return this.get('/warehouses');
   }
 }

@@ -78,10 +78,10 @@ async function main(): Promise<void> {
     goodsOwnerId: cfg.goodsOwnerId,
     timeoutMs: cfg.timeoutMs,
   });
-  const opened = await openingStock(db, api, control, cfg.ongoingWarehouse);
+  const opened = await openingStock(db, api, control, cfg.integratedWarehouse);
   if (opened > 0)
     console.log(
-      `▶ opening stock: ${opened} articles in Ongoing given Multicase's on-hand stock of ${cfg.ongoingWarehouse}`,
+      `▶ opening stock: ${opened} articles in Ongoing given Multicase's on-hand stock of ${cfg.integratedWarehouse}`,
     );
   const abort = new AbortController();
   let actions = 0;
@@ -122,10 +122,12 @@ async function main(): Promise<void> {
     const summary = await generator.catch(() => undefined);
     if (summary) console.log('  generator summary:', JSON.stringify(summary));
     // What operators check by hand: does Ongoing's stock match Multicase's, events in flight counted?
-    const report = await reconcileStock({ ongoing: api, db, warehouse: cfg.ongoingWarehouse }).catch((err: unknown) => {
-      console.log(`  stock reconciliation failed: ${(err as Error).message}`);
-      return undefined;
-    });
+    const report = await reconcileStock({ ongoing: api, db, warehouse: cfg.integratedWarehouse }).catch(
+      (err: unknown) => {
+        console.log(`  stock reconciliation failed: ${(err as Error).message}`);
+        return undefined;
+      },
+    );
     if (report) console.log(`▶ stock reconciliation (npm run ops -- reconcile):\n${formatStockReport(report)}`);
     await pipeline.close();
     await db.destroy();

@@ -132,18 +132,16 @@ async function getArticle(req: ApiRequest): Promise<Reply> {
   return { body: out };
 }
 
-async function putArticle(req: ApiRequest, byId: number | undefined): Promise<Reply> {
+async function putArticle(req: ApiRequest): Promise<Reply> {
   const body = req.body();
   const goodsOwnerId = req.goodsOwnerFromBody(body);
   const articleNumber = field.requiredString(body, 'articleNumber');
   const data = articleData(body);
   return req.store.write(goodsOwnerId, async (trx) => {
-    const existing: ArticleRow | undefined =
-      byId === undefined
-        ? await trx('articles').where({ goods_owner_id: goodsOwnerId, article_number: articleNumber }).first()
-        : await trx('articles').where({ article_system_id: byId, goods_owner_id: goodsOwnerId }).first();
+    const existing: ArticleRow | undefined = await trx('articles')
+      .where({ goods_owner_id: goodsOwnerId, article_number: articleNumber })
+      .first();
     if (!existing) {
-      if (byId !== undefined) throw notFound(`No article with articleSystemId ${byId} was found.`);
       const [row] = await trx('articles')
         .insert({ goods_owner_id: goodsOwnerId, article_number: articleNumber, data: JSON.stringify(data) })
         .returning('article_system_id');
@@ -154,19 +152,12 @@ async function putArticle(req: ApiRequest, byId: number | undefined): Promise<Re
         },
       };
     }
-    if (existing.article_number !== articleNumber) {
-      const clash = await trx('articles')
-        .where({ goods_owner_id: goodsOwnerId, article_number: articleNumber })
-        .first();
-      if (clash) throw refused(`Article number '${articleNumber}' is already used by another article.`);
-    }
     // Fields a PUT leaves out keep their stored values; only a real change moves articleDataLastUpdated.
     const merged = { ...existing.data, ...data };
-    const changed = existing.article_number !== articleNumber || canonicalJson(existing.data) !== canonicalJson(merged);
+    const changed = canonicalJson(existing.data) !== canonicalJson(merged);
     await trx('articles')
       .where({ article_system_id: existing.article_system_id })
       .update({
-        article_number: articleNumber,
         data: JSON.stringify(merged),
         ...(changed ? { data_updated_at: trx.fn.now() } : {}),
       });
@@ -182,6 +173,5 @@ async function putArticle(req: ApiRequest, byId: number | undefined): Promise<Re
 export function registerArticleRoutes(router: RouteTable): void {
   router.add('GET', '/articles', listArticles);
   router.add('GET', '/articles/{articleSystemId}', getArticle);
-  router.add('PUT', '/articles', (req) => putArticle(req, undefined));
-  router.add('PUT', '/articles/{articleSystemId}', (req) => putArticle(req, idParam(req.params, 'articleSystemId')));
+  router.add('PUT', '/articles', putArticle);
 }

@@ -16,7 +16,7 @@ import type { Faults } from './faults.js';
 import { ApiError, isObject, notFound, utc, type Json, type Query, type Reply } from './http.js';
 import * as operator from './operator.js';
 import { orderOut, type OrderRow } from './order-shape.js';
-import { purchaseOrderOut, type PurchaseOrderRow } from './purchase-orders.js';
+import { purchaseOrderOut, type PurchaseOrderRow } from './purchase-order-shape.js';
 import { DEFAULT_SEED, seedReferenceData, type SeedData } from './reference-data.js';
 import { returnOrderOut, type ReturnOrderRow } from './return-orders.js';
 import { Router } from './router.js';

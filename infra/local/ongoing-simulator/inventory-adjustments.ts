@@ -124,14 +124,6 @@ async function listAdjustments(req: ApiRequest): Promise<Reply> {
 
 export function registerInventoryAdjustmentRoutes(router: RouteTable): void {
   router.add('GET', '/inventoryAdjustments', listAdjustments);
-  router.add('GET', '/inventoryAdjustments/{inventoryId}', async (req) => {
-    const inventoryId = idParam(req.params, 'inventoryId');
-    const rows: AdjustmentRow[] = (
-      await req.store.db('inventory_adjustments').where({ inventory_id: inventoryId }).orderBy('id')
-    ).filter((r: AdjustmentRow) => req.mayAccess(r.goods_owner_id));
-    if (rows.length === 0) throw notFound(`No inventory with inventoryId ${inventoryId} was found.`);
-    return { body: await groupedByArticle(req.store.db, rows) };
-  });
   router.add('PATCH', '/inventoryAdjustments/{inventoryId}/articles/{articleSystemId}/setReported', async (req) => {
     const inventoryId = idParam(req.params, 'inventoryId');
     const articleSystemId = idParam(req.params, 'articleSystemId');

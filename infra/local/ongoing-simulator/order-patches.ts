@@ -90,16 +90,6 @@ export function registerOrderPatchRoutes(router: RouteTable): void {
 
   router.add(
     'PATCH',
-    '/orders/{orderId}/waybill',
-    patch(async (trx, order, body) => {
-      const waybill = field.requiredString(body!, 'waybill');
-      await trx('orders').where({ order_id: order.order_id }).update({ way_bill: waybill });
-      return 'Waybill updated.';
-    }),
-  );
-
-  router.add(
-    'PATCH',
     '/orders/{orderId}/setReportedNumberOfItemsToPickedNumberOfItems',
     patch(async (trx, order) => {
       const n = await trx('order_lines')

@@ -183,24 +183,6 @@ async function putOrder(req: ApiRequest): Promise<Reply> {
   });
 }
 
-async function putOrderById(req: ApiRequest): Promise<Reply> {
-  const orderId = idParam(req.params, 'orderId');
-  const input = parseOrder(req);
-  return req.store.write(input.goodsOwnerId, async (trx) => {
-    const existing: OrderRow | undefined = await trx('orders')
-      .where({ order_id: orderId, goods_owner_id: input.goodsOwnerId })
-      .first();
-    if (!existing) throw notFound(`No order with orderId ${orderId} was found.`);
-    if (
-      existing.order_number !== input.orderNumber &&
-      (await trx('orders').where({ goods_owner_id: input.goodsOwnerId, order_number: input.orderNumber }).first())
-    ) {
-      throw refused(`Order number '${input.orderNumber}' is already used by another order.`);
-    }
-    return { body: await saveOrder(trx, input, existing) };
-  });
-}
-
 const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
 
 function existsLine(query: Knex.QueryBuilder, condition: string, bindings: unknown[] = []): void {
@@ -300,7 +282,6 @@ export function registerOrderRoutes(router: RouteTable): void {
   router.add('GET', '/orders', listOrders);
   router.add('GET', '/orders/{orderId}', getOrder);
   router.add('PUT', '/orders', putOrder);
-  router.add('PUT', '/orders/{orderId}', putOrderById);
   router.add('DELETE', '/orders/{orderId}', async (req) => {
     const order = await findOrder(req, idParam(req.params, 'orderId'));
     return cancelOrder(req, order.goods_owner_id, { order_id: order.order_id }, `orderId ${order.order_id}`);

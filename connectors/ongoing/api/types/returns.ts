@@ -1,23 +1,5 @@
-/** Ongoing's /returnOrders: the PUT body, the return order as read back, and the list filters. */
+/** Ongoing's /returnOrders: the return order as read back, and the list filters. */
 import type { OngoingArticleRef, OngoingCodeName, OngoingStatus } from './common.js';
-
-export interface OngoingReturnOrderLinePut {
-  returnOrderRowNumber: string;
-  /** Ongoing's own order-line id (orderLines[].id), not the ERP row number. */
-  customerOrderLine: { orderLineId: number };
-  toBeReturnedNumberOfItems: number;
-  returnCause?: OngoingCodeName;
-}
-
-export interface OngoingReturnOrderPut {
-  returnOrderNumber: string;
-  /** Ongoing's own orderId. */
-  customerOrder: { orderId: number };
-  returnOrderLines: OngoingReturnOrderLinePut[];
-  comment?: string;
-  inDate?: string;
-  tracking?: { waybill?: string; trackingUrl?: string };
-}
 
 export interface OngoingReturnedArticleItem {
   numberOfItems: number;
