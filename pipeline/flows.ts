@@ -170,7 +170,12 @@ const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where:
   start: async (ctx) =>
     runOngoingSink(
       ctx.rt,
-      { api: ctx.ongoing, idMap: await ctx.idMap(), skipUnchanged: ctx.cfg.skipUnchanged },
+      {
+        api: ctx.ongoing,
+        idMap: await ctx.idMap(),
+        skipUnchanged: ctx.cfg.skipUnchanged,
+        purchaseOrderClosedStatus: ctx.cfg.purchaseOrderClosedStatus,
+      },
       handler,
     ),
 });

@@ -19,6 +19,12 @@ export const ArticleUpsert = record('ArticleUpsert', CMD, 'Create or update an O
   optional('volume', 'double', 'm3'),
   optional('supplierNumber', 'string'),
   optional('articleGroup', 'string'),
+  optional('countryOfOriginCode', 'string', 'ISO 3166 two-letter code'),
+  optional('statisticsNumber', 'string', 'customs tariff number (HS, CN or TARIC)'),
+  optional('netWeight', 'double', 'kg'),
+  optional('quantityPerPackage', 'int'),
+  optional('purchasePrice', 'double', "the cost price, in Multicase's company currency"),
+  optional('stockValuationPrice', 'double', 'what Ongoing values a unit of stock at: the cost price'),
 ]);
 
 export const PurchaseOrderUpsert = record(
@@ -37,6 +43,12 @@ export const PurchaseOrderUpsert = record(
       'isReturn',
       'boolean',
       'true: a customer return announced as a purchase order marked as a return; the supplier is the customer sending it',
+    ),
+    optional('purchaseOrderRemark', 'string', 'receiving instructions for the warehouse'),
+    optional(
+      'close',
+      'boolean',
+      "true: closed in Multicase with less received than ordered; the lines advise what was received, and the sink sets Ongoing's status for a finished purchase order",
     ),
     field(
       'lines',
@@ -80,7 +92,29 @@ export const OrderUpsert = record(
         field('countryCode', 'string'),
         optional('email', 'string'),
         optional('mobilePhone', 'string'),
+        optional(
+          'invoiceAddress',
+          record('ConsigneeInvoiceAddress', CMD, "Where the order's invoice goes.", [
+            field('name', 'string'),
+            optional('address1', 'string'),
+            optional('address2', 'string'),
+            optional('address3', 'string'),
+            optional('postCode', 'string'),
+            optional('city', 'string'),
+            optional('countryCode', 'string'),
+          ]),
+        ),
+        optional('vatNumber', 'string'),
+        optional('organisationNumber', 'string'),
       ]),
+    ),
+    optional('orderRemark', 'string'),
+    optional('termsOfDeliveryCode', 'string', 'Incoterms code'),
+    optional('termsOfDeliveryName', 'string'),
+    optional(
+      'cashOnDeliveryAmount',
+      'double',
+      "to collect on delivery, in the order's currency; Ongoing's REST model has no field for it, so the sink writes it into the warehouse instruction",
     ),
     field(
       'lines',
