@@ -226,7 +226,7 @@ export const flows: readonly Flow[] = [
     sinks: [
       ongoingWrite(
         purchaseOrderUpsertHandler,
-        'PUT /purchaseOrders, or cancel',
+        'PUT /purchaseOrders, close short or cancel',
         'sinks/ongoing/purchase-order-upsert.ts',
       ),
     ],

@@ -1,6 +1,6 @@
 /**
- * The simulator stores what a PUT gives the way the pipeline relies on (docs/sending-to-ongoing.md,
- * reading C1 of the research note's §8: a field left out or null keeps its value, "" clears it), takes
+ * The simulator stores what a PUT gives the way the pipeline relies on (reading C1 of
+ * docs/sending-to-ongoing.md: a field left out or null keeps its value, "" clears it), takes
  * the customs, valuation, invoicing and remark fields under Ongoing's names, closes a partly received
  * purchase order short (lines down to what was received, then PATCH purchaseOrderStatus) and refuses
  * what Ongoing refuses. Real PostgreSQL, simulator in-process on a random port, plain fetch.

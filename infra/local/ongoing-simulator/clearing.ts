@@ -1,8 +1,7 @@
 /**
- * How a PUT changes what is stored, field by field. Ongoing documents none of it (the research
- * note's §8 lists four readings); the simulator implements reading C1, the one the pipeline is
- * built for (docs/sending-to-ongoing.md): a field left out keeps its value, null keeps it, and ""
- * clears it. Numbers have no clear: 0 is stored as 0.
+ * How a PUT changes what is stored, field by field. Ongoing documents none of it; the simulator
+ * implements reading C1 of docs/sending-to-ongoing.md, the one the pipeline is built for: a field
+ * left out keeps its value, null keeps it, and "" clears it. Numbers have no clear: 0 is stored as 0.
  *
  * An object that is one value (a code and its name, a transporter and its service, a
  * notification, a line's prices) is replaced whole when given, its "" members dropped; other
