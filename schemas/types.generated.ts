@@ -444,7 +444,7 @@ export interface PurchaseOrderUpsertCommand {
   payload: PurchaseOrderUpsert;
 }
 
-/** Where the order's invoice goes. */
+/** Where the order's invoice goes (the customer's address unless the order says otherwise). */
 export interface ConsigneeInvoiceAddress {
   name: string;
   address1: null | string;

@@ -1,5 +1,6 @@
 /** Command payloads: what the sinks apply, to Ongoing first, then to Multicase. */
 import { arrayOf, field, optional, record, timestampMillis } from '../avro.js';
+import { addressLines, invoiceAddress } from './address.js';
 
 const CMD = 'pipeline.command';
 
@@ -83,27 +84,11 @@ export const OrderUpsert = record(
       'consignee',
       record('Consignee', CMD, 'Who receives the goods.', [
         field('customerNumber', 'string'),
-        field('name', 'string'),
-        optional('address1', 'string'),
-        optional('address2', 'string'),
-        optional('address3', 'string'),
-        optional('postCode', 'string'),
-        optional('city', 'string'),
+        ...addressLines(),
         field('countryCode', 'string'),
         optional('email', 'string'),
         optional('mobilePhone', 'string'),
-        optional(
-          'invoiceAddress',
-          record('ConsigneeInvoiceAddress', CMD, "Where the order's invoice goes.", [
-            field('name', 'string'),
-            optional('address1', 'string'),
-            optional('address2', 'string'),
-            optional('address3', 'string'),
-            optional('postCode', 'string'),
-            optional('city', 'string'),
-            optional('countryCode', 'string'),
-          ]),
-        ),
+        optional('invoiceAddress', invoiceAddress('ConsigneeInvoiceAddress', CMD)),
         optional('vatNumber', 'string'),
         optional('organisationNumber', 'string'),
       ]),

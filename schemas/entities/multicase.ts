@@ -1,5 +1,6 @@
 /** Multicase change entities: what the Multicase source reads, as `after` of its change events. */
 import { arrayOf, field, optional, record } from '../avro.js';
+import { addressLines, invoiceAddress } from './address.js';
 
 const MC = 'pipeline.multicase';
 
@@ -65,12 +66,7 @@ export const PurchaseOrder = record('PurchaseOrder', MC, 'A Multicase purchase o
 ]);
 
 const Address = record('Address', MC, 'A delivery address.', [
-  field('name', 'string'),
-  optional('address1', 'string'),
-  optional('address2', 'string'),
-  optional('address3', 'string'),
-  optional('postCode', 'string'),
-  optional('city', 'string'),
+  ...addressLines(),
   field('countryCode', 'string'),
   optional('email', 'string'),
   optional('phone', 'string'),
@@ -99,23 +95,7 @@ export const ReleasedOrder = record(
     ),
     optional('currency', 'string', 'ISO 4217 code of the order'),
     optional('shippingMethodActive', 'boolean', 'false when the freight method has been taken out of use'),
-    optional(
-      'invoiceAddress',
-      record(
-        'InvoiceAddress',
-        MC,
-        "Where the order's invoice goes (the customer's address unless the order says otherwise).",
-        [
-          field('name', 'string'),
-          optional('address1', 'string'),
-          optional('address2', 'string'),
-          optional('address3', 'string'),
-          optional('postCode', 'string'),
-          optional('city', 'string'),
-          optional('countryCode', 'string'),
-        ],
-      ),
-    ),
+    optional('invoiceAddress', invoiceAddress('InvoiceAddress', MC)),
     optional('vatNumber', 'string', "the customer's VAT number"),
     optional('organisationNumber', 'string', "the customer's organisation (company registration) number"),
     optional('termsOfDelivery', 'string', 'Incoterms code, e.g. DAP'),

@@ -80,13 +80,7 @@ export interface DeliveryAddress {
   phone: string | null;
 }
 
-export interface InvoiceAddress {
-  name: string;
-  address1: string | null;
-  address2: string | null;
-  address3: string | null;
-  postCode: string | null;
-  city: string | null;
+export interface InvoiceAddress extends Omit<DeliveryAddress, 'countryCode' | 'email' | 'phone'> {
   countryCode: string | null;
 }
 
