@@ -170,7 +170,12 @@ const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where:
   start: async (ctx) =>
     runOngoingSink(
       ctx.rt,
-      { api: ctx.ongoing, idMap: await ctx.idMap(), skipUnchanged: ctx.cfg.skipUnchanged },
+      {
+        api: ctx.ongoing,
+        idMap: await ctx.idMap(),
+        skipUnchanged: ctx.cfg.skipUnchanged,
+        purchaseOrderClosedStatus: ctx.cfg.purchaseOrderClosedStatus,
+      },
       handler,
     ),
 });
@@ -221,7 +226,7 @@ export const flows: readonly Flow[] = [
     sinks: [
       ongoingWrite(
         purchaseOrderUpsertHandler,
-        'PUT /purchaseOrders, or cancel',
+        'PUT /purchaseOrders, close short or cancel',
         'sinks/ongoing/purchase-order-upsert.ts',
       ),
     ],

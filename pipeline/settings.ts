@@ -15,6 +15,7 @@ import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
 import { inventoryAdjustmentSourceSettings } from '../connectors/ongoing/inventory-adjustments.js';
 import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
+import { purchaseOrderSinkSettings } from '../sinks/ongoing/purchase-order-upsert.js';
 import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
 
@@ -59,6 +60,7 @@ export const pipelineSettings = {
   ...shipmentSourceSettings,
   ...inventoryAdjustmentSourceSettings,
   ...ongoingSinkSettings,
+  ...purchaseOrderSinkSettings,
   ...reconcileSettings,
   ...consoleSettings,
 };

@@ -3,14 +3,19 @@
  * freight method translated into Ongoing's way of delivery and transporter.
  *
  * - The picking-list number is Ongoing's order number; the Multicase order number is its reference.
- * - Only the warehouse Ongoing runs (MULTICASE_ONGOING_WAREHOUSE); a picking list moved away after
- *   it was sent, or cancelled, cancels the Ongoing order.
+ * - Only the warehouse Ongoing runs (MULTICASE_ONGOING_WAREHOUSE). A picking list of another
+ *   warehouse (moved away after it was sent, or never there) and a cancelled one become a cancel,
+ *   always: the Ongoing sink sees the commands of one order in order and knows whether it reached
+ *   Ongoing, so a cancel is not lost while the sink is behind with the upsert it cancels.
+ * - A change of the order after it was sent (address, freight method, pickup point, delivery
+ *   date, invoice address, remark, …) reaches the picking list (the source reads it again) and goes
+ *   out as an upsert of the whole order, which Ongoing refuses once the warehouse has started.
  * - A freight method without a mapping in `state.shipping-method-map`, or one taken out of use,
  *   holds the picking list: it is parked (other picking lists go on) until the mapping appears,
  *   then goes out by itself. It is never dead-lettered for that: the record is fine, the setup is not.
  * - A line whose article has not reached Ongoing yet waits for it, ID_MAP_GRACE_MS at most.
  */
-import { idMapKey, topics } from '../schemas/catalog.js';
+import { topics } from '../schemas/catalog.js';
 import type { OrderReleased, OrderUpsert } from '../schemas/types.generated.js';
 import { NotYetAvailableError, ValidationError } from '../runtime/errors.js';
 import { requireArticlesInOngoing, type Lookups, type ProcessorSpec } from './processor.js';
@@ -20,6 +25,21 @@ import { requirePositive, requireText, requireUnique } from './validate.js';
 const HELD = Number.POSITIVE_INFINITY;
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Incoterms 2020, the terms of delivery Multicase records by code; Ongoing shows the name beside it. */
+const INCOTERMS: Record<string, string> = {
+  EXW: 'Ex Works',
+  FCA: 'Free Carrier',
+  CPT: 'Carriage Paid To',
+  CIP: 'Carriage and Insurance Paid To',
+  DAP: 'Delivered at Place',
+  DPU: 'Delivered at Place Unloaded',
+  DDP: 'Delivered Duty Paid',
+  FAS: 'Free Alongside Ship',
+  FOB: 'Free on Board',
+  CFR: 'Cost and Freight',
+  CIF: 'Cost, Insurance and Freight',
+};
 
 export function pickingListToOrder(
   event: OrderReleased,
@@ -33,9 +53,7 @@ export function pickingListToOrder(
     throw new ValidationError(record, 'status', `is unknown: ${p.status}`);
   // Shipped means the warehouse reported it: nothing is left to tell Ongoing.
   if (p.status === 'shipped') return null;
-  const elsewhere = p.warehouseCode !== lookups.integratedWarehouse;
-  if (elsewhere && !lookups.idMap.get(idMapKey('ongoing', 'order', number))) return null;
-  const cancel = p.status === 'cancelled' || elsewhere;
+  const cancel = p.status === 'cancelled' || p.warehouseCode !== lookups.integratedWarehouse;
   requireUnique(record, 'lines', p.lines, (l) => l.position);
   if (!cancel && p.lines.length === 0) throw new ValidationError(record, 'lines', 'is empty');
   const lines = p.lines.map((l, i) => {
@@ -72,7 +90,14 @@ export function pickingListToOrder(
       countryCode: requireText(record, 'deliveryAddress.countryCode', a.countryCode),
       email: a.email,
       mobilePhone: a.phone,
+      invoiceAddress: p.invoiceAddress,
+      vatNumber: p.vatNumber,
+      organisationNumber: p.organisationNumber,
     },
+    orderRemark: p.orderRemark,
+    termsOfDeliveryCode: p.termsOfDelivery,
+    termsOfDeliveryName: p.termsOfDelivery === null ? null : (INCOTERMS[p.termsOfDelivery] ?? null),
+    cashOnDeliveryAmount: p.cashOnDeliveryAmount,
     lines,
   };
   if (cancel) return order;

@@ -1,7 +1,9 @@
 /**
  * Flow 1, master data: a Multicase product becomes an Ongoing article. Service items are sent as
  * non-stock articles; an inactive or deleted product deactivates the article (Ongoing keeps
- * history, so articles are never deleted).
+ * history, so articles are never deleted). Customs and valuation data (country of origin, tariff
+ * number, net weight, units per package, cost price) go with it, for a 3PL that ships abroad.
+ * Every field is carried as Multicase has it, null when empty: the sink sends what clears it.
  */
 import { topics } from '../schemas/catalog.js';
 import type { ArticleUpsert, ProductChanged } from '../schemas/types.generated.js';
@@ -31,6 +33,13 @@ export function productToArticle(event: ProductChanged): ArticleUpsert | null {
     volume: dm3ToM3(p.volumeDm3),
     supplierNumber: p.supplierNumber,
     articleGroup: p.productGroup,
+    countryOfOriginCode: p.countryOfOrigin,
+    statisticsNumber: p.customsCode,
+    netWeight: p.netWeightKg,
+    quantityPerPackage: p.unitsPerPackage,
+    // Stock is valued at cost: Ongoing keeps both, for its purchase and its stock-value figures.
+    purchasePrice: p.costPrice,
+    stockValuationPrice: p.costPrice,
   };
 }
 

@@ -63,6 +63,8 @@ export function returnToInbound(
     inDate: null,
     referenceNumber: r.orderNumber,
     comment: r.reason,
+    purchaseOrderRemark: null,
+    close: false,
     lines,
   };
 }

@@ -9,9 +9,9 @@ export const topicMeanings: Record<TopicName, string> = {
   'multicase.product.changed':
     'A product (article master data, service items included) was created or changed in Multicase. The latest event per key is the product as it is now; `isDeleted` marks one taken out of use.',
   'multicase.purchase-order.changed':
-    'A purchase order for the warehouse Ongoing runs was saved in Multicase, or an open or partly received one changed (lines, quantities, dates, cancellation). The warehouse is told to expect these goods.',
+    'A purchase order for the warehouse Ongoing runs was saved in Multicase, or an open or partly received one changed (lines, quantities, dates, receiving instructions, closing short, cancellation). The warehouse is told to expect these goods.',
   'multicase.order.released':
-    "A Multicase user sent an order's picking list to the warehouse: the allocated quantities to pick, with the delivery address and freight method. What was not sent stays in Multicase as a back order.",
+    "A Multicase user sent an order's picking list to the warehouse: the allocated quantities to pick, with the delivery address, freight method, invoice address, VAT and organisation number, terms of delivery, remark and cash-on-delivery amount. A later change of the order's data (or of its warehouse) is a new event for its picking list. What was not sent stays in Multicase as a back order.",
   'multicase.return-order.changed':
     'A customer return registered in Multicase was sent to the warehouse (or changed or closed): its lines to be placed in stock are expected back; scrap and repair lines stay in Multicase.',
   'ongoing.goods-receipt.received':
@@ -21,9 +21,9 @@ export const topicMeanings: Record<TopicName, string> = {
   'ongoing.inventory.adjusted':
     'Stock was changed in the warehouse outside receiving and picking: a count, damage, a discrepancy found while picking. One event per inventory and article, with the signed change and its cause.',
   'ongoing.article.upsert':
-    'The pipeline creates or updates this article in Ongoing so the warehouse knows the product (number, name, EAN, dimensions).',
+    'The pipeline creates or updates this article in Ongoing so the warehouse knows the product (number, name, EAN, dimensions, and the customs and valuation data: country of origin, tariff number, net weight, cost price).',
   'ongoing.purchase-order.upsert':
-    'The pipeline creates, updates or cancels an inbound order in Ongoing: a purchase order, or a customer return sent as a goods receipt (marked as a return).',
+    'The pipeline creates, updates, closes short or cancels an inbound order in Ongoing: a purchase order, or a customer return sent as a goods receipt (marked as a return).',
   'ongoing.order.upsert':
     'The pipeline creates, updates or cancels an outbound order in Ongoing from a picking list, with the way of delivery its freight method maps to.',
   'ongoing.order.report':

@@ -31,6 +31,15 @@ export interface Product {
   isDeleted: boolean;
   supplierNumber: null | string;
   productGroup: null | string;
+  /** ISO 3166 two-letter code of the country the goods were made in */
+  countryOfOrigin: null | string;
+  /** customs tariff number (HS, CN or TARIC) */
+  customsCode: null | string;
+  netWeightKg: null | number;
+  /** Multicase's UnitsPerPackage */
+  unitsPerPackage: null | number;
+  /** Multicase's SupplierCostPrice, in the company's currency: what stock is valued at */
+  costPrice: null | number;
 }
 
 /** A change event (shared envelope; `after` holds the entity state). */
@@ -61,7 +70,7 @@ export interface PurchaseOrderLine {
 /** A Multicase purchase order with its lines, as saved. */
 export interface PurchaseOrder {
   purchaseOrderNumber: string;
-  /** open | partly_received | received | cancelled */
+  /** open | partly_received | received | closed (closed short, or cancelled after goods arrived) | cancelled */
   status: string;
   supplierNumber: null | string;
   supplierName: null | string;
@@ -70,6 +79,8 @@ export interface PurchaseOrder {
   expectedDate: null | string;
   reference: null | string;
   note: null | string;
+  /** Multicase's DeliveryTxt: receiving instructions for the warehouse */
+  deliveryText: null | string;
   lines: Array<PurchaseOrderLine>;
 }
 
@@ -100,6 +111,17 @@ export interface Address {
   countryCode: string;
   email: null | string;
   phone: null | string;
+}
+
+/** Where the order's invoice goes (the customer's address unless the order says otherwise). */
+export interface InvoiceAddress {
+  name: string;
+  address1: null | string;
+  address2: null | string;
+  address3: null | string;
+  postCode: null | string;
+  city: null | string;
+  countryCode: null | string;
 }
 
 /** One line of the picking list. */
@@ -134,6 +156,17 @@ export interface ReleasedOrder {
   currency: null | string;
   /** false when the freight method has been taken out of use */
   shippingMethodActive: null | boolean;
+  invoiceAddress: null | InvoiceAddress;
+  /** the customer's VAT number */
+  vatNumber: null | string;
+  /** the customer's organisation (company registration) number */
+  organisationNumber: null | string;
+  /** Incoterms code, e.g. DAP */
+  termsOfDelivery: null | string;
+  /** what the warehouse should know about the order */
+  orderRemark: null | string;
+  /** to collect on delivery, in the order's currency; null: not cash on delivery */
+  cashOnDeliveryAmount: null | number;
   lines: Array<ReleasedOrderLine>;
 }
 
@@ -343,6 +376,17 @@ export interface ArticleUpsert {
   volume: null | number;
   supplierNumber: null | string;
   articleGroup: null | string;
+  /** ISO 3166 two-letter code */
+  countryOfOriginCode: null | string;
+  /** customs tariff number (HS, CN or TARIC) */
+  statisticsNumber: null | string;
+  /** kg */
+  netWeight: null | number;
+  quantityPerPackage: null | number;
+  /** the cost price, in Multicase's company currency */
+  purchasePrice: null | number;
+  /** what Ongoing values a unit of stock at: the cost price */
+  stockValuationPrice: null | number;
 }
 
 /** A command (shared envelope; `payload` holds what to apply). */
@@ -379,6 +423,10 @@ export interface PurchaseOrderUpsert {
   comment: null | string;
   /** true: a customer return announced as a purchase order marked as a return; the supplier is the customer sending it */
   isReturn: null | boolean;
+  /** receiving instructions for the warehouse */
+  purchaseOrderRemark: null | string;
+  /** true: closed in Multicase with less received than ordered; the lines advise what was received, and the sink sets Ongoing's status for a finished purchase order */
+  close: null | boolean;
   lines: Array<PurchaseOrderUpsertLine>;
 }
 
@@ -396,6 +444,17 @@ export interface PurchaseOrderUpsertCommand {
   payload: PurchaseOrderUpsert;
 }
 
+/** Where the order's invoice goes (the customer's address unless the order says otherwise). */
+export interface ConsigneeInvoiceAddress {
+  name: string;
+  address1: null | string;
+  address2: null | string;
+  address3: null | string;
+  postCode: null | string;
+  city: null | string;
+  countryCode: null | string;
+}
+
 /** Who receives the goods. */
 export interface Consignee {
   customerNumber: string;
@@ -408,6 +467,9 @@ export interface Consignee {
   countryCode: string;
   email: null | string;
   mobilePhone: null | string;
+  invoiceAddress: null | ConsigneeInvoiceAddress;
+  vatNumber: null | string;
+  organisationNumber: null | string;
 }
 
 /** One order line. */
@@ -435,6 +497,12 @@ export interface OrderUpsert {
   /** ISO 4217 code of the line prices */
   currency: null | string;
   consignee: Consignee;
+  orderRemark: null | string;
+  /** Incoterms code */
+  termsOfDeliveryCode: null | string;
+  termsOfDeliveryName: null | string;
+  /** to collect on delivery, in the order's currency; Ongoing's REST model has no field for it, so the sink writes it into the warehouse instruction */
+  cashOnDeliveryAmount: null | number;
   lines: Array<OrderUpsertLine>;
 }
 

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHILD_TABLES, TRACKED_TABLES } from '../connectors/multicase/install.js';
+import { CHILD_TABLES, SALES_ORDER_COLUMNS_SENT, TRACKED_TABLES } from '../connectors/multicase/install.js';
 import { runOps, type OpsIo } from '../pipeline/ops/cli.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 import { seededMulticase } from './support/multicase.js';
@@ -27,6 +27,13 @@ async function bareMulticase(withTables = true): Promise<Knex> {
     await knex.raw(
       `CREATE TABLE multicase.${c.table} (id serial PRIMARY KEY, ${c.key} int NOT NULL REFERENCES multicase.${c.parent}(id), quantity int)`,
     );
+  // The order data a picking list carries, and what ties a list to its order.
+  await knex.raw(
+    `ALTER TABLE multicase.sales_orders ${SALES_ORDER_COLUMNS_SENT.map((c) => `ADD COLUMN ${c} text`).join(', ')}, ADD COLUMN status text`,
+  );
+  await knex.raw(
+    "ALTER TABLE multicase.picking_lists ADD COLUMN sales_order_id int REFERENCES multicase.sales_orders(id), ADD COLUMN status text NOT NULL DEFAULT 'sent'",
+  );
   return knex;
 }
 
@@ -70,7 +77,9 @@ describe('ops multicase install-change-tracking', () => {
   it('--dry-run prints the SQL of both parts and changes nothing', async () => {
     const r = await ops(knex, 'multicase', 'install-change-tracking', '--dry-run');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('Dry run: nothing was changed. Missing: 0008_change_tracking, 0009_notify_on_change');
+    expect(r.out).toContain(
+      'Dry run: nothing was changed. Missing: 0008_change_tracking, 0009_notify_on_change, 0019_sent_picking_lists_follow_their_order',
+    );
     expect(r.out).toMatch(/^BEGIN;\nSET LOCAL lock_timeout = '10s';/m);
     expect(r.out).toContain('CREATE SEQUENCE multicase.change_seq');
     expect(r.out).toContain('CREATE TRIGGER products_notify_change');
@@ -82,8 +91,10 @@ describe('ops multicase install-change-tracking', () => {
   it('installs the change tracking, which then stamps changes and notifies', async () => {
     const r = await ops(knex, 'multicase', 'install-change-tracking');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('Installed 0008_change_tracking, 0009_notify_on_change');
-    expect(await triggerCount(knex)).toBe(TRACKED_TABLES.length * 3 + CHILD_TABLES.length * 3);
+    expect(r.out).toContain(
+      'Installed 0008_change_tracking, 0009_notify_on_change, 0019_sent_picking_lists_follow_their_order',
+    );
+    expect(await triggerCount(knex)).toBe(TRACKED_TABLES.length * 3 + CHILD_TABLES.length * 3 + 1);
 
     const [row] = await knex('multicase.products').insert({ name: 'tent' }).returning(['id', 'change_seq']);
     expect(Number(row.change_seq)).toBeGreaterThan(0);
@@ -94,6 +105,27 @@ describe('ops multicase install-change-tracking', () => {
     await expect(knex('multicase.products').where({ id: row.id }).delete()).rejects.toThrow(/never deleted/);
   });
 
+  it("moves an order's sent picking lists on when data they carry changes, and only then", async () => {
+    const [order] = await knex('multicase.sales_orders')
+      .insert({ name: 'order', delivery_city: 'Oslo', status: 'open' })
+      .returning('id');
+    const [sent] = await knex('multicase.picking_lists').insert({ sales_order_id: order.id }).returning('id');
+    const [shipped] = await knex('multicase.picking_lists')
+      .insert({ sales_order_id: order.id, status: 'shipped' })
+      .returning('id');
+    const seq = async (id: number) =>
+      BigInt((await knex('multicase.picking_lists').where({ id }).first('change_seq')).change_seq);
+    const before = { sent: await seq(sent.id), shipped: await seq(shipped.id) };
+
+    await knex('multicase.sales_orders').where({ id: order.id }).update({ status: 'sent_to_warehouse' });
+    await knex('multicase.sales_orders').where({ id: order.id }).update({ delivery_city: 'Oslo' });
+    expect(await seq(sent.id), 'a status change, or a value set to what it was, moves nothing').toBe(before.sent);
+
+    await knex('multicase.sales_orders').where({ id: order.id }).update({ delivery_city: 'Bergen' });
+    expect(await seq(sent.id), 'a new delivery city reaches the sent list').toBeGreaterThan(before.sent);
+    expect(await seq(shipped.id), 'a shipped list has nothing left to tell Ongoing').toBe(before.shipped);
+  });
+
   it('is a no-op when run again', async () => {
     const before = (await knex.raw('SELECT last_value FROM multicase.change_seq')).rows[0].last_value;
     const triggers = await triggerCount(knex);
@@ -101,7 +133,7 @@ describe('ops multicase install-change-tracking', () => {
       const r = await ops(knex, 'multicase', 'install-change-tracking', ...argv);
       expect(r.code, r.err).toBe(0);
       expect(r.out).toBe(
-        'Change tracking is installed already (0008_change_tracking, 0009_notify_on_change): nothing to do.',
+        'Change tracking is installed already (0008_change_tracking, 0009_notify_on_change, 0019_sent_picking_lists_follow_their_order): nothing to do.',
       );
     }
     expect(await triggerCount(knex)).toBe(triggers);
@@ -116,6 +148,17 @@ describe('ops multicase install-change-tracking', () => {
       '0009_notify_on_change is only partly installed (changed by hand?); missing: trigger products_notify_change on multicase.products',
     );
     expect(r.err).toContain('nothing was changed');
+  });
+
+  it('refuses the picking-list trigger changed by hand, naming what is missing', async () => {
+    const own = await bareMulticase();
+    expect((await ops(own, 'multicase', 'install-change-tracking')).code).toBe(0);
+    await own.raw('DROP TRIGGER sales_orders_touch_sent_picking_lists ON multicase.sales_orders');
+    const r = await ops(own, 'multicase', 'install-change-tracking');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      '0019_sent_picking_lists_follow_their_order is only partly installed (changed by hand?); missing: trigger sales_orders_touch_sent_picking_lists on multicase.sales_orders',
+    );
   });
 
   it('refuses a database without Multicase tables, and creates nothing there', async () => {

@@ -73,6 +73,8 @@ describe('return → Ongoing return receipt', () => {
       inDate: null,
       referenceNumber: '100001',
       comment: 'wrong size',
+      purchaseOrderRemark: null,
+      close: false,
       lines: [{ rowNumber: '1', articleNumber: 'TENT-2P', numberOfItems: 2 }],
     });
   });

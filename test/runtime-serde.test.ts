@@ -31,6 +31,11 @@ const event: ProductChanged = {
     isDeleted: false,
     supplierNumber: 'S-1',
     productGroup: 'Kitchen',
+    countryOfOrigin: 'CN',
+    customsCode: '69120010',
+    netWeightKg: 0.3,
+    unitsPerPackage: 6,
+    costPrice: 21.5,
   },
 };
 

@@ -154,5 +154,74 @@ DROP FUNCTION ${S}.notify_change();
 `,
 };
 
+/**
+ * The sales-order columns a picking list carries to Ongoing (picking-lists.ts reads these): a
+ * change of one after the list was sent must reach Ongoing as a change of the list.
+ */
+export const SALES_ORDER_COLUMNS_SENT = [
+  'order_number',
+  'customer_id',
+  'shipping_method_id',
+  'warehouse_id',
+  'delivery_name',
+  'delivery_address1',
+  'delivery_address2',
+  'delivery_address3',
+  'delivery_post_code',
+  'delivery_city',
+  'delivery_country_code',
+  'delivery_email',
+  'delivery_phone',
+  'delivery_date',
+  'reference',
+  'pickup_point_code',
+  'currency',
+  'invoice_name',
+  'invoice_address1',
+  'invoice_address2',
+  'invoice_address3',
+  'invoice_post_code',
+  'invoice_city',
+  'invoice_country_code',
+  'vat_number',
+  'organisation_number',
+  'terms_of_delivery',
+  'order_remark',
+  'cash_on_delivery_amount',
+] as const;
+
+const sentColumns = (row: 'OLD' | 'NEW') => SALES_ORDER_COLUMNS_SENT.map((c) => `${row}.${c}`).join(', ');
+
+/**
+ * A picking list reaches Ongoing with its order's delivery data, which lives on the sales order:
+ * when one of those columns changes (SALES_ORDER_COLUMNS_SENT, and only those, so that status and
+ * allocation changes cause no churn), the order's picking lists still at the warehouse ('sent')
+ * are touched in the same transaction. Their change stamp advances, so the picking-list source
+ * reads them again with the new data, under the same horizon rule as every change
+ * (change-tracking.ts): a transaction that commits late is still read.
+ */
+export const sentPickingListsFollowTheirOrderMigration: SqlMigration = {
+  name: '0019_sent_picking_lists_follow_their_order',
+  up: `
+CREATE FUNCTION ${S}.touch_sent_picking_lists() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE ${S}.picking_lists SET updated_at = now() WHERE sales_order_id = NEW.id AND status = 'sent';
+  RETURN NULL;
+END $$;
+CREATE TRIGGER sales_orders_touch_sent_picking_lists
+  AFTER UPDATE OF ${SALES_ORDER_COLUMNS_SENT.join(', ')} ON ${S}.sales_orders
+  FOR EACH ROW WHEN ((${sentColumns('OLD')}) IS DISTINCT FROM (${sentColumns('NEW')}))
+  EXECUTE FUNCTION ${S}.touch_sent_picking_lists();
+`,
+  down: `
+DROP TRIGGER sales_orders_touch_sent_picking_lists ON ${S}.sales_orders;
+DROP FUNCTION ${S}.touch_sent_picking_lists();
+`,
+};
+
 /** The integration's migrations, in order. They run after Multicase's own schema exists. */
-export const changeCaptureMigrations: readonly SqlMigration[] = [changeTrackingMigration, notifyOnChangeMigration];
+export const changeCaptureMigrations: readonly SqlMigration[] = [
+  changeTrackingMigration,
+  notifyOnChangeMigration,
+  sentPickingListsFollowTheirOrderMigration,
+];

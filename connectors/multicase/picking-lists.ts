@@ -2,13 +2,16 @@
  * Multicase picking lists (an order, or part of it, a user sent to the warehouse) as change
  * events (flow 4). Like purchase orders they reach Ongoing as soon as they are saved: a commit
  * wakes the source through NOTIFY; the interval is only the fallback. A changed or cancelled
- * picking list follows the same way.
+ * picking list follows the same way, and so does a change of its order's data after it was sent
+ * (address, freight method, pickup point, delivery date, warehouse, …): the database touches the
+ * order's sent picking lists when one of SALES_ORDER_COLUMNS_SENT changes (install.ts).
  */
 import { topics } from '../../schemas/catalog.js';
 import type { OrderReleased, ReleasedOrder } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
 import { ValidationError } from '../../runtime/errors.js';
 import type { RejectedRow, SourceEvent } from '../../runtime/source.js';
+import { SALES_ORDER_COLUMNS_SENT } from './install.js';
 import { envelope, num, operationOf, rejectOrEvent, str, type Row, type TableReader } from './table-source.js';
 
 export const pickingListSourceSettings = {
@@ -57,6 +60,23 @@ export function pickingListRowToEvent(
     warehouseCode: str(row.warehouse_code),
     pickupPointCode: str(row.pickup_point_code),
     currency: str(row.currency),
+    invoiceAddress:
+      str(row.invoice_name) === null
+        ? null
+        : {
+            name: String(row.invoice_name),
+            address1: str(row.invoice_address1),
+            address2: str(row.invoice_address2),
+            address3: str(row.invoice_address3),
+            postCode: str(row.invoice_post_code),
+            city: str(row.invoice_city),
+            countryCode: str(row.invoice_country_code),
+          },
+    vatNumber: str(row.vat_number),
+    organisationNumber: str(row.organisation_number),
+    termsOfDelivery: str(row.terms_of_delivery),
+    orderRemark: str(row.order_remark),
+    cashOnDeliveryAmount: num(row.cash_on_delivery_amount),
     lines: lines.map((l, i) => {
       if (str(l.product_number) === null)
         throw new ValidationError(
@@ -98,21 +118,7 @@ export const pickingListReader: TableReader = {
           .whereIn('pl.id', ids)
           .select(
             'pl.id',
-            'o.order_number',
-            'o.shipping_method_id',
-            'o.delivery_name',
-            'o.delivery_address1',
-            'o.delivery_address2',
-            'o.delivery_address3',
-            'o.delivery_post_code',
-            'o.delivery_city',
-            'o.delivery_country_code',
-            'o.delivery_email',
-            'o.delivery_phone',
-            'o.delivery_date',
-            'o.reference',
-            'o.pickup_point_code',
-            'o.currency',
+            ...SALES_ORDER_COLUMNS_SENT.map((c) => `o.${c}`),
             'c.customer_number',
             'c.name as customer_name',
             'm.short_name as shipping_method_code',

@@ -38,6 +38,11 @@ export function productRowToEvent(row: Row, snapshot: boolean, capturedAt: numbe
     isDeleted: Boolean(row.is_deleted),
     supplierNumber: str(row.supplier_number),
     productGroup: str(row.product_group),
+    countryOfOrigin: str(row.country_of_origin),
+    customsCode: str(row.customs_code),
+    netWeightKg: num(row.net_weight_kg),
+    unitsPerPackage: num(row.units_per_package),
+    costPrice: num(row.cost_price),
   };
   return {
     topic: topics.productChanged,

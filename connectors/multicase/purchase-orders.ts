@@ -1,7 +1,8 @@
 /**
  * Multicase purchase orders, with their lines, as change events (flow 2). They are meant to reach
  * Ongoing as soon as they are saved: the database notifies on every commit that touches a tracked
- * table, which wakes the source at once; the interval is only the fallback.
+ * table, which wakes the source at once; the interval is only the fallback. A purchase order closed
+ * short (status closed) is an update like any other; a cancelled one is a DELETE.
  */
 import { topics } from '../../schemas/catalog.js';
 import type { PurchaseOrder, PurchaseOrderChanged } from '../../schemas/types.generated.js';
@@ -37,6 +38,7 @@ export function purchaseOrderRowToEvent(
     expectedDate: str(row.expected_date),
     reference: str(row.reference),
     note: str(row.note),
+    deliveryText: str(row.delivery_text),
     lines: lines.map((l, i) => {
       if (str(l.product_number) === null)
         throw new ValidationError(

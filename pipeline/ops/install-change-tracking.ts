@@ -1,7 +1,8 @@
 /**
  * `ops multicase install-change-tracking`: installs in a real Multicase database what the
  * integration's change capture needs there, and nothing else: the change-tracking columns,
- * triggers and sequence, and the NOTIFY that wakes the sources (connectors/multicase/install.ts).
+ * triggers and sequence, the NOTIFY that wakes the sources, and the trigger that carries a change
+ * of a sent order's data to its picking lists (connectors/multicase/install.ts).
  * Multicase's own schema is never created or changed otherwise (the local stand-in of it lives in
  * infra/local and is never run from here).
  *
@@ -15,6 +16,8 @@ import {
   CHILD_TABLES,
   changeTrackingMigration,
   notifyOnChangeMigration,
+  SALES_ORDER_COLUMNS_SENT,
+  sentPickingListsFollowTheirOrderMigration,
   TRACKED_TABLES,
   type SqlMigration,
 } from '../../connectors/multicase/install.js';
@@ -54,12 +57,22 @@ const parts: Part[] = [
     migration: notifyOnChangeMigration,
     objects: [`function ${S}.notify_change()`, ...TRACKED_TABLES.map((t) => `trigger ${t}_notify_change on ${S}.${t}`)],
   },
+  {
+    migration: sentPickingListsFollowTheirOrderMigration,
+    objects: [
+      `function ${S}.touch_sent_picking_lists()`,
+      `trigger sales_orders_touch_sent_picking_lists on ${S}.sales_orders`,
+    ],
+  },
 ];
 
 /** What must exist before: Multicase's own tables and the columns the triggers use. */
 const prerequisites = [
   ...TRACKED_TABLES.flatMap((t) => [`column ${S}.${t}.id`, `column ${S}.${t}.updated_at`]),
   ...CHILD_TABLES.map((c) => `column ${S}.${c.table}.${c.key}`),
+  ...SALES_ORDER_COLUMNS_SENT.map((c) => `column ${S}.sales_orders.${c}`),
+  `column ${S}.picking_lists.sales_order_id`,
+  `column ${S}.picking_lists.status`,
 ];
 
 export interface PartState {

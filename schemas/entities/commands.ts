@@ -1,5 +1,6 @@
 /** Command payloads: what the sinks apply, to Ongoing first, then to Multicase. */
 import { arrayOf, field, optional, record, timestampMillis } from '../avro.js';
+import { addressLines, invoiceAddress } from './address.js';
 
 const CMD = 'pipeline.command';
 
@@ -19,6 +20,12 @@ export const ArticleUpsert = record('ArticleUpsert', CMD, 'Create or update an O
   optional('volume', 'double', 'm3'),
   optional('supplierNumber', 'string'),
   optional('articleGroup', 'string'),
+  optional('countryOfOriginCode', 'string', 'ISO 3166 two-letter code'),
+  optional('statisticsNumber', 'string', 'customs tariff number (HS, CN or TARIC)'),
+  optional('netWeight', 'double', 'kg'),
+  optional('quantityPerPackage', 'int'),
+  optional('purchasePrice', 'double', "the cost price, in Multicase's company currency"),
+  optional('stockValuationPrice', 'double', 'what Ongoing values a unit of stock at: the cost price'),
 ]);
 
 export const PurchaseOrderUpsert = record(
@@ -37,6 +44,12 @@ export const PurchaseOrderUpsert = record(
       'isReturn',
       'boolean',
       'true: a customer return announced as a purchase order marked as a return; the supplier is the customer sending it',
+    ),
+    optional('purchaseOrderRemark', 'string', 'receiving instructions for the warehouse'),
+    optional(
+      'close',
+      'boolean',
+      "true: closed in Multicase with less received than ordered; the lines advise what was received, and the sink sets Ongoing's status for a finished purchase order",
     ),
     field(
       'lines',
@@ -71,16 +84,22 @@ export const OrderUpsert = record(
       'consignee',
       record('Consignee', CMD, 'Who receives the goods.', [
         field('customerNumber', 'string'),
-        field('name', 'string'),
-        optional('address1', 'string'),
-        optional('address2', 'string'),
-        optional('address3', 'string'),
-        optional('postCode', 'string'),
-        optional('city', 'string'),
+        ...addressLines(),
         field('countryCode', 'string'),
         optional('email', 'string'),
         optional('mobilePhone', 'string'),
+        optional('invoiceAddress', invoiceAddress('ConsigneeInvoiceAddress', CMD)),
+        optional('vatNumber', 'string'),
+        optional('organisationNumber', 'string'),
       ]),
+    ),
+    optional('orderRemark', 'string'),
+    optional('termsOfDeliveryCode', 'string', 'Incoterms code'),
+    optional('termsOfDeliveryName', 'string'),
+    optional(
+      'cashOnDeliveryAmount',
+      'double',
+      "to collect on delivery, in the order's currency; Ongoing's REST model has no field for it, so the sink writes it into the warehouse instruction",
     ),
     field(
       'lines',

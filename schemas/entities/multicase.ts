@@ -1,5 +1,6 @@
 /** Multicase change entities: what the Multicase source reads, as `after` of its change events. */
 import { arrayOf, field, optional, record } from '../avro.js';
+import { addressLines, invoiceAddress } from './address.js';
 
 const MC = 'pipeline.multicase';
 
@@ -24,18 +25,32 @@ export const Product = record(
     field('isDeleted', 'boolean'),
     optional('supplierNumber', 'string'),
     optional('productGroup', 'string'),
+    optional('countryOfOrigin', 'string', 'ISO 3166 two-letter code of the country the goods were made in'),
+    optional('customsCode', 'string', 'customs tariff number (HS, CN or TARIC)'),
+    optional('netWeightKg', 'double'),
+    optional('unitsPerPackage', 'int', "Multicase's UnitsPerPackage"),
+    optional(
+      'costPrice',
+      'double',
+      "Multicase's SupplierCostPrice, in the company's currency: what stock is valued at",
+    ),
   ],
 );
 
 export const PurchaseOrder = record('PurchaseOrder', MC, 'A Multicase purchase order with its lines, as saved.', [
   field('purchaseOrderNumber', 'string'),
-  field('status', 'string', 'open | partly_received | received | cancelled'),
+  field(
+    'status',
+    'string',
+    'open | partly_received | received | closed (closed short, or cancelled after goods arrived) | cancelled',
+  ),
   optional('supplierNumber', 'string'),
   optional('supplierName', 'string'),
   optional('warehouseCode', 'string'),
   optional('expectedDate', 'string', 'ISO date (yyyy-mm-dd) the goods are expected'),
   optional('reference', 'string'),
   optional('note', 'string'),
+  optional('deliveryText', 'string', "Multicase's DeliveryTxt: receiving instructions for the warehouse"),
   field(
     'lines',
     arrayOf(
@@ -51,12 +66,7 @@ export const PurchaseOrder = record('PurchaseOrder', MC, 'A Multicase purchase o
 ]);
 
 const Address = record('Address', MC, 'A delivery address.', [
-  field('name', 'string'),
-  optional('address1', 'string'),
-  optional('address2', 'string'),
-  optional('address3', 'string'),
-  optional('postCode', 'string'),
-  optional('city', 'string'),
+  ...addressLines(),
   field('countryCode', 'string'),
   optional('email', 'string'),
   optional('phone', 'string'),
@@ -85,6 +95,16 @@ export const ReleasedOrder = record(
     ),
     optional('currency', 'string', 'ISO 4217 code of the order'),
     optional('shippingMethodActive', 'boolean', 'false when the freight method has been taken out of use'),
+    optional('invoiceAddress', invoiceAddress('InvoiceAddress', MC)),
+    optional('vatNumber', 'string', "the customer's VAT number"),
+    optional('organisationNumber', 'string', "the customer's organisation (company registration) number"),
+    optional('termsOfDelivery', 'string', 'Incoterms code, e.g. DAP'),
+    optional('orderRemark', 'string', 'what the warehouse should know about the order'),
+    optional(
+      'cashOnDeliveryAmount',
+      'double',
+      "to collect on delivery, in the order's currency; null: not cash on delivery",
+    ),
     field(
       'lines',
       arrayOf(

@@ -1,27 +1,37 @@
-/** Flow 1, Ongoing side: PUT /articles, upsert by article number. */
+/**
+ * Flow 1, Ongoing side: PUT /articles, upsert by article number. Every field the integration owns
+ * goes on every PUT, a cleared one as what clears it in Ongoing ("" for text, 0 for a measure or
+ * price: docs/sending-to-ongoing.md), so that a removed EAN, say, no longer scans in the warehouse.
+ */
 import { topics } from '../../schemas/catalog.js';
 import type { ArticleUpsert } from '../../schemas/types.generated.js';
 import type { OngoingArticlePut } from '../../connectors/ongoing/api/client.js';
-import { compact, type OngoingWriteHandler } from './writer.js';
+import { owned, ownedNumber, type OngoingWriteHandler } from './writer.js';
 
 export function articlePut(a: ArticleUpsert): OngoingArticlePut {
-  return compact({
+  return {
     articleNumber: a.articleNumber,
     articleName: a.articleName,
-    productCode: a.productCode,
-    unitCode: a.unitCode,
-    description: a.description,
+    productCode: owned(a.productCode),
+    unitCode: owned(a.unitCode),
+    description: owned(a.description),
     isStockArticle: a.isStockArticle,
     isActive: a.isActive,
-    barCodeInfo: a.barCode ? { barCode: a.barCode } : null,
-    supplierInfo: a.supplierNumber ? { supplierNumber: a.supplierNumber } : null,
-    weight: a.weight,
-    length: a.length,
-    width: a.width,
-    height: a.height,
-    volume: a.volume,
-    articleGroup: a.articleGroup ? { code: a.articleGroup, name: a.articleGroup } : null,
-  });
+    barCodeInfo: { barCode: owned(a.barCode) },
+    supplierInfo: { supplierNumber: owned(a.supplierNumber) },
+    weight: ownedNumber(a.weight),
+    netWeight: ownedNumber(a.netWeight),
+    length: ownedNumber(a.length),
+    width: ownedNumber(a.width),
+    height: ownedNumber(a.height),
+    volume: ownedNumber(a.volume),
+    quantityPerPackage: ownedNumber(a.quantityPerPackage),
+    purchasePrice: ownedNumber(a.purchasePrice),
+    stockValuationPrice: ownedNumber(a.stockValuationPrice),
+    countryOfOriginCode: owned(a.countryOfOriginCode),
+    statisticsNumber: owned(a.statisticsNumber),
+    articleGroup: { code: owned(a.articleGroup), name: owned(a.articleGroup) },
+  };
 }
 
 export const articleUpsertHandler: OngoingWriteHandler<ArticleUpsert> = {

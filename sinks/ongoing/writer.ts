@@ -14,13 +14,15 @@
  * refusal yields besides (a note in the Multicase order's history).
  */
 import { createHash } from 'node:crypto';
+import { Counter } from 'prom-client';
 import { idMapKey, topics } from '../../schemas/catalog.js';
 import { isResnapshot, type Command } from '../../schemas/envelopes.js';
 import type { TopicSpec } from '../../schemas/topic.js';
 import type { IdMapping } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
 import { RejectedError } from '../../runtime/errors.js';
-import { metrics } from '../../runtime/metrics.js';
+import type { Logger } from '../../runtime/logger.js';
+import { metrics, registry } from '../../runtime/metrics.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { FailedWithOutputs, runStage, type Output, type RunningStage } from '../../runtime/stage.js';
 import type { Table } from '../../runtime/table.js';
@@ -40,8 +42,14 @@ export interface OngoingWriteHandler<P> {
   input: TopicSpec<Command<P>>;
   /** The id-map entity type the handler's ids are stored under. */
   entityType: string;
-  /** Writes the payload; returns Ongoing's id, or null when there was nothing to write. */
-  write(api: OngoingApi, payload: P, known: IdMapping | undefined): Promise<string | null>;
+  /**
+   * True when the command cancels the entity. The processors emit a cancel whether or not the
+   * entity reached Ongoing; the sink, which sees the commands of one key in order, decides: with no
+   * id-map entry there is nothing to cancel, and no call is made (counted, logged at debug).
+   */
+  cancels?(payload: P): boolean;
+  /** Writes the payload (a cancel only for an entity Ongoing has: `known`); returns Ongoing's id, or null when there was nothing to write. */
+  write(api: OngoingApi, payload: P, known: IdMapping | undefined, sink: OngoingSinkContext): Promise<string | null>;
   /** Ongoing's id of the entity by business number, if it exists there. */
   find(api: OngoingApi, businessKey: string): Promise<string | null>;
   /** What a refusal yields besides the dead letter: e.g. a note in the Multicase order's history, so the user sees it. */
@@ -55,7 +63,17 @@ export interface OngoingSinkContext {
   api: OngoingApi;
   idMap: Pick<Table<IdMapping>, 'get'>;
   skipUnchanged: boolean;
+  log?: Logger;
+  /** ONGOING_PURCHASE_ORDER_CLOSED_STATUS, for the purchase-order handler (purchase-order-upsert.ts). */
+  purchaseOrderClosedStatus?: number;
 }
+
+export const cancelsWithoutTarget = new Counter({
+  name: 'pipeline_ongoing_cancels_without_target_total',
+  help: 'cancels of an order or purchase order that never reached Ongoing (no id-map entry): nothing to cancel there, so no call was made',
+  labelNames: ['stage'],
+  registers: [registry],
+});
 
 export function runOngoingSink<P>(
   rt: Runtime,
@@ -67,7 +85,7 @@ export function runOngoingSink<P>(
     input: handler.input,
     partitionsConcurrently: handler.input.partitions,
     tracedFrom: (command) => command.traceOrigin,
-    handle: ongoingWriter(ctx, handler),
+    handle: ongoingWriter({ log: rt.log.child({ stage: handler.name }), ...ctx }, handler),
   });
 }
 
@@ -87,6 +105,11 @@ export function ongoingWriter<P>(
     if (recent && acknowledged?.contentHash === recent.contentHash && acknowledged.externalId === recent.externalId)
       written.delete(key);
     const known = recent ?? acknowledged;
+    if (!known && handler.cancels?.(command.payload)) {
+      cancelsWithoutTarget.inc({ stage: handler.name });
+      ctx.log?.debug('cancel of something Ongoing never had: nothing to do', { key: command.entityKey });
+      return [];
+    }
     const contentHash = hashOf(command.payload);
     const forced = isResnapshot(command);
     const unchanged = known?.contentHash === contentHash;
@@ -97,7 +120,7 @@ export function ongoingWriter<P>(
     }
     let externalId: string | null;
     try {
-      externalId = await handler.write(ctx.api, command.payload, known);
+      externalId = await handler.write(ctx.api, command.payload, known, ctx);
     } catch (err) {
       if (!(err instanceof RejectedError)) throw err;
       metrics.targetRejections.inc({ stage: handler.name, reason: err.reason });
@@ -146,3 +169,13 @@ export function ongoingWriter<P>(
 export function compact<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as never;
 }
+
+/**
+ * A text field the integration owns, as Ongoing must get it: its value, or "" when Multicase has
+ * none, which clears it in Ongoing (absent or null would leave the old value standing).
+ * docs/sending-to-ongoing.md says why.
+ */
+export const owned = (value: string | null | undefined): string => value ?? '';
+
+/** A measure or price the integration owns: its value, or 0 (Ongoing's "none") when Multicase has none. */
+export const ownedNumber = (value: number | null | undefined): number => value ?? 0;

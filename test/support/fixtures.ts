@@ -25,6 +25,11 @@ export const productChanged = (productNumber: string, description = ''): Product
     isDeleted: false,
     supplierNumber: null,
     productGroup: null,
+    countryOfOrigin: null,
+    customsCode: null,
+    netWeightKg: null,
+    unitsPerPackage: null,
+    costPrice: null,
   },
 });
 
@@ -44,4 +49,10 @@ export const articleUpsert = (articleNumber: string, articleName: string): Artic
   volume: null,
   supplierNumber: null,
   articleGroup: null,
+  countryOfOriginCode: null,
+  statisticsNumber: null,
+  netWeight: null,
+  quantityPerPackage: null,
+  purchasePrice: null,
+  stockValuationPrice: null,
 });

@@ -2,7 +2,8 @@
  * Goods received in the warehouse against a purchase order. The receipt carries the total received
  * so far per position; the booking is the difference to what Multicase already has, so partial
  * receipts add up and a repeated receipt books nothing. Stock and stock history change together
- * (bookStockMovement), and the purchase order becomes partly received or received.
+ * (bookStockMovement), and the purchase order becomes partly received or received, unless it was
+ * cancelled or closed.
  */
 import { UnmappableError, ValidationError } from '../../../runtime/errors.js';
 import type { MulticaseTransaction } from './commands.js';
@@ -75,7 +76,9 @@ export async function bookGoodsReceipt(
     });
   }
 
-  if (po.status === 'cancelled') return;
+  // A closed purchase order stays closed: what arrives after it was closed short is booked into
+  // stock above, but does not reopen what the user finished.
+  if (po.status === 'cancelled' || po.status === 'closed') return;
   const complete = lines.every((l) => l.quantity_received >= l.quantity_ordered);
   const any = lines.some((l) => l.quantity_received > 0);
   const status: PurchaseOrderStatus = complete ? 'received' : any ? 'partly_received' : 'open';

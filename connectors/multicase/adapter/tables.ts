@@ -20,7 +20,8 @@ import {
   type RowOf,
 } from './columns.js';
 
-export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'cancelled';
+/** Closed: closed short, or cancelled after goods arrived; nothing more is expected. */
+export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'closed' | 'cancelled';
 export type SalesOrderStatus = 'open' | 'sent_to_warehouse' | 'partly_shipped' | 'shipped' | 'invoiced' | 'cancelled';
 export type PickingListStatus = 'sent' | 'shipped' | 'cancelled';
 export type ReturnStatus = 'registered' | 'sent_to_warehouse' | 'partly_received' | 'received' | 'closed' | 'cancelled';
@@ -60,6 +61,8 @@ export const tables = {
     country_code: text,
     preferred_shipping_method_id: nullable(integer),
     payment_terms_days: integer,
+    vat_number: nullable(text),
+    organisation_number: nullable(text),
     ...changed,
   },
   products: {
@@ -79,6 +82,11 @@ export const tables = {
     is_deleted: boolean,
     supplier_id: nullable(integer),
     product_group: nullable(text),
+    country_of_origin: nullable(text),
+    customs_code: nullable(text),
+    net_weight_kg: nullable(measure(12, 3)),
+    units_per_package: nullable(integer),
+    cost_price: nullable(money),
     ...changed,
   },
 
@@ -92,6 +100,7 @@ export const tables = {
     expected_date: nullable(date),
     reference: nullable(text),
     note: nullable(text),
+    delivery_text: nullable(text),
     ...changed,
   },
   purchase_order_lines: {
@@ -127,6 +136,18 @@ export const tables = {
     status: code<SalesOrderStatus>(),
     pickup_point_code: nullable(text),
     payment_terms_days: nullable(integer),
+    invoice_name: nullable(text),
+    invoice_address1: nullable(text),
+    invoice_address2: nullable(text),
+    invoice_address3: nullable(text),
+    invoice_post_code: nullable(text),
+    invoice_city: nullable(text),
+    invoice_country_code: nullable(text),
+    vat_number: nullable(text),
+    organisation_number: nullable(text),
+    terms_of_delivery: nullable(text),
+    order_remark: nullable(text),
+    cash_on_delivery_amount: nullable(money),
     ...changed,
   },
   sales_order_lines: {

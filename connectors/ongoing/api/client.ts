@@ -241,6 +241,24 @@ export class OngoingApi {
     ).data;
   }
 
+  getPurchaseOrder(purchaseOrderId: number): Promise<OngoingPurchaseOrder> {
+    return this.get(`/purchaseOrders/${purchaseOrderId}`);
+  }
+
+  /** Ongoing says this "may fail" once the warehouse has started receiving. */
+  async setPurchaseOrderStatus(
+    purchaseOrderId: number,
+    purchaseOrderStatusNumber: number,
+  ): Promise<{ purchaseOrderId: number; message: string }> {
+    return (
+      await this.call<{ purchaseOrderId: number; message: string }>(
+        'PATCH',
+        `/purchaseOrders/${purchaseOrderId}/purchaseOrderStatus`,
+        { body: { purchaseOrderStatusNumber } },
+      )
+    ).data;
+  }
+
   /** Cancels; Ongoing refuses once receiving has started. */
   async cancelPurchaseOrder(purchaseOrderId: number): Promise<{ purchaseOrderId: number; message: string }> {
     return (

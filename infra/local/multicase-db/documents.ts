@@ -3,7 +3,8 @@
  * quantities and amounts as numbers, `changeSeq` as the decimal string pg returns for bigint.
  */
 
-export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'cancelled';
+/** Closed: closed short, or cancelled after goods arrived; nothing more is expected. */
+export type PurchaseOrderStatus = 'open' | 'partly_received' | 'received' | 'closed' | 'cancelled';
 export type SalesOrderStatus = 'open' | 'sent_to_warehouse' | 'partly_shipped' | 'shipped' | 'invoiced' | 'cancelled';
 export type PickingListStatus = 'sent' | 'shipped' | 'cancelled';
 export type ReturnOrderStatus =
@@ -28,6 +29,14 @@ export interface Product {
   isDeleted: boolean;
   supplierNumber: string | null;
   productGroup: string | null;
+  /** ISO 3166 two-letter code. */
+  countryOfOrigin: string | null;
+  /** Customs tariff number: HS (6 digits), CN (8) or TARIC (10). */
+  customsCode: string | null;
+  netWeightKg: number | null;
+  unitsPerPackage: number | null;
+  /** Multicase's SupplierCostPrice: what stock is valued at. */
+  costPrice: number | null;
   createdAt: Date;
   updatedAt: Date;
   changeSeq: string;
@@ -51,6 +60,8 @@ export interface PurchaseOrder {
   expectedDate: string | null;
   reference: string | null;
   note: string | null;
+  /** Multicase's DeliveryTxt: receiving instructions for the warehouse. */
+  deliveryText: string | null;
   createdAt: Date;
   updatedAt: Date;
   changeSeq: string;
@@ -67,6 +78,10 @@ export interface DeliveryAddress {
   countryCode: string;
   email: string | null;
   phone: string | null;
+}
+
+export interface InvoiceAddress extends Omit<DeliveryAddress, 'countryCode' | 'email' | 'phone'> {
+  countryCode: string | null;
 }
 
 export interface SalesOrderLine {
@@ -103,6 +118,16 @@ export interface SalesOrder {
   currency: string;
   /** The order's payment terms, else its customer's: days from invoice date to due date. */
   paymentTermsDays: number;
+  /** The customer's address unless the order says otherwise; null: none on the order. */
+  invoiceAddress: InvoiceAddress | null;
+  vatNumber: string | null;
+  organisationNumber: string | null;
+  /** An Incoterms code (DAP, EXW, …). */
+  termsOfDelivery: string | null;
+  /** What the warehouse should know about the order. */
+  orderRemark: string | null;
+  /** To collect on delivery, in the order's currency; null: not cash on delivery. */
+  cashOnDeliveryAmount: number | null;
   status: SalesOrderStatus;
   createdAt: Date;
   updatedAt: Date;

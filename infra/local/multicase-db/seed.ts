@@ -123,6 +123,8 @@ export const DEMO_CUSTOMERS = [
     country_code: 'NO',
     preferred_shipping_method_id: 4,
     payment_terms_days: 30,
+    vat_number: 'NO923456789MVA',
+    organisation_number: '923456789',
   },
 ] as const;
 
@@ -138,6 +140,11 @@ export const DEMO_PRODUCTS: readonly (ProductInput & { stock?: number })[] = [
     volumeDm3: 14.58,
     supplierNumber: 'S1001',
     productGroup: 'Camping',
+    countryOfOrigin: 'CN',
+    customsCode: '63062200',
+    netWeightKg: 1.9,
+    unitsPerPackage: 4,
+    costPrice: 1190,
     stock: 40,
   },
   {
@@ -165,6 +172,10 @@ export const DEMO_PRODUCTS: readonly (ProductInput & { stock?: number })[] = [
     volumeDm3: 5.88,
     supplierNumber: 'S1002',
     productGroup: 'Klær',
+    countryOfOrigin: 'VN',
+    customsCode: '62019300',
+    netWeightKg: 0.5,
+    costPrice: 740,
     stock: 120,
   },
   {

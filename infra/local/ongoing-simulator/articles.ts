@@ -2,9 +2,11 @@
  * Articles (master data): `PUT /articles` upserts by `articleNumber` per goods owner and answers
  * `{articleSystemId, message}`; `GET /articles` pages by `articleSystemIdFrom`/`maxArticlesToGet`
  * and finds changes by `articleDataLastUpdatedFrom` or `stockInfoChangedFrom` (at most 24 hours
- * back, as the live API enforces).
+ * back, as the live API enforces). A PUT changes the fields it gives: "" clears one, a field left
+ * out or null keeps its value (clearing.ts).
  */
 import type { Knex } from 'knex';
+import { applyPut } from './clearing.js';
 import type { ApiRequest, RouteTable } from './context.js';
 import {
   ApiError,
@@ -31,16 +33,30 @@ export interface ArticleRow {
   created_at: Date;
 }
 
+const NUMBERS = [
+  'weight',
+  'netWeight',
+  'length',
+  'width',
+  'height',
+  'volume',
+  'stockLimit',
+  'purchasePrice',
+  'stockValuationPrice',
+  'customerPrice',
+];
+const TEXTS = ['articleName', 'productCode', 'unitCode', 'description', 'countryOfOriginCode', 'statisticsNumber'];
+
 /** The fields of an article PUT that are stored and echoed back on GET. */
 function articleData(body: Json): Json {
   const { goodsOwnerId: _g, articleNumber: _n, ...rest } = body;
-  field.string(body, 'articleName');
-  field.string(body, 'productCode');
+  for (const n of TEXTS) field.string(body, n);
   field.bool(body, 'isStockArticle');
   field.bool(body, 'isActive');
-  for (const n of ['weight', 'netWeight', 'length', 'width', 'height', 'volume', 'quantityPerPackage', 'stockLimit'])
-    field.number(body, n);
-  field.object(body, 'barCodeInfo');
+  for (const n of NUMBERS) field.number(body, n);
+  // int in Ongoing's model: a fraction does not bind
+  field.int(body, 'quantityPerPackage');
+  for (const o of ['barCodeInfo', 'supplierInfo', 'articleGroup', 'articleCategory']) field.object(body, o);
   return rest;
 }
 
@@ -143,7 +159,11 @@ async function putArticle(req: ApiRequest): Promise<Reply> {
       .first();
     if (!existing) {
       const [row] = await trx('articles')
-        .insert({ goods_owner_id: goodsOwnerId, article_number: articleNumber, data: JSON.stringify(data) })
+        .insert({
+          goods_owner_id: goodsOwnerId,
+          article_number: articleNumber,
+          data: JSON.stringify(applyPut({}, data)),
+        })
         .returning('article_system_id');
       return {
         body: {
@@ -152,8 +172,9 @@ async function putArticle(req: ApiRequest): Promise<Reply> {
         },
       };
     }
-    // Fields a PUT leaves out keep their stored values; only a real change moves articleDataLastUpdated.
-    const merged = { ...existing.data, ...data };
+    // Fields a PUT leaves out keep their stored values, "" clears one (clearing.ts); only a real
+    // change moves articleDataLastUpdated.
+    const merged = applyPut(existing.data, data);
     const changed = canonicalJson(existing.data) !== canonicalJson(merged);
     await trx('articles')
       .where({ article_system_id: existing.article_system_id })

@@ -146,7 +146,7 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
         writesPerSecond: store.gate.writesPerSecond,
         faults: faults.snapshot(),
         articles: await articleOut(store, db, articles),
-        orders: await orderOut(store, db, orders),
+        orders: await orderOut(store, db, orders, { stored: true }),
         purchaseOrders: await purchaseOrderOut(store, db, purchaseOrders),
         returnOrders: await returnOrderOut(store, db, returnOrders),
         inventoryAdjustments: adjustments.map((a) => ({

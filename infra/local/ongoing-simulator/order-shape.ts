@@ -150,7 +150,24 @@ function transporterOut(t: unknown, contracts: Map<string, ContractNames>): Json
   };
 }
 
-export async function orderOut(store: Store, db: Knex | Knex.Transaction, orders: OrderRow[]): Promise<Json[]> {
+/** Ongoing's GET model of the consignee has no VAT or organisation number, though a PUT takes both. */
+function consigneeOut(consignee: unknown, stored: boolean): Json | null {
+  if (!consignee || typeof consignee !== 'object') return null;
+  if (stored) return consignee as Json;
+  const { vatNumber: _v, organisationNumber: _o, ...rest } = consignee as Json;
+  return rest;
+}
+
+/**
+ * Orders in the API's GET shape; `stored: true` (the control path's state dump) adds what a PUT
+ * stored but the GET model leaves out.
+ */
+export async function orderOut(
+  store: Store,
+  db: Knex | Knex.Transaction,
+  orders: OrderRow[],
+  opts: { stored?: boolean } = {},
+): Promise<Json[]> {
   if (orders.length === 0) return [];
   const lines = await linesOf(
     db,
@@ -182,6 +199,7 @@ export async function orderOut(store: Store, db: Knex | Knex.Transaction, orders
         freeText2: d.freeText2 ?? null,
         freeText3: d.freeText3 ?? null,
         orderType: d.orderType ?? null,
+        termsOfDeliveryType: d.termsOfDeliveryType ?? null,
         wayOfDelivery: d.wayOfDelivery ?? null,
         deliveryDate: utc(o.delivery_date),
         createdDate: utc(o.created_at),
@@ -199,7 +217,7 @@ export async function orderOut(store: Store, db: Knex | Knex.Transaction, orders
         consigneeOrderNumber: d.consigneeOrderNumber ?? null,
         warehouseInstruction: d.warehouseInstruction ?? null,
       },
-      consignee: d.consignee ?? null,
+      consignee: consigneeOut(d.consignee, opts.stored === true),
       parcels: o.parcels,
       orderLines: ls.map(lineOut),
       transporter: transporterOut(d.transporter, contracts),

@@ -1,17 +1,19 @@
 /**
  * Outbound orders: `PUT /orders` upserts by `orderNumber` (201 on create, 200 on update) and is
- * refused once the warehouse has started work (status past Released); `GET /orders` pages by
+ * refused once the warehouse has started work (status past Released); a PUT changes the fields it
+ * gives ("" clears one; clearing.ts) and carries every line; `GET /orders` pages by
  * `orderIdFrom`/`maxOrdersToGet` and offers the change-detection filters integrations poll with;
  * `DELETE` cancels while the order is still untouched.
  */
 import type { Knex } from 'knex';
 import { requireArticles } from './articles.js';
+import { applyPut } from './clearing.js';
 import type { ApiRequest, RouteTable } from './context.js';
 import { ApiError, field, idParam, invalid, notFound, refused, type Json, type Reply } from './http.js';
 import { orderOut, type OrderLineRow, type OrderRow } from './order-shape.js';
 import { ensureWayOfDelivery, ORDER_STATUS, requireTransporter } from './reference-data.js';
 import { touchStock } from './stock.js';
-import { withAssignedTransporter } from './transporter-assignment.js';
+import { withAssignedTransporter, withoutAssignedTransporter } from './transporter-assignment.js';
 
 interface LineInput {
   rowNumber: string;
@@ -46,14 +48,23 @@ function parseOrder(req: ApiRequest): OrderInput {
   const orderNumber = field.requiredString(body, 'orderNumber');
   const deliveryDate = field.time(body, 'deliveryDate');
   if (!deliveryDate) throw invalid('deliveryDate', 'is required.');
-  field.requiredObject(body, 'consignee');
-  const wayOfDelivery = field.object(body, 'wayOfDelivery');
-  if (wayOfDelivery) field.requiredString(wayOfDelivery, 'code', 'wayOfDelivery.code');
-  const transporter = field.object(body, 'transporter');
-  if (transporter) {
-    field.requiredString(transporter, 'transporterCode', 'transporter.transporterCode');
-    field.string(transporter, 'transporterServiceCode', 'transporter.transporterServiceCode');
+  const consignee = field.requiredObject(body, 'consignee');
+  for (const n of ['vatNumber', 'organisationNumber']) field.string(consignee, n, `consignee.${n}`);
+  field.object(consignee, 'invoiceAddress', 'consignee.invoiceAddress');
+  for (const n of ['orderRemark', 'warehouseInstruction', 'deliveryInstruction', 'servicePointCode'])
+    field.string(body, n);
+  // A code given as "" clears the pair (clearing.ts); one left out of a pair given is a mistake.
+  for (const [pair, code] of [
+    ['wayOfDelivery', 'code'],
+    ['termsOfDeliveryType', 'code'],
+    ['transporter', 'transporterCode'],
+  ] as const) {
+    const given = field.object(body, pair);
+    if (given && field.string(given, code, `${pair}.${code}`) === undefined)
+      throw invalid(`${pair}.${code}`, 'is required.');
   }
+  const transporter = field.object(body, 'transporter');
+  if (transporter) field.string(transporter, 'transporterServiceCode', 'transporter.transporterServiceCode');
   const rawLines = field.array(body, 'orderLines') ?? [];
   const seen = new Set<string>();
   const lines = rawLines.map((l, i): LineInput => {
@@ -97,7 +108,10 @@ async function saveOrder(
   existing: OrderRow | undefined,
 ): Promise<{ orderId: number; message: string }> {
   const notes: string[] = [];
-  input = { ...input, data: await withAssignedTransporter(trx, input.goodsOwnerId, input.data) };
+  // The order as this PUT leaves it: given fields change, "" clears, the rest stays (clearing.ts).
+  const stored = withoutAssignedTransporter(existing?.data ?? {});
+  const data = await withAssignedTransporter(trx, input.goodsOwnerId, applyPut(stored, input.data));
+  input = { ...input, data };
   const transporter = input.data.transporter as
     { transporterCode: string; transporterServiceCode?: string } | undefined;
   if (transporter) await requireTransporter(trx, transporter.transporterCode, transporter.transporterServiceCode);

@@ -3,20 +3,25 @@
  * taken until the order is fully received or cancelled, as long as lines with received goods keep
  * their article and at least what was received; cancelling is refused once anything was received; goods receipts are found with
  * `onlyPurchaseOrdersWithOrderLinesToReport=true` (some line reported ≠ received) and acknowledged
- * with the set-reported PATCHes, so a partial receipt reappears when the rest arrives.
+ * with the set-reported PATCHes, so a partial receipt reappears when the rest arrives. A PUT
+ * may lower a line to what was received (closing short), never below; `PATCH …/purchaseOrderStatus`
+ * sets a status from the list (to Cancelled only as the DELETE would). A PUT changes the fields it
+ * gives ("" clears one; clearing.ts).
  */
 import type { Knex } from 'knex';
 import { requireArticles } from './articles.js';
+import { applyPut } from './clearing.js';
 import type { ApiRequest, RouteTable } from './context.js';
 import { field, idParam, invalid, notFound, refused, type Json, type Reply } from './http.js';
-import { PURCHASE_ORDER_STATUS } from './reference-data.js';
+import { PURCHASE_ORDER_STATUS, statusTexts } from './reference-data.js';
 import { touchStock } from './stock.js';
 import { purchaseOrderOut, type PurchaseOrderLineRow, type PurchaseOrderRow } from './purchase-order-shape.js';
 
 interface PurchaseOrderInput {
   goodsOwnerId: number;
   purchaseOrderNumber: string;
-  inDate: Date | undefined;
+  /** undefined: left out (kept); null: cleared with "" (clearing.ts). */
+  inDate: Date | null | undefined;
   data: Json;
   lines: { rowNumber: string; articleNumber: string; numberOfItems: number; data: Json }[];
 }
@@ -25,7 +30,9 @@ function parsePurchaseOrder(req: ApiRequest): PurchaseOrderInput {
   const body = req.body();
   const goodsOwnerId = req.goodsOwnerFromBody(body);
   const purchaseOrderNumber = field.requiredString(body, 'purchaseOrderNumber');
-  const inDate = field.time(body, 'inDate');
+  const inDate = body.inDate === '' ? null : field.time(body, 'inDate');
+  field.string(body, 'purchaseOrderRemark');
+  field.object(body, 'supplierInfo');
   const seen = new Set<string>();
   const lines = (field.array(body, 'purchaseOrderLines') ?? []).map((l, i) => {
     const path = `purchaseOrderLines[${i}]`;
@@ -127,8 +134,8 @@ async function savePurchaseOrder(
       .where({ purchase_order_id: id })
       .update({
         purchase_order_number: input.purchaseOrderNumber,
-        in_date: input.inDate ?? null,
-        data: JSON.stringify(input.data),
+        ...(input.inDate !== undefined ? { in_date: input.inDate } : {}),
+        data: JSON.stringify(applyPut(existing.data, input.data)),
         updated_at: trx.fn.now(),
       });
   } else {
@@ -138,7 +145,7 @@ async function savePurchaseOrder(
         purchase_order_number: input.purchaseOrderNumber,
         status_number: PURCHASE_ORDER_STATUS.notified,
         in_date: input.inDate ?? null,
-        data: JSON.stringify(input.data),
+        data: JSON.stringify(applyPut({}, input.data)),
       })
       .returning('purchase_order_id');
     id = (row as { purchase_order_id: number }).purchase_order_id;
@@ -307,6 +314,24 @@ export function registerPurchaseOrderRoutes(router: RouteTable): void {
       `purchaseOrderNumber '${number}'`,
     );
   });
+  router.add(
+    'PATCH',
+    '/purchaseOrders/{purchaseOrderId}/purchaseOrderStatus',
+    patchPurchaseOrder(async (trx, po, req) => {
+      const number = field.requiredInt(req.body(), 'purchaseOrderStatusNumber');
+      if (!(await statusTexts(trx, 'purchaseOrder')).has(number))
+        throw refused(`Purchase order status ${number} does not exist. Valid statuses: GET /purchaseOrders/statuses.`);
+      if (po.status_number === PURCHASE_ORDER_STATUS.cancelled)
+        throw refused(`Purchase order ${po.purchase_order_number} is cancelled and its status can not be changed.`);
+      // Cancelling by status is cancelling: refused as the DELETE is, once goods were received.
+      if (number === PURCHASE_ORDER_STATUS.cancelled) await assertPurchaseOrderCancellable(trx, po);
+      if (number !== po.status_number)
+        await trx('purchase_orders')
+          .where({ purchase_order_id: po.purchase_order_id })
+          .update({ status_number: number, status_changed_at: trx.fn.now() });
+      return `Purchase order status set to ${number}.`;
+    }),
+  );
   router.add(
     'PATCH',
     '/purchaseOrders/{purchaseOrderId}/setReportedNumberOfItemsToReceivedNumberOfItems',

@@ -74,12 +74,26 @@ function namedTransporter(data: Json): AssignedTransporter | undefined {
   return typeof t?.transporterCode === 'string' && t.transporterCode ? (t as AssignedTransporter) : undefined;
 }
 
+/** Marks a transporter the warehouse assigned, as opposed to one the client named. */
+const ASSIGNED = 'transporterAssignedByWarehouse';
+
+/**
+ * Stored order data a PUT starts from: a transporter the warehouse assigned follows the way of
+ * delivery, so it is dropped (and assigned again from the way of delivery the order then has,
+ * unless the PUT names one).
+ */
+export function withoutAssignedTransporter(stored: Json): Json {
+  if (stored[ASSIGNED] !== true) return stored;
+  const { transporter: _t, [ASSIGNED]: _a, ...rest } = stored;
+  return rest;
+}
+
 /** Order data (as PUT) with the assigned transporter filled in where the order names none. */
 export async function withAssignedTransporter(trx: Knex.Transaction, goodsOwnerId: number, data: Json): Promise<Json> {
   const code = wayOfDeliveryCode(data);
   if (namedTransporter(data) || !code) return data;
   const assigned = await assignedTransporter(trx, goodsOwnerId, code);
-  return assigned ? { ...data, transporter: { ...assigned } } : data;
+  return assigned ? { ...data, transporter: { ...assigned }, [ASSIGNED]: true } : data;
 }
 
 /** The order's transporter, assigning (and storing) it from the way of delivery if it has none yet. */

@@ -20,6 +20,8 @@ export interface OngoingArticlePut {
   height?: number;
   volume?: number;
   purchasePrice?: number;
+  /** What Ongoing values a unit of stock at. */
+  stockValuationPrice?: number;
   customerPrice?: number;
   /** Spelled this way in Ongoing's API. */
   purcaseCurrencyCode?: string;
@@ -56,7 +58,19 @@ export interface OngoingArticle {
   isActive: boolean;
   articleDataLastUpdated?: string | null;
   barCodeInfo?: { barCode?: string | null; barCodePackage?: string | null; barCodePallet?: string | null } | null;
+  supplierInfo?: { supplierNumber?: string | null; supplierName?: string | null } | null;
+  articleGroup?: OngoingCodeName | null;
   weight?: number | null;
+  netWeight?: number | null;
+  length?: number | null;
+  width?: number | null;
+  height?: number | null;
+  volume?: number | null;
+  quantityPerPackage?: number | null;
+  purchasePrice?: number | null;
+  stockValuationPrice?: number | null;
+  countryOfOriginCode?: string | null;
+  statisticsNumber?: string | null;
   inventoryInfo: OngoingInventoryInfo | null;
 }
 

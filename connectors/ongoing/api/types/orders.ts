@@ -22,6 +22,9 @@ export interface OngoingConsignee extends OngoingAddress {
   customerNumber?: string;
   doorCode?: string;
   invoiceAddress?: OngoingAddress;
+  /** PUT only: Ongoing's GET model of the consignee has neither. */
+  vatNumber?: string;
+  organisationNumber?: string;
 }
 
 export interface OngoingTransporterPut {
@@ -68,6 +71,7 @@ export interface OngoingOrderPut {
   smsNotification?: OngoingNotification;
   telephoneNotification?: OngoingNotification;
   warehouseId?: number;
+  termsOfDeliveryType?: OngoingCodeName;
 }
 
 export interface OngoingPickedArticleItem {
@@ -116,6 +120,10 @@ export interface OngoingOrderInfo {
   pickedNumberOfItems: number;
   servicePointCode?: string | null;
   orderRemark?: string | null;
+  warehouseInstruction?: string | null;
+  termsOfDeliveryType?: OngoingCodeName | null;
+  emailNotification?: OngoingNotification | null;
+  smsNotification?: OngoingNotification | null;
 }
 
 export interface OngoingParcel {

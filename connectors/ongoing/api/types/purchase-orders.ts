@@ -19,6 +19,8 @@ export interface OngoingPurchaseOrderPut {
   inDate?: string;
   supplierInfo?: { supplierNumber?: string; supplierName?: string };
   purchaseOrderType?: OngoingCodeName;
+  /** Receiving instructions. */
+  purchaseOrderRemark?: string;
   advanced?: { advisedDate?: string; container?: string; purchaseOrderIsReturnType?: boolean };
 }
 
@@ -51,6 +53,7 @@ export interface OngoingPurchaseOrder {
     inDate?: string | null;
     supplierOrderNumber?: string | null;
     referenceNumber?: string | null;
+    purchaseOrderRemark?: string | null;
     /** The return marker: a customer return received as a purchase order. */
     advanced?: { purchaseOrderIsReturnType?: boolean | null } | null;
   };

@@ -13,8 +13,10 @@ import {
   productsByNumber,
   text,
   uniquePositions,
+  warehouseId,
   type Row,
 } from './checks.js';
+import { moveOrderToWarehouse, orderWarehouseColumns, type OrderWarehouseFields } from './order-fields.js';
 import {
   lockOrder,
   orderLines,
@@ -39,8 +41,10 @@ export interface OrderLineChange {
   remove?: boolean;
 }
 
-export interface OrderChanges {
+export interface OrderChanges extends OrderWarehouseFields {
   lines?: OrderLineChange[];
+  /** Moves the order, with what is allocated to it, to another warehouse (moveOrderToWarehouse). */
+  warehouseCode?: string;
   shippingMethod?: number | string;
   /** null clears it; a method that needs a pickup point refuses that. */
   pickupPointCode?: string | null;
@@ -104,7 +108,7 @@ async function headerChanges(trx: Knex, record: string, order: Row, changes: Ord
   if (changes.paymentTermsDays !== undefined)
     header.payment_terms_days = paymentTermsDays(record, changes.paymentTermsDays);
   if (changes.reference !== undefined) header.reference = optionalText(record, 'reference', changes.reference);
-  return header;
+  return { ...header, ...orderWarehouseColumns(record, changes, order) };
 }
 
 async function changeLine(
@@ -181,8 +185,10 @@ async function changeLine(
 
 /**
  * Changes an open, sent or partly shipped order: lines (add, change, remove), shipping method and
- * pickup point, delivery address, delivery date, payment terms, reference. A line cannot drop
- * below what was already sent or delivered; lowering it releases allocation it no longer needs.
+ * pickup point, delivery address, delivery date, payment terms, reference, the warehouse fields
+ * (invoice address, VAT and organisation number, terms of delivery, remark, cash on delivery) and
+ * the warehouse itself. A line cannot drop below what was already sent or delivered; lowering it
+ * releases allocation it no longer needs.
  */
 export async function changeOrder(db: Knex, orderNumber: string, changes: OrderChanges): Promise<SalesOrder> {
   return db.transaction(async (trx) => {
@@ -216,6 +222,10 @@ export async function changeOrder(db: Knex, orderNumber: string, changes: OrderC
         throw new ValidationError(record, 'lines', 'must keep at least one line');
     }
     if (Object.keys(header).length > 0) await trx('multicase.sales_orders').where({ id: order.id }).update(header);
+    if (changes.warehouseCode !== undefined) {
+      const target = await warehouseId(trx, record, changes.warehouseCode);
+      if (target !== order.warehouse_id) await moveOrderToWarehouse(trx, order.id as number, target);
+    }
     await addOrderHistory(trx, { salesOrderId: order.id as number, type: 'note', text: 'Order changed' });
     return (await getSalesOrder(trx, orderNumber))!;
   });

@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
 import { getProduct, type Product } from '../reads.js';
-import { notNegative, optionalText, text, type Row } from './checks.js';
+import { countryCode, notNegative, optionalText, text, type Row } from './checks.js';
 
 export interface ProductFields {
   description?: string;
@@ -19,6 +19,14 @@ export interface ProductFields {
   isActive?: boolean;
   supplierNumber?: string | null;
   productGroup?: string | null;
+  /** ISO 3166 two-letter code of the country the goods were made in. */
+  countryOfOrigin?: string | null;
+  /** Customs tariff number: HS (6 digits), CN (8) or TARIC (10). */
+  customsCode?: string | null;
+  netWeightKg?: number | null;
+  unitsPerPackage?: number | null;
+  /** SupplierCostPrice: what stock is valued at. */
+  costPrice?: number | null;
 }
 
 export interface ProductInput extends ProductFields {
@@ -59,6 +67,28 @@ async function productColumns(db: Knex, record: string, input: ProductFields): P
     }
   }
   if (has('productGroup')) row.product_group = optionalText(record, 'productGroup', input.productGroup);
+  if (has('countryOfOrigin')) {
+    const code = optionalText(record, 'countryOfOrigin', input.countryOfOrigin);
+    row.country_of_origin = code === null ? null : countryCode(record, 'countryOfOrigin', code);
+  }
+  if (has('customsCode')) {
+    const code = optionalText(record, 'customsCode', input.customsCode);
+    if (code !== null && !/^[0-9]{6,10}$/.test(code))
+      throw new ValidationError(
+        record,
+        'customsCode',
+        `must be a tariff number of 6 to 10 digits, got ${JSON.stringify(code)}`,
+      );
+    row.customs_code = code;
+  }
+  if (has('netWeightKg')) row.net_weight_kg = notNegative(record, 'netWeightKg', input.netWeightKg);
+  if (has('unitsPerPackage')) {
+    const n = input.unitsPerPackage;
+    if (n !== null && (typeof n !== 'number' || !Number.isInteger(n) || n < 1))
+      throw new ValidationError(record, 'unitsPerPackage', `must be a whole number from 1, got ${String(n)}`);
+    row.units_per_package = n;
+  }
+  if (has('costPrice')) row.cost_price = notNegative(record, 'costPrice', input.costPrice);
   return row;
 }
 

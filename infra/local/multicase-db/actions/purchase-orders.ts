@@ -1,4 +1,4 @@
-/** Purchase orders: save (create or replace) and cancel. */
+/** Purchase orders: save (create or replace), close short and cancel. */
 import type { Knex } from 'knex';
 import { ValidationError } from '../../../../runtime/errors.js';
 import { allocateNumber } from '../../../../connectors/multicase/adapter/number-series.js';
@@ -32,6 +32,8 @@ export interface PurchaseOrderInput {
   expectedDate?: string | null;
   reference?: string | null;
   note?: string | null;
+  /** DeliveryTxt: receiving instructions for the warehouse. */
+  deliveryText?: string | null;
   /** The complete set of lines: lines are matched by position; positions left out are removed. */
   lines: PurchaseOrderLineInput[];
 }
@@ -58,6 +60,7 @@ export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Pr
       expected_date: isoDate(record, 'expectedDate', input.expectedDate),
       reference: optionalText(record, 'reference', input.reference),
       note: optionalText(record, 'note', input.note),
+      delivery_text: optionalText(record, 'deliveryText', input.deliveryText),
     };
 
     if (!Array.isArray(input.lines) || input.lines.length === 0)
@@ -83,11 +86,11 @@ export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Pr
       .first('id', 'status');
     let poId: number;
     if (existing) {
-      if (existing.status === 'received' || existing.status === 'cancelled')
+      if (['received', 'closed', 'cancelled'].includes(existing.status as string))
         throw new ValidationError(
           record,
           'status',
-          `is ${existing.status as string}: a received or cancelled purchase order cannot be changed`,
+          `is ${existing.status as string}: a received, closed or cancelled purchase order cannot be changed`,
         );
       poId = existing.id as number;
       await trx('multicase.purchase_orders').where({ id: poId }).update(header);
@@ -137,8 +140,12 @@ export async function savePurchaseOrder(db: Knex, input: PurchaseOrderInput): Pr
   });
 }
 
-/** Cancels a PO that is not fully received. Cancelling a cancelled PO changes nothing. */
-export async function cancelPurchaseOrder(db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder> {
+/**
+ * Ends a purchase order that is not fully received. With nothing received it is cancelled; once
+ * goods have arrived it is closed: what arrived stays booked, and the warehouse is told to expect
+ * nothing more. Ending an ended one changes nothing.
+ */
+async function endPurchaseOrder(db: Knex, purchaseOrderNumber: string): Promise<PurchaseOrder> {
   const record = `purchase order ${purchaseOrderNumber}`;
   return db.transaction(async (trx) => {
     const po = await trx('multicase.purchase_orders')
@@ -147,9 +154,22 @@ export async function cancelPurchaseOrder(db: Knex, purchaseOrderNumber: string)
       .first('id', 'status');
     if (!po) throw new ValidationError(record, 'purchaseOrderNumber', 'names no known purchase order');
     if (po.status === 'received')
-      throw new ValidationError(record, 'status', 'is received: a fully received purchase order cannot be cancelled');
-    if (po.status !== 'cancelled')
-      await trx('multicase.purchase_orders').where({ id: po.id }).update({ status: 'cancelled' });
+      throw new ValidationError(record, 'status', 'is received: a fully received purchase order cannot be ended');
+    if (po.status !== 'cancelled' && po.status !== 'closed') {
+      const received = await trx('multicase.purchase_order_lines')
+        .where({ purchase_order_id: po.id })
+        .where('quantity_received', '>', 0)
+        .first('id');
+      await trx('multicase.purchase_orders')
+        .where({ id: po.id })
+        .update({ status: received ? 'closed' : 'cancelled' });
+    }
     return (await getPurchaseOrder(trx, purchaseOrderNumber))!;
   });
 }
+
+/** Closes a purchase order short: nothing more is expected (cancelled when nothing arrived yet). */
+export const closePurchaseOrder = endPurchaseOrder;
+
+/** Cancels a purchase order; one with goods received is closed instead, as a cancel cannot take back what arrived. */
+export const cancelPurchaseOrder = endPurchaseOrder;

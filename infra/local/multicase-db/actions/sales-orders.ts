@@ -20,6 +20,7 @@ import {
   warehouseId,
   type Row,
 } from './checks.js';
+import { customerDefaults, orderWarehouseColumns, type OrderWarehouseFields } from './order-fields.js';
 import { paymentTermsDays, pickupPoint, shippingMethod } from './order-rules.js';
 
 export interface SalesOrderLineInput {
@@ -31,7 +32,8 @@ export interface SalesOrderLineInput {
   vatRate?: number;
 }
 
-export interface SalesOrderInput {
+/** The warehouse fields (invoice address, VAT and organisation number) default to the customer's. */
+export interface SalesOrderInput extends OrderWarehouseFields {
   /** Omit to take the next number of the series. */
   orderNumber?: string;
   customerNumber: string;
@@ -97,6 +99,9 @@ export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promis
       delivery_phone: optionalText(record, 'deliveryAddress.phone', pick('phone', 'phone')),
     };
 
+    const defaults = customerDefaults(customer);
+    const warehouseFields = { ...defaults, ...orderWarehouseColumns(record, input, defaults) };
+
     const currency = input.currency ?? 'NOK';
     if (!/^[A-Z]{3}$/.test(currency))
       throw new ValidationError(record, 'currency', `must be an ISO 4217 code, got ${JSON.stringify(currency)}`);
@@ -133,6 +138,7 @@ export async function createSalesOrder(db: Knex, input: SalesOrderInput): Promis
         payment_terms_days: terms,
         warehouse_id: warehouse,
         ...address,
+        ...warehouseFields,
         order_date: isoDate(record, 'orderDate', input.orderDate) ?? trx.raw('current_date'),
         delivery_date: isoDate(record, 'deliveryDate', input.deliveryDate),
         reference: optionalText(record, 'reference', input.reference),

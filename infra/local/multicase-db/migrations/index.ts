@@ -11,7 +11,10 @@
  * in it, and live with the connector (connectors/multicase/install.ts). 0010 adds allocation,
  * pickup points and payment terms to the stand-in (Multicase's own schema again); 0011 the stock
  * discrepancies flow 8 records where the warehouse's stock change does not fit Multicase's model;
- * 0012 return handling (to stock or in Multicase only), settlement and the invoice line billed.
+ * 0012 return handling (to stock or in Multicase only), settlement and the invoice line billed;
+ * 0018 the fields a warehouse needs (customs, valuation, invoice address, VAT and organisation
+ * number, terms of delivery, remarks, cash on delivery) and closing a purchase order short; 0019
+ * is the integration's again (install.ts: a change of a sent order's data reaches its picking lists).
  *
  * Conventions the sinks and sources rely on (see README.md in the folder above):
  * - ids are `integer` identities (stock_transactions and order_history: `bigint`); business keys
@@ -25,6 +28,7 @@ import type { Knex } from 'knex';
 import {
   changeTrackingMigration,
   notifyOnChangeMigration,
+  sentPickingListsFollowTheirOrderMigration,
   type SqlMigration,
 } from '../../../../connectors/multicase/install.js';
 import { allocationAndOrderTerms } from './allocation-and-order-terms.js';
@@ -37,6 +41,7 @@ import { salesOrders } from './sales-orders.js';
 import { shippingAndInvoicing } from './shipping-and-invoicing.js';
 import { stock } from './stock.js';
 import { stockDiscrepancies } from './stock-discrepancies.js';
+import { warehouseFields } from './warehouse-fields.js';
 
 export type { SqlMigration };
 
@@ -54,6 +59,8 @@ export const multicaseMigrations: readonly SqlMigration[] = [
   allocationAndOrderTerms,
   stockDiscrepancies,
   returnHandling,
+  warehouseFields,
+  sentPickingListsFollowTheirOrderMigration,
 ];
 
 /** Feeds the list above to knex's migrator; knex runs each migration in its own transaction. */
