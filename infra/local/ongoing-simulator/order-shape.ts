@@ -198,6 +198,9 @@ export async function orderOut(store: Store, db: Knex | Knex.Transaction, orders
         warehouse: warehouse ?? null,
         consigneeOrderNumber: d.consigneeOrderNumber ?? null,
         warehouseInstruction: d.warehouseInstruction ?? null,
+        advanced: {
+          backOrderInfo: d.backOrderForOrderId ? { backOrderForOrderId: d.backOrderForOrderId } : null,
+        },
       },
       consignee: d.consignee ?? null,
       parcels: o.parcels,
