@@ -237,7 +237,8 @@ export interface GoodsReceiptReceived {
 
 /** One parcel of the shipment. */
 export interface ShippedParcel {
-  parcelNumber: string;
+  /** null when the warehouse gave the parcel no number */
+  parcelNumber: null | string;
   trackingUrl: null | string;
 }
 

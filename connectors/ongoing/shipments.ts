@@ -61,7 +61,7 @@ export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): Sourc
   });
   const parcels = (o.parcels ?? [])
     .filter((p) => !p.isReturnParcel)
-    .map((p) => ({ parcelNumber: p.parcelNumber, trackingUrl: p.tracking?.trackingUrl ?? null }));
+    .map((p) => ({ parcelNumber: p.parcelNumber ?? null, trackingUrl: p.tracking?.trackingUrl ?? null }));
   const tracking =
     (o.tracking ?? []).find((t) => t.trackingUrl)?.trackingUrl ??
     parcels.find((p) => p.trackingUrl)?.trackingUrl ??
@@ -117,7 +117,6 @@ export function shipmentSource(
       api.getAllOrders({ orderStatusFrom: cfg.sentStatus, onlyOrdersWithOrderLinesToReport: true }, cfg.pageSize),
     idOf: (o) => o.orderInfo.orderId,
     keyOf: (o) => o.orderInfo.orderNumber ?? null,
-    versionOf,
     toEvent: (o, capturedAt) => orderToShipmentEvent(o, capturedAt) as SourceEvent,
     reportOf: (event) => orderReportOf((event as SourceEvent<OrderShipped>).value) as SourceEvent,
   });

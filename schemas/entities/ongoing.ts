@@ -47,7 +47,7 @@ export const ShippedOrder = record('ShippedOrder', ON, 'An outbound order the wa
     'parcels',
     arrayOf(
       record('ShippedParcel', ON, 'One parcel of the shipment.', [
-        field('parcelNumber', 'string'),
+        optional('parcelNumber', 'string', 'null when the warehouse gave the parcel no number'),
         optional('trackingUrl', 'string'),
       ]),
     ),
