@@ -15,6 +15,7 @@ import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
 import { inventoryAdjustmentSourceSettings } from '../connectors/ongoing/inventory-adjustments.js';
 import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
+import { openExceptionSettings } from '../sinks/multicase/open-exceptions.js';
 import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
 
@@ -61,6 +62,7 @@ export const pipelineSettings = {
   ...ongoingSinkSettings,
   ...reconcileSettings,
   ...consoleSettings,
+  ...openExceptionSettings,
 };
 
 export type PipelineConfig = ConfigOf<typeof pipelineSettings>;

@@ -41,7 +41,7 @@ export const topicMeanings: Record<TopicName, string> = {
   'multicase.order.note':
     "A line is written into a Multicase order's history: a change or cancellation Ongoing refused because the warehouse had started work on it.",
   'multicase.stock.adjust':
-    "A stock change made in the warehouse is booked in Multicase stock and stock history; what Multicase's stock model cannot take is recorded as a stock discrepancy.",
+    "A stock change made in the warehouse is booked in Multicase stock and stock history; what Multicase's stock model cannot take is raised as an integration exception.",
   'state.id-map':
     'Which id Ongoing gave a Multicase business key (article, purchase order, order, return), plus a hash of what was last written there. The latest record per key is the mapping.',
   'state.shipping-method-map':

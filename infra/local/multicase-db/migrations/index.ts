@@ -11,7 +11,9 @@
  * in it, and live with the connector (connectors/multicase/install.ts). 0010 adds allocation,
  * pickup points and payment terms to the stand-in (Multicase's own schema again); 0011 the stock
  * discrepancies flow 8 records where the warehouse's stock change does not fit Multicase's model;
- * 0012 return handling (to stock or in Multicase only), settlement and the invoice line billed.
+ * 0012 return handling (to stock or in Multicase only), settlement and the invoice line billed;
+ * 0013 integration exceptions (which replace the stock discrepancies), notes on purchase orders
+ * and returns, and the ledger of what the integration booked per warehouse line.
  *
  * Conventions the sinks and sources rely on (see README.md in the folder above):
  * - ids are `integer` identities (stock_transactions and order_history: `bigint`); business keys
@@ -29,6 +31,7 @@ import {
 } from '../../../../connectors/multicase/install.js';
 import { allocationAndOrderTerms } from './allocation-and-order-terms.js';
 import { idempotencyAndNumbers } from './idempotency-and-number-series.js';
+import { integrationExceptions } from './integration-exceptions.js';
 import { purchasing } from './purchasing.js';
 import { referenceData } from './reference-data.js';
 import { returnHandling } from './return-handling.js';
@@ -54,6 +57,7 @@ export const multicaseMigrations: readonly SqlMigration[] = [
   allocationAndOrderTerms,
   stockDiscrepancies,
   returnHandling,
+  integrationExceptions,
 ];
 
 /** Feeds the list above to knex's migrator; knex runs each migration in its own transaction. */
