@@ -13,6 +13,7 @@ import { tableSourceSettings } from '../connectors/multicase/table-source.js';
 import { ongoingApiSettings } from '../connectors/ongoing/api/client.js';
 import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
 import { inventoryAdjustmentSourceSettings } from '../connectors/ongoing/inventory-adjustments.js';
+import { orderClosingSourceSettings } from '../connectors/ongoing/order-closings.js';
 import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
 import { openExceptionSettings } from '../sinks/multicase/open-exceptions.js';
@@ -58,6 +59,7 @@ export const pipelineSettings = {
   ...ongoingApiSettings,
   ...ongoingSourceSettings,
   ...shipmentSourceSettings,
+  ...orderClosingSourceSettings,
   ...inventoryAdjustmentSourceSettings,
   ...ongoingSinkSettings,
   ...reconcileSettings,

@@ -36,6 +36,8 @@ function shipmentOf(orderNumber: string, parcelNumber: unknown): OrderShipped {
       transporterCode: null,
       transporterServiceCode: null,
       goodsOwnerOrderId: null,
+      backOrderForOrderId: null,
+      backOrderForOrderNumber: null,
       parcels: [{ parcelNumber: parcelNumber as string, trackingUrl: null }],
       lines: [],
     },
