@@ -40,6 +40,8 @@ export interface DeliverySplit {
  */
 export function splitDelivery(line: LineBuckets, delivered: Quantity, ownSent: Quantity): DeliverySplit {
   const r = roundQuantity;
+  // What of the list is still counted as sent: a stock fall found while picking may have released some.
+  ownSent = Math.min(ownSent, Math.max(line.sent, 0));
   const fromThisList = Math.min(delivered, ownSent);
   const free = Math.max(r(line.allocated - line.sent), 0);
   const fromBackOrder = Math.min(r(delivered - fromThisList), free);

@@ -18,21 +18,22 @@ export const EXCEPTION_KINDS = {
   shipped_after_cancel_refused: {
     title: 'shipped after a refused cancel',
     means:
-      'The warehouse shipped a picking list whose cancel it had refused (picking had started). It was booked and invoiced as shipped; the cancel is withdrawn in Multicase.',
+      'The warehouse shipped a picking list that was cancelled in Multicase: it had refused the cancel because picking had started. The shipment was booked as it happened (packing slip, stock, invoice) and the cancel withdrawn; quantities the user had sent again on another picking list meanwhile were taken off that list (cancelled when nothing was left on it), which the exception names.',
     userDoes:
-      'Check the invoice with the customer; if the goods were sent again on another picking list meanwhile, cancel that list.',
+      'Check the invoice with the customer (the goods are on their way). Where a picking list was taken back, make sure the warehouse does not ship it as well (the order history shows whether Ongoing accepted its cancel).',
   },
   delivered_more_than_sent: {
     title: 'delivered more than was sent',
     means:
-      'A later part of a delivery arrived for quantities that had gone back to the back order and were sent again on another picking list. It was booked and invoiced.',
-    userDoes: 'Cancel the other picking list (named in the exception) so that the goods are not sent twice.',
+      'The warehouse delivered more on a picking list than Multicase had left for it: the rest of a list shipped short that the user had sent again on another picking list (taken off that list, which the exception names), more than the order line ordered, or an article not on the order (taken off stock, not invoiced). All of it was booked as shipped.',
+    userDoes:
+      'Where a picking list was taken back, make sure the warehouse does not ship it as well. For more than ordered or an article not on the order: invoice it by hand or ask for it back.',
   },
   shipment_of_unknown_order: {
     title: 'shipment of an order the integration did not create',
     means:
-      'The warehouse shipped an order that no Multicase picking list matches. The stock left the warehouse and was booked out; nothing was invoiced.',
-    userDoes: 'Find out who ordered it; invoice it by hand or book the goods back.',
+      'The warehouse shipped an order no Multicase picking list matches (made by hand in Ongoing, or its Ongoing id is not the one the integration sent). The goods were taken off stock (reference "Ongoing order <number>"); nothing was invoiced. Each later part of it books its own difference.',
+    userDoes: 'Find out who ordered it; invoice it by hand, or ask for the goods back.',
   },
   received_not_on_purchase_order: {
     title: 'received a row or article not on the purchase order',
@@ -79,8 +80,9 @@ export const EXCEPTION_KINDS = {
   return_not_announced: {
     title: 'return the warehouse registered itself',
     means:
-      'The warehouse took goods back that no Multicase return announced. They were booked into stock and a Multicase return was created (or linked).',
-    userDoes: 'Settle the return (credit or replace), or close it.',
+      'The warehouse took goods back against an outbound order on its own (a parcel the customer or the carrier sent back), on the order or on a return order it made. They were booked into stock and put on a Multicase return: the announced return at the warehouse that expected them (settled as usual once complete; its inbound order in Ongoing still expects the goods), else a new return, received. What Multicase never delivered on the order line is booked into stock but kept off the return.',
+    userDoes:
+      'Settle the new return: close it to credit the customer (or agree a replacement). For an announced return, have the warehouse close its inbound order so the goods are not received twice.',
   },
   return_more_than_announced: {
     title: 'returned more than announced, or another article',
@@ -91,14 +93,14 @@ export const EXCEPTION_KINDS = {
   order_cancelled_in_warehouse: {
     title: 'order cancelled in the warehouse',
     means:
-      'The warehouse cancelled an order with nothing picked. The picking list was cancelled; its quantities are back on the back order, allocation released.',
-    userDoes: 'Find out why; send the order again or cancel it in Multicase.',
+      'The warehouse cancelled the order of a picking list with nothing picked. The picking list was cancelled in Multicase; its quantities are back on the back order and their allocation released.',
+    userDoes: 'Find out why; allocate and send the order again, or cancel it in Multicase and tell the customer.',
   },
   order_closed_short_in_warehouse: {
     title: 'order closed short in the warehouse',
     means:
-      'The warehouse closed an order with lines not (fully) picked. What was not picked is back on the back order, allocation released.',
-    userDoes: 'Send the rest again, or cancel it in Multicase and tell the customer.',
+      'The warehouse closed the order of a picking list (sent, or further) with nothing picked. The picking list was closed in Multicase (shown as shipped, nothing delivered); its quantities are back on the back order and their allocation released.',
+    userDoes: 'Find out why; allocate and send the rest again, or cancel it in Multicase and tell the customer.',
   },
   inventory_items_added_later: {
     title: 'items added to an inventory after it was reported',
