@@ -345,22 +345,26 @@ async function raiseDisagreements(
     withdrawn,
   };
   const what = listed(shipped.map((r) => ({ quantity: r.delta, what: r.line.productNumber })));
-  if (list.status === 'cancelled' && total > 0) {
-    await raiseException(
+  const raise = (kind: 'shipped_after_cancel_refused' | 'delivered_more_than_sent', reason: string) =>
+    raiseException(
       trx,
       {
-        kind: 'shipped_after_cancel_refused',
+        kind,
         document: { type: 'picking_list', number: list.picking_list_number },
         ...docs,
         productId,
         reported: total,
         booked: total,
-        reason:
-          `Picking list ${list.picking_list_number} of order ${order.order_number} was cancelled in Multicase, but the warehouse had refused the cancel and shipped ${what}. ` +
-          `It is booked as shipped (${booked || 'stock off hand'}) and the cancel is withdrawn.${takenOff}`,
+        reason,
         details,
       },
       by,
+    );
+  if (list.status === 'cancelled' && total > 0) {
+    await raise(
+      'shipped_after_cancel_refused',
+      `Picking list ${list.picking_list_number} of order ${order.order_number} was cancelled in Multicase, but the warehouse had refused the cancel and shipped ${what}. ` +
+        `It is booked as shipped (${booked || 'stock off hand'}) and the cancel is withdrawn.${takenOff}`,
     );
     return;
   }
@@ -375,20 +379,9 @@ async function raiseDisagreements(
       ? ` ${listed(notOnOrder.map((r) => ({ quantity: r.delta, what: `${r.line.productNumber}${r.product ? '' : ' (not a Multicase product: not booked)'}` })))} not on the order: taken off stock, not invoiced.`
       : '',
   ].join('');
-  await raiseException(
-    trx,
-    {
-      kind: 'delivered_more_than_sent',
-      document: { type: 'picking_list', number: list.picking_list_number },
-      ...docs,
-      productId,
-      reported: total,
-      booked: total,
-      reason:
-        `The warehouse shipped ${what} on picking list ${list.picking_list_number} of order ${order.order_number}, booked as shipped (${booked || 'stock off hand'}).` +
-        `${takenOff}${more}`,
-      details,
-    },
-    by,
+  await raise(
+    'delivered_more_than_sent',
+    `The warehouse shipped ${what} on picking list ${list.picking_list_number} of order ${order.order_number}, booked as shipped (${booked || 'stock off hand'}).` +
+      `${takenOff}${more}`,
   );
 }
