@@ -9,7 +9,6 @@
  */
 import type { Knex } from 'knex';
 import { topics } from '../schemas/catalog.js';
-import type { ChangeEvent } from '../schemas/envelopes.js';
 import type { TopicSpec } from '../schemas/topic.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { SourceConnector } from '../runtime/source.js';
@@ -20,13 +19,16 @@ import { productReader } from '../connectors/multicase/products.js';
 import { pickingListReader } from '../connectors/multicase/picking-lists.js';
 import { purchaseOrderReader } from '../connectors/multicase/purchase-orders.js';
 import { returnReader } from '../connectors/multicase/returns.js';
-import { tableSource, type TableReader } from '../connectors/multicase/table-source.js';
 import type { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { goodsReceiptSource } from '../connectors/ongoing/goods-receipts.js';
 import { inventoryAdjustmentSource } from '../connectors/ongoing/inventory-adjustments.js';
+import { orderClosingSource } from '../connectors/ongoing/order-closings.js';
+import { orderReturnSource } from '../connectors/ongoing/order-returns.js';
 import { shipmentSource } from '../connectors/ongoing/shipments.js';
 import { goodsReceiptToBookingProcessor } from '../processors/goods-receipt-to-booking.js';
 import { inventoryAdjustmentToStockProcessor } from '../processors/inventory-adjustment-to-stock.js';
+import { closedOrderToClosureProcessor } from '../processors/order-closed-to-closure.js';
+import { orderReturnToBookingProcessor } from '../processors/order-return-to-booking.js';
 import { pickingListToOrderProcessor } from '../processors/picking-list-to-order.js';
 import { shipmentToInvoiceProcessor } from '../processors/shipment-to-invoice.js';
 import type { Lookups, ProcessorSpec } from '../processors/processor.js';
@@ -38,15 +40,17 @@ import { receiptBookingHandler } from '../sinks/multicase/receipt-booking.js';
 import { returnBookingHandler } from '../sinks/multicase/return-booking.js';
 import { orderNoteHandler } from '../sinks/multicase/order-note.js';
 import { shipmentInvoiceHandler } from '../sinks/multicase/shipment-invoice.js';
+import { pickingListClosureHandler } from '../sinks/multicase/picking-list-closure.js';
+import { warehouseReturnHandler } from '../sinks/multicase/warehouse-return.js';
 import { stockAdjustmentHandler } from '../sinks/multicase/stock-adjustment.js';
-import { runMulticaseSink, type MulticaseCommandHandler } from '../sinks/multicase/sink.js';
 import { articleUpsertHandler } from '../sinks/ongoing/article-upsert.js';
 import { inventoryAdjustmentReportHandler } from '../sinks/ongoing/inventory-adjustment-report.js';
 import { orderReportHandler } from '../sinks/ongoing/order-report.js';
+import { orderReturnReportHandler } from '../sinks/ongoing/order-return-report.js';
 import { orderUpsertHandler } from '../sinks/ongoing/order-upsert.js';
 import { purchaseOrderUpsertHandler } from '../sinks/ongoing/purchase-order-upsert.js';
 import { receiptReportHandler } from '../sinks/ongoing/receipt-report.js';
-import { runOngoingSink, type OngoingWriteHandler } from '../sinks/ongoing/writer.js';
+import { mapping, multicaseTable, multicaseWrite, ongoingSource, ongoingWrite, reportBack } from './flow-steps.js';
 import type { PipelineConfig } from './settings.js';
 
 /** The processes a deployment runs; each step belongs to one. */
@@ -120,86 +124,6 @@ export interface Flow {
     readonly editedWith: string;
   };
 }
-
-const multicaseTable = (
-  reader: TableReader,
-  where: string,
-  intervalMs: (cfg: PipelineConfig) => number,
-  listen = false,
-): SourceStep => ({
-  role: 'source-multicase',
-  name: reader.source,
-  output: reader.topic,
-  where,
-  connector: (ctx) =>
-    tableSource(reader, ctx.multicaseDb(), {
-      intervalMs: intervalMs(ctx.cfg),
-      batchSize: ctx.cfg.batchSize,
-      horizonLagWarnMs: ctx.cfg.horizonLagWarnMs,
-      log: ctx.rt.log,
-      ...(listen ? { databaseUrl: ctx.cfg.url } : {}),
-    }) as SourceConnector<unknown>,
-});
-
-// Each spec is typed by its own event; the table holds them side by side.
-const ongoingSource = (
-  name: string,
-  output: TopicSpec<unknown>,
-  where: string,
-  connector: (ctx: FlowContext) => SourceConnector<unknown>,
-): SourceStep => ({
-  role: 'source-ongoing',
-  name,
-  output,
-  where,
-  connector,
-});
-
-const mapping = <I extends ChangeEvent<unknown>>(spec: ProcessorSpec<I>, where: string): MappingStep => ({
-  role: 'processors',
-  spec: spec as unknown as ProcessorSpec,
-  where,
-});
-
-const ongoingWrite = <P>(handler: OngoingWriteHandler<P>, effect: string, where: string): SinkStep => ({
-  role: 'sink-ongoing',
-  name: handler.name,
-  input: handler.input,
-  effect,
-  where,
-  start: async (ctx) =>
-    runOngoingSink(
-      ctx.rt,
-      {
-        api: ctx.ongoing,
-        idMap: await ctx.idMap(),
-        skipUnchanged: ctx.cfg.skipUnchanged,
-        purchaseOrderClosedStatus: ctx.cfg.purchaseOrderClosedStatus,
-      },
-      handler,
-    ),
-});
-
-const reportBack = <P>(
-  source: string,
-  handler: OngoingWriteHandler<P>,
-  call: string,
-  where: string,
-): ReportBackStep => ({
-  source,
-  topic: handler.input,
-  call,
-  sink: ongoingWrite(handler, `${call} (reporting back)`, where),
-});
-
-const multicaseWrite = <P>(handler: MulticaseCommandHandler<P>, effect: string, where: string): SinkStep => ({
-  role: 'sink-multicase',
-  name: handler.name,
-  input: handler.input,
-  effect,
-  where,
-  start: async (ctx) => runMulticaseSink(ctx.rt, ctx.multicaseDb(), handler),
-});
 
 export const flows: readonly Flow[] = [
   {
@@ -293,13 +217,24 @@ export const flows: readonly Flow[] = [
       ongoingSource('ongoing.shipments', topics.orderShipped, 'connectors/ongoing/shipments.ts', (ctx) =>
         shipmentSource(ctx.ongoing, ctx.cfg),
       ),
+      ongoingSource('ongoing.order-closings', topics.orderClosed, 'connectors/ongoing/order-closings.ts', (ctx) =>
+        orderClosingSource(ctx.ongoing, ctx.cfg),
+      ),
     ],
-    mappings: [mapping(shipmentToInvoiceProcessor, 'processors/shipment-to-invoice.ts')],
+    mappings: [
+      mapping(shipmentToInvoiceProcessor, 'processors/shipment-to-invoice.ts'),
+      mapping(closedOrderToClosureProcessor, 'processors/order-closed-to-closure.ts'),
+    ],
     sinks: [
       multicaseWrite(
         shipmentInvoiceHandler,
         'packing slip, stock, invoice, tracking link in the order history',
         'sinks/multicase/shipment-invoice.ts',
+      ),
+      multicaseWrite(
+        pickingListClosureHandler,
+        'a picking list whose order the warehouse cancelled or closed unpicked: closed, its allocation released',
+        'sinks/multicase/picking-list-closure.ts',
       ),
     ],
     reportsBack: reportBack(
@@ -315,10 +250,17 @@ export const flows: readonly Flow[] = [
     direction: 'both',
     // To Ongoing through flow 2's purchase-order sink (a receipt marked as a return); back through
     // flow 3's goods-receipt source, whose events carry the return marker (and are reported back there).
-    sources: [multicaseTable(returnReader, 'connectors/multicase/returns.ts', (c) => c.returnIntervalMs, true)],
+    // Returns the warehouse takes back on an outbound order come from a source of their own.
+    sources: [
+      multicaseTable(returnReader, 'connectors/multicase/returns.ts', (c) => c.returnIntervalMs, true),
+      ongoingSource('ongoing.order-returns', topics.orderReturned, 'connectors/ongoing/order-returns.ts', (ctx) =>
+        orderReturnSource(ctx.ongoing, ctx.cfg),
+      ),
+    ],
     mappings: [
       mapping(returnToInboundProcessor, 'processors/return-to-inbound.ts'),
       mapping(returnReceiptToBookingProcessor, 'processors/return-receipt-to-booking.ts'),
+      mapping(orderReturnToBookingProcessor, 'processors/order-return-to-booking.ts'),
     ],
     sinks: [
       multicaseWrite(
@@ -326,7 +268,18 @@ export const flows: readonly Flow[] = [
         'stock and stock history naming the return; a complete return settled with a credit note',
         'sinks/multicase/return-booking.ts',
       ),
+      multicaseWrite(
+        warehouseReturnHandler,
+        'a return the warehouse took back itself: stock, and a return to settle',
+        'sinks/multicase/warehouse-return.ts',
+      ),
     ],
+    reportsBack: reportBack(
+      'ongoing.order-returns',
+      orderReturnReportHandler,
+      'PATCH …/orders/{id}/lines/{id}/reportedReturnedNumberOfItems',
+      'sinks/ongoing/order-return-report.ts',
+    ),
   },
   {
     number: 8,

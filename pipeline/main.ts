@@ -25,6 +25,7 @@ import { OngoingApi } from '../connectors/ongoing/api/client.js';
 import { runProcessor, type Lookups } from '../processors/processor.js';
 import { flows, ROLES, sinkStagesOf, type FlowContext, type Role } from './flows.js';
 import { scheduleReconcile } from './ops/reconcile.js';
+import { watchOpenExceptions } from '../sinks/multicase/open-exceptions.js';
 import { leased } from './leases.js';
 import { startConsole, type RunningConsole } from './console/server.js';
 import { inProcessTelemetry } from './console/telemetry.js';
@@ -151,6 +152,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
       );
       leasesDecided.push(...sourceLeases.map((l) => l.decided));
     }
+    if (roles.has('sink-multicase')) watchOpenExceptions(rt, () => ctx.multicaseDb(), cfg.exceptionsPollMs);
     // The stock check reads both systems and writes neither; one role runs it, the one beside
     // Multicase's books, and of that role's copies only the holder of its lease (it reads all of Ongoing).
     if (roles.has('sink-multicase') && cfg.reconcileIntervalMs > 0) {

@@ -13,9 +13,11 @@ import { tableSourceSettings } from '../connectors/multicase/table-source.js';
 import { ongoingApiSettings } from '../connectors/ongoing/api/client.js';
 import { ongoingSourceSettings } from '../connectors/ongoing/goods-receipts.js';
 import { inventoryAdjustmentSourceSettings } from '../connectors/ongoing/inventory-adjustments.js';
+import { orderClosingSourceSettings } from '../connectors/ongoing/order-closings.js';
 import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
 import { purchaseOrderSinkSettings } from '../sinks/ongoing/purchase-order-upsert.js';
+import { openExceptionSettings } from '../sinks/multicase/open-exceptions.js';
 import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
 
@@ -58,11 +60,13 @@ export const pipelineSettings = {
   ...ongoingApiSettings,
   ...ongoingSourceSettings,
   ...shipmentSourceSettings,
+  ...orderClosingSourceSettings,
   ...inventoryAdjustmentSourceSettings,
   ...ongoingSinkSettings,
   ...purchaseOrderSinkSettings,
   ...reconcileSettings,
   ...consoleSettings,
+  ...openExceptionSettings,
 };
 
 export type PipelineConfig = ConfigOf<typeof pipelineSettings>;

@@ -50,7 +50,11 @@ export interface ProcessorSpec<I extends ChangeEvent<unknown> = ChangeEvent<unkn
   name: string;
   input: TopicSpec<I>;
   output: TopicSpec<unknown>;
-  /** The command payload for the event, or null when the event needs no command. Throws ValidationError/UnmappableError for bad input. */
+  /**
+   * The command payload for the event, or null when the event needs no command. Throws
+   * ValidationError/UnmappableError for bad input, NotYetAvailableError for data that may still
+   * come (its `afterGrace`, when given, returns the payload to use once the grace is over).
+   */
   map(event: I, lookups: Lookups): P | null;
 }
 
@@ -60,11 +64,21 @@ export function runProcessor<I extends ChangeEvent<unknown>>(
   lookups: Lookups,
   opts: { partitionsConcurrently?: number } = {},
 ): Promise<RunningStage> {
-  const outputsOf = (event: I) => {
-    const payload = spec.map(event, lookups);
-    return payload === null
+  const outputsFor = (event: I, payload: unknown) =>
+    payload === null
       ? []
       : [{ topic: spec.output, key: event.entityKey, value: commandFrom(event, spec.output, payload) }];
+  const outputsOf = (event: I) => {
+    try {
+      return outputsFor(event, spec.map(event, lookups));
+    } catch (err) {
+      // What the mapping yields once its grace is over is a payload; the stage wants outputs.
+      if (err instanceof NotYetAvailableError && err.afterGrace) {
+        const payload = err.afterGrace;
+        throw new NotYetAvailableError(err.message, err.giveUpAfterMs, () => outputsFor(event, payload()));
+      }
+      throw err;
+    }
   };
   return runStage<I>(rt, {
     name: spec.name,

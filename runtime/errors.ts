@@ -42,12 +42,15 @@ export class ConfigurationFault extends TransientError {
 /**
  * Something the record needs is not there yet but may come (an id mapping written by a sink in
  * another process, racing this record). Retried like any transient failure, but only for
- * `giveUpAfterMs` from the first failure; after that the record is dead-lettered as unmappable.
+ * `giveUpAfterMs` from the first failure; after that the record is dead-lettered as unmappable,
+ * unless `afterGrace` says what it yields instead (a stage's outputs: what the record means once
+ * the mapping is taken to be missing for good, e.g. a receipt on a purchase order made by hand).
  */
 export class NotYetAvailableError extends TransientError {
   constructor(
     message: string,
     readonly giveUpAfterMs: number,
+    readonly afterGrace?: () => unknown,
   ) {
     super(message);
   }

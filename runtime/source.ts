@@ -23,6 +23,14 @@ export interface SourceEvent<V = unknown> {
   topic: TopicSpec<V>;
   key: string;
   value: V;
+  /**
+   * The command that acknowledges this event in its source system (Ongoing's reporting back),
+   * which that system's sink carries out. It belongs to the event: produced only once the event
+   * and the new position are in Kafka, and never when the event was dead-lettered instead (it
+   * could not be encoded, or the brokers refused it for good), so what did not reach Kafka stays
+   * unacknowledged in its system and is read again.
+   */
+  acknowledgement?: SourceEvent;
 }
 
 /** A source row that cannot become a valid event; it goes to `dlq.<topic>` as JSON. */
@@ -38,12 +46,6 @@ export interface PollResult<P> {
   rejected?: RejectedRow[];
   /** Position to store once the events are acknowledged. */
   next: P;
-  /**
-   * Produced only once the events and the new position are safely in Kafka: commands that
-   * acknowledge the events in the source system (Ongoing's reporting back), which a sink carries
-   * out, so that every write to a system goes through its one sink.
-   */
-  followUps?: SourceEvent[];
   /** More is waiting: poll again at once instead of sleeping. */
   more?: boolean;
   /** Poll again after this many ms instead of the connector's interval. */
@@ -64,6 +66,13 @@ export interface SourceConnector<P> {
    * before a poll; a connector without it ignores signals.
    */
   signal?(position: P, signal: SourceSignal): P;
+  /**
+   * Events of the last poll that were dead-lettered instead of produced (they could not be
+   * encoded, or the brokers refused them for good): returns the position to store in place of
+   * `next`, which may remember them so that the next poll does not dead-letter them again while
+   * they are unchanged. Their acknowledgements are not produced.
+   */
+  undelivered?(next: P, events: readonly SourceEvent[]): P;
 }
 
 export interface RunningSource {
@@ -207,22 +216,20 @@ class SourceTask<P> {
       this.log,
       { signal: this.signal },
     );
-    const yielded = await this.yieldedOf(result);
-    const offset: SourceOffset = {
-      source: connector.name,
-      position: JSON.stringify(result.next),
-      updatedAt: Date.now(),
-    };
+    const undelivered = new Set<SourceEvent>();
+    const yielded = await this.yieldedOf(result, undelivered);
     // An idle poll writes nothing: no events, and the position is what is stored already.
-    if (yielded.length === 0 && offset.position === JSON.stringify(this.position))
+    if (yielded.length === 0 && JSON.stringify(result.next) === JSON.stringify(this.position))
       return result.nextPollInMs ?? connector.intervalMs;
     // What can never be written is dead-lettered, so one row cannot stop the source; the row itself stays in the source system.
     await produceOrDeadLetter((m) => this.send(m), yielded, this.signal);
     if (yielded.length > 0) crashPoint('source.before-offset', connector.name);
-    await this.commitPosition(offset);
-    this.position = result.next;
-    metrics.sourceEvents.inc({ source: connector.name }, result.events.length);
-    await this.acknowledge(result.followUps ?? []);
+    const lost = result.events.filter((e) => undelivered.has(e));
+    const next = lost.length > 0 && connector.undelivered ? connector.undelivered(result.next, lost) : result.next;
+    await this.commitPosition({ source: connector.name, position: JSON.stringify(next), updatedAt: Date.now() });
+    this.position = next;
+    metrics.sourceEvents.inc({ source: connector.name }, result.events.length - lost.length);
+    await this.acknowledge(result.events.filter((e) => !undelivered.has(e)).flatMap((e) => e.acknowledgement ?? []));
     if (result.events.length > 0) this.log.debug('events emitted', { count: result.events.length });
     return result.more ? 0 : (result.nextPollInMs ?? connector.intervalMs);
   }
@@ -237,11 +244,18 @@ class SourceTask<P> {
     this.position = accepted;
   }
 
-  /** Each event with the dead letter that stands in for it should it never be accepted; rejected rows as dead letters. */
-  private async yieldedOf(result: PollResult<P>): Promise<Yielded[]> {
+  /**
+   * Each event with the dead letter that stands in for it should it never be accepted; rejected
+   * rows as dead letters. An event that is dead-lettered instead (now, or when the brokers refuse
+   * it) is added to `undelivered`.
+   */
+  private async yieldedOf(result: PollResult<P>, undelivered: Set<SourceEvent>): Promise<Yielded[]> {
     const yielded: Yielded[] = [];
     for (const e of result.events) {
-      const instead = (error: unknown) => this.deadLetter(e.topic.name, e.key, e.value, error);
+      const instead = (error: unknown) => {
+        undelivered.add(e);
+        return this.deadLetter(e.topic.name, e.key, e.value, error);
+      };
       try {
         yielded.push({
           messages: [{ topic: e.topic.name, key: e.key, value: await this.rt.serde.encode(e.topic, e.value) }],
@@ -270,12 +284,12 @@ class SourceTask<P> {
     await this.send([{ topic: positions.topic.name, key: connector.name, value: offsetBytes }]);
   }
 
-  /** The commands that acknowledge the events in their system, only once events and position are in Kafka. */
-  private async acknowledge(followUps: SourceEvent[]): Promise<void> {
-    if (followUps.length === 0) return;
+  /** The commands that acknowledge the events produced in their system, only once events and position are in Kafka. */
+  private async acknowledge(acknowledgements: SourceEvent[]): Promise<void> {
+    if (acknowledgements.length === 0) return;
     crashPoint('source.before-ack', this.connector.name);
     const messages = await Promise.all(
-      followUps.map(async (e) => ({
+      acknowledgements.map(async (e) => ({
         topic: e.topic.name,
         key: e.key,
         value: await this.rt.serde.encode(e.topic, e.value),

@@ -32,6 +32,11 @@ export const beatOrInterrupt = (batch: PartitionBatch, what: string) => async ()
 /** A record's outcome: what it yields, 'parked' (it waits, other keys go on), or undefined (stopping, or the partition was taken away: not handled). */
 export type RecordOutcome = Yielded | 'parked' | undefined;
 
+/** A record whose grace for late data is over, and the outputs it yields without that data (NotYetAvailableError.afterGrace). */
+class GraceOver {
+  constructor(readonly outputs: Output[]) {}
+}
+
 export class RecordHandler<I> {
   // Children of the labelled metrics, made once: a label object per record is measurable.
   private readonly handleSeconds;
@@ -101,6 +106,10 @@ export class RecordHandler<I> {
       }
       const failure = err instanceof NotYetAvailableError ? await this.park(record, err, parking, sent) : err;
       if (failure === 'parked') return 'parked';
+      if (failure instanceof GraceOver) {
+        const { value } = await retrying(() => this.encode(failure.outputs));
+        return { messages: [...value, ...this.ended(record)], instead: this.refusedOutputs(record) };
+      }
       return await this.deadLettered(record, failure, retrying);
     } finally {
       timer();
@@ -126,10 +135,19 @@ export class RecordHandler<I> {
     err: NotYetAvailableError,
     parking: Parking,
     sent: () => Promise<void>,
-  ): Promise<'parked' | UnmappableError> {
+  ): Promise<'parked' | UnmappableError | GraceOver> {
     const now = Date.now();
     const since = parking.park(record, now);
     const waited = now - since;
+    if (waited >= err.giveUpAfterMs && err.afterGrace) {
+      this.log.info('what the record waited for did not come; it yields what it means without it', {
+        partition: record.partition,
+        offset: record.offset,
+        key: record.key,
+        reason: err.message,
+      });
+      return new GraceOver(err.afterGrace() as Output[]);
+    }
     if (waited >= err.giveUpAfterMs)
       return Object.assign(new UnmappableError(`${err.message} (still missing after ${Math.round(waited / 1000)} s)`), {
         firstFailureAt: since,

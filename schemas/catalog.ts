@@ -98,6 +98,20 @@ export const topics = {
     e.InventoryAdjustment,
     'article number',
   ),
+  orderReturned: change<T.OrderReturned>(
+    'ongoing.order.returned',
+    'OrderReturned',
+    'pipeline.ongoing',
+    e.ReturnedOrder,
+    'order number',
+  ),
+  orderClosed: change<T.OrderClosed>(
+    'ongoing.order.closed',
+    'OrderClosed',
+    'pipeline.ongoing',
+    e.ClosedOrder,
+    'order number',
+  ),
 
   articleUpsert: command<T.ArticleUpsertCommand>(
     'ongoing.article.upsert',
@@ -159,6 +173,25 @@ export const topics = {
     'StockAdjustmentCommand',
     e.StockAdjustment,
     'product number',
+  ),
+
+  orderReturnReport: command<T.OrderReturnReportCommand>(
+    'ongoing.order-return.report',
+    'OrderReturnReportCommand',
+    e.OrderReturnReport,
+    'order number',
+  ),
+  warehouseReturn: command<T.WarehouseReturnCommand>(
+    'multicase.warehouse-return.book',
+    'WarehouseReturnCommand',
+    e.WarehouseReturn,
+    'order number',
+  ),
+  pickingListClosure: command<T.PickingListClosureCommand>(
+    'multicase.picking-list.close',
+    'PickingListClosureCommand',
+    e.PickingListClosure,
+    'order number',
   ),
 
   idMap: state<T.IdMapping>('state.id-map', e.IdMapping, 'system:entityType:businessKey'),

@@ -7,3 +7,4 @@ export * from './entities/multicase.js';
 export * from './entities/ongoing.js';
 export * from './entities/commands.js';
 export * from './entities/state.js';
+export * from './entities/warehouse-commands.js';

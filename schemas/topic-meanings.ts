@@ -41,7 +41,17 @@ export const topicMeanings: Record<TopicName, string> = {
   'multicase.order.note':
     "A line is written into a Multicase order's history: a change or cancellation Ongoing refused because the warehouse had started work on it.",
   'multicase.stock.adjust':
-    "A stock change made in the warehouse is booked in Multicase stock and stock history; what Multicase's stock model cannot take is recorded as a stock discrepancy.",
+    "A stock change made in the warehouse is booked in Multicase stock and stock history; what Multicase's stock model cannot take is raised as an integration exception.",
+  'ongoing.order.returned':
+    'The warehouse took goods back against an outbound order (a parcel the customer or the carrier sent back, registered on the order or on a return order made against it). Quantities are cumulative per order line.',
+  'ongoing.order.closed':
+    'The warehouse cancelled an outbound order, or closed it with nothing picked: nothing of it will be shipped.',
+  'ongoing.order-return.report':
+    'The pipeline acknowledges returned quantities on an outbound order in Ongoing (reporting back) once they are safely in Kafka.',
+  'multicase.warehouse-return.book':
+    'Goods the warehouse took back on its own are booked in Multicase: stock in, and a return (created, or one already announced linked) for the user to settle, with an integration exception.',
+  'multicase.picking-list.close':
+    'A picking list whose order the warehouse cancelled or closed with nothing picked is closed in Multicase; its quantities go back to the back order and their allocation is released.',
   'state.id-map':
     'Which id Ongoing gave a Multicase business key (article, purchase order, order, return), plus a hash of what was last written there. The latest record per key is the mapping.',
   'state.shipping-method-map':

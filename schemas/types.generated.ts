@@ -270,7 +270,8 @@ export interface GoodsReceiptReceived {
 
 /** One parcel of the shipment. */
 export interface ShippedParcel {
-  parcelNumber: string;
+  /** null when the warehouse gave the parcel no number */
+  parcelNumber: null | string;
   trackingUrl: null | string;
 }
 
@@ -296,6 +297,10 @@ export interface ShippedOrder {
   transporterServiceCode: null | string;
   /** the Multicase order number the pipeline sent with the order */
   goodsOwnerOrderId: null | string;
+  /** for a back order the warehouse made of another order's rest: that order's id (advanced.backOrderInfo) */
+  backOrderForOrderId: null | number;
+  /** the number of that order, as Ongoing has it */
+  backOrderForOrderNumber: null | string;
   parcels: Array<ShippedParcel>;
   lines: Array<ShippedOrderLine>;
 }
@@ -352,6 +357,99 @@ export interface InventoryAdjusted {
   capturedAt: number;
   /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
   after: null | InventoryAdjustment;
+}
+
+/** Returned and already reported returned quantities of one order line. */
+export interface ReturnedOrderLine {
+  lineId: number;
+  rowNumber: string;
+  articleNumber: string;
+  returnedNumberOfItems: number;
+  reportedReturnedNumberOfItems: number;
+  /** the return causes of the returned items, e.g. "DAMAGED Damaged" */
+  returnCause: null | string;
+}
+
+/** What one return-order line says of an order line. */
+export interface ReturnOrderOfOrderLine {
+  orderLineId: number;
+  returnedNumberOfItems: number;
+  returnCause: null | string;
+  comment: null | string;
+}
+
+/** A return order made against the order, for its number, cause and comment. */
+export interface ReturnOrderOfOrder {
+  returnOrderId: number;
+  returnOrderNumber: string;
+  comment: null | string;
+  lines: Array<ReturnOrderOfOrderLine>;
+}
+
+/** Goods the warehouse took back against an outbound order (registered on the order itself or on a return order made against it): returned vs reported per line, the line being the one source of the quantity; the order's return orders only add their number, cause and comment. */
+export interface ReturnedOrder {
+  orderId: number;
+  orderNumber: string;
+  /** the Multicase order number the pipeline sent with the order */
+  goodsOwnerOrderId: null | string;
+  /** the latest return date of the returned items */
+  returnedAt: null | number;
+  lines: Array<ReturnedOrderLine>;
+  returnOrders: Array<ReturnOrderOfOrder>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface OrderReturned {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
+  after: null | ReturnedOrder;
+}
+
+/** Ordered and picked quantities of one line. */
+export interface ClosedOrderLine {
+  lineId: number;
+  rowNumber: string;
+  articleNumber: string;
+  orderedNumberOfItems: number;
+  pickedNumberOfItems: number;
+}
+
+/** An outbound order the warehouse cancelled, or closed (sent or further) with nothing picked: nothing of it will be shipped. */
+export interface ClosedOrder {
+  orderId: number;
+  orderNumber: string;
+  statusNumber: number;
+  statusText: null | string;
+  /** true: at the installation's cancelled status; false: closed at another status */
+  cancelled: boolean;
+  /** the Multicase order number the pipeline sent with the order */
+  goodsOwnerOrderId: null | string;
+  lines: Array<ClosedOrderLine>;
+}
+
+/** A change event (shared envelope; `after` holds the entity state). */
+export interface OrderClosed {
+  /** deterministic: system:entity:key:version, the same on every replay */
+  eventId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  operation: Operation;
+  source: SourcePosition;
+  /** when the change happened in the source, as far as it tells */
+  occurredAt: number;
+  /** when the source connector read it */
+  capturedAt: number;
+  /** the entity state after the change; null only when it is gone for good (a soft delete or cancellation keeps its state, with operation DELETE) */
+  after: null | ClosedOrder;
 }
 
 /** Create or update an Ongoing article (PUT /articles). */
@@ -624,18 +722,31 @@ export interface ReceiptBookingCommand {
   payload: ReceiptBooking;
 }
 
-/** Total shipped so far for one position. */
+/** Total shipped so far on one Ongoing order line. */
 export interface ShipmentInvoiceLine {
-  position: number;
+  /** the picking-list position the line was sent as (its row number) */
+  position: null | number;
   productNumber: string;
   totalShipped: number;
+  /** Ongoing's order line: what was booked is kept per line */
+  ongoingLineId: null | number;
+  /** the line's row number in Ongoing, as it came */
+  rowNumber: null | string;
 }
 
-/** Record a shipment: packing slip, invoice, tracking link in the order history. */
+/** Record a shipment: packing slip, invoice, tracking link in the order history. An order the pipeline did not create is booked as stock leaving the warehouse, with an integration exception. */
 export interface ShipmentInvoice {
-  orderNumber: string;
-  pickingListNumber: string;
+  /** the Multicase sales order; null for an order the pipeline did not create */
+  orderNumber: null | string;
+  /** the Multicase picking list; null for an order the pipeline did not create */
+  pickingListNumber: null | string;
   ongoingOrderId: number;
+  /** the order's number in Ongoing, where it is not the picking list's (a back order, an order the pipeline did not create) */
+  ongoingOrderNumber: null | string;
+  /** why the order is taken for one the pipeline did not create (no id-map entry after the grace, another Ongoing id) */
+  notCreatedByPipeline: null | string;
+  /** the Multicase warehouse Ongoing runs */
+  warehouseCode: null | string;
   shippedAt: null | number;
   carrier: null | string;
   waybill: null | string;
@@ -739,6 +850,106 @@ export interface StockAdjustmentCommand {
   /** capturedAt of the originating change, for end-to-end latency */
   traceOrigin: null | number;
   payload: StockAdjustment;
+}
+
+/** The returned quantity to mark reported on one Ongoing order line. */
+export interface OrderReturnReportLine {
+  lineId: number;
+  reportedReturnedNumberOfItems: number;
+}
+
+/** Tell Ongoing what was reported of the returns on an outbound order (its reporting-back acknowledgement): the reported returned quantity per line, exactly as emitted in the return event. */
+export interface OrderReturnReport {
+  orderNumber: string;
+  ongoingOrderId: number;
+  lines: Array<OrderReturnReportLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface OrderReturnReportCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: OrderReturnReport;
+}
+
+/** Total returned so far on one Ongoing order line. */
+export interface WarehouseReturnLine {
+  ongoingLineId: number;
+  /** the picking-list position the line was sent as (its row number) */
+  position: null | number;
+  productNumber: string;
+  totalReturned: number;
+  /** the return cause the warehouse gave */
+  cause: null | string;
+}
+
+/** Book goods the warehouse took back against an outbound order (cumulative returned quantity per Ongoing order line): stock in, and a Multicase return the user settles (created, or one already announced linked), with an integration exception. */
+export interface WarehouseReturn {
+  /** the Multicase sales order; null for an order the pipeline did not create */
+  orderNumber: null | string;
+  /** the Multicase picking list; null for an order the pipeline did not create */
+  pickingListNumber: null | string;
+  ongoingOrderId: number;
+  ongoingOrderNumber: string;
+  /** why the order is taken for one the pipeline did not create (no id-map entry after the grace, another Ongoing id) */
+  notCreatedByPipeline: null | string;
+  /** the Multicase warehouse Ongoing runs */
+  warehouseCode: null | string;
+  /** Ongoing's return orders made against the order */
+  returnOrderNumbers: Array<string>;
+  /** what the warehouse noted on them */
+  comment: null | string;
+  lines: Array<WarehouseReturnLine>;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface WarehouseReturnCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: WarehouseReturn;
+}
+
+/** The warehouse cancelled the order of a picking list, or closed it with nothing picked: the picking list is closed in Multicase, its quantities back on the back order without allocation, with an integration exception. */
+export interface PickingListClosure {
+  pickingListNumber: string;
+  /** the Multicase sales order */
+  orderNumber: null | string;
+  ongoingOrderId: number;
+  /** the Multicase warehouse Ongoing runs */
+  warehouseCode: null | string;
+  /** the order's status in Ongoing */
+  statusNumber: number;
+  statusText: null | string;
+  /** true: cancelled in the warehouse; false: closed at another status, nothing picked */
+  cancelled: boolean;
+}
+
+/** A command (shared envelope; `payload` holds what to apply). */
+export interface PickingListClosureCommand {
+  /** deterministic: derived from the causing event id, the same on every replay */
+  commandId: string;
+  /** eventId of the change event this command was derived from */
+  causationId: string;
+  /** the business key; also the Kafka record key */
+  entityKey: string;
+  issuedAt: number;
+  /** capturedAt of the originating change, for end-to-end latency */
+  traceOrigin: null | number;
+  payload: PickingListClosure;
 }
 
 /** A Multicase business key and the id the target system gave it. */

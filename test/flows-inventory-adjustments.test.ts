@@ -21,8 +21,9 @@ import {
 } from '../infra/local/multicase-db/actions.js';
 import type { Pipeline } from '../pipeline/main.js';
 import { listDeadLetters } from '../pipeline/ops/dlq.js';
-import { collectDiscrepancies, formatDiscrepancies } from '../pipeline/ops/status.js';
-import { stockDiscrepancies } from '../connectors/multicase/adapter/exceptions.js';
+import { collectExceptions } from '../pipeline/ops/status.js';
+import { formatOpenExceptions } from '../pipeline/ops/exceptions.js';
+import { exceptionsRaised } from '../connectors/multicase/adapter/exceptions.js';
 import { bookStockAdjustment } from '../sinks/multicase/stock-adjustment.js';
 import { dlqTopicName, topics } from '../schemas/catalog.js';
 import { eventually, type TestEnvironment } from './support/environment.js';
@@ -203,7 +204,10 @@ describe('inventory adjustments in Ongoing', () => {
   }, 90_000);
 
   it('a count below what Multicase has is booked down to zero, and one below what is allocated down to the allocation; the rest is flagged', async () => {
-    const flagged = async () => (await stockDiscrepancies.get()).values.reduce((s, v) => s + v.value, 0);
+    const flagged = async () =>
+      (await exceptionsRaised.get()).values
+        .filter((v) => v.labels.kind === 'stock_below_zero')
+        .reduce((s, v) => s + v.value, 0);
     const counted = await flagged();
     await setStock(env.db, 'SLBAG-3S', 'MAIN', 4);
     const gone = await env.control.adjustStock({
@@ -235,17 +239,17 @@ describe('inventory adjustments in Ongoing', () => {
     expect(await getStockLevels(env.db, 'JACKET-M', 'MAIN')).toEqual({ onHand: 5, allocated: 5, available: 0 });
     expect((await adjustmentsOf('JACKET-M')).map((t) => t.quantityChange)).toEqual([-3]);
 
-    const report = await collectDiscrepancies({ MULTICASE_DATABASE_URL: env.dbUrl });
+    const report = await collectExceptions({ MULTICASE_DATABASE_URL: env.dbUrl });
     expect(
       report.measured &&
-        report.recent.map((d) => [d.productNumber, d.change, d.booked, d.unbooked, d.allocated]).sort(),
+        report.recent.map((d) => [d.kind, d.productNumber, d.reported, d.booked, d.stockNotBooked]).sort(),
     ).toEqual([
-      ['JACKET-M', -6, -3, -3, 5],
-      ['SLBAG-3S', -6, -4, -2, 0],
+      ['stock_below_zero', 'JACKET-M', -6, -3, -3],
+      ['stock_below_zero', 'SLBAG-3S', -6, -4, -2],
     ]);
-    const text = formatDiscrepancies(report).join('\n');
-    expect(text).toContain(`inventory ${gone.inventoryId}/article`);
-    expect(text).toContain('2 open discrepancies');
+    const text = formatOpenExceptions(report).join('\n');
+    expect(text).toContain(`inventory adjustment inventory ${gone.inventoryId}/article`);
+    expect(text).toContain('2 open exceptions');
     expect(await flagged()).toBe(counted + 2);
   }, 60_000);
 

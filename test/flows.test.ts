@@ -67,7 +67,7 @@ describe('the flow table', () => {
 
   it('says how each Ongoing source reports back: its command topic, the Ongoing sink that applies it, and the call', () => {
     const reporting = flows.filter((f) => f.reportsBack);
-    expect(reporting.map((f) => f.number)).toEqual([3, 6, 8]);
+    expect(reporting.map((f) => f.number)).toEqual([3, 6, 7, 8]);
     for (const f of reporting) {
       const report = f.reportsBack!;
       expect(
@@ -79,9 +79,13 @@ describe('the flow table', () => {
       expect(report.topic.kind).toBe('command');
       expect(report.call).toMatch(/^PATCH /);
     }
-    // Every Ongoing source reports back, and every Ongoing sink that acknowledges is a reporting-back step.
+    // Every Ongoing source reports back but the one that reads orders closed in the warehouse by
+    // their status change time (nothing picked on them: Ongoing offers nothing to report), and
+    // every Ongoing sink that acknowledges is a reporting-back step.
     const ongoingSources = flows.flatMap((f) => f.sources).filter((s) => s.role === 'source-ongoing');
-    expect(ongoingSources.map((s) => s.name).sort()).toEqual(reporting.map((f) => f.reportsBack!.source).sort());
+    expect(ongoingSources.map((s) => s.name).sort()).toEqual(
+      [...reporting.map((f) => f.reportsBack!.source), 'ongoing.order-closings'].sort(),
+    );
     expect(flows.flatMap((f) => f.sinks).filter((s) => s.name.endsWith('-report'))).toEqual([]);
   });
 

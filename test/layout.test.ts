@@ -183,7 +183,7 @@ describe('the layout', () => {
       "const b = await db.raw('SELECT nextval(?)', ['multicase.invoice_number_seq']);",
       "const c = trx('orders as o').whereRaw('o.number = ANY(?)', [numbers]);",
       'const d = `UPDATE ${schema}.stock SET quantity = 0`;',
-      "const e = 'resolve by setting multicase.stock_discrepancies.resolved_at';",
+      "const e = 'resolve by setting multicase.integration_exceptions.resolved_at';",
       "const f = 'select sum(quantity) as q from x where y = ?';",
       "const g = await trx('multicase.products').where({ id });",
       "const h = trx('multicase.products as p');",

@@ -12,6 +12,8 @@ const EXPECTED_TABLES = [
   'customers',
   'deliveries',
   'delivery_lines',
+  'document_history',
+  'integration_exceptions',
   'invoice_lines',
   'invoices',
   'order_history',
@@ -26,9 +28,9 @@ const EXPECTED_TABLES = [
   'sales_orders',
   'shipping_methods',
   'stock',
-  'stock_discrepancies',
   'stock_transactions',
   'suppliers',
+  'warehouse_fact_ledger',
   'warehouses',
 ];
 

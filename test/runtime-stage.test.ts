@@ -255,3 +255,39 @@ describe('a record waiting for data that is not there yet', () => {
     }
   }, 60_000);
 });
+
+describe('a record whose grace for late data ends', () => {
+  let rt: Runtime;
+  const input = { ...privateTopic(topics.productChanged), partitions: 1 };
+  const output = { ...privateTopic(topics.articleUpsert), partitions: 1 };
+
+  beforeAll(async () => {
+    rt = testRuntime('stage-grace-test');
+    await createTopics(rt, [input, output]);
+  });
+  afterAll(() => rt.close());
+
+  it('yields what it means without the data, when it says so, instead of a dead letter', async () => {
+    const producer = await rt.producer();
+    await producer.send([
+      { topic: input.name, key: 'UNKNOWN', value: await rt.serde.encode(input, product('UNKNOWN', 'as planned')) },
+    ]);
+    const articleFor = (event: ProductChanged, name: string) => [
+      { topic: output, key: event.entityKey, value: commandFrom(event, output, articleUpsert(event.entityKey, name)) },
+    ];
+    await runStage<ProductChanged>(rt, {
+      name: uniqueName('stage-grace-test'),
+      input,
+      handle(event) {
+        throw new NotYetAvailableError('product UNKNOWN: its mapping is not there yet', 1_000, () =>
+          articleFor(event, 'without its mapping'),
+        );
+      },
+    });
+    const out = await readRecords(rt, output.name, 1, 15_000);
+    expect((await rt.serde.decode<ArticleUpsertCommand>(output, out[0]!.value)).payload.articleName).toBe(
+      'without its mapping',
+    );
+    expect(await readRecords(rt, `dlq.${input.name}`, 0, 2_000)).toEqual([]);
+  }, 30_000);
+});

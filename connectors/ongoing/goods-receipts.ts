@@ -124,7 +124,6 @@ export function goodsReceiptSource(
     toReport: () => api.getAllPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }, cfg.pageSize),
     idOf: (po) => po.purchaseOrderInfo.purchaseOrderId,
     keyOf: (po) => po.purchaseOrderInfo.purchaseOrderNumber ?? null,
-    versionOf,
     toEvent: (po, capturedAt) => purchaseOrderToReceiptEvent(po, capturedAt) as SourceEvent,
     reportOf: (event) => reportOf((event as SourceEvent<GoodsReceiptReceived>).value) as SourceEvent,
   });

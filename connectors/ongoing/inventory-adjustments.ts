@@ -177,8 +177,6 @@ export function inventoryAdjustmentSource(
     toReport: async () => pairsOf((await api.getInventoryAdjustments({ isReported: false })) ?? []),
     idOf: pairId,
     keyOf: (p) => p.article?.articleNumber ?? null,
-    versionOf: (p) =>
-      `${p.items.length}x${round(p.items.reduce((s, i) => s + (typeof i.numberOfItems === 'number' ? i.numberOfItems : Number.NaN), 0))}`,
     toEvent: (p, capturedAt) => adjustmentToEvent(p, capturedAt, pickCauses) as SourceEvent,
     reportOf: (event) => adjustmentReportOf((event as SourceEvent<InventoryAdjusted>).value) as SourceEvent,
   });

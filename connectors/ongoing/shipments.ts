@@ -2,14 +2,17 @@
  * Flow 6's source: outbound orders the warehouse has sent, read by reporting back
  * (reporting-back.ts) on order lines: orders from the installation's "sent" status on with lines
  * whose picked quantity is not reported yet. The event carries the picked quantities, shipped
- * time, transporter, waybill and every parcel's tracking URL.
+ * time, transporter, waybill and every parcel's tracking URL. An order sent in part is read again
+ * when its rest is sent (its lines' picked quantities grow). A back order the warehouse made of an
+ * order's rest (a new order naming the original in `advanced.backOrderInfo`) carries the
+ * original's id and number, read from Ongoing, so that it is booked against the original.
  */
 import { topics } from '../../schemas/catalog.js';
 import { commandFrom } from '../../schemas/envelopes.js';
 import type { TopicSpec } from '../../schemas/topic.js';
 import type { OrderReport, OrderReportCommand, OrderShipped } from '../../schemas/types.generated.js';
 import { setting } from '../../runtime/config.js';
-import { ValidationError } from '../../runtime/errors.js';
+import { isRetriable, ValidationError } from '../../runtime/errors.js';
 import type { SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi, OngoingOrder } from './api/client.js';
 import { parseOngoingTime } from './api/times.js';
@@ -19,7 +22,8 @@ export const shipmentSourceSettings = {
   shipmentIntervalMs: setting.int('ONGOING_SHIPMENT_POLL_MS', {
     default: 30_000,
     min: 100,
-    description: 'how often Ongoing is asked for shipped orders to report',
+    description:
+      'how often Ongoing is asked for shipped orders to report, for returns it took back on orders, and for orders it cancelled or closed',
   }),
   sentStatus: setting.int('ONGOING_ORDER_SENT_STATUS', {
     default: 450,
@@ -38,7 +42,37 @@ function versionOf(o: OngoingOrder): string {
     .join(',');
 }
 
-export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): SourceEvent<OrderShipped> {
+/** An order as read, and the order it is the back order of, if any (its number null when Ongoing no longer has it). */
+export interface ShippedRead {
+  order: OngoingOrder;
+  backOrderFor: { orderId: number; orderNumber: string | null } | null;
+}
+
+const backOrderForIdOf = (o: OngoingOrder): number | null => {
+  const id = o.orderInfo.advanced?.backOrderInfo?.backOrderForOrderId;
+  return typeof id === 'number' && id > 0 ? id : null;
+};
+
+/** The orders with the numbers of the orders they are back orders of, each read once per poll. */
+export async function withBackOrderOrigins(api: OngoingApi, orders: OngoingOrder[]): Promise<ShippedRead[]> {
+  const numbers = new Map<number, string | null>();
+  for (const id of new Set(orders.map(backOrderForIdOf).filter((id): id is number => id !== null))) {
+    try {
+      numbers.set(id, (await api.getOrder(id)).orderInfo.orderNumber ?? null);
+    } catch (err) {
+      // Gone from Ongoing: the back order is then booked as an order the pipeline did not create.
+      if (isRetriable(err)) throw err;
+      numbers.set(id, null);
+    }
+  }
+  return orders.map((order) => {
+    const id = backOrderForIdOf(order);
+    return { order, backOrderFor: id === null ? null : { orderId: id, orderNumber: numbers.get(id) ?? null } };
+  });
+}
+
+export function orderToShipmentEvent(read: ShippedRead, capturedAt: number): SourceEvent<OrderShipped> {
+  const o = read.order;
   const info = o.orderInfo;
   const key = info.orderNumber?.trim();
   if (!key) throw new ValidationError(`Ongoing order id ${info.orderId}`, 'orderNumber', 'is missing');
@@ -61,7 +95,7 @@ export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): Sourc
   });
   const parcels = (o.parcels ?? [])
     .filter((p) => !p.isReturnParcel)
-    .map((p) => ({ parcelNumber: p.parcelNumber, trackingUrl: p.tracking?.trackingUrl ?? null }));
+    .map((p) => ({ parcelNumber: p.parcelNumber ?? null, trackingUrl: p.tracking?.trackingUrl ?? null }));
   const tracking =
     (o.tracking ?? []).find((t) => t.trackingUrl)?.trackingUrl ??
     parcels.find((p) => p.trackingUrl)?.trackingUrl ??
@@ -88,6 +122,8 @@ export function orderToShipmentEvent(o: OngoingOrder, capturedAt: number): Sourc
         transporterCode: o.transporter?.code ?? null,
         transporterServiceCode: o.transporter?.serviceCode ?? null,
         goodsOwnerOrderId: info.goodsOwnerOrderId ?? null,
+        backOrderForOrderId: read.backOrderFor?.orderId ?? null,
+        backOrderForOrderNumber: read.backOrderFor?.orderNumber ?? null,
         parcels,
         lines,
       },
@@ -109,15 +145,20 @@ export function shipmentSource(
   api: OngoingApi,
   cfg: { shipmentIntervalMs: number; sentStatus: number; pageSize: number },
 ): SourceConnector<ReportingPosition> {
-  return reportingBackSource<OngoingOrder>({
+  return reportingBackSource<ShippedRead>({
     name: 'ongoing.shipments',
     intervalMs: cfg.shipmentIntervalMs,
     topic: topics.orderShipped as TopicSpec<unknown>,
-    toReport: () =>
-      api.getAllOrders({ orderStatusFrom: cfg.sentStatus, onlyOrdersWithOrderLinesToReport: true }, cfg.pageSize),
-    idOf: (o) => o.orderInfo.orderId,
-    keyOf: (o) => o.orderInfo.orderNumber ?? null,
-    versionOf,
+    toReport: async () =>
+      withBackOrderOrigins(
+        api,
+        await api.getAllOrders(
+          { orderStatusFrom: cfg.sentStatus, onlyOrdersWithOrderLinesToReport: true },
+          cfg.pageSize,
+        ),
+      ),
+    idOf: (r) => r.order.orderInfo.orderId,
+    keyOf: (r) => r.order.orderInfo.orderNumber ?? null,
     toEvent: (o, capturedAt) => orderToShipmentEvent(o, capturedAt) as SourceEvent,
     reportOf: (event) => orderReportOf((event as SourceEvent<OrderShipped>).value) as SourceEvent,
   });

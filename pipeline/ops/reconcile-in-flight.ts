@@ -14,10 +14,10 @@ import type {
 import type { MulticaseTransaction } from '../../connectors/multicase/adapter/commands.js';
 import {
   adjustmentsHandled,
-  deliveredOnPickingLists,
   receivedOnPurchaseOrders,
   returnsBooked,
 } from '../../connectors/multicase/adapter/reconciliation.js';
+import { returnedOnOrders, shippedOnOrders } from '../../connectors/multicase/adapter/reconciliation-orders.js';
 import { isReturnReceipt } from '../../connectors/ongoing/return-receipts.js';
 import { adjustmentReference } from '../../processors/inventory-adjustment-to-stock.js';
 import type { DocumentQuantity } from './reconcile-diff.js';
@@ -74,9 +74,11 @@ export const goodsReceipts: InFlightContributor = {
 };
 
 /**
- * Flow 6: picked in Ongoing (stock leaves at the pick), less what Multicase delivered on the
- * picking list of the same number. A picked order not yet sent is in flight too: Multicase books
- * the shipment only once Ongoing reports it sent.
+ * Flow 6: picked in Ongoing (stock leaves at the pick), less what Multicase booked as shipped on
+ * that Ongoing order (the fact ledger; before it, what the picking list of the same number
+ * delivered): our orders, back orders the warehouse made of them and orders the pipeline did not
+ * create alike. A picked order not yet sent is in flight too: Multicase books the shipment only
+ * once Ongoing reports it sent.
  */
 export const shipments: InFlightContributor = {
   flow: 'shipment (flow 6)',
@@ -92,9 +94,29 @@ export const shipments: InFlightContributor = {
     );
   },
   async multicase(trx, warehouse, documents) {
-    const delivered = await deliveredOnPickingLists(trx, warehouse, documents);
-    return delivered.map((d) => ({ ...d, quantity: -d.quantity }));
+    const shipped = await shippedOnOrders(trx, warehouse, documents);
+    return shipped.map((d) => ({ ...d, quantity: -d.quantity }));
   },
+};
+
+/**
+ * Flow 7, the warehouse's side: returned in Ongoing on an outbound order's lines (registered on the
+ * order, or on a return order made against it), less what Multicase booked of it (the fact ledger).
+ */
+export const warehouseReturns: InFlightContributor = {
+  flow: 'return taken back by the warehouse (flow 7)',
+  async ongoing(reads) {
+    return (await reads.orders()).flatMap((o) =>
+      o.orderLines
+        .filter((l) => l.returnedNumberOfItems > 0)
+        .map((l) => ({
+          document: o.orderInfo.orderNumber,
+          article: l.article.articleNumber,
+          quantity: l.returnedNumberOfItems,
+        })),
+    );
+  },
+  multicase: returnedOnOrders,
 };
 
 /** Reported adjustments older than this are taken as booked: if Multicase lacks one, that is drift. */
@@ -155,4 +177,5 @@ export const IN_FLIGHT_CONTRIBUTORS: readonly InFlightContributor[] = [
   shipments,
   returns,
   inventoryAdjustments,
+  warehouseReturns,
 ];

@@ -2,15 +2,12 @@
  * `ops status`: how far behind every stage is (committed offset vs end offset per partition), where
  * every source stands in its system, whether an open transaction holds the Multicase sources back
  * (their change-capture horizon, measured on MULTICASE_DATABASE_URL), how many dead letters
- * each `dlq.*` topic holds, and the open stock discrepancies (flow 8: warehouse stock changes
- * Multicase's stock model could not take in full).
+ * each `dlq.*` topic holds, and the open integration exceptions (what the warehouse did that
+ * Multicase's model could not reconcile, booked anyway, for a person to resolve).
  */
 import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js';
-import {
-  openDiscrepancies,
-  RESOLVE_DISCREPANCY,
-  type OpenStockDiscrepancy,
-} from '../../connectors/multicase/adapter/exceptions.js';
+import { openExceptions } from '../../connectors/multicase/adapter/exceptions.js';
+import { formatOpenExceptions, type ExceptionReport } from './exceptions.js';
 import { horizonLag, type HorizonLag } from '../../connectors/multicase/change-tracking.js';
 import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
 import { describeBlocker, horizonSettings } from '../../connectors/multicase/horizon.js';
@@ -56,13 +53,6 @@ export type CaptureHorizon =
 /** A record a stage holds until a person sets something up (state.held-records), still ahead of its group's commit. */
 export type HeldEntry = Pick<HeldRecord, 'stage' | 'topic' | 'partition' | 'offset' | 'key' | 'reason' | 'since'>;
 
-/** A stock change from the warehouse booked only in part, not resolved yet. */
-export type StockDiscrepancy = OpenStockDiscrepancy;
-
-/** The open stock discrepancies (the most recent of them), or why they could not be read. */
-export type DiscrepancyReport =
-  { measured: true; open: number; recent: StockDiscrepancy[] } | { measured: false; problem: string };
-
 export interface StatusReport {
   groups: GroupLag[];
   held: HeldEntry[];
@@ -70,8 +60,8 @@ export interface StatusReport {
   sources: SourceOffset[];
   horizon: CaptureHorizon;
   deadLetters: DeadLetterCount[];
-  /** Flow 8's open stock discrepancies in the Multicase database. */
-  discrepancies?: DiscrepancyReport;
+  /** The open integration exceptions in the Multicase database. */
+  exceptions?: ExceptionReport;
 }
 
 /** Fails with a hint when the topology has not been set up in this namespace. */
@@ -105,7 +95,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
  * throws: a database that is not configured or cannot be reached becomes a `problem`, so the rest
  * of the status still shows.
  */
-async function onMulticaseDatabase<T>(
+export async function onMulticaseDatabase<T>(
   env: NodeJS.ProcessEnv,
   query: (db: MulticaseDb, cfg: { horizonLagWarnMs: number }) => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
@@ -142,19 +132,16 @@ export async function collectHorizon(env: NodeJS.ProcessEnv = process.env): Prom
   return r.ok ? { sources, measured: true, ...r.value } : { sources, measured: false, problem: r.problem };
 }
 
-/** The open stock discrepancies, the most recent `limit` in full. Never throws. */
-export async function collectDiscrepancies(
-  env: NodeJS.ProcessEnv = process.env,
-  limit = 20,
-): Promise<DiscrepancyReport> {
-  const r = await onMulticaseDatabase(env, (db) => openDiscrepancies(db, limit));
+/** The open integration exceptions, the most recent `limit` in full. Never throws. */
+export async function collectExceptions(env: NodeJS.ProcessEnv = process.env, limit = 20): Promise<ExceptionReport> {
+  const r = await onMulticaseDatabase(env, (db) => openExceptions(db, { limit }));
   return r.ok ? { measured: true, ...r.value } : { measured: false, problem: r.problem };
 }
 
 export async function collectStatus(rt: Runtime, env: NodeJS.ProcessEnv = process.env): Promise<StatusReport> {
   // Runs beside the Kafka queries; it never rejects, so it cannot be left unhandled if they fail.
   const horizon = collectHorizon(env);
-  const discrepancies = collectDiscrepancies(env);
+  const exceptions = collectExceptions(env);
   const admin = await rt.kafka.admin();
   try {
     await requireTopics(admin, [topics.sourceOffsets.name]);
@@ -183,7 +170,7 @@ export async function collectStatus(rt: Runtime, env: NodeJS.ProcessEnv = proces
       sources,
       horizon: await horizon,
       deadLetters,
-      discrepancies: await discrepancies,
+      exceptions: await exceptions,
     };
   } finally {
     await admin.disconnect();
@@ -217,45 +204,6 @@ export function formatHorizon(h: CaptureHorizon): string[] {
         ? `${Math.round(seconds)} s, more than ${warn}: the sources report unhealthy`
         : `${Math.round(seconds)} s (warns above ${warn})`;
   return [title, `horizon lag: ${lag}`, `held back by: ${describeBlocker(blocker)}`];
-}
-
-export function formatDiscrepancies(d: DiscrepancyReport): string[] {
-  const title = `Stock discrepancies (flow 8: warehouse stock changes booked only as far as Multicase allows; resolve: ${RESOLVE_DISCREPANCY})`;
-  if (!d.measured) return [title, `unknown; ${d.problem}`];
-  if (d.open === 0) return [title, 'none open'];
-  const rows = d.recent.map((x) => [
-    isoTime(x.createdAt),
-    x.productNumber,
-    x.warehouseCode,
-    x.reference,
-    x.change,
-    x.booked,
-    x.unbooked,
-    x.onHandBefore,
-    x.allocated,
-    x.cause,
-  ]);
-  return [
-    title,
-    textTable(
-      [
-        'created',
-        'product',
-        'warehouse',
-        'reference',
-        'change',
-        'booked',
-        'not booked',
-        'on hand before',
-        'allocated',
-        'cause',
-      ],
-      rows,
-    ),
-    ...(d.open > d.recent.length
-      ? [`(${d.open} open; the ${d.recent.length} most recent shown)`]
-      : [`${plural(d.open, 'open discrepancy', 'open discrepancies')}`]),
-  ];
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -300,6 +248,6 @@ export function formatStatus(r: StatusReport): string {
           withLetters.map((d) => [d.topic, d.records]),
         ),
     ...(withLetters.length > 0 && emptyDlqs > 0 ? [`(${plural(emptyDlqs, 'other dlq topic')} empty)`] : []),
-    ...(r.discrepancies ? ['', ...formatDiscrepancies(r.discrepancies)] : []),
+    ...(r.exceptions ? ['', ...formatOpenExceptions(r.exceptions)] : []),
   ].join('\n');
 }

@@ -198,11 +198,26 @@ export const ReturnBooking = record(
 export const ShipmentInvoice = record(
   'ShipmentInvoice',
   CMD,
-  'Record a shipment: packing slip, invoice, tracking link in the order history.',
+  'Record a shipment: packing slip, invoice, tracking link in the order history. An order the pipeline did not create is booked as stock leaving the warehouse, with an integration exception.',
   [
-    field('orderNumber', 'string'),
-    field('pickingListNumber', 'string'),
+    optional('orderNumber', 'string', 'the Multicase sales order; null for an order the pipeline did not create'),
+    optional(
+      'pickingListNumber',
+      'string',
+      'the Multicase picking list; null for an order the pipeline did not create',
+    ),
     field('ongoingOrderId', 'long'),
+    optional(
+      'ongoingOrderNumber',
+      'string',
+      "the order's number in Ongoing, where it is not the picking list's (a back order, an order the pipeline did not create)",
+    ),
+    optional(
+      'notCreatedByPipeline',
+      'string',
+      'why the order is taken for one the pipeline did not create (no id-map entry after the grace, another Ongoing id)',
+    ),
+    optional('warehouseCode', 'string', 'the Multicase warehouse Ongoing runs'),
     optional('shippedAt', timestampMillis),
     optional('carrier', 'string'),
     optional('waybill', 'string'),
@@ -210,10 +225,12 @@ export const ShipmentInvoice = record(
     field(
       'lines',
       arrayOf(
-        record('ShipmentInvoiceLine', CMD, 'Total shipped so far for one position.', [
-          field('position', 'int'),
+        record('ShipmentInvoiceLine', CMD, 'Total shipped so far on one Ongoing order line.', [
+          optional('position', 'int', 'the picking-list position the line was sent as (its row number)'),
           field('productNumber', 'string'),
           field('totalShipped', 'double'),
+          optional('ongoingLineId', 'long', "Ongoing's order line: what was booked is kept per line"),
+          optional('rowNumber', 'string', "the line's row number in Ongoing, as it came"),
         ]),
       ),
     ),

@@ -31,6 +31,10 @@ export const measure = (precision: number, scale: number): Column<number> =>
   column(`numeric(${precision},${scale})`, toNumber);
 /** 'YYYY-MM-DD': connectMulticase keeps dates as text, so no time zone can shift them. */
 export const date: Column<string> = column('date', String);
+/** A JSON object (jsonb; pg parses it). */
+export const json: Column<Record<string, unknown>> = column('jsonb', (v) =>
+  v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : JSON.parse(String(v)),
+);
 /** Epoch milliseconds. */
 export const timestamp: Column<number> = column('timestamp with time zone', toTime);
 

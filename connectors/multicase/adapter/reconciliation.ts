@@ -77,7 +77,7 @@ export async function deliveredOnPickingLists(
 
 /**
  * Flow 8: booked as adjustments under the warehouse's references. An adjustment whose rest was
- * recorded as a discrepancy (exceptions.ts) is listed too, with 0 when nothing of it was booked,
+ * raised as an exception (exceptions.ts) is listed too, with 0 when nothing of it was booked,
  * so that it counts as handled.
  */
 export async function adjustmentsHandled(
@@ -88,12 +88,12 @@ export async function adjustmentsHandled(
   const booked = await stockBookedUnder(trx, warehouse, references, ['adjustment']);
   const recorded = readRows(
     BOOKED,
-    await trx('multicase.stock_discrepancies as d')
+    await trx('multicase.integration_exceptions as d')
       .join('multicase.warehouses as w', 'w.id', 'd.warehouse_id')
       .join('multicase.products as p', 'p.id', 'd.product_id')
-      .where('w.code', warehouse)
-      .whereRaw('d.reference = ANY(?)', [references])
-      .distinct('d.reference as document', 'p.product_number as article', trx.raw('0 AS quantity')),
+      .where({ 'w.code': warehouse, 'd.document_type': 'inventory_adjustment' })
+      .whereRaw('d.document_number = ANY(?)', [references])
+      .distinct('d.document_number as document', 'p.product_number as article', trx.raw('0 AS quantity')),
   );
   return [...booked, ...recorded];
 }

@@ -2,7 +2,6 @@
  * Sales orders and their picking lists (what a user sent to the warehouse), as the shipment and
  * the stock adjustments read and change them.
  */
-import { UnmappableError, ValidationError } from '../../../runtime/errors.js';
 import type { MulticaseTransaction } from './commands.js';
 import { pick, readFirst, readRow, readRows } from './columns.js';
 import { tables, type PickingListRow, type SalesOrderRow } from './tables.js';
@@ -10,19 +9,18 @@ import { toQuantity, type Quantity } from './values.js';
 
 /**
  * The picking list numbered `pickingListNumber` and its order, both locked: the order header before
- * the picking list, as the user actions lock them, so neither side deadlocks. `record` names the
- * document being booked, for the errors.
+ * the picking list, as the user actions lock them, so neither side deadlocks. Null when Multicase
+ * has no such picking list.
  */
 export async function lockOrderAndPickingList(
   trx: MulticaseTransaction,
   pickingListNumber: string,
-  record: string,
-): Promise<{ order: SalesOrderRow; list: PickingListRow }> {
+): Promise<{ order: SalesOrderRow; list: PickingListRow } | null> {
   const found = readFirst(
     pick(tables.picking_lists, 'id', 'sales_order_id'),
     await trx('multicase.picking_lists').where('picking_list_number', pickingListNumber).first('id', 'sales_order_id'),
   );
-  if (!found) throw new UnmappableError(`${record}: field pickingListNumber is not a Multicase picking list`);
+  if (!found) return null;
   const order = readRow(
     tables.sales_orders,
     await trx('multicase.sales_orders').where('id', found.sales_order_id).forUpdate().first(),
@@ -33,6 +31,44 @@ export async function lockOrderAndPickingList(
   );
   return { order, list };
 }
+
+const ORDER_LINE = {
+  ...pick(
+    tables.sales_order_lines,
+    'id',
+    'position',
+    'product_id',
+    'quantity',
+    'quantity_delivered',
+    'quantity_allocated',
+    'quantity_sent',
+  ),
+  ...pick(tables.products, 'product_number', 'is_service'),
+};
+
+/** The lines of an order (locked with it) with their product: what each holds delivered, allocated and sent. */
+export async function orderLinesOf(trx: MulticaseTransaction, salesOrderId: number) {
+  return readRows(
+    ORDER_LINE,
+    await trx('multicase.sales_order_lines as l')
+      .join('multicase.products as p', 'p.id', 'l.product_id')
+      .where('l.sales_order_id', salesOrderId)
+      .orderBy('l.position')
+      .select(
+        'l.id',
+        'l.position',
+        'l.product_id',
+        'l.quantity',
+        'l.quantity_delivered',
+        'l.quantity_allocated',
+        'l.quantity_sent',
+        'p.product_number',
+        'p.is_service',
+      ),
+  );
+}
+
+export type OrderLine = Awaited<ReturnType<typeof orderLinesOf>>[number];
 
 const LIST_LINE = {
   ...pick(tables.picking_list_lines, 'position', 'quantity', 'sales_order_line_id'),
@@ -110,17 +146,4 @@ export async function orderNumberOfPickingList(
       .first('o.order_number'),
   );
   return found?.order_number ?? null;
-}
-
-/** The picking list must belong to the order the warehouse named, and must not be cancelled. */
-export function requireShippable(order: SalesOrderRow, list: PickingListRow, orderNumber: string, record: string) {
-  if (order.order_number !== orderNumber) {
-    throw new ValidationError(
-      record,
-      'orderNumber',
-      `is ${orderNumber}, but the picking list belongs to order ${order.order_number}`,
-    );
-  }
-  if (list.status === 'cancelled')
-    throw new ValidationError(record, 'pickingListNumber', 'names a cancelled picking list');
 }

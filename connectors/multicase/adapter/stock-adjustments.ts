@@ -2,23 +2,26 @@
  * A stock change the warehouse made (a count, damage, a picking discrepancy), booked into stock and
  * stock history as kind 'adjustment', referenced by the warehouse's document.
  *
- * The adjustment carries its total; what is booked is the difference to what was already
- * accounted for under the same reference (booked, or recorded as a discrepancy), so a repeat books
- * nothing even if it comes with another command id.
+ * The adjustment carries its total; what is booked is the difference to what the fact ledger
+ * (fact-ledger.ts) says was accounted for under the same reference (booked, or raised as an
+ * exception), so a repeat books nothing even if it comes with another command id.
  *
  * The warehouse holds the physical truth, but Multicase's model keeps on hand at or above zero and
- * at or above what is allocated to orders (allocation is Multicase's own business: it is not taken
- * away from orders here). A change down that would cross that line is booked as far as the model
- * allows; the rest is recorded as a stock discrepancy (exceptions.ts).
+ * at or above what is allocated to orders. A change down that would cross that line is booked as
+ * far as the model allows; the rest is raised as an integration exception (exceptions.ts).
  */
 import { ConfigurationFault, UnmappableError, ValidationError } from '../../../runtime/errors.js';
 import type { MulticaseTransaction } from './commands.js';
 import { pick, readFirst } from './columns.js';
-import { recordDiscrepancy, unbookedUnder, type DiscrepancyLimit } from './exceptions.js';
+import { raiseException, type RaisedBy } from './exceptions.js';
+import { accountFor, lineDelta, type WarehouseLine } from './fact-ledger.js';
 import { orderNumberOfPickingList } from './sales-orders.js';
 import { bookedUnder, bookStockMovement, lockStock } from './stock.js';
 import { tables } from './tables.js';
-import { roundQuantity, type Quantity } from './values.js';
+import { roundQuantity, toQuantity, type Quantity } from './values.js';
+
+/** What stopped a stock change down: on hand would go below zero, or below what is allocated. */
+export type DiscrepancyLimit = 'zero' | 'allocated';
 
 /** What a change meets in Multicase and how much of it can be booked. */
 export interface AdjustmentPlan {
@@ -93,20 +96,42 @@ async function productAndWarehouse(trx: MulticaseTransaction, a: WarehouseAdjust
   return { productId: product.id, warehouseId: warehouse.id, reference: a.adjustmentId };
 }
 
+/** The ledger line of an adjustment: the warehouse's reference, per product. */
+const ledgerLine = (a: WarehouseAdjustment, productId: number): WarehouseLine => ({
+  kind: 'adjustment',
+  documentId: a.adjustmentId,
+  lineKey: a.productNumber,
+  documentNumber: a.adjustmentId,
+  productId,
+});
+
+/** Before the ledger: what the stock history booked under the reference, and what was left unbooked. */
+async function accountedBeforeTheLedger(
+  trx: MulticaseTransaction,
+  where: { productId: number; warehouseId: number; reference: string },
+): Promise<Quantity> {
+  const booked = await bookedUnder(trx, { ...where, kind: 'adjustment' });
+  const row = await trx('multicase.integration_exceptions')
+    .where({ document_type: 'inventory_adjustment', document_number: where.reference, product_id: where.productId })
+    .first(trx.raw('coalesce(sum(stock_not_booked), 0) AS quantity'));
+  return roundQuantity(booked + toQuantity((row as { quantity: unknown }).quantity));
+}
+
 /**
  * Books what of the adjustment is not accounted for yet, as far as the stock model allows, and
- * records the rest as a discrepancy (counted for `stage`). Null when there was nothing left to book.
+ * raises the rest as an exception. Null when there was nothing left to book.
  */
 export async function bookWarehouseAdjustment(
   trx: MulticaseTransaction,
   a: WarehouseAdjustment,
-  command: { stage: string; eventId: string },
+  command: RaisedBy,
 ): Promise<AdjustmentPlan | null> {
   const where = await productAndWarehouse(trx, a);
   // Lock the stock row first, so what was accounted for and the balance are read under the lock.
   const stock = await lockStock(trx, where.productId, where.warehouseId);
-  const accounted = (await bookedUnder(trx, { ...where, kind: 'adjustment' })) + (await unbookedUnder(trx, where));
-  const delta = roundQuantity(a.quantityChange - roundQuantity(accounted));
+  const line = ledgerLine(a, where.productId);
+  const total = roundQuantity(a.quantityChange);
+  const { delta } = await lineDelta(trx, line, total, await accountedBeforeTheLedger(trx, where));
   if (delta === 0) return null;
   const plan = planAdjustment(delta, stock.quantity, stock.allocated);
 
@@ -122,20 +147,24 @@ export async function bookWarehouseAdjustment(
     });
   }
   if (plan.unbooked !== 0) {
-    await recordDiscrepancy(
+    await raiseException(
       trx,
       {
-        ...where,
-        change: delta,
+        kind: 'stock_below_zero',
+        document: { type: 'inventory_adjustment', number: a.adjustmentId },
+        productId: where.productId,
+        warehouseId: where.warehouseId,
+        reported: delta,
         booked: plan.book,
-        unbooked: plan.unbooked,
-        onHandBefore: stock.quantity,
-        allocated: stock.allocated,
-        cause,
-        limit: plan.limit ?? 'zero',
+        stockNotBooked: plan.unbooked,
+        reason:
+          `Stock of ${a.productNumber} changed by ${delta} in the warehouse (${a.adjustmentId}, ${cause}); ` +
+          `Multicase booked ${plan.book} and could not book ${plan.unbooked} (on hand ${stock.quantity}, allocated ${stock.allocated}).`,
+        details: { onHandBefore: stock.quantity, allocated: stock.allocated, cause, limit: plan.limit },
       },
       command,
     );
   }
+  await accountFor(trx, line, total, command.eventId);
   return plan;
 }

@@ -4,12 +4,14 @@
  * integration installs (change_xid, change_seq: connectors/multicase/install.ts) are the change
  * capture's and left out. test/multicase-adapter-tables.test.ts compares this with the database.
  */
+import type { ExceptionDocumentType, ExceptionKind } from './exception-kinds.js';
 import {
   bigint,
   boolean,
   code,
   date,
   integer,
+  json,
   measure,
   money,
   nullable,
@@ -31,6 +33,8 @@ export type ReturnSettlement = 'credit' | 'replace';
 export type StockKind = 'receipt' | 'shipment' | 'return' | 'adjustment' | 'correction';
 export type OrderHistoryType =
   'sent_to_warehouse' | 'shipped' | 'tracking' | 'invoiced' | 'returned' | 'credited' | 'note';
+export type DocumentHistoryType = 'note' | 'exception';
+export type ExceptionStatus = 'open' | 'resolved';
 
 const created = { created_at: timestamp };
 const changed = { created_at: timestamp, updated_at: timestamp };
@@ -296,24 +300,55 @@ export const tables = {
     event_id: nullable(text),
     ...created,
   },
-  stock_discrepancies: {
-    id: bigint,
-    product_id: integer,
-    warehouse_id: integer,
-    reference: text,
-    quantity_change: quantity,
-    quantity_booked: quantity,
-    quantity_unbooked: quantity,
-    on_hand_before: quantity,
-    allocated: quantity,
-    cause: nullable(text),
-    event_id: nullable(text),
-    resolved_at: nullable(timestamp),
-    ...created,
-  },
-
   // The integration's own: commands applied (idempotency)
   applied_events: { event_id: text, topic: text, applied_at: timestamp },
+
+  // What Multicase's model could not reconcile with the warehouse, for a person (exceptions.ts)
+  integration_exceptions: {
+    id: bigint,
+    kind: code<ExceptionKind>(),
+    status: code<ExceptionStatus>(),
+    document_type: code<ExceptionDocumentType>(),
+    document_number: text,
+    sales_order_id: nullable(integer),
+    purchase_order_id: nullable(integer),
+    return_order_id: nullable(integer),
+    picking_list_id: nullable(integer),
+    product_id: nullable(integer),
+    warehouse_id: nullable(integer),
+    quantity_expected: nullable(quantity),
+    quantity_reported: nullable(quantity),
+    quantity_booked: nullable(quantity),
+    stock_not_booked: quantity,
+    reason: text,
+    details: json,
+    event_id: nullable(text),
+    created_at: timestamp,
+    resolved_at: nullable(timestamp),
+    resolved_by: nullable(text),
+    resolution_note: nullable(text),
+  },
+  // Notes on purchase orders and returns (document-history.ts)
+  document_history: {
+    id: bigint,
+    purchase_order_id: nullable(integer),
+    return_order_id: nullable(integer),
+    entry_type: code<DocumentHistoryType>(),
+    text: text,
+    event_id: nullable(text),
+    ...created,
+  },
+  // What the integration booked per warehouse line, cumulative (fact-ledger.ts)
+  warehouse_fact_ledger: {
+    fact_kind: text,
+    document_id: text,
+    line_key: text,
+    document_number: text,
+    product_id: nullable(integer),
+    booked_total: quantity,
+    updated_at: timestamp,
+    event_id: nullable(text),
+  },
 };
 
 export type WarehouseRow = RowOf<typeof tables.warehouses>;
@@ -338,5 +373,7 @@ export type CreditNoteRow = RowOf<typeof tables.credit_notes>;
 export type CreditNoteLineRow = RowOf<typeof tables.credit_note_lines>;
 export type StockRow = RowOf<typeof tables.stock>;
 export type StockTransactionRow = RowOf<typeof tables.stock_transactions>;
-export type StockDiscrepancyRow = RowOf<typeof tables.stock_discrepancies>;
 export type AppliedEventRow = RowOf<typeof tables.applied_events>;
+export type IntegrationExceptionRow = RowOf<typeof tables.integration_exceptions>;
+export type DocumentHistoryRow = RowOf<typeof tables.document_history>;
+export type WarehouseFactLedgerRow = RowOf<typeof tables.warehouse_fact_ledger>;

@@ -294,6 +294,11 @@ export class OngoingApi {
     return collect(this.orderPages(filters, pageSize));
   }
 
+  /** One order by Ongoing's id; a RejectedError (404) when there is none. */
+  getOrder(orderId: number): Promise<OngoingOrder> {
+    return this.get(`/orders/${orderId}`);
+  }
+
   /** Cancels; Ongoing refuses once the warehouse has started work. */
   async cancelOrder(orderId: number): Promise<{ orderId: number; message: string }> {
     return (await this.call<{ orderId: number; message: string }>('DELETE', `/orders/${orderId}`)).data;
@@ -309,6 +314,20 @@ export class OngoingApi {
         'PATCH',
         `/orders/${orderId}/lines/${orderLineId}/reportedNumberOfItems`,
         { body: { reportedNumberOfItems } },
+      )
+    ).data;
+  }
+
+  async setOrderLineReportedReturned(
+    orderId: number,
+    orderLineId: number,
+    reportedReturnedNumberOfItems: number,
+  ): Promise<{ orderId: number; message: string }> {
+    return (
+      await this.call<{ orderId: number; message: string }>(
+        'PATCH',
+        `/orders/${orderId}/lines/${orderLineId}/reportedReturnedNumberOfItems`,
+        { body: { reportedReturnedNumberOfItems } },
       )
     ).data;
   }

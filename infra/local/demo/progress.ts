@@ -1,7 +1,7 @@
 /** One progress line for `npm start`, read from this process's own metrics and the Multicase database. */
 import type { Knex } from 'knex';
 import type { Histogram } from 'prom-client';
-import { stockDiscrepancies } from '../../../connectors/multicase/adapter/exceptions.js';
+import { exceptionsRaised } from '../../../connectors/multicase/adapter/exceptions.js';
 import type { OngoingApi } from '../../../connectors/ongoing/api/client.js';
 import { metrics } from '../../../runtime/metrics.js';
 import type { Runtime } from '../../../runtime/runtime.js';
@@ -38,7 +38,7 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
   return async (): Promise<string> => {
     const t = Math.round((Date.now() - started) / 1000);
     const clock = `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-    const [events, articles, pos, orders, receipts, shipments, returns, adjustments, discrepancies, dead, p50, p99] =
+    const [events, articles, pos, orders, receipts, shipments, returns, adjustments, exceptions, dead, p50, p99] =
       await Promise.all([
         sum(metrics.sourceEvents),
         sum(metrics.recordsIn, { stage: 'sink.ongoing.article' }),
@@ -48,7 +48,7 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
         sum(metrics.recordsIn, { stage: 'sink.multicase.shipment-invoice' }),
         sum(metrics.recordsIn, { stage: 'sink.multicase.return-booking' }),
         sum(metrics.recordsIn, { stage: 'sink.multicase.stock-adjustment' }),
-        sum(stockDiscrepancies),
+        sum(exceptionsRaised),
         sum(metrics.deadLettered),
         histogramQuantile(deps.e2e, 0.5),
         histogramQuantile(deps.e2e, 0.99),
@@ -63,7 +63,7 @@ export function demoProgress(deps: { db: Knex; api: OngoingApi; rt: Runtime; act
     return (
       `[${clock}] generator ${deps.actions()} actions | source events ${events} | articles→Ongoing ${articles} | POs→Ongoing ${pos} | orders→Ongoing ${orders} | ` +
       `receipts→Multicase ${receipts} (${Number(booked?.s ?? 0)} units in stock history) | shipments→invoices ${shipments} | returns→Multicase ${returns} (${Number(credits?.n ?? 0)} credit notes) | ` +
-      `adjustments→Multicase ${adjustments}${discrepancies > 0 ? ` (${discrepancies} discrepancies)` : ''} | dead letters ${dead} | ` +
+      `adjustments→Multicase ${adjustments} | exceptions raised ${exceptions} | dead letters ${dead} | ` +
       `end-to-end p50 ${fmt(p50.value)} p99 ${fmt(p99.value)} (n=${p50.count})`
     );
   };

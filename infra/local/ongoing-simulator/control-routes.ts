@@ -10,6 +10,7 @@ import type {
   OrderRef,
   PurchaseOrderRef,
   ReceivedCorrection,
+  RegisterReturnRequest,
   ReturnOrderRef,
 } from './control.js';
 import type { Faults } from './faults.js';
@@ -317,6 +318,35 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
           .where({ return_order_id: found.return_order_id })
           .first();
         return { body: (await returnOrderOut(store, trx, [fresh]))[0] };
+      },
+      { rateLimited: false },
+    );
+  });
+
+  router.add('POST', '/orders/backOrder', async ({ body }) => {
+    const found = await findOrder(db, body as OrderRef, defaultGoodsOwner);
+    const number = typeof body.backOrderNumber === 'string' ? body.backOrderNumber : undefined;
+    return store.write(
+      found.goods_owner_id,
+      async (trx) => {
+        const order: OrderRow = await trx('orders').where({ order_id: found.order_id }).first();
+        const backOrderId = await operator.splitBackOrder(trx, order, number);
+        const backOrder: OrderRow = await trx('orders').where({ order_id: backOrderId }).first();
+        return { body: (await orderOut(store, trx, [backOrder]))[0] };
+      },
+      { rateLimited: false },
+    );
+  });
+
+  router.add('POST', '/returnOrders/register', async ({ body }) => {
+    const found = await findOrder(db, body as OrderRef, defaultGoodsOwner);
+    return store.write(
+      found.goods_owner_id,
+      async (trx) => {
+        const order: OrderRow = await trx('orders').where({ order_id: found.order_id }).first();
+        const id = await operator.registerReturnOrder(trx, order, body as unknown as RegisterReturnRequest);
+        const ro: ReturnOrderRow = await trx('return_orders').where({ return_order_id: id }).first();
+        return { body: (await returnOrderOut(store, trx, [ro]))[0] };
       },
       { rateLimited: false },
     );

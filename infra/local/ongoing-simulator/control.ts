@@ -84,6 +84,14 @@ export interface ReceiveReturnLine {
   comment?: string;
 }
 
+/** A return order the warehouse registers itself against an outbound order, received at once. */
+export interface RegisterReturnRequest {
+  /** Default RO-<order number>-<n>. */
+  returnOrderNumber?: string;
+  comment?: string;
+  lines: ReturnLine[];
+}
+
 export interface StockAdjustment {
   articleSystemId?: number;
   articleNumber?: string;
@@ -232,6 +240,18 @@ export class SimulatorControl {
   /** Goods come back against an announced return order (and so against its customer order lines). */
   receiveReturnOrder(ref: ReturnOrderRef, lines?: ReceiveReturnLine[]): Promise<Json> {
     return this.call('POST', '/returnOrders/receive', { ...ref, lines });
+  }
+  /**
+   * Ongoing's other partial delivery: the order is closed at what was sent and its rest becomes a
+   * back order, a new order naming the original (`advanced.backOrderInfo.backOrderForOrderId`).
+   * Answers the back order.
+   */
+  splitBackOrder(ref: OrderRef, backOrderNumber?: string): Promise<Json> {
+    return this.call('POST', '/orders/backOrder', { ...ref, ...(backOrderNumber ? { backOrderNumber } : {}) });
+  }
+  /** A return the warehouse registers itself: a return order against the outbound order, received at once. Answers the return order. */
+  registerReturnOrder(ref: OrderRef, request: RegisterReturnRequest): Promise<Json> {
+    return this.call('POST', '/returnOrders/register', { ...ref, ...request });
   }
   adjustStock(request: AdjustStockRequest): Promise<{ inventoryId: number; inventoryArticleItemIds: number[] }> {
     return this.call('POST', '/inventory/adjust', request);

@@ -1,6 +1,9 @@
 /**
  * The operator working an outbound order: allocating, picking (with discrepancies), packing and
- * sending it, setting its status, taking goods back on it.
+ * sending it, setting its status, taking goods back on it. An order sent with lines short stays
+ * open for the rest (Ongoing's documented partial delivery, "8 now, 2 later"): picking the rest
+ * puts it back to Picked, and sending it again sends what was picked since, on the same order and
+ * lines, whose picked quantities grow.
  */
 import type { Knex } from 'knex';
 import type { OrderLineQuantity, PickLine, ReturnLine, ShipOptions } from './control.js';
@@ -17,6 +20,13 @@ function assertWorkable(order: OrderRow): void {
   if (order.status_number === ORDER_STATUS.cancelled) throw conflict(`Order ${order.order_number} is cancelled.`);
   if (order.status_number >= ORDER_STATUS.sent)
     throw conflict(`Order ${order.order_number} has already been sent (order status ${order.status_number}).`);
+}
+
+/** Picking goes on after a partial send (sent or collected), for what is left. */
+function assertPickable(order: OrderRow): void {
+  if (order.status_number === ORDER_STATUS.cancelled) throw conflict(`Order ${order.order_number} is cancelled.`);
+  if (order.status_number >= ORDER_STATUS.returned)
+    throw conflict(`Order ${order.order_number} is closed (order status ${order.status_number}).`);
 }
 
 async function setStatus(
@@ -57,7 +67,7 @@ export async function allocateOrder(
 }
 
 export async function pickOrder(trx: Knex.Transaction, order: OrderRow, wanted: PickLine[] | undefined): Promise<void> {
-  assertWorkable(order);
+  assertPickable(order);
   const lines: OrderLineRow[] = await trx('order_lines').where({ order_id: order.order_id }).orderBy('id');
   const plan: { line: OrderLineRow; input: PickLine }[] = wanted
     ? wanted.map((w) => ({ line: pickLineFor(lines, w, `Order ${order.order_number}`), input: w }))
@@ -112,10 +122,10 @@ export async function pickOrder(trx: Knex.Transaction, order: OrderRow, wanted: 
       })),
     );
   }
+  // The rest of an order sent in part is worked again until it is sent too.
+  const worked = order.status_number >= ORDER_STATUS.sent ? ORDER_STATUS.picked : order.status_number;
   if (pickedAnything)
-    await setStatus(trx, order, Math.max(order.status_number, ORDER_STATUS.picked), {
-      last_picking_time: trx.fn.now(),
-    });
+    await setStatus(trx, order, Math.max(worked, ORDER_STATUS.picked), { last_picking_time: trx.fn.now() });
 }
 
 const TRACKING_URLS: Record<string, string> = {

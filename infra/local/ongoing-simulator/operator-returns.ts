@@ -1,11 +1,15 @@
-/** The operator receiving a return order: the goods come back on its customer order's lines. */
+/**
+ * The operator receiving a return order: the goods come back on its customer order's lines. A
+ * return order may also be registered in the warehouse itself (a parcel the customer or carrier
+ * sent back that nobody announced): made against the outbound order and received at once.
+ */
 import type { Knex } from 'knex';
-import type { ReceiveReturnLine } from './control.js';
+import type { ReceiveReturnLine, RegisterReturnRequest } from './control.js';
 import { notFound } from './http.js';
-import type { OrderRow } from './order-shape.js';
+import type { OrderLineRow, OrderRow } from './order-shape.js';
 import { RETURN_ORDER_STATUS } from './reference-data.js';
 import type { ReturnOrderLineRow, ReturnOrderRow, ReturnedItem } from './return-orders.js';
-import { conflict, now, quantity } from './operator-common.js';
+import { conflict, now, pickLineFor, quantity } from './operator-common.js';
 import { returnGoodsOnOrder } from './operator-orders.js';
 
 export async function receiveReturnOrder(
@@ -63,4 +67,46 @@ export async function receiveReturnOrder(
   await trx('return_orders')
     .where({ return_order_id: ro.return_order_id })
     .update({ status_number: status, last_returned_at: trx.fn.now(), updated_at: trx.fn.now() });
+}
+
+/** A return order the warehouse registers against an outbound order and receives at once; returns its id. */
+export async function registerReturnOrder(
+  trx: Knex.Transaction,
+  order: OrderRow,
+  request: RegisterReturnRequest,
+): Promise<number> {
+  const lines: OrderLineRow[] = await trx('order_lines').where({ order_id: order.order_id }).orderBy('id');
+  if (!request.lines?.length) throw conflict('lines is required: [{orderLineId | rowNumber, numberOfItems}].');
+  const count = await trx('return_orders').where({ order_id: order.order_id }).count<{ n: string }[]>('* as n');
+  const number = request.returnOrderNumber ?? `RO-${order.order_number}-${Number(count[0]?.n ?? 0) + 1}`;
+  const [created] = await trx('return_orders')
+    .insert({
+      goods_owner_id: order.goods_owner_id,
+      return_order_number: number,
+      order_id: order.order_id,
+      status_number: RETURN_ORDER_STATUS.notified,
+      data: JSON.stringify(request.comment ? { comment: request.comment } : {}),
+    })
+    .returning('return_order_id');
+  const returnOrderId = (created as { return_order_id: number }).return_order_id;
+  await trx('return_order_lines').insert(
+    request.lines.map((l, i) => ({
+      return_order_id: returnOrderId,
+      row_number: String(i + 1),
+      order_line_id: pickLineFor(lines, l, `Order ${order.order_number}`).id,
+      to_be_returned: quantity(l.numberOfItems, `return line ${i + 1}`),
+      return_cause: l.returnCause ? JSON.stringify(l.returnCause) : null,
+    })),
+  );
+  const ro: ReturnOrderRow = await trx('return_orders').where({ return_order_id: returnOrderId }).first();
+  await receiveReturnOrder(
+    trx,
+    ro,
+    request.lines.map((l, i) => ({
+      returnOrderRowNumber: String(i + 1),
+      numberOfItems: l.numberOfItems,
+      ...(l.comment ? { comment: l.comment } : {}),
+    })),
+  );
+  return returnOrderId;
 }

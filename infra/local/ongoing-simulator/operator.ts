@@ -14,5 +14,6 @@ export {
   setOrderStatusByOperator,
   shipOrder,
 } from './operator-orders.js';
-export { receiveReturnOrder } from './operator-returns.js';
+export { receiveReturnOrder, registerReturnOrder } from './operator-returns.js';
+export { splitBackOrder } from './operator-back-orders.js';
 export { adjustStock } from './operator-stock.js';

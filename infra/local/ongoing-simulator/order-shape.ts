@@ -216,6 +216,9 @@ export async function orderOut(
         warehouse: warehouse ?? null,
         consigneeOrderNumber: d.consigneeOrderNumber ?? null,
         warehouseInstruction: d.warehouseInstruction ?? null,
+        advanced: {
+          backOrderInfo: d.backOrderForOrderId ? { backOrderForOrderId: d.backOrderForOrderId } : null,
+        },
       },
       consignee: consigneeOut(d.consignee, opts.stored === true),
       parcels: o.parcels,

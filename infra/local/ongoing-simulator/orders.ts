@@ -233,6 +233,8 @@ async function listOrders(req: ApiRequest): Promise<Reply> {
       throw new ApiError(400, 'orderUpdatedTimeFrom must be within 2 days.');
     query.where('updated_at', '>=', updatedFrom);
   }
+  const backOrderFor = q.int('backOrderForOrderId');
+  if (backOrderFor !== undefined) query.whereRaw(`(data->>'backOrderForOrderId')::int = ?`, [backOrderFor]);
   const referenceNumbers = q.all('referenceNumbers');
   if (referenceNumbers.length) query.whereRaw(`data->>'referenceNumber' = ANY(?)`, [referenceNumbers]);
   if (q.bool('onlyOrdersWithOrderLinesToReport')) existsLine(query, 'coalesce(l.reported, 0) < l.picked');

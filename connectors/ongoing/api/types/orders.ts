@@ -124,11 +124,14 @@ export interface OngoingOrderInfo {
   termsOfDeliveryType?: OngoingCodeName | null;
   emailNotification?: OngoingNotification | null;
   smsNotification?: OngoingNotification | null;
+  /** backOrderInfo names the order this one is the back order of (the warehouse moved that order's rest here). */
+  advanced?: { backOrderInfo?: { backOrderForOrderId?: number | null } | null } | null;
 }
 
 export interface OngoingParcel {
   id: number;
-  parcelNumber: string;
+  /** Not every warehouse numbers its parcels. */
+  parcelNumber: string | null;
   isReturnParcel: boolean;
   tracking: { trackingUrl: string | null } | null;
 }
@@ -175,6 +178,8 @@ export interface OrderFilters {
   onlyOrdersWithOrderLinesToReport?: boolean;
   onlyOrdersWithOrderLinesToReportReturned?: boolean;
   articleNumbers?: string[];
+  /** The back orders of this order. */
+  backOrderForOrderId?: number;
 }
 
 export interface OngoingWayOfDeliveryType {

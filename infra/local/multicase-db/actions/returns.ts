@@ -188,7 +188,8 @@ export async function sendReturnToWarehouse(db: Knex, returnNumber: string): Pro
 /**
  * Closes a return the warehouse has not completed: what arrived stays booked, what did not is no
  * longer expected, and the return is settled (a credit note for what arrived and the lines
- * handled in Multicase, when the settlement is credit). Returns the credit-note numbers.
+ * handled in Multicase, when the settlement is credit). A received return waiting for the user (one
+ * the warehouse registered itself) is settled the same way. Returns the credit-note numbers.
  */
 export async function closeReturn(db: Knex, returnNumber: string): Promise<string[]> {
   const record = `return ${returnNumber}`;
@@ -198,11 +199,11 @@ export async function closeReturn(db: Knex, returnNumber: string): Promise<strin
       .forUpdate()
       .first('id', 'status', 'sales_order_id');
     if (!ret) throw new ValidationError(record, 'returnNumber', 'names no known return');
-    if (!['sent_to_warehouse', 'partly_received'].includes(ret.status as string))
+    if (!['sent_to_warehouse', 'partly_received', 'received'].includes(ret.status as string))
       throw new ValidationError(
         record,
         'status',
-        `is ${ret.status as string}: only a return at the warehouse can be closed`,
+        `is ${ret.status as string}: only a return at the warehouse, or received, can be closed`,
       );
     await trx('multicase.return_orders').where({ id: ret.id }).update({ status: 'closed', updated_at: trx.fn.now() });
     await addOrderHistory(trx, {

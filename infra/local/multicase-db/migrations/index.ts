@@ -12,6 +12,8 @@
  * pickup points and payment terms to the stand-in (Multicase's own schema again); 0011 the stock
  * discrepancies flow 8 records where the warehouse's stock change does not fit Multicase's model;
  * 0012 return handling (to stock or in Multicase only), settlement and the invoice line billed;
+ * 0013 integration exceptions (which replace the stock discrepancies), notes on purchase orders
+ * and returns, and the ledger of what the integration booked per warehouse line.
  * 0018 the fields a warehouse needs (customs, valuation, invoice address, VAT and organisation
  * number, terms of delivery, remarks, cash on delivery) and closing a purchase order short; 0019
  * is the integration's again (install.ts: a change of a sent order's data reaches its picking lists).
@@ -33,6 +35,7 @@ import {
 } from '../../../../connectors/multicase/install.js';
 import { allocationAndOrderTerms } from './allocation-and-order-terms.js';
 import { idempotencyAndNumbers } from './idempotency-and-number-series.js';
+import { integrationExceptions } from './integration-exceptions.js';
 import { purchasing } from './purchasing.js';
 import { referenceData } from './reference-data.js';
 import { returnHandling } from './return-handling.js';
@@ -59,6 +62,7 @@ export const multicaseMigrations: readonly SqlMigration[] = [
   allocationAndOrderTerms,
   stockDiscrepancies,
   returnHandling,
+  integrationExceptions,
   warehouseFields,
   sentPickingListsFollowTheirOrderMigration,
 ];
