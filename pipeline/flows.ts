@@ -137,7 +137,7 @@ const multicaseTable = (
       batchSize: ctx.cfg.batchSize,
       horizonLagWarnMs: ctx.cfg.horizonLagWarnMs,
       log: ctx.rt.log,
-      ...(listen ? { databaseUrl: ctx.cfg.url } : {}),
+      ...(listen ? { listen: true } : {}),
     }) as SourceConnector<unknown>,
 });
 

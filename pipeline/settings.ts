@@ -17,6 +17,7 @@ import { shipmentSourceSettings } from '../connectors/ongoing/shipments.js';
 import { ongoingSinkSettings } from '../sinks/ongoing/writer.js';
 import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
+import { consumerLagSettings } from './consumer-lag.js';
 
 /** Which warehouse the integration covers, read by the processors, `ops reconcile` and the console. */
 export const warehouseSettings = {
@@ -61,6 +62,7 @@ export const pipelineSettings = {
   ...ongoingSinkSettings,
   ...reconcileSettings,
   ...consoleSettings,
+  ...consumerLagSettings,
 };
 
 export type PipelineConfig = ConfigOf<typeof pipelineSettings>;

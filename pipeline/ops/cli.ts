@@ -24,8 +24,8 @@ import {
 import { collectStatus, formatStatus } from './status.js';
 import { checkShippingMap, formatMapCheck, mappingProblems, ongoingCodes } from './shipping-map-check.js';
 import { flowsMarkdown, flowsText } from './flows.js';
-import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
-import { OngoingApi, ongoingApiSettings } from '../../connectors/ongoing/api/client.js';
+import { connectMulticase, multicaseConnectionFrom } from '../../connectors/multicase/database.js';
+import { OngoingApi, ongoingApiSettings, ongoingPassword } from '../../connectors/ongoing/api/client.js';
 import { reconcileStock } from './reconcile.js';
 import { warehouseSettings } from '../settings.js';
 import { describeConsole, startStandaloneConsole, untilSignal } from '../console/standalone.js';
@@ -148,7 +148,9 @@ const commands: Record<string, Command> = {
   },
   async setup(args, io) {
     parseOptions('setup', args, {});
-    return formatSetup(await runSetup(io.runtime()));
+    return formatSetup(
+      await runSetup(io.runtime(), { goodsOwnerId: loadConfig({ id: ongoingApiSettings.goodsOwnerId }).id }),
+    );
   },
   async config(args) {
     parseOptions('config', args, {});
@@ -374,12 +376,12 @@ async function main(): Promise<void> {
       return new OngoingApi({
         baseUrl: c.baseUrl,
         username: c.username,
-        password: c.password,
+        password: ongoingPassword(c, 'this command'),
         goodsOwnerId: c.goodsOwnerId,
         timeoutMs: c.timeoutMs,
       });
     },
-    multicaseDb: () => (db ??= connectMulticase(loadConfig(multicaseDbSettings).url)),
+    multicaseDb: () => (db ??= connectMulticase(multicaseConnectionFrom())),
     progress: (label) => progressReporter(label),
   };
   const code = await runOps(process.argv.slice(2), io);
