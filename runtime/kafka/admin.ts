@@ -188,7 +188,9 @@ async function alignTopicConfigs(
 
 /** More replicas than brokers, or a principal without the right to create topics: a configuration fault. */
 function createError(err: unknown, missing: TopicDescription[], defaults: TopicDefaults): Error {
-  const type = String((err as { type?: unknown }).type ?? '');
+  // kafkajs reports per-topic refusals in an aggregate: the types of all of them count.
+  const e = err as { type?: unknown; errors?: Array<{ type?: unknown }> };
+  const type = [e.type, ...(e.errors ?? []).map((x) => x.type)].map((t) => String(t ?? '')).join(' ');
   const what = `creating ${missing.length} topics (${missing
     .slice(0, 3)
     .map((t) => t.name)
