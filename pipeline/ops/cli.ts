@@ -31,6 +31,7 @@ import { warehouseSettings } from '../settings.js';
 import { describeConsole, startStandaloneConsole, untilSignal } from '../console/standalone.js';
 import { formatStockReport, stockReportJson } from './reconcile-diff.js';
 import { formatChangeTracking, installChangeTracking } from './install-change-tracking.js';
+import { multicaseGrants } from './multicase-grants.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -84,6 +85,11 @@ Commands:
       Install in the Multicase database (MULTICASE_DATABASE_URL) the change tracking the sources
       read (columns, triggers, NOTIFY of connectors/multicase/install.ts) and nothing else; what is
       there already is left alone, so it is safe to run again. --dry-run prints the SQL instead.
+  multicase grants [--database NAME] [--source-user NAME] [--sink-user NAME] [--ops-user NAME]
+      Print the GRANT statements, per database user and table, that give the pipeline what it needs
+      in the Multicase database and nothing more: one user for source-multicase, one for
+      sink-multicase, one for the console and ops commands (default names multicase_pipeline_source,
+      …_sink, …_ops; the database from MULTICASE_DATABASE_URL). Connects to nothing.
   console
       The browser console on CONSOLE_PORT (default 8088): the flows with live figures, what needs
       a person (held picking lists, dead letters, paused stages, stock drift) and the shipping-method
@@ -314,11 +320,12 @@ const commands: Record<string, Command> = {
   },
   async multicase(args, io) {
     const [sub, ...rest] = args;
+    if (sub === 'grants') return multicaseGrants(rest);
     if (sub !== 'install-change-tracking')
       throw new UsageError(
         sub === undefined
-          ? 'multicase: give a subcommand: install-change-tracking'
-          : `multicase: unknown subcommand "${sub}"; use install-change-tracking`,
+          ? 'multicase: give a subcommand: install-change-tracking or grants'
+          : `multicase: unknown subcommand "${sub}"; use install-change-tracking or grants`,
       );
     const o = parseOptions('multicase install-change-tracking', rest, { 'dry-run': 'boolean' });
     if (!io.multicaseDb) throw new UsageError('multicase install-change-tracking: needs the Multicase database');
