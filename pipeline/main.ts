@@ -15,6 +15,7 @@ import { kafkaSettings } from '../runtime/kafka.js';
 import type { Lease } from '../runtime/lease.js';
 import { Interrupted } from '../runtime/retry.js';
 import { createLogger } from '../runtime/logger.js';
+import { registerHealthCheck, unregisterHealthCheck } from '../runtime/metrics.js';
 import { closeOnSignals, createRuntime, type Runtime } from '../runtime/runtime.js';
 import { openSourcePositions, runSource } from '../runtime/source.js';
 import type { RunningStage } from '../runtime/stage.js';
@@ -218,9 +219,19 @@ async function main(argv: string[]): Promise<void> {
     log.error(`unknown role ${unknown.join(', ')}; roles are: all, ${ROLES.join(', ')}`);
     process.exit(2);
   }
+  // Not ready until every consumer and lease has joined its group; a stop meanwhile has nothing to hand over.
+  registerHealthCheck('startup', () => 'starting: joining the consumer groups and leases');
+  const stopWhileStarting = (signal: string) => {
+    log.info('stopped while starting', { signal });
+    process.exit(0);
+  };
+  process.once('SIGTERM', stopWhileStarting).once('SIGINT', stopWhileStarting);
   try {
     const p = await startPipeline({ roles: asked as Role[], setup: loadConfig(pipelineSettings).setup });
+    process.off('SIGTERM', stopWhileStarting).off('SIGINT', stopWhileStarting);
     closeOnSignals(p.runtime);
+    await p.started();
+    unregisterHealthCheck('startup');
   } catch (err) {
     log.error('pipeline failed to start', { error: err });
     process.stderr.write(`${(err as Error).message}\n`);
