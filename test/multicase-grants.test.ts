@@ -36,7 +36,7 @@ import {
 } from '../infra/local/multicase-db/actions.js';
 import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { startPipeline, type Pipeline, type Role } from '../pipeline/main.js';
-import { multicaseGrants } from '../pipeline/ops/multicase-grants.js';
+import { multicaseGrants } from '../pipeline/ops/multicase.js';
 import { reconcileStock } from '../pipeline/ops/reconcile.js';
 import { pausedStages } from '../runtime/metrics.js';
 import { PG_ADMIN_URL } from './support/databases.js';
@@ -95,6 +95,8 @@ describe('the pipeline under those grants and nothing more', () => {
       MULTICASE_RETURN_POLL_MS: '500',
       ONGOING_SHIPMENT_POLL_MS: '300',
       ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '300',
+      // A refused privilege shows as a pause within a second.
+      RETRY_PAUSE_AFTER_MS: '1000',
     });
     await seedShippingMap(env.rt);
     owner = knexFactory({ client: 'pg', connection: env.dbUrl, pool: { min: 0, max: 1 } });

@@ -30,8 +30,7 @@ import { reconcileStock } from './reconcile.js';
 import { warehouseSettings } from '../settings.js';
 import { describeConsole, startStandaloneConsole, untilSignal } from '../console/standalone.js';
 import { formatStockReport, stockReportJson } from './reconcile-diff.js';
-import { formatChangeTracking, installChangeTracking } from './install-change-tracking.js';
-import { multicaseGrants } from './multicase-grants.js';
+import { multicaseCommand } from './multicase.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -318,19 +317,7 @@ const commands: Record<string, Command> = {
     await running.close();
     return 'Console stopped.';
   },
-  async multicase(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'grants') return multicaseGrants(rest);
-    if (sub !== 'install-change-tracking')
-      throw new UsageError(
-        sub === undefined
-          ? 'multicase: give a subcommand: install-change-tracking or grants'
-          : `multicase: unknown subcommand "${sub}"; use install-change-tracking or grants`,
-      );
-    const o = parseOptions('multicase install-change-tracking', rest, { 'dry-run': 'boolean' });
-    if (!io.multicaseDb) throw new UsageError('multicase install-change-tracking: needs the Multicase database');
-    return formatChangeTracking(await installChangeTracking(io.multicaseDb(), { dryRun: o['dry-run'] ?? false }));
-  },
+  multicase: (args, io) => multicaseCommand(args, io),
   resnapshot: (args, io) => resnapshotCommand(args, io),
   async help() {
     return USAGE;
