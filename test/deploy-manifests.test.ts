@@ -83,6 +83,13 @@ function runs(w: Workload): string {
   return args[0] === 'dist/pipeline/main.js' ? args[1]! : `ops ${args[1]}`;
 }
 
+/** What a workload talks to: a role's systems from the flow table; the console reads both; setup neither. */
+function systemsOfWorkload(runsWhat: string, reconcile: boolean): { multicase: boolean; ongoing: boolean } {
+  if (runsWhat === 'ops console') return { multicase: true, ongoing: true };
+  if (runsWhat === 'ops setup') return { multicase: false, ongoing: false };
+  return systemsOf(runsWhat as Role, { reconcile });
+}
+
 const labelsMatch = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
@@ -235,12 +242,7 @@ describe.skipIf(!kubectl)('the Kubernetes manifests, as kustomize renders them',
         const egress = new Set(on.flatMap((p) => portsOf((p.spec as { egress?: Rule[] }).egress)));
         const ingress = new Set(on.flatMap((p) => portsOf((p.spec as { ingress?: Rule[] }).ingress)));
         const role = runs(w);
-        const uses =
-          role === 'ops console'
-            ? { multicase: true, ongoing: true }
-            : role === 'ops setup'
-              ? { multicase: false, ongoing: false }
-              : systemsOf(role as Role, { reconcile });
+        const uses = systemsOfWorkload(role, reconcile);
         expect(egress.has(5432), `${at}: PostgreSQL`).toBe(uses.multicase);
         expect(egress.has(9092), `${at}: Kafka`).toBe(true);
         expect([...ingress].sort(), `${at}: ingress`).toEqual(
@@ -260,12 +262,7 @@ describe.skipIf(!kubectl)('the Kubernetes manifests, as kustomize renders them',
       const keys = secretKeysOf(w, docs);
       const role = runs(w);
       const at = `${w.metadata.name}: ${[...keys.keys()].sort().join(', ')}`;
-      const uses =
-        role === 'ops console'
-          ? { multicase: true, ongoing: true }
-          : role === 'ops setup'
-            ? { multicase: false, ongoing: false }
-            : systemsOf(role as Role, { reconcile });
+      const uses = systemsOfWorkload(role, reconcile);
       expect(keys.has('MULTICASE_DATABASE_URL'), at).toBe(uses.multicase);
       expect(keys.has('ONGOING_API_PASSWORD'), at).toBe(uses.ongoing);
       expect(keys.has('CONSOLE_TOKEN'), at).toBe(role === 'ops console');
