@@ -28,7 +28,7 @@ export const multicaseTable = (
       batchSize: ctx.cfg.batchSize,
       horizonLagWarnMs: ctx.cfg.horizonLagWarnMs,
       log: ctx.rt.log,
-      ...(listen ? { databaseUrl: ctx.cfg.url } : {}),
+      ...(listen ? { listen: true } : {}),
     }) as SourceConnector<unknown>,
 });
 

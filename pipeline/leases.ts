@@ -7,10 +7,28 @@
  * when it dies.
  */
 import { errorMessage } from '../runtime/errors.js';
-import { openLease, type Lease } from '../runtime/lease.js';
+import type { TopicDescription } from '../runtime/kafka.js';
+import { leaseTopic, openLease, type Lease } from '../runtime/lease.js';
 import { registerHealthCheck } from '../runtime/metrics.js';
 import { withRetry } from '../runtime/retry.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { flows } from './flows.js';
+
+/** The name of every lease the pipeline takes; `ops setup` creates their topics. */
+export const leaseNames = {
+  source: (source: string) => `source.${source}`,
+  ongoingWrites: (goodsOwnerId: number) => `ongoing-writes.${goodsOwnerId}`,
+  reconcile: 'reconcile',
+  consumerLag: 'consumer-lag',
+} as const;
+
+/** The topics of every lease a deployment for this goods owner takes, so that no role needs to create one. */
+export function leaseTopics(goodsOwnerId: number): TopicDescription[] {
+  const sources = flows.flatMap((f) => f.sources).map((s) => leaseNames.source(s.name));
+  return [...sources, leaseNames.ongoingWrites(goodsOwnerId), leaseNames.reconcile, leaseNames.consumerLag].map(
+    leaseTopic,
+  );
+}
 
 export interface Stoppable {
   stop(): Promise<void>;

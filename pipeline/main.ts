@@ -8,25 +8,28 @@
  */
 import type { Knex } from 'knex';
 import { fileURLToPath } from 'node:url';
-import { allTopics, topics } from '../schemas/catalog.js';
+import { topics } from '../schemas/catalog.js';
 import type { IdMapping } from '../schemas/types.generated.js';
 import { loadConfig } from '../runtime/config.js';
 import { kafkaSettings } from '../runtime/kafka.js';
 import type { Lease } from '../runtime/lease.js';
 import { Interrupted } from '../runtime/retry.js';
 import { createLogger } from '../runtime/logger.js';
+import { registerHealthCheck, unregisterHealthCheck } from '../runtime/metrics.js';
 import { closeOnSignals, createRuntime, type Runtime } from '../runtime/runtime.js';
 import { openSourcePositions, runSource } from '../runtime/source.js';
 import type { RunningStage } from '../runtime/stage.js';
 import { openTable, type Table } from '../runtime/table.js';
-import { ensureTopology } from '../runtime/topology.js';
-import { connectMulticase } from '../connectors/multicase/database.js';
-import { OngoingApi } from '../connectors/ongoing/api/client.js';
+import { connectMulticase, multicaseConnection } from '../connectors/multicase/database.js';
+import { OngoingApi, ongoingPassword } from '../connectors/ongoing/api/client.js';
 import { runProcessor, type Lookups } from '../processors/processor.js';
 import { flows, ROLES, sinkStagesOf, type FlowContext, type Role } from './flows.js';
 import { scheduleReconcile } from './ops/reconcile.js';
 import { watchOpenExceptions } from '../sinks/multicase/open-exceptions.js';
-import { leased } from './leases.js';
+import { leased, leaseNames } from './leases.js';
+import { announceRoles, rolesUse } from './roles.js';
+import { watchConsumerLag } from './consumer-lag.js';
+import { runSetup } from './ops/setup.js';
 import { startConsole, type RunningConsole } from './console/server.js';
 import { inProcessTelemetry } from './console/telemetry.js';
 import { integratedWarehouseOngoingCode, pipelineSettings, type PipelineConfig } from './settings.js';
@@ -61,27 +64,30 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
   let db: Knex | undefined;
   let idMap: Promise<Table<IdMapping>> | undefined;
   let lookups: Promise<Lookups> | undefined;
-  const ongoing = new OngoingApi({
-    baseUrl: cfg.baseUrl,
-    username: cfg.username,
-    password: cfg.password,
-    goodsOwnerId: cfg.goodsOwnerId,
-    timeoutMs: cfg.timeoutMs,
-    log: rt.log,
-    writeGate: (what) => {
-      if (!writeLease()?.held())
-        throw new Interrupted(
-          `${what} refused: this process does not hold the Ongoing write lease of goods owner ${cfg.goodsOwnerId}`,
-        );
-    },
-  });
+  let ongoing: OngoingApi | undefined;
   const ctx: FlowContext = {
     rt,
     cfg,
-    ongoing,
+    // Made on first use: a role that never calls Ongoing runs without its password.
+    get ongoing() {
+      return (ongoing ??= new OngoingApi({
+        baseUrl: cfg.baseUrl,
+        username: cfg.username,
+        password: ongoingPassword(cfg, 'this process'),
+        goodsOwnerId: cfg.goodsOwnerId,
+        timeoutMs: cfg.timeoutMs,
+        log: rt.log,
+        writeGate: (what) => {
+          if (!writeLease()?.held())
+            throw new Interrupted(
+              `${what} refused: this process does not hold the Ongoing write lease of goods owner ${cfg.goodsOwnerId}`,
+            );
+        },
+      }));
+    },
     multicaseDb() {
       if (!db) {
-        const knex = connectMulticase(cfg.url);
+        const knex = connectMulticase(multicaseConnection(cfg));
         rt.onClose(() => knex.destroy());
         db = knex;
       }
@@ -112,8 +118,13 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
   const leasesDecided: Promise<void>[] = [];
   const { sessionTimeoutMs } = loadConfig({ sessionTimeoutMs: kafkaSettings.sessionTimeoutMs }, env);
   try {
-    if (opts.setup) await ensureTopology(rt, allTopics);
     const ctx = flowContext(rt, cfg, () => lease);
+    // A missing credential or TLS setting stops the process now, not when its step first needs it.
+    const reconcile = { reconcile: cfg.reconcileIntervalMs > 0 };
+    if (rolesUse(roles, 'ongoing', reconcile) || env.CONSOLE_PORT) void ctx.ongoing;
+    if (rolesUse(roles, 'multicase', reconcile) || env.CONSOLE_PORT) multicaseConnection(cfg);
+    announceRoles(roles);
+    if (opts.setup) await runSetup(rt, cfg);
     // Consumers first, sources last: what a source emits finds its readers already in their groups.
     for (const flow of flows) {
       for (const m of flow.mappings)
@@ -125,7 +136,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     // goods owner's write lease runs the Ongoing sink; the others stand by until it is theirs.
     const ongoingSinks = sinks.filter((s) => s.role === 'sink-ongoing');
     if (ongoingSinks.length > 0) {
-      const writes = await leased(rt, `ongoing-writes.${cfg.goodsOwnerId}`, sessionTimeoutMs, {
+      const writes = await leased(rt, leaseNames.ongoingWrites(cfg.goodsOwnerId), sessionTimeoutMs, {
         start: () => Promise.all(ongoingSinks.map((s) => s.start(ctx))),
         onStarted: async (running) => {
           stages.push(...running);
@@ -145,7 +156,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
       const positions = await openSourcePositions(rt, topics.sourceOffsets, topics.sourceSignals);
       const sourceLeases = await Promise.all(
         sources.map((s) =>
-          leased(rt, `source.${s.name}`, sessionTimeoutMs, {
+          leased(rt, leaseNames.source(s.name), sessionTimeoutMs, {
             start: async () => [await runSource(rt, s.connector(ctx), positions)],
           }),
         ),
@@ -156,7 +167,7 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
     // The stock check reads both systems and writes neither; one role runs it, the one beside
     // Multicase's books, and of that role's copies only the holder of its lease (it reads all of Ongoing).
     if (roles.has('sink-multicase') && cfg.reconcileIntervalMs > 0) {
-      const reconcile = await leased(rt, 'reconcile', sessionTimeoutMs, {
+      const reconcile = await leased(rt, leaseNames.reconcile, sessionTimeoutMs, {
         start: async () => [
           scheduleReconcile(rt, cfg.reconcileIntervalMs, () => ({
             ongoing: ctx.ongoing,
@@ -166,6 +177,13 @@ export async function startPipeline(opts: PipelineOptions = {}): Promise<Pipelin
         ],
       });
       leasesDecided.push(reconcile.decided);
+    }
+    // Lag from committed offsets, which goes on counting when a stage stalls: one copy of one role measures it.
+    if (roles.has('processors') && cfg.consumerLagIntervalMs > 0) {
+      const lag = await leased(rt, leaseNames.consumerLag, sessionTimeoutMs, {
+        start: async () => [watchConsumerLag(rt, cfg.consumerLagIntervalMs)],
+      });
+      leasesDecided.push(lag.decided);
     }
     // The browser console, when asked for; it shows this process's own metrics and health.
     if (env.CONSOLE_PORT) {
@@ -203,9 +221,19 @@ async function main(argv: string[]): Promise<void> {
     log.error(`unknown role ${unknown.join(', ')}; roles are: all, ${ROLES.join(', ')}`);
     process.exit(2);
   }
+  // Not ready until every consumer and lease has joined its group; a stop meanwhile has nothing to hand over.
+  registerHealthCheck('startup', () => 'starting: joining the consumer groups and leases');
+  const stopWhileStarting = (signal: string) => {
+    log.info('stopped while starting', { signal });
+    process.exit(0);
+  };
+  process.once('SIGTERM', stopWhileStarting).once('SIGINT', stopWhileStarting);
   try {
     const p = await startPipeline({ roles: asked as Role[], setup: loadConfig(pipelineSettings).setup });
+    process.off('SIGTERM', stopWhileStarting).off('SIGINT', stopWhileStarting);
     closeOnSignals(p.runtime);
+    await p.started();
+    unregisterHealthCheck('startup');
   } catch (err) {
     log.error('pipeline failed to start', { error: err });
     process.stderr.write(`${(err as Error).message}\n`);

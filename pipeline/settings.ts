@@ -20,6 +20,7 @@ import { purchaseOrderSinkSettings } from '../sinks/ongoing/purchase-order-upser
 import { openExceptionSettings } from '../sinks/multicase/open-exceptions.js';
 import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
+import { consumerLagSettings } from './consumer-lag.js';
 
 /** Which warehouse the integration covers, read by the processors, `ops reconcile` and the console. */
 export const warehouseSettings = {
@@ -67,6 +68,7 @@ export const pipelineSettings = {
   ...reconcileSettings,
   ...consoleSettings,
   ...openExceptionSettings,
+  ...consumerLagSettings,
 };
 
 export type PipelineConfig = ConfigOf<typeof pipelineSettings>;

@@ -10,6 +10,7 @@
  * A setting is required (no default), has a default, or is optional (`setting.optional.string`):
  * an optional one left unset or empty reads as undefined, and its readers say what that means.
  */
+import { hasUserinfo, redactUrl } from './redact.js';
 
 export interface Setting<T> {
   readonly name: string;
@@ -20,6 +21,10 @@ export interface Setting<T> {
   readonly optional: boolean;
   readonly secret: boolean;
   parse(raw: string): T;
+  /** The raw value as an error may show it: hidden when secret, a URL without its password. */
+  shown(raw: string): string;
+  /** True when this value must be kept as a secret: a secret setting, or a URL carrying userinfo. */
+  secretValue(raw: string): boolean;
 }
 
 interface Options<T> {
@@ -28,24 +33,40 @@ interface Options<T> {
   secret?: boolean;
 }
 
+interface Kind {
+  expected: string;
+  /** URLs: a value with userinfo is secret, and is shown with its password masked. */
+  url?: boolean;
+}
+
 type OptionalOptions = Omit<Options<never>, 'default'>;
 
 const registry = new Map<string, Setting<unknown>>();
 
 function declare<T>(
   name: string,
-  expected: string,
+  kind: string | Kind,
   opts: Options<T> & { optional?: boolean },
   parse: (raw: string) => T,
 ): Setting<T> {
+  const { expected, url = false } = typeof kind === 'string' ? { expected: kind } : kind;
+  const secret = opts.secret ?? false;
   const s: Setting<T> = {
     name,
     description: opts.description,
     expected,
     defaultValue: opts.default,
     optional: opts.optional ?? false,
-    secret: opts.secret ?? false,
+    secret,
     parse,
+    // A URL keeps its host and path (what tells a mistake), and never its password.
+    shown: (raw) =>
+      url && !(secret && !raw.includes('//'))
+        ? JSON.stringify(redactUrl(raw))
+        : secret
+          ? '<hidden>'
+          : JSON.stringify(raw),
+    secretValue: (raw) => secret || (url && hasUserinfo(raw)),
   };
   registry.set(name, s as Setting<unknown>);
   return s;
@@ -81,7 +102,7 @@ export const setting = {
     });
   },
   url(name: string, opts: Options<string>): Setting<string> {
-    return declare(name, 'an absolute http(s) or postgres URL', opts, (raw) => {
+    return declare(name, { expected: 'an absolute http(s) or postgres URL', url: true }, opts, (raw) => {
       let u: URL;
       try {
         u = new URL(raw);
@@ -113,6 +134,20 @@ export const setting = {
   },
   /** Settings that may be left unset: undefined then. */
   optional: {
+    int(name: string, opts: OptionalOptions & { min?: number; max?: number }): Setting<number | undefined> {
+      const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
+      return declare<number | undefined>(
+        name,
+        `an integer from ${min} to ${max}`,
+        { ...opts, optional: true },
+        (raw) => {
+          if (!/^-?\d+$/.test(raw.trim())) throw new InvalidValue('is not an integer');
+          const n = Number(raw);
+          if (n < min || n > max) throw new InvalidValue('is out of range');
+          return n;
+        },
+      );
+    },
     string(name: string, opts: OptionalOptions): Setting<string | undefined> {
       return declare<string | undefined>(name, 'a non-empty string', { ...opts, optional: true }, (raw) => {
         // "-" meant "none" before settings could be optional; taken literally it would be, e.g., a topic prefix.
@@ -151,7 +186,7 @@ export function loadConfig<S extends Record<string, Setting<unknown>>>(
     try {
       out[key] = s.parse(raw);
     } catch (e) {
-      const shown = s.secret ? '<hidden>' : JSON.stringify(raw);
+      const shown = s.shown(raw);
       const why = e instanceof InvalidValue ? e.message : String(e);
       problems.push(`${s.name}=${shown} ${why}: expected ${s.expected} (${s.description})`);
     }

@@ -6,11 +6,21 @@
  * record, so one at or below the group's commit is history (`stillHeld` in pipeline/ops/status.ts).
  */
 import type { TopicSpec } from '../schemas/topic.js';
+import { setting } from './config.js';
 import type { HeldRecord } from '../schemas/types.generated.js';
 import type { ConsumedRecord, OutgoingMessage, PipelineProducer } from './kafka.js';
 import type { Logger } from './logger.js';
 import { withRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
+
+export const holdSettings = {
+  heldRecordAlertAfterMs: setting.int('HELD_RECORD_ALERT_AFTER_MS', {
+    default: 3_600_000,
+    min: 1_000,
+    description:
+      'how long a record may wait for a person (a picking list whose freight method has no mapping), counted from when it reached its topic, before pipeline_held_records_overdue counts it and PipelineRecordHeldTooLong fires',
+  }),
+};
 
 export class Holds {
   private readonly holding = new Set<string>();

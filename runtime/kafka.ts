@@ -56,6 +56,18 @@ export const kafkaSettings = {
     min: 6_000,
     description: 'consumer session timeout: how long a crashed member holds its partitions before the group moves them',
   }),
+  topicReplicationFactor: setting.optional.int('KAFKA_TOPIC_REPLICATION_FACTOR', {
+    min: 1,
+    max: 32,
+    description:
+      "replicas of every topic the pipeline creates (ops setup, leases): 3 on a production cluster, 1 on a single broker; unset: the brokers' default.replication.factor. An existing topic keeps its replicas (raising them is a partition reassignment)",
+  }),
+  topicMinInsyncReplicas: setting.optional.int('KAFKA_TOPIC_MIN_INSYNC_REPLICAS', {
+    min: 1,
+    max: 32,
+    description:
+      "min.insync.replicas of every topic the pipeline creates or sets up: how many replicas must have a record before the brokers acknowledge it (the producer waits for all in-sync ones); 2 with 3 replicas; unset: the brokers' default. ops setup brings existing topics in line",
+  }),
   namespace: setting.optional.string('KAFKA_NAMESPACE', {
     description:
       'prefix for every topic and consumer group (e.g. "staging."), so several pipelines can share one cluster; unset: none',
@@ -79,6 +91,9 @@ export interface KafkaConfig {
   /** Prefix of every topic and group name on the cluster; the rest of the code never sees it. */
   namespace?: string;
   sessionTimeoutMs?: number;
+  /** Replicas and min.insync.replicas of the topics the admin creates; absent: the brokers' defaults. */
+  topicReplicationFactor?: number | undefined;
+  topicMinInsyncReplicas?: number | undefined;
 }
 
 export type * from './kafka/types.js';
@@ -162,6 +177,12 @@ export function kafkaSecurity(cfg: KafkaConfig, readFile: (path: string) => Buff
       'KAFKA_SASL_MECHANISM=plain with KAFKA_SSL=false would send the SASL password in clear text: set KAFKA_SSL=true, or KAFKA_SASL_PLAIN_WITHOUT_TLS=true on a network you trust',
     );
   }
+  const rf = cfg.topicReplicationFactor;
+  const minIsr = cfg.topicMinInsyncReplicas;
+  if (rf !== undefined && minIsr !== undefined && minIsr > rf)
+    problems.push(
+      `KAFKA_TOPIC_MIN_INSYNC_REPLICAS=${minIsr} is more than KAFKA_TOPIC_REPLICATION_FACTOR=${rf}: the brokers would refuse every record`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
 
   const tls: ConnectionOptions = {
@@ -194,6 +215,10 @@ export function connectKafka(cfg: KafkaConfig, log: Logger): KafkaClient {
   return {
     producer: () => openProducer(kafka, ns),
     consumer: (opts) => openConsumer(kafka, ns, opts, cfg.sessionTimeoutMs, log),
-    admin: () => openAdmin(kafka, ns),
+    admin: () =>
+      openAdmin(kafka, ns, {
+        replicationFactor: cfg.topicReplicationFactor,
+        minInsyncReplicas: cfg.topicMinInsyncReplicas,
+      }),
   };
 }

@@ -13,8 +13,17 @@
  * Kafka therefore gives the lease up well before the group can hand it to another member, and
  * whoever acts under the lease (Ongoing writes) checks it before each action.
  */
+import type { TopicDescription } from './kafka.js';
 import { metrics } from './metrics.js';
 import type { Runtime } from './runtime.js';
+
+/** The one-partition topic of a lease (nothing is written to it: the membership of its group is the lease). */
+export const leaseTopic = (name: string): TopicDescription => ({
+  name: `lease.${name}`,
+  partitions: 1,
+  compacted: false,
+  retentionMs: 3_600_000,
+});
 
 export interface Lease {
   readonly name: string;
@@ -29,11 +38,14 @@ export interface Lease {
 const CHECK_EVERY_MS = 250;
 
 export async function openLease(rt: Runtime, name: string, opts: { sessionTimeoutMs: number }): Promise<Lease> {
-  const topic = `lease.${name}`;
+  const description = leaseTopic(name);
+  const topic = description.name;
   const log = rt.log.child({ lease: name });
   const admin = await rt.kafka.admin();
   try {
-    await admin.ensureTopics([{ name: topic, partitions: 1, compacted: false, retentionMs: 3_600_000 }]);
+    // Created here only where setup has not (a local run); its configuration is setup's to align,
+    // so a process without the right to describe or alter topic configurations can open it.
+    await admin.ensureTopics([description], { alignExisting: false });
   } finally {
     await admin.disconnect();
   }
@@ -58,6 +70,8 @@ export async function openLease(rt: Runtime, name: string, opts: { sessionTimeou
     return assigned && Date.now() - consumer.lastConfirmedAt() < opts.sessionTimeoutMs / 2;
   };
   let held = false;
+  // A standby says so too: a lease that no copy holds shows as a sum of 0, not as no series at all.
+  metrics.leaseHeld.set({ lease: name }, 0);
   const check = () => {
     const now = isHeld();
     if (now === held) return;

@@ -1,9 +1,11 @@
 /**
  * A structured JSON-lines logger. Fields whose name looks like a credential are masked, and so is
- * the password part of any URL, so a log line never carries a secret whatever a caller passes.
+ * the password of any URL in the message or a field (found by parsing it: runtime/redact.ts), so a
+ * log line never carries a secret whatever a caller passes.
  */
 
 import { setting } from './config.js';
+import { redactText } from './redact.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -20,7 +22,7 @@ const SECRET_KEY = /pass(word)?|secret|token|authorization|credential|api[-_]?ke
 
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[deep]';
-  if (typeof value === 'string') return value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/g, '$1***@');
+  if (typeof value === 'string') return redactText(value);
   if (value instanceof Error)
     return {
       name: value.name,
@@ -56,7 +58,14 @@ export function createLogger(
   const min = order[envLevel()];
   const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (order[level] < min) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level, msg, ...(redact({ ...base, ...fields }) as object) }));
+    sink(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level,
+        msg: redactText(msg),
+        ...(redact({ ...base, ...fields }) as object),
+      }),
+    );
   };
   return {
     debug: (m, f) => write('debug', m, f),

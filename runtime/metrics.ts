@@ -1,6 +1,10 @@
 /**
  * prom-client metrics shared by every role, and one small HTTP endpoint per process serving
- * /metrics (Prometheus text) and /healthz (200 when every registered check passes, else 503).
+ * /metrics (Prometheus text), /livez (200 whenever the process answers: its event loop runs) and
+ * /readyz (200 when every registered check passes, else 503 with the reasons; /healthz is the same).
+ *
+ * Liveness is not readiness: a stage paused on an outage of Ongoing or the database retries by
+ * itself and loses nothing, so it makes the process unready (503 on /readyz), never restarted.
  */
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -11,7 +15,8 @@ export const metricsSettings = {
     default: 9464,
     min: 0,
     max: 65535,
-    description: 'port of the /metrics and /healthz endpoint; 0 picks a free one',
+    description:
+      'port of the /metrics, /livez (the process answers) and /readyz (every stage and source healthy; /healthz is the same) endpoint; 0 picks a free one',
   }),
 };
 
@@ -90,6 +95,12 @@ export const metrics = {
   parked: new Gauge({
     name: 'pipeline_parked_records',
     help: 'records a stage holds back until what they need arrives (an id mapping, a shipping-method mapping)',
+    labelNames: ['stage'],
+    registers: [registry],
+  }),
+  heldOverdue: new Gauge({
+    name: 'pipeline_held_records_overdue',
+    help: 'records a stage holds back that reached their topic longer than HELD_RECORD_ALERT_AFTER_MS ago (a person has to set something up, e.g. map a freight method)',
     labelNames: ['stage'],
     registers: [registry],
   }),
@@ -212,7 +223,11 @@ export function startMetricsServer(port: number): Promise<{ server: Server; port
       if (req.url === '/metrics') {
         res.writeHead(200, { 'Content-Type': registry.contentType });
         res.end(await registry.metrics());
-      } else if (req.url === '/healthz') {
+      } else if (req.url === '/livez') {
+        // Answered without running any check: only a process whose event loop is stuck fails it.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ alive: true, uptimeSeconds: Math.round(process.uptime()) }));
+      } else if (req.url === '/readyz' || req.url === '/healthz') {
         const h = await health();
         res.writeHead(h.ok ? 200 : 503, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(h));

@@ -88,6 +88,13 @@ export class Parking {
     if (o > this.highestDone) this.highestDone = o;
   }
 
+  /** How many parked records arrived in their topic before `cutoffMs` (waiting since then, across restarts). */
+  arrivedBefore(cutoffMs: number): number {
+    let n = 0;
+    for (const q of this.byKey.values()) for (const w of q) if (w.record.timestamp < cutoffMs) n++;
+    return n;
+  }
+
   /** The offset to commit: the lowest parked one, or `next` when nothing is parked before it. */
   commitPoint(next: bigint): string {
     let lowest = next;

@@ -2,7 +2,7 @@
  * Retry with exponential backoff (p-retry) for transient failures, honouring a Retry-After the
  * other side sent. A fault of infrastructure or configuration is waited out without end: the
  * record keeps its place (order per key holds) and, once the fault has lasted RETRY_PAUSE_AFTER_MS,
- * the stage reports itself paused with the reason (/healthz 503, `pipeline_stage_paused`) until
+ * the stage reports itself paused with the reason (/readyz 503, `pipeline_stage_paused`) until
  * the work passes. Only a failure of the record itself is thrown for the caller to dead-letter.
  */
 import pRetry, { AbortError } from 'p-retry';
@@ -25,7 +25,7 @@ export const retrySettings = {
     default: 5_000,
     min: 0,
     description:
-      'how long a fault of infrastructure or configuration may last before the stage or source reports itself paused (/healthz 503 with the reason, pipeline_stage_paused); it keeps retrying either way',
+      'how long a fault of infrastructure or configuration may last before the stage or source reports itself paused (/readyz 503 with the reason, pipeline_stage_paused); it keeps retrying either way',
   }),
 };
 

@@ -9,6 +9,8 @@ import { connectKafka, kafkaSettings, type KafkaClient, type PipelineProducer } 
 import { createLogger, logSettings, type Logger } from './logger.js';
 import { metricsSettings, startMetricsServer } from './metrics.js';
 import { retrySettings, type RetryPolicy } from './retry.js';
+import { announceBuild, buildSettings } from './build-info.js';
+import { holdSettings } from './holds.js';
 import { createSerde, registrySettings, type Serde } from './serde.js';
 
 export const runtimeSettings = {
@@ -17,6 +19,8 @@ export const runtimeSettings = {
   ...retrySettings,
   ...metricsSettings,
   ...logSettings,
+  ...buildSettings,
+  ...holdSettings,
 };
 
 export interface Runtime {
@@ -25,6 +29,8 @@ export interface Runtime {
   readonly kafka: KafkaClient;
   readonly serde: Serde;
   readonly retry: RetryPolicy;
+  /** HELD_RECORD_ALERT_AFTER_MS: a held record older than this counts in pipeline_held_records_overdue. */
+  readonly heldRecordAlertAfterMs: number;
   /** Aborted when shutdown starts; long waits (retries, polls) end early on it. */
   readonly signal: AbortSignal;
   producer(): Promise<PipelineProducer>;
@@ -41,7 +47,8 @@ export interface RuntimeOptions {
 }
 
 export function createRuntime(name: string, opts: RuntimeOptions = {}): Runtime {
-  const cfg = loadConfig(runtimeSettings, opts.env ?? process.env);
+  const env = opts.env ?? process.env;
+  const cfg = loadConfig(runtimeSettings, env);
   const log = opts.log ?? createLogger({ process: name });
   const kafka = connectKafka(cfg, log);
   const serde = createSerde({ ...cfg, log });
@@ -50,6 +57,7 @@ export function createRuntime(name: string, opts: RuntimeOptions = {}): Runtime 
   let producer: Promise<PipelineProducer> | undefined;
   let closing: Promise<void> | undefined;
 
+  announceBuild(env);
   if (opts.serveMetrics) {
     void startMetricsServer(cfg.port).then(
       ({ server, port }) => {
@@ -66,6 +74,7 @@ export function createRuntime(name: string, opts: RuntimeOptions = {}): Runtime 
     kafka,
     serde,
     retry: { minDelayMs: cfg.minDelayMs, maxDelayMs: cfg.maxDelayMs, pauseAfterMs: cfg.pauseAfterMs },
+    heldRecordAlertAfterMs: cfg.heldRecordAlertAfterMs,
     signal: abort.signal,
     producer() {
       producer ??= kafka.producer().then(

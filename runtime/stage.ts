@@ -272,8 +272,14 @@ class StageTask<I> {
     const { spec, consumer } = this;
     const now = Date.now();
     let parked = 0;
-    for (const p of this.parkings.values()) parked += p.size;
+    let overdue = 0;
+    const cutoff = now - this.rt.heldRecordAlertAfterMs;
+    for (const p of this.parkings.values()) {
+      parked += p.size;
+      overdue += p.arrivedBefore(cutoff);
+    }
     metrics.parked.set({ stage: spec.name }, parked);
+    metrics.heldOverdue.set({ stage: spec.name }, overdue);
     const held = consumer.assigned(spec.input.name);
     if (held === undefined) return;
     for (const [partition, parking] of this.parkings) {

@@ -23,15 +23,23 @@ export function topologyTopics(topics: readonly TopicSpec<unknown>[]): TopicDesc
   return out;
 }
 
+/**
+ * `topics` with their dead-letter topics and schemas, and `others` (topics without a schema, such
+ * as the leases') as described.
+ */
 export async function ensureTopology(
   rt: Runtime,
   topics: readonly TopicSpec<unknown>[],
+  others: readonly TopicDescription[] = [],
 ): Promise<{ createdTopics: string[]; reconfiguredTopics: TopicConfigChange[]; subjects: number }> {
   const admin = await rt.kafka.admin();
   let createdTopics: string[];
   let reconfiguredTopics: TopicConfigChange[];
   try {
-    ({ created: createdTopics, reconfigured: reconfiguredTopics } = await admin.ensureTopics(topologyTopics(topics)));
+    ({ created: createdTopics, reconfigured: reconfiguredTopics } = await admin.ensureTopics([
+      ...topologyTopics(topics),
+      ...others,
+    ]));
   } finally {
     await admin.disconnect();
   }

@@ -2,10 +2,16 @@
  * The alert rules (infra/deploy/prometheus/alerts.yml) and the Grafana dashboard
  * (infra/deploy/grafana/pipeline.json), checked by a real Prometheus (Debian's package) scraping a
  * running pipeline every second, with the rules' durations shortened to seconds. Faults are
- * injected through the Ongoing simulator's control and a record Kafka cannot decode; each matching
- * alert must fire, then clear once the fault is over.
+ * injected through the Ongoing simulator's control, a record Kafka cannot decode, a picking list
+ * whose freight method has no mapping, a backlog the stopped Ongoing sink cannot take, and a
+ * second scrape target playing another pipeline process (one that also holds the Ongoing write
+ * lease, then goes away, then stands by for a lease nobody holds); each matching alert must fire,
+ * then clear once the fault is over.
  */
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSalesOrder, sendOrderToWarehouse } from '../infra/local/multicase-db/actions.js';
+import { seedShippingMap } from '../infra/local/demo/shipping-map.js';
 import { dashboardQueries } from '../pipeline/ops/dashboard.js';
 import { flows } from '../pipeline/flows.js';
 import type { Pipeline } from '../pipeline/main.js';
@@ -19,10 +25,28 @@ let env: TestEnvironment;
 let pipeline: Pipeline | undefined;
 let prometheus: TestPrometheus | undefined;
 let metricsPort: number;
+/** Another "pipeline process": a target serving whatever metrics text a test sets. */
+let otherPort: number;
+let other: Server | undefined;
+let otherMetrics = '';
+
+const BUILD = 'pipeline_build_info{version="0.0.0-other",revision="other",node_version="v20"} 1\n';
+
+async function serveOther(text: string): Promise<void> {
+  otherMetrics = text;
+  if (other) return;
+  other = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(otherMetrics));
+  await new Promise<void>((r) => other!.listen(otherPort, '127.0.0.1', r));
+}
+async function stopOther(): Promise<void> {
+  const s = other;
+  other = undefined;
+  if (s) await new Promise<void>((r) => s.close(() => r()));
+}
 
 beforeAll(async () => {
   ensureTool('prometheus', 'prometheus');
-  [metricsPort] = (await reservePorts(1)) as [number];
+  [metricsPort, otherPort] = (await reservePorts(2)) as [number, number];
   ({ env, pipeline } = await startRunningPipeline(
     'alerts',
     {
@@ -30,16 +54,20 @@ beforeAll(async () => {
       RETRY_PAUSE_AFTER_MS: '1000',
       ONGOING_SHIPMENT_POLL_MS: '500',
       ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '500',
+      HELD_RECORD_ALERT_AFTER_MS: '1000',
+      CONSUMER_LAG_INTERVAL_MS: '1000',
     },
     { shippingMethods: false },
   ));
-  prometheus = await startPrometheus([`127.0.0.1:${metricsPort}`]);
+  prometheus = await startPrometheus([`127.0.0.1:${metricsPort}`, `127.0.0.1:${otherPort}`]);
 }, 180_000);
 
 afterAll(async () => {
+  await stopOther();
   await prometheus?.close();
   await stopRunningPipeline({ env, pipeline });
   if (metricsPort) releasePort(metricsPort);
+  if (otherPort) releasePort(otherPort);
 }, 120_000);
 
 const firing = async (name: string): Promise<Alert[]> =>
@@ -60,7 +88,7 @@ const show = (alerts: Alert[]) =>
 describe('alerts and dashboards on a real Prometheus', () => {
   it('scrapes the pipeline and evaluates every rule without error', async () => {
     await eventually(
-      () => prometheus!.query(`up{job="multicase-ongoing-pipeline"}`),
+      () => prometheus!.query(`up{job="multicase-ongoing-pipeline",instance="127.0.0.1:${metricsPort}"}`),
       (r) => r.length === 1 && r[0]!.value[1] === '1',
       20_000,
       'the pipeline scraped',
@@ -74,21 +102,27 @@ describe('alerts and dashboards on a real Prometheus', () => {
       20_000,
       'every rule evaluated',
     );
-    expect(
-      rules.data.groups
-        .flatMap((g) => g.rules)
-        .map((r) => r.name)
-        .sort(),
-    ).toEqual([
+    expect([...new Set(rules.data.groups.flatMap((g) => g.rules).map((r) => r.name))].sort()).toEqual([
       'MulticaseChangeCaptureHeldBack',
       'OngoingRateLimited',
+      'OngoingWriteLeaseHeldTwice',
+      'OngoingWriteLeaseNotHeld',
       'PipelineConsumerLagGrowing',
       'PipelineDeadLetters',
       'PipelineProcessDown',
+      'PipelineRecordHeldTooLong',
+      'PipelineRoleAbsent',
       'PipelineSourceNotPolled',
       'PipelineStagePaused',
       'StockDrift',
     ]);
+    // Every role runs in this one process: none is absent once it has been scraped.
+    await eventually(
+      () => active('PipelineRoleAbsent'),
+      (a) => a.length === 0,
+      20_000,
+      'no role absent',
+    );
   });
 
   it('every panel of the dashboard gets series back from Prometheus', async () => {
@@ -102,7 +136,9 @@ describe('alerts and dashboards on a real Prometheus', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     const empty: string[] = [];
     for (const q of dashboardQueries()) {
-      const series = await prometheus!.query(q.expr.replaceAll('$__rate_interval', '30s'));
+      const series = await prometheus!.query(
+        q.expr.replaceAll('$__rate_interval', '30s').replaceAll('$namespace', '.*').replaceAll('$job', '.*'),
+      );
       if (series.length === 0) empty.push(`${q.row} / ${q.panel} / ${q.legendFormat}: ${q.expr}`);
     }
     expect(empty).toEqual([]);
@@ -184,4 +220,105 @@ describe('alerts and dashboards on a real Prometheus', () => {
       'PipelineDeadLetters cleared',
     );
   }, 60_000);
+
+  it('a picking list held for its freight method: PipelineRecordHeldTooLong fires, and clears once the method is mapped', async () => {
+    const order = await createSalesOrder(env.db, {
+      customerNumber: 'C10001',
+      shippingMethod: 2,
+      warehouseCode: 'MAIN',
+      lines: [{ productNumber: 'WOOL-SOCK', quantity: 1, unitPrice: 99 }],
+    });
+    await sendOrderToWarehouse(env.db, order.orderNumber);
+    const fired = await eventually(
+      () => firing('PipelineRecordHeldTooLong'),
+      (a) => a.some((x) => x.labels.stage === 'processor.picking-list-to-order'),
+      30_000,
+      'PipelineRecordHeldTooLong firing',
+    );
+    console.log(`alert fired (held picking list):\n  ${show(fired)}`);
+    expect(fired[0]!.labels).toMatchObject({ severity: 'warning' });
+    expect(fired[0]!.annotations.runbook_url).toBe('docs/runbook.md#pipelinerecordheldtoolong');
+    await seedShippingMap(env.rt);
+    await eventually(
+      () => active('PipelineRecordHeldTooLong'),
+      (a) => a.length === 0,
+      30_000,
+      'PipelineRecordHeldTooLong cleared',
+    );
+  }, 90_000);
+
+  it('another process holding the Ongoing write lease too, then gone, then standing by for a lease nobody holds: OngoingWriteLeaseHeldTwice, PipelineProcessDown, OngoingWriteLeaseNotHeld fire and clear', async () => {
+    const other = `127.0.0.1:${otherPort}`;
+    await serveOther(`${BUILD}pipeline_lease_held{lease="ongoing-writes.1"} 1\n`);
+    const twice = await eventually(
+      () => firing('OngoingWriteLeaseHeldTwice'),
+      (a) => a.length > 0,
+      20_000,
+      'held twice',
+    );
+    console.log(`alert fired (two writers):\n  ${show(twice)}`);
+    expect(twice[0]!.labels).toMatchObject({ lease: 'ongoing-writes.1', severity: 'critical' });
+
+    await stopOther();
+    const down = await eventually(
+      () => firing('PipelineProcessDown'),
+      (a) => a.some((x) => x.labels.instance === other),
+      20_000,
+      'PipelineProcessDown firing',
+    );
+    console.log(`alert fired (process gone):\n  ${show(down)}`);
+    // Only the process that went away: the pipeline's own is up.
+    expect(down.map((a) => a.labels.instance)).toEqual([other]);
+    await eventually(
+      () => active('OngoingWriteLeaseHeldTwice'),
+      (a) => a.length === 0,
+      20_000,
+      'held twice cleared',
+    );
+
+    await serveOther(`${BUILD}pipeline_lease_held{lease="ongoing-writes.99"} 0\n`);
+    const none = await eventually(
+      () => firing('OngoingWriteLeaseNotHeld'),
+      (a) => a.length > 0,
+      20_000,
+      'not held',
+    );
+    console.log(`alert fired (nobody holds the lease):\n  ${show(none)}`);
+    expect(none.map((a) => a.labels.lease)).toEqual(['ongoing-writes.99']);
+    await eventually(
+      () => active('PipelineProcessDown'),
+      (a) => a.length === 0,
+      20_000,
+      'PipelineProcessDown cleared',
+    );
+
+    otherMetrics = `${BUILD}pipeline_lease_held{lease="ongoing-writes.99"} 1\n`;
+    await eventually(
+      () => active('OngoingWriteLeaseNotHeld'),
+      (a) => a.length === 0,
+      20_000,
+      'not held cleared',
+    );
+  }, 120_000);
+
+  it('a backlog the stopped Ongoing sink cannot take: the lag read from the brokers keeps growing, PipelineConsumerLagGrowing fires, and clears after', async () => {
+    await env.control.denyAuthorization(40_000);
+    await env
+      .db('multicase.products')
+      .insert(Array.from({ length: 1_100 }, (_, i) => ({ product_number: `LAG-${i}`, description: `Backlog ${i}` })));
+    const fired = await eventually(
+      () => firing('PipelineConsumerLagGrowing'),
+      (a) => a.some((x) => x.labels.stage === 'sink.ongoing.article'),
+      40_000,
+      'PipelineConsumerLagGrowing firing',
+    );
+    console.log(`alert fired (backlog):\n  ${show(fired)}`);
+    expect(fired.find((x) => x.labels.stage === 'sink.ongoing.article')!.labels.topic).toBe('ongoing.article.upsert');
+    await eventually(
+      () => active('PipelineConsumerLagGrowing'),
+      (a) => a.length === 0,
+      90_000,
+      'PipelineConsumerLagGrowing cleared',
+    );
+  }, 150_000);
 });

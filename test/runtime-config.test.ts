@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, setting } from '../runtime/config.js';
 import { runtimeSettings } from '../runtime/runtime.js';
 import { createLogger } from '../runtime/logger.js';
+import { redactText, redactUrl } from '../runtime/redact.js';
+import { multicaseDbSettings } from '../connectors/multicase/database.js';
 import { isRetriable, PermanentError, RejectedError, TransientError, ValidationError } from '../runtime/errors.js';
 
 describe('configuration', () => {
@@ -45,6 +47,24 @@ describe('configuration', () => {
     expect(loadConfig(runtimeSettings, {}).namespace).toBeUndefined();
   });
 
+  it('shows a malformed URL without its password, and counts a URL with userinfo as a secret value', () => {
+    const spec = { url: setting.url('TEST_SECRET_URL', { description: 'x' }) };
+    for (const raw of [
+      'postgres://pipeline:pa/ss@db:5432/x',
+      'postgres://pipeline:p@ss:w0rd@db:notaport/x',
+      'pipeline:pa55@db/x',
+    ])
+      expect(() => loadConfig(spec, { TEST_SECRET_URL: raw }), raw).toThrow(
+        expect.objectContaining({ message: expect.not.stringMatching(/pa\/ss|p@ss|w0rd|pa55/) }),
+      );
+    expect(() => loadConfig(spec, { TEST_SECRET_URL: 'postgres://pipeline:pa/ss@db:5432/x' })).toThrow(
+      'TEST_SECRET_URL="postgres://pipeline:***@db:5432/x" is not a URL',
+    );
+    expect(spec.url.secretValue('https://registry.example/apis')).toBe(false);
+    expect(spec.url.secretValue('https://user:pw@registry.example/apis')).toBe(true);
+    expect(multicaseDbSettings.url.secret).toBe(true);
+  });
+
   it('never shows a secret value in the error', () => {
     expect(() =>
       loadConfig(
@@ -84,9 +104,33 @@ describe('start-up with a bad setting', () => {
   it('refuses to start without the Ongoing password: there is no silent default outside the local stack', () => {
     const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
     const { ONGOING_API_PASSWORD: _unset, ...env } = process.env;
-    const run = spawnSync(process.execPath, [pipelineJs, 'sink-ongoing'], { env, encoding: 'utf8', timeout: 30_000 });
+    for (const role of ['sink-ongoing', 'source-ongoing']) {
+      const run = spawnSync(process.execPath, [pipelineJs, role], { env, encoding: 'utf8', timeout: 30_000 });
+      expect(run.status, role).toBe(1);
+      expect(run.stderr, role).toContain('ONGOING_API_PASSWORD is required');
+    }
+    // sink-multicase calls Ongoing only for the scheduled stock check.
+    const reconciling = spawnSync(process.execPath, [pipelineJs, 'sink-multicase'], {
+      env: { ...env, RECONCILE_INTERVAL_MS: '60000' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(reconciling.status).toBe(1);
+    expect(reconciling.stderr).toContain('ONGOING_API_PASSWORD is required');
+  });
+
+  it('a role that never calls Ongoing gets past the Ongoing password (it is not in its pod)', () => {
+    const pipelineJs = fileURLToPath(new URL('../dist/pipeline/main.js', import.meta.url));
+    const { ONGOING_API_PASSWORD: _unset, ...env } = process.env;
+    // Stopped by the next setting it checks, which shows it got past the password.
+    const run = spawnSync(process.execPath, [pipelineJs, 'processors'], {
+      env: { ...env, MULTICASE_DATABASE_SSLMODE: 'sometimes' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('ONGOING_API_PASSWORD');
+    expect(run.stderr).not.toContain('ONGOING_API_PASSWORD');
+    expect(run.stderr).toContain('MULTICASE_DATABASE_SSLMODE="sometimes" is not one of the allowed values');
   });
 
   it('an unknown role is refused with the list of roles', () => {
@@ -105,6 +149,34 @@ describe('logger', () => {
     expect(lines[0]).not.toContain('hunter2');
     expect(lines[0]).not.toContain('t0k3n');
     expect(lines[0]).toContain('postgres://user:***@db/x');
+  });
+
+  it('masks the password of a URL in the message too, whatever characters it holds', () => {
+    const lines: string[] = [];
+    const log = createLogger({}, (l) => lines.push(l));
+    const passwords = ['pa/ss', 'p@ss', 'a:b/c@d', 'pa#ss', 'pa?ss', 'x%2Fy'];
+    for (const pw of passwords) {
+      log.warn(`could not connect to postgres://pipeline:${pw}@db.example:5432/multicase (retrying)`, {
+        error: new Error(`connect https://api:${pw}@ongoing.example/x/api/v1 failed`),
+        detail: `see postgres://pipeline:${pw}@db.example/multicase?sslmode=require`,
+      });
+    }
+    expect(lines).toHaveLength(passwords.length);
+    lines.forEach((line, i) => {
+      expect(line, passwords[i]).not.toContain(passwords[i]);
+      expect(line).toContain('db.example');
+      expect(line).toContain('ongoing.example/x/api/v1');
+    });
+    expect(JSON.parse(lines[0]!).msg).toBe(
+      'could not connect to postgres://pipeline:***@db.example:5432/multicase (retrying)',
+    );
+    // Nothing to mask: left as it is.
+    expect(redactText('GET https://api.example/x?y=1 user@example.com')).toBe(
+      'GET https://api.example/x?y=1 user@example.com',
+    );
+    expect(redactUrl('postgres://postgres@127.0.0.1:5432/multicase')).toBe(
+      'postgres://postgres@127.0.0.1:5432/multicase',
+    );
   });
 });
 

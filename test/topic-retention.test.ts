@@ -1,13 +1,17 @@
 /**
  * Retention per topic kind: what the topology asks for (pure), and that ensureTopics brings an
  * existing topic's retention.ms in line without losing its other settings (against the broker).
+ * Replication: topics are created with KAFKA_TOPIC_REPLICATION_FACTOR and
+ * KAFKA_TOPIC_MIN_INSYNC_REPLICAS, and setup brings min.insync.replicas of existing ones in line.
  */
 import { Kafka, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allTopics } from '../schemas/catalog.js';
 import { dlqTopicName, retentionMsOf } from '../schemas/topic.js';
 import { loadConfig } from '../runtime/config.js';
-import { kafkaSettings } from '../runtime/kafka.js';
+import { kafkaSecurity, kafkaSettings } from '../runtime/kafka.js';
+import { ConfigError } from '../runtime/config.js';
+import { ConfigurationFault } from '../runtime/errors.js';
 import { namespaceOf } from '../runtime/kafka/shared.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { topologyTopics } from '../runtime/topology.js';
@@ -106,5 +110,90 @@ describe('ensureTopics on existing topics', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+});
+
+describe('replication of the topics the pipeline creates', () => {
+  const ns = namespaceOf(loadConfig(kafkaSettings, { KAFKA_NAMESPACE: 't-unit.', ...process.env }).namespace);
+  const replicated = uniqueName('test.replication');
+  const tooMany = uniqueName('test.replication.too-many');
+  let raw: Admin;
+  const runtimes: Runtime[] = [];
+  const runtime = (env: NodeJS.ProcessEnv) => {
+    const rt = testRuntime('topic-replication', env);
+    runtimes.push(rt);
+    return rt;
+  };
+
+  beforeAll(async () => {
+    raw = new Kafka({
+      clientId: 'topic-replication-test',
+      brokers: loadConfig(kafkaSettings, process.env).brokers,
+    }).admin();
+    await raw.connect();
+  });
+  afterAll(async () => {
+    await raw.deleteTopics({ topics: [ns.out(replicated)] }).catch(() => undefined);
+    await raw.disconnect();
+    for (const rt of runtimes) await rt.close();
+  });
+
+  it('creates topics with the replicas and min.insync.replicas of the settings, and aligns min.insync.replicas after', async () => {
+    const one = await runtime({
+      KAFKA_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '1',
+    }).kafka.admin();
+    try {
+      expect((await one.ensureTopics([{ name: replicated, partitions: 2, compacted: false }])).created).toEqual([
+        replicated,
+      ]);
+    } finally {
+      await one.disconnect();
+    }
+    const { topics: described } = await raw.fetchTopicMetadata({ topics: [ns.out(replicated)] });
+    expect(described[0]!.partitions.map((p) => p.replicas.length)).toEqual([1, 1]);
+    const config = await raw.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: ns.out(replicated) }],
+    });
+    const minIsr = config.resources[0]!.configEntries.find((e) => e.configName === 'min.insync.replicas');
+    // Set on the topic itself (source 1: a topic override), not the broker's default.
+    expect(minIsr).toMatchObject({ configValue: '1', configSource: 1 });
+
+    const two = await runtime({ KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2' }).kafka.admin();
+    try {
+      const aligned = await two.ensureTopics([{ name: replicated, partitions: 2, compacted: false }]);
+      expect(aligned.reconfigured).toEqual([
+        { topic: replicated, changes: { 'min.insync.replicas': { from: '1', to: '2' } } },
+      ]);
+      // A lease opens its topic without aligning anything: a role need not describe configurations.
+      expect(
+        await two.ensureTopics([{ name: replicated, partitions: 2, compacted: false }], { alignExisting: false }),
+      ).toEqual({ created: [], reconfigured: [] });
+    } finally {
+      await two.disconnect();
+    }
+  });
+
+  it('more replicas than brokers: a configuration fault naming the setting', async () => {
+    const admin = await runtime({ KAFKA_TOPIC_REPLICATION_FACTOR: '3' }).kafka.admin();
+    try {
+      const err = await admin.ensureTopics([{ name: tooMany, partitions: 1, compacted: false }]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ConfigurationFault);
+      expect((err as Error).message).toContain('set KAFKA_TOPIC_REPLICATION_FACTOR to at most the number of brokers');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('refuses min.insync.replicas above the replicas at start', () => {
+    expect(() =>
+      kafkaSecurity(
+        loadConfig(kafkaSettings, { KAFKA_TOPIC_REPLICATION_FACTOR: '2', KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '3' }),
+      ),
+    ).toThrow(ConfigError);
   });
 });

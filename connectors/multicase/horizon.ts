@@ -47,8 +47,12 @@ export const HORIZON_CHECK_EVERY_MS = 5_000;
 /** How often the warning repeats while the lag stays above the threshold. */
 export const HORIZON_WARN_REPEAT_MS = 60_000;
 
-/** One line naming the blocking transaction, for health reasons, logs and `ops status`. */
-export function describeBlocker(b: HorizonBlocker): string {
+/**
+ * One line naming the blocking transaction, for health reasons, logs and `ops status`. Its SQL text
+ * (another session's, possibly with customer data in it) only with `statement`: /readyz, which
+ * anyone who reaches the metrics port may read, names the backend without it.
+ */
+export function describeBlocker(b: HorizonBlocker, { statement = true }: { statement?: boolean } = {}): string {
   const who = [
     b.applicationName ? `application "${b.applicationName}"` : null,
     b.user ? `user ${b.user}` : null,
@@ -70,7 +74,7 @@ export function describeBlocker(b: HorizonBlocker): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `${pid} (${details})${b.query ? `: ${b.query.replace(/\s+/g, ' ').trim()}` : ''}`;
+  return `${pid} (${details})${statement && b.query ? `: ${b.query.replace(/\s+/g, ' ').trim()}` : ''}`;
 }
 
 /** The blocking transaction as structured log fields. */
@@ -149,7 +153,7 @@ export function stepHorizon(
     warnedAt: warn || prev.stalled === null ? nowMs : prev.stalled.warnedAt,
   };
   const health =
-    `Multicase change capture held back for ${estimated ? 'at least ' : ''}${Math.round(lagSeconds)} s (more than ${thresholdSeconds} s) by ${describeBlocker(b)}; ` +
+    `Multicase change capture held back for ${estimated ? 'at least ' : ''}${Math.round(lagSeconds)} s (more than ${thresholdSeconds} s) by ${describeBlocker(b, { statement: false })}; ` +
     'changes committed since it began are read only once it ends';
   const log = warn
     ? {

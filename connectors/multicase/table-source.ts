@@ -26,7 +26,6 @@
  * (horizon.ts).
  */
 import type { Knex } from 'knex';
-import pg from 'pg';
 import type { TopicSpec } from '../../schemas/topic.js';
 import { resnapshotEventId, type ChangeEvent } from '../../schemas/envelopes.js';
 import type { Operation, SourceSignal } from '../../schemas/types.generated.js';
@@ -35,6 +34,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { PollResult, RejectedRow, SourceConnector, SourceEvent } from '../../runtime/source.js';
 import { changedSince, type ChangeCursor, type TrackedTable } from './change-tracking.js';
 import { classifyDatabaseError } from './database-errors.js';
+import { listenClient } from './database.js';
 import { horizonSettings, watchHorizon } from './horizon.js';
 import { CHANGE_CHANNEL } from './install.js';
 
@@ -119,11 +119,11 @@ export function rejectOrEvent(
 
 /** Wakes `listeners` whenever a commit touched a tracked table (one LISTEN connection per process). */
 async function listenForChanges(
-  databaseUrl: string,
+  db: Knex,
   log: Logger,
   onChange: (table: string) => void,
 ): Promise<() => Promise<void>> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'multicase-pipeline-listen' });
+  const client = listenClient(db, 'multicase-pipeline-listen');
   client.on('error', (err) =>
     log.warn('LISTEN connection lost; falling back to interval polling', { error: err.message }),
   );
@@ -140,8 +140,8 @@ export function tableSource(
     intervalMs: number;
     batchSize: number;
     log: Logger;
-    /** Listen for commits (LISTEN/NOTIFY) on this database. */
-    databaseUrl?: string;
+    /** Listen for commits (LISTEN/NOTIFY) on a connection of its own to `db`'s database. */
+    listen?: boolean;
     /** MULTICASE_HORIZON_LAG_WARN_MS: a longer horizon lag makes the source unhealthy (default 5 minutes). */
     horizonLagWarnMs?: number;
   },
@@ -220,10 +220,10 @@ export function tableSource(
         },
       };
     },
-    ...(opts.databaseUrl
+    ...(opts.listen
       ? {
           async subscribe(wake: () => void) {
-            return listenForChanges(opts.databaseUrl!, opts.log, (table) => {
+            return listenForChanges(db, opts.log, (table) => {
               if (table === reader.table) {
                 pendingNotify = true;
                 deferredPolls = 0;

@@ -1,23 +1,26 @@
 /**
  * The browser console, served by node:http: `npm run ops -- console` on its own, or a pipeline
- * process when CONSOLE_PORT is set. GETs are read-only and need no token; every POST is an action
- * and needs CONSOLE_TOKEN as `Authorization: Bearer …` (compared in constant time), and only a
- * console started with CONSOLE_WRITE=true accepts actions at all. Every response carries a strict
- * Content-Security-Policy (no inline script or style) and `Cache-Control: no-store`.
+ * process when CONSOLE_PORT is set. GETs are read-only; on loopback they need no token, beyond it
+ * (CONSOLE_HOST) they need CONSOLE_TOKEN, as a Bearer token or as the password of HTTP Basic, which
+ * the browser asks for once. Every POST is an action and needs CONSOLE_TOKEN as
+ * `Authorization: Bearer …` (never Basic, which a browser would attach to a forged request by
+ * itself), and only a console started with CONSOLE_WRITE=true accepts actions at all. Tokens are
+ * compared in constant time. /livez answers without a token (it tells nothing but that the console
+ * runs), for the platform's probes. Every response carries a strict Content-Security-Policy (no
+ * inline script or style) and `Cache-Control: no-store`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
 import { loadConfig } from '../../runtime/config.js';
 import { errorMessage } from '../../runtime/errors.js';
-import { isPlainHttpToRemoteHost } from '../../runtime/http-security.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 import { UsageError } from '../ops/errors.js';
 import { ActionRefused, consoleActions, type ConsoleActions } from './actions.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { attentionFragment, flowsFragment, page, type PageOptions } from './page.js';
-import { consoleSettings, consoleToken } from './settings.js';
+import { consoleReadToken, consoleSettings, consoleToken, isLoopback } from './settings.js';
 import { snapshots } from './snapshot.js';
 import type { TelemetrySource } from './telemetry.js';
 
@@ -67,6 +70,15 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export function carriesToken(req: IncomingMessage, token: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && m !== null;
+}
+
+/** For reads: the token as Bearer, or as the password of Basic (any user name), as a browser sends it. */
+export function carriesReadToken(req: IncomingMessage, token: string): boolean {
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!basic) return carriesToken(req, token);
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return timingSafeEqual(digest(password), digest(token)) && decoded.includes(':');
 }
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -159,6 +171,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const env = opts.env ?? process.env;
   const cfg = loadConfig(consoleSettings, env);
   const token = consoleToken(cfg);
+  const readToken = consoleReadToken(cfg);
   const writable = token !== undefined;
   const log = opts.rt.log.child({ component: 'console' });
   const actions = consoleActions({
@@ -175,15 +188,21 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   });
   const { get, post } = routes(actions, snaps, writable);
   // Bound to loopback, only loopback names are answered: a web page cannot reach the console by rebinding its own name to 127.0.0.1.
-  const isLoopback = (host: string) => !isPlainHttpToRemoteHost(`http://${host}`);
-  const loopbackOnly = isLoopback(cfg.consoleHost.includes(':') ? `[${cfg.consoleHost}]` : cfg.consoleHost);
+  const loopbackOnly = readToken === undefined;
+  const hostOf = (header: string) => header.replace(/:\d+$/, '');
 
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://console.invalid');
       const path = url.pathname;
-      if (loopbackOnly && !isLoopback(req.headers.host ?? ''))
+      if (loopbackOnly && !isLoopback(hostOf(req.headers.host ?? '')))
         return send(res, 421, 'text/plain; charset=utf-8', 'this console answers only to a loopback host name');
+      if (path === '/livez' && (req.method === 'GET' || req.method === 'HEAD'))
+        return send(res, 200, 'text/plain; charset=utf-8', 'alive');
+      if (readToken !== undefined && !carriesReadToken(req, readToken)) {
+        res.setHeader('WWW-Authenticate', 'Basic realm="Multicase-Ongoing console", charset="UTF-8"');
+        return send(res, 401, 'text/plain; charset=utf-8', 'this console needs its token (any user name)');
+      }
       if (req.method === 'GET' || req.method === 'HEAD') {
         const handler = Object.hasOwn(get, path) ? get[path] : undefined;
         if (!handler) return send(res, 404, 'text/plain; charset=utf-8', 'not found');

@@ -24,13 +24,13 @@ import {
 import { collectStatus, formatStatus } from './status.js';
 import { checkShippingMap, formatMapCheck, mappingProblems, ongoingCodes } from './shipping-map-check.js';
 import { flowsMarkdown, flowsText } from './flows.js';
-import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
-import { OngoingApi, ongoingApiSettings } from '../../connectors/ongoing/api/client.js';
+import { connectMulticase, multicaseConnectionFrom } from '../../connectors/multicase/database.js';
+import { OngoingApi, ongoingApiSettings, ongoingPassword } from '../../connectors/ongoing/api/client.js';
 import { reconcileStock } from './reconcile.js';
 import { warehouseSettings } from '../settings.js';
 import { describeConsole, startStandaloneConsole, untilSignal } from '../console/standalone.js';
 import { formatStockReport, stockReportJson } from './reconcile-diff.js';
-import { formatChangeTracking, installChangeTracking } from './install-change-tracking.js';
+import { multicaseCommand } from './multicase.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -84,6 +84,11 @@ Commands:
       Install in the Multicase database (MULTICASE_DATABASE_URL) the change tracking the sources
       read (columns, triggers, NOTIFY of connectors/multicase/install.ts) and nothing else; what is
       there already is left alone, so it is safe to run again. --dry-run prints the SQL instead.
+  multicase grants [--database NAME] [--source-user NAME] [--sink-user NAME] [--ops-user NAME]
+      Print the GRANT statements, per database user and table, that give the pipeline what it needs
+      in the Multicase database and nothing more: one user for source-multicase, one for
+      sink-multicase, one for the console and ops commands (default names multicase_pipeline_source,
+      …_sink, …_ops; the database from MULTICASE_DATABASE_URL). Connects to nothing.
   console
       The browser console on CONSOLE_PORT (default 8088): the flows with live figures, what needs
       a person (held picking lists, dead letters, paused stages, stock drift) and the shipping-method
@@ -148,7 +153,9 @@ const commands: Record<string, Command> = {
   },
   async setup(args, io) {
     parseOptions('setup', args, {});
-    return formatSetup(await runSetup(io.runtime()));
+    return formatSetup(
+      await runSetup(io.runtime(), { goodsOwnerId: loadConfig({ id: ongoingApiSettings.goodsOwnerId }).id }),
+    );
   },
   async config(args) {
     parseOptions('config', args, {});
@@ -310,18 +317,7 @@ const commands: Record<string, Command> = {
     await running.close();
     return 'Console stopped.';
   },
-  async multicase(args, io) {
-    const [sub, ...rest] = args;
-    if (sub !== 'install-change-tracking')
-      throw new UsageError(
-        sub === undefined
-          ? 'multicase: give a subcommand: install-change-tracking'
-          : `multicase: unknown subcommand "${sub}"; use install-change-tracking`,
-      );
-    const o = parseOptions('multicase install-change-tracking', rest, { 'dry-run': 'boolean' });
-    if (!io.multicaseDb) throw new UsageError('multicase install-change-tracking: needs the Multicase database');
-    return formatChangeTracking(await installChangeTracking(io.multicaseDb(), { dryRun: o['dry-run'] ?? false }));
-  },
+  multicase: (args, io) => multicaseCommand(args, io),
   resnapshot: (args, io) => resnapshotCommand(args, io),
   async help() {
     return USAGE;
@@ -374,12 +370,12 @@ async function main(): Promise<void> {
       return new OngoingApi({
         baseUrl: c.baseUrl,
         username: c.username,
-        password: c.password,
+        password: ongoingPassword(c, 'this command'),
         goodsOwnerId: c.goodsOwnerId,
         timeoutMs: c.timeoutMs,
       });
     },
-    multicaseDb: () => (db ??= connectMulticase(loadConfig(multicaseDbSettings).url)),
+    multicaseDb: () => (db ??= connectMulticase(multicaseConnectionFrom())),
     progress: (label) => progressReporter(label),
   };
   const code = await runOps(process.argv.slice(2), io);

@@ -3,6 +3,8 @@
  * table: an overview row, then one row per flow with its sources' polls, its stages' throughput,
  * backlog, end-to-end latency, reporting back to Ongoing, dead letters and pauses. `npm run dashboard` writes the file; a test
  * fails when it is stale and runs every panel's query against a real Prometheus scraping a pipeline.
+ * The variables `namespace` and `job` (from pipeline_build_info) narrow every query to one
+ * deployment, whatever job name its scrape configuration gives it.
  *
  * A counter or histogram of a stage exists only once the stage has counted something, so a query
  * over one falls back to 0 for each stage that runs but has counted nothing yet (its
@@ -29,6 +31,14 @@ interface Panel {
 }
 
 const RATE = '$__rate_interval';
+
+/** Every series of the pipeline in the query, narrowed to the dashboard's namespace and job. */
+export function scoped(expr: string): string {
+  return expr.replace(/\b(pipeline_[a-z_]+)(?:\{([^}]*)\})?/g, (_m, metric: string, labels: string | undefined) => {
+    const own = labels ? `,${labels}` : '';
+    return `${metric}{namespace=~"$namespace",job=~"$job"${own}}`;
+  });
+}
 const alternation = (names: readonly string[]) =>
   names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
 
@@ -144,10 +154,17 @@ function flowPanels(flow: Flow): Panel[] {
     {
       title: 'Backlog (consumer lag)',
       description:
-        'Records waiting in each stage\'s input topic, as of its last batch; records held back for late data are in "parked".',
+        'Records waiting in each stage\'s input topic: committed offsets against the end, read from the brokers by one process (PipelineConsumerLagGrowing), and as each stage saw it after its last batch; records held back for late data are in "parked".',
       unit: 'short',
       targets: [
-        { expr: perStage(`sum by (stage) (pipeline_consumer_lag_records{${s}})`, stages), legendFormat: '{{stage}}' },
+        {
+          expr: perStage(`sum by (stage) (pipeline_consumer_group_lag_records{${s}})`, stages),
+          legendFormat: '{{stage}} not committed',
+        },
+        {
+          expr: perStage(`sum by (stage) (pipeline_consumer_lag_records{${s}})`, stages),
+          legendFormat: '{{stage}} after last batch',
+        },
         { expr: `sum by (stage) (pipeline_parked_records{${s}})`, legendFormat: '{{stage}} parked' },
       ],
     },
@@ -188,6 +205,32 @@ function flowPanels(flow: Flow): Panel[] {
 
 const overview: Panel[] = [
   {
+    title: 'Processes by role and build',
+    description:
+      'Pipeline processes scraped, per role (standbys included; PipelineRoleAbsent fires when a role has none) and per version.',
+    unit: 'short',
+    targets: [
+      { expr: 'count by (role) (pipeline_role_running)', legendFormat: '{{role}}' },
+      { expr: 'count by (version) (pipeline_build_info)', legendFormat: 'version {{version}}' },
+    ],
+  },
+  {
+    title: 'Ongoing write lease',
+    description:
+      'Processes holding the Ongoing write lease of each goods owner: 1 is right; 0 means nobody writes Ongoing, 2 would be two writers (OngoingWriteLeaseNotHeld, OngoingWriteLeaseHeldTwice).',
+    unit: 'short',
+    targets: [
+      { expr: 'sum by (lease) (pipeline_lease_held{lease=~"ongoing-writes\\\\..+"})', legendFormat: '{{lease}}' },
+    ],
+  },
+  {
+    title: 'Held longer than HELD_RECORD_ALERT_AFTER_MS',
+    description:
+      'Records a stage holds for a person (a picking list whose freight method has no mapping) for longer than the setting (PipelineRecordHeldTooLong).',
+    unit: 'short',
+    targets: [{ expr: 'sum by (stage) (pipeline_held_records_overdue) > 0 or vector(0)', legendFormat: '{{stage}}' }],
+  },
+  {
     title: 'Paused stages and sources',
     description: 'Stages and sources waiting out a fault of infrastructure or configuration (PipelineStagePaused).',
     unit: 'short',
@@ -218,7 +261,7 @@ const overview: Panel[] = [
 /** Every query of the dashboard, with the row and panel it belongs to. */
 export function dashboardQueries(): Array<{ row: string; panel: string } & PanelQuery> {
   return rows().flatMap(({ title, panels }) =>
-    panels.flatMap((p) => p.targets.map((t) => ({ row: title, panel: p.title, ...t }))),
+    panels.flatMap((p) => p.targets.map((t) => ({ row: title, panel: p.title, ...t, expr: scoped(t.expr) }))),
   );
 }
 
@@ -260,7 +303,7 @@ export function pipelineDashboard(): Record<string, unknown> {
         },
         targets: p.targets.map((t, j) => ({
           datasource,
-          expr: t.expr,
+          expr: scoped(t.expr),
           legendFormat: t.legendFormat,
           refId: String.fromCharCode(65 + j),
         })),
@@ -283,10 +326,31 @@ export function pipelineDashboard(): Record<string, unknown> {
     templating: {
       list: [
         { name: 'datasource', label: 'Prometheus', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
+        labelVariable('namespace', 'Namespace', 'label_values(pipeline_build_info, namespace)', datasource),
+        labelVariable('job', 'Job', 'label_values(pipeline_build_info{namespace=~"$namespace"}, job)', datasource),
       ],
     },
     annotations: { list: [] },
     panels,
+  };
+}
+
+/** A variable over a label's values, all of them by default (`.*` also matches a series without the label). */
+function labelVariable(name: string, label: string, query: string, datasource: object): Record<string, unknown> {
+  return {
+    name,
+    label,
+    type: 'query',
+    datasource,
+    definition: query,
+    query: { query, refId: `${name}-values` },
+    refresh: 2,
+    includeAll: true,
+    allValue: '.*',
+    multi: true,
+    current: { text: ['All'], value: ['$__all'] },
+    sort: 1,
+    hide: 0,
   };
 }
 

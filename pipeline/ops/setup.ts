@@ -1,7 +1,12 @@
-/** `ops setup`: creates the missing topics and registers every value schema (BACKWARD). Idempotent. */
+/**
+ * `ops setup`: creates the missing topics (those of the catalog, their dead letters, and every
+ * lease's) and registers every value schema (BACKWARD). Idempotent. Run once per environment with
+ * rights to create topics and register schemas (the setup Job), so that the roles need neither.
+ */
 import type { Runtime } from '../../runtime/runtime.js';
 import { allTopics } from '../../schemas/catalog.js';
 import { ensureTopology } from '../../runtime/topology.js';
+import { leaseTopics } from '../leases.js';
 import { plural } from './format.js';
 
 export interface SetupResult {
@@ -11,8 +16,8 @@ export interface SetupResult {
   subjects: number;
 }
 
-export async function runSetup(rt: Runtime): Promise<SetupResult> {
-  return ensureTopology(rt, allTopics);
+export async function runSetup(rt: Runtime, cfg: { goodsOwnerId: number }): Promise<SetupResult> {
+  return ensureTopology(rt, allTopics, leaseTopics(cfg.goodsOwnerId));
 }
 
 export function formatSetup(r: SetupResult): string {

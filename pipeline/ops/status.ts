@@ -9,14 +9,19 @@ import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js
 import { openExceptions } from '../../connectors/multicase/adapter/exceptions.js';
 import { formatOpenExceptions, type ExceptionReport } from './exceptions.js';
 import { horizonLag, type HorizonLag } from '../../connectors/multicase/change-tracking.js';
-import { connectMulticase, multicaseDbSettings } from '../../connectors/multicase/database.js';
+import {
+  connectMulticase,
+  multicaseConnection,
+  multicaseDbSettings,
+  type MulticaseConnection,
+} from '../../connectors/multicase/database.js';
 import { describeBlocker, horizonSettings } from '../../connectors/multicase/horizon.js';
 import { topics } from '../../schemas/catalog.js';
 import type { HeldRecord, SourceOffset } from '../../schemas/types.generated.js';
 import { ConfigError, loadConfig } from '../../runtime/config.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { PipelineAdmin } from '../../runtime/kafka.js';
-import { redact } from '../../runtime/logger.js';
+import { redactUrl } from '../../runtime/redact.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { flows } from '../flows.js';
 import { OpsError } from './errors.js';
@@ -100,16 +105,19 @@ export async function onMulticaseDatabase<T>(
   query: (db: MulticaseDb, cfg: { horizonLagWarnMs: number }) => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
   let cfg: { url: string; horizonLagWarnMs: number };
+  let connection: MulticaseConnection;
   try {
-    cfg = loadConfig({ ...multicaseDbSettings, ...horizonSettings }, env);
+    const loaded = loadConfig({ ...multicaseDbSettings, ...horizonSettings }, env);
+    connection = multicaseConnection(loaded);
+    cfg = loaded;
   } catch (err) {
     if (err instanceof ConfigError)
       return { ok: false, problem: `not configured: ${oneLine(err.problems.join('; '))}` };
     throw err;
   }
-  const where = `${String(redact(cfg.url))}${env.MULTICASE_DATABASE_URL ? '' : ' (the default; MULTICASE_DATABASE_URL is not set)'}`;
+  const where = `${redactUrl(cfg.url)}${env.MULTICASE_DATABASE_URL ? '' : ' (the default; MULTICASE_DATABASE_URL is not set)'}`;
   // Fails fast and quietly: one connection, short timeouts.
-  const db = connectMulticase(cfg.url, { poolMax: 1, quick: true, applicationName: 'multicase-pipeline-ops' });
+  const db = connectMulticase(connection, { poolMax: 1, quick: true, applicationName: 'multicase-pipeline-ops' });
   try {
     return { ok: true, value: await query(db, cfg) };
   } catch (err) {

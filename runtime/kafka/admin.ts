@@ -1,15 +1,21 @@
 /** The admin behind PipelineAdmin: topics, offsets and groups, all within the namespace. */
 import type { Admin, ConfigResourceTypes, ConfigSource, IResourceConfig, ITopicConfig, Kafka } from 'kafkajs';
-import { TransientError } from '../errors.js';
+import { ConfigurationFault, TransientError } from '../errors.js';
 import type { EnsuredTopics, PipelineAdmin, TopicConfigChange, TopicDescription } from './types.js';
 import { classify, type Namespace } from './shared.js';
 
-export async function openAdmin(kafka: Kafka, ns: Namespace): Promise<PipelineAdmin> {
+/** What every topic this admin creates gets; absent: the brokers' defaults. */
+export interface TopicDefaults {
+  replicationFactor?: number | undefined;
+  minInsyncReplicas?: number | undefined;
+}
+
+export async function openAdmin(kafka: Kafka, ns: Namespace, defaults: TopicDefaults = {}): Promise<PipelineAdmin> {
   const a: Admin = kafka.admin();
   await a.connect();
   const { out, back } = ns;
   return {
-    ensureTopics: (topics) => ensureTopics(a, ns, topics),
+    ensureTopics: (topics, opts) => ensureTopics(a, ns, topics, defaults, opts?.alignExisting ?? true),
     listTopics: async () => (await a.listTopics()).filter((t) => t.startsWith(ns.prefix)).map(back),
     deleteTopics: (topics) => a.deleteTopics({ topics: topics.map(out) }),
     async endOffsets(topic) {
@@ -42,39 +48,58 @@ export async function openAdmin(kafka: Kafka, ns: Namespace): Promise<PipelineAd
 }
 
 /**
- * Creates the topics that do not exist yet and brings the configuration the descriptions pin
- * (retention.ms, cleanup.policy of compacted topics) of the existing ones in line, so that an
- * upgrade that changes a retention applies it to a running cluster.
+ * Creates the topics that do not exist yet (with the replicas and min.insync.replicas of
+ * `defaults`) and brings the configuration the descriptions pin (retention.ms, cleanup.policy of
+ * compacted topics, min.insync.replicas) of the existing ones in line, so that an upgrade that
+ * changes a retention applies it to a running cluster. Without `alignExisting` the existing ones
+ * are left as they are, which needs no right to describe or alter their configuration.
  */
-async function ensureTopics(a: Admin, ns: Namespace, topics: TopicDescription[]): Promise<EnsuredTopics> {
+async function ensureTopics(
+  a: Admin,
+  ns: Namespace,
+  topics: TopicDescription[],
+  defaults: TopicDefaults,
+  alignExisting: boolean,
+): Promise<EnsuredTopics> {
   const existing = new Set(await a.listTopics());
   const missing = topics.filter((t) => !existing.has(ns.out(t.name)));
   if (missing.length > 0) {
-    await a.createTopics({
-      // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
-      // answers while the new topics' metadata propagates; wait below instead.
-      waitForLeaders: false,
-      topics: missing.map((t) => topicConfig(ns, t)),
-    });
+    try {
+      await a.createTopics({
+        // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+        // answers while the new topics' metadata propagates; wait below instead.
+        waitForLeaders: false,
+        topics: missing.map((t) => topicConfig(ns, t, defaults)),
+      });
+    } catch (err) {
+      throw createError(err, missing, defaults);
+    }
   }
   if (missing.length > 0)
     await waitForLeaders(
       a,
       missing.map((t) => ns.out(t.name)),
     );
-  const reconfigured = await alignTopicConfigs(
-    a,
-    ns,
-    topics.filter((t) => existing.has(ns.out(t.name))),
-  );
+  const reconfigured = alignExisting
+    ? await alignTopicConfigs(
+        a,
+        ns,
+        topics.filter((t) => existing.has(ns.out(t.name))),
+        defaults,
+      )
+    : [];
   return { created: missing.map((t) => t.name), reconfigured };
 }
 
-function topicConfig(ns: Namespace, t: TopicDescription): ITopicConfig {
+function topicConfig(ns: Namespace, t: TopicDescription, defaults: TopicDefaults): ITopicConfig {
   return {
     topic: ns.out(t.name),
     numPartitions: t.partitions,
+    ...(defaults.replicationFactor !== undefined ? { replicationFactor: defaults.replicationFactor } : {}),
     configEntries: [
+      ...(defaults.minInsyncReplicas !== undefined
+        ? [{ name: 'min.insync.replicas', value: String(defaults.minInsyncReplicas) }]
+        : []),
       ...(t.compacted
         ? [
             { name: 'cleanup.policy', value: 'compact' },
@@ -87,9 +112,10 @@ function topicConfig(ns: Namespace, t: TopicDescription): ITopicConfig {
   };
 }
 
-/** The topic settings a description pins on existing topics; the rest is left as it is. */
-function pinnedConfig(t: TopicDescription): Map<string, string> {
+/** The topic settings a description (and the defaults) pin on existing topics; the rest is left as it is. */
+function pinnedConfig(t: TopicDescription, defaults: TopicDefaults): Map<string, string> {
   const pinned = new Map<string, string>();
+  if (defaults.minInsyncReplicas !== undefined) pinned.set('min.insync.replicas', String(defaults.minInsyncReplicas));
   if (t.retentionMs !== undefined) pinned.set('retention.ms', String(t.retentionMs));
   if (t.compacted) pinned.set('cleanup.policy', 'compact');
   return pinned;
@@ -100,9 +126,14 @@ const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 const TOPIC_CONFIG_SOURCE = 1 as ConfigSource;
 
 /** Changes the pinned settings of existing topics where they differ; returns what it changed. */
-async function alignTopicConfigs(a: Admin, ns: Namespace, topics: TopicDescription[]): Promise<TopicConfigChange[]> {
+async function alignTopicConfigs(
+  a: Admin,
+  ns: Namespace,
+  topics: TopicDescription[],
+  defaults: TopicDefaults,
+): Promise<TopicConfigChange[]> {
   const wanted = topics
-    .map((t) => ({ t, name: ns.out(t.name), pinned: pinnedConfig(t) }))
+    .map((t) => ({ t, name: ns.out(t.name), pinned: pinnedConfig(t, defaults) }))
     .filter((w) => w.pinned.size > 0);
   if (wanted.length === 0) return [];
   let described;
@@ -153,6 +184,32 @@ async function alignTopicConfigs(a: Admin, ns: Namespace, topics: TopicDescripti
     }
   }
   return changes;
+}
+
+/** More replicas than brokers, or a principal without the right to create topics: a configuration fault. */
+function createError(err: unknown, missing: TopicDescription[], defaults: TopicDefaults): Error {
+  // kafkajs reports per-topic refusals in an aggregate: the types of all of them count.
+  const e = err as { type?: unknown; errors?: Array<{ type?: unknown }> };
+  const type = [e.type, ...(e.errors ?? []).map((x) => x.type)].map((t) => String(t ?? '')).join(' ');
+  const what = `creating ${missing.length} topics (${missing
+    .slice(0, 3)
+    .map((t) => t.name)
+    .join(', ')}${missing.length > 3 ? ', …' : ''})`;
+  if (/INVALID_REPLICATION_FACTOR/.test(type))
+    return new ConfigurationFault(
+      `${what}: the brokers refused replication factor ${defaults.replicationFactor ?? '(their default)'} (${(err as Error).message}); set KAFKA_TOPIC_REPLICATION_FACTOR to at most the number of brokers`,
+      undefined,
+      'configuration',
+      { cause: err },
+    );
+  if (/AUTHORIZATION_FAILED/.test(type))
+    return new ConfigurationFault(
+      `${what}: not authorized (${(err as Error).message}). Run \`ops setup\` (the setup Job) as a user that may create topics, and start the processes with PIPELINE_SETUP=false`,
+      undefined,
+      'configuration',
+      { cause: err },
+    );
+  return classify(err, what);
 }
 
 /** A user without DescribeConfigs/AlterConfigs rights gets told how to set up instead. */

@@ -97,7 +97,7 @@ export interface PipelineAdmin {
    * Creates the topics that are missing and brings the retention.ms (and, for compacted topics,
    * cleanup.policy) of existing ones in line with their description.
    */
-  ensureTopics(topics: TopicDescription[]): Promise<EnsuredTopics>;
+  ensureTopics(topics: TopicDescription[], opts?: { alignExisting?: boolean }): Promise<EnsuredTopics>;
   listTopics(): Promise<string[]>;
   deleteTopics(topics: string[]): Promise<void>;
   /** High-water marks (the offset the next record will get) of every partition. */

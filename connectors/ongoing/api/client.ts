@@ -36,7 +36,7 @@ export { parseRetryAfter } from './errors.js';
 
 // ------------------------------------------------------------------------------------ settings
 
-export { ongoingApiSettings, type OngoingApiOptions } from './options.js';
+export { ongoingApiSettings, ongoingPassword, type OngoingApiOptions } from './options.js';
 
 // ------------------------------------------------------------------------------------ client
 

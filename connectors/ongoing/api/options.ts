@@ -1,5 +1,5 @@
 /** How an OngoingApi is configured: the settings a pipeline process reads, and the client's options. */
-import { setting } from '../../../runtime/config.js';
+import { ConfigError, setting } from '../../../runtime/config.js';
 
 export const ongoingApiSettings = {
   baseUrl: setting.url('ONGOING_API_BASE_URL', {
@@ -8,8 +8,10 @@ export const ongoingApiSettings = {
   }),
   username: setting.string('ONGOING_API_USERNAME', { description: 'Ongoing API user name', default: 'api' }),
   // No default: a forgotten password must stop the process at start, not meet Ongoing's 401 later.
-  password: setting.string('ONGOING_API_PASSWORD', {
-    description: 'Ongoing API user password (required; the local stack and npm start use the simulator\'s "secret")',
+  // Optional only so that a role that never calls Ongoing (processors, source-multicase) need not hold it.
+  password: setting.optional.string('ONGOING_API_PASSWORD', {
+    description:
+      'Ongoing API user password; required by whatever calls Ongoing (source-ongoing, sink-ongoing, sink-multicase with RECONCILE_INTERVAL_MS, the console, ops commands that check against Ongoing), which refuse to start without it; the local stack and npm start use the simulator\'s "secret"',
     secret: true,
   }),
   goodsOwnerId: setting.int('ONGOING_GOODS_OWNER_ID', {
@@ -47,4 +49,13 @@ export interface OngoingApiOptions {
    * its Ongoing write lease, so that of all processes only the lease holder writes.
    */
   writeGate?: (what: string) => void;
+}
+
+/** The password, or the ConfigError that stops a process which calls Ongoing without one. */
+export function ongoingPassword(cfg: { password?: string | undefined }, who: string): string {
+  if (cfg.password === undefined)
+    throw new ConfigError([
+      `ONGOING_API_PASSWORD is required: ${who} calls the Ongoing API (Ongoing API user password)`,
+    ]);
+  return cfg.password;
 }

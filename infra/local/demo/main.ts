@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, setting } from '../../../runtime/config.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { metrics } from '../../../runtime/metrics.js';
-import { OngoingApi } from '../../../connectors/ongoing/api/client.js';
+import { OngoingApi, ongoingPassword } from '../../../connectors/ongoing/api/client.js';
 import { generatorSettings, runGenerator } from '../generator/main.js';
 import { SimulatorControl } from '../ongoing-simulator/control.js';
 import { connectMulticase, migrateLatest } from '../multicase-db/db.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const api = new OngoingApi({
     baseUrl: cfg.baseUrl,
     username: cfg.username,
-    password: cfg.password,
+    password: ongoingPassword(cfg, 'the demo'),
     goodsOwnerId: cfg.goodsOwnerId,
     timeoutMs: cfg.timeoutMs,
   });

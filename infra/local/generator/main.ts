@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<void> {
   const api = new OngoingApi({
     baseUrl: config.baseUrl,
     username: config.username,
-    password: config.password,
+    password: config.password ?? 'secret',
     goodsOwnerId: config.goodsOwnerId,
     timeoutMs: config.timeoutMs,
   });
