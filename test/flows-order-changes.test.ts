@@ -165,12 +165,16 @@ describe('a list moved to another warehouse while the Ongoing sink is stopped', 
       lines: [{ productNumber: 'WOOL-SOCK', quantity: 3, unitPrice: 99 }],
     });
     const { pickingListNumber: list } = await sendOrderToWarehouse(env.db, order.orderNumber);
+    const onTopic = async () =>
+      (await readRecords(env.rt, topics.orderUpsert.name, 1_000, 2_000)).filter((r) => r.key === list).length;
+    // The upsert first (change capture reads only a row's latest state: a move made before the
+    // source read the sent list would give the cancel alone, and nothing would be queued to undo).
+    await eventually(onTopic, (n) => n === 1, 30_000, 'the upsert on the command topic');
     await changeOrder(env.db, order.orderNumber, { warehouseCode: 'STORE' });
 
     // Both commands wait for the sink: the upsert, then the cancel (not dropped for want of an id).
     const commands = await eventually(
-      async () =>
-        (await readRecords(env.rt, topics.orderUpsert.name, 1_000, 2_000)).filter((r) => r.key === list).length,
+      onTopic,
       (n) => n === 2,
       30_000,
       'the upsert and the cancel on the command topic',
