@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '../connectors/multicase/horizon.js';
 import '../pipeline/ops/reconcile.js';
 import '../connectors/ongoing/api/request-metrics.js';
+import '../connectors/multicase/adapter/exceptions.js';
 import { dashboardJson, dashboardPath, dashboardQueries, stagesOf } from '../pipeline/ops/dashboard.js';
 import { flows } from '../pipeline/flows.js';
 import { registry } from '../runtime/metrics.js';
@@ -46,7 +47,7 @@ describe('Prometheus alert rules', () => {
     }
   });
 
-  it('cover a paused stage, growing lag, dead letters, the change-capture horizon, 429s, a source not polled and stock drift', () => {
+  it('cover a paused stage, growing lag, dead letters, the change-capture horizon, 429s, a source not polled, stock drift and open integration exceptions', () => {
     const expectations: Record<string, RegExp> = {
       PipelineStagePaused: /pipeline_stage_paused/,
       PipelineConsumerLagGrowing: /pipeline_consumer_lag_records/,
@@ -55,6 +56,7 @@ describe('Prometheus alert rules', () => {
       OngoingRateLimited: /pipeline_ongoing_requests_total\{status="429"\}/,
       PipelineSourceNotPolled: /pipeline_source_last_success_timestamp_seconds/,
       StockDrift: /pipeline_stock_drift_items/,
+      IntegrationExceptionsOpen: /pipeline_integration_exceptions_open/,
     };
     for (const [alert, metric] of Object.entries(expectations)) {
       const block = rules.split(/(?=\n {6}- alert: )/).find((b) => b.includes(`- alert: ${alert}\n`));

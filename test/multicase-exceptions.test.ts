@@ -24,6 +24,7 @@ import {
 } from '../infra/local/multicase-db/actions.js';
 import { connectMulticase } from '../infra/local/multicase-db/db.js';
 import { migrationSource, multicaseMigrations } from '../infra/local/multicase-db/migrations/index.js';
+import { runOps, type OpsIo } from '../pipeline/ops/cli.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 import { seededMulticase } from './support/multicase.js';
 
@@ -181,6 +182,61 @@ describe('integration exceptions', () => {
     await resolveException(knex, first, 'anna', 'counted again');
     await resolveException(knex, second, 'anna', 'counted again');
     await knex.transaction(async (trx) => expect(await stockExplainedByExceptions(trx, 'MAIN')).toEqual([]));
+  });
+});
+
+describe('ops exceptions', () => {
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const io: OpsIo = {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+      runtime: () => {
+        throw new Error('ops exceptions needs no Kafka');
+      },
+      multicaseDb: () => knex,
+    };
+    return { code: await runOps(args, io), text: out.join('\n') };
+  };
+
+  it('lists the open ones and resolves one with a note; refuses bad usage', async () => {
+    const id = await knex.transaction((trx) =>
+      raiseException(
+        trx,
+        {
+          kind: 'receipt_on_unknown_purchase_order',
+          document: { type: 'ongoing_purchase_order', number: 'HAND-1' },
+          reported: 4,
+          booked: 4,
+          reason:
+            'Ongoing purchase order HAND-1 was not created by the integration: 4 × TENT-2P booked as an unplanned receipt.',
+        },
+        by,
+      ),
+    );
+    const listed = await run(['exceptions', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.text).toMatch(
+      new RegExp(`^${id}\\s+receipt_on_unknown_purchase_order\\s+ongoing purchase order HAND-1`, 'm'),
+    );
+    expect(listed.text).toContain('1 open exception: 1 receipt_on_unknown_purchase_order');
+    expect((await run(['exceptions', 'list', '--kind', 'nonsense'])).code).toBe(1);
+    expect((await run(['exceptions', 'resolve', String(id)])).code).toBe(2);
+    const resolved = await run([
+      'exceptions',
+      'resolve',
+      String(id),
+      '--note',
+      'PO 200099 created for it',
+      '--by',
+      'anna',
+    ]);
+    expect(resolved).toEqual({
+      code: 0,
+      text: `Exception ${id} (receipt_on_unknown_purchase_order, ongoing purchase order HAND-1) resolved by anna: PO 200099 created for it`,
+    });
+    expect((await run(['exceptions', 'resolve', '999999', '--note', 'x'])).code).toBe(1);
+    expect((await run(['exceptions', 'list'])).text).toContain('none open');
   });
 });
 
