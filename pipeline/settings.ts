@@ -19,12 +19,17 @@ import { openExceptionSettings } from '../sinks/multicase/open-exceptions.js';
 import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
 
-/** Which warehouse the integration covers, read by the processors, `ops reconcile` and the console. */
+/** Which warehouse the integration covers (and how returns are numbered there), read by the processors, `ops reconcile` and the console. */
 export const warehouseSettings = {
   integratedWarehouse: setting.string('MULTICASE_ONGOING_WAREHOUSE', {
     default: 'MAIN',
     description:
       'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
+  }),
+  returnNumberPrefix: setting.string('ONGOING_RETURN_NUMBER_PREFIX', {
+    default: 'R-',
+    description:
+      "what a Multicase return's number is prefixed with in Ongoing, where it is a purchase order marked as a return: returns and purchase orders never meet there or in the id map, whatever their number series do",
   }),
   integratedWarehouseOngoingCode: setting.optional.string('ONGOING_WAREHOUSE_CODE', {
     description:

@@ -1,8 +1,9 @@
 /**
  * Flows 2 and 7, Ongoing side: PUT /purchaseOrders (upsert by purchase order number), or DELETE to
  * cancel. Customer returns go the same way, marked as a return, with the customer as the supplier
- * (the sender). Ongoing refuses edits below what was received, and a cancel once receiving has
- * started; the refusal reaches the DLQ with its message.
+ * (the sender), numbered and kept in the id map in a key space of their own (returnInOngoing), so
+ * a return never overwrites a purchase order. Ongoing refuses edits below what was received, and a
+ * cancel once receiving has started; the refusal reaches the DLQ with its message.
  */
 import { topics } from '../../schemas/catalog.js';
 import type { PurchaseOrderUpsert } from '../../schemas/types.generated.js';
@@ -32,6 +33,7 @@ export const purchaseOrderUpsertHandler: OngoingWriteHandler<PurchaseOrderUpsert
   name: 'sink.ongoing.purchase-order',
   input: topics.purchaseOrderUpsert,
   entityType: 'purchaseOrder',
+  entityTypeOf: (payload) => (payload.isReturn ? 'return' : 'purchaseOrder'),
   async write(api, payload, known) {
     if (payload.cancel) {
       // Never sent to Ongoing: nothing to cancel there.
@@ -42,8 +44,8 @@ export const purchaseOrderUpsertHandler: OngoingWriteHandler<PurchaseOrderUpsert
     const { purchaseOrderId } = await api.upsertPurchaseOrder(purchaseOrderPut(payload));
     return String(purchaseOrderId);
   },
-  async find(api, purchaseOrderNumber) {
-    const [found] = await api.getPurchaseOrders({ purchaseOrderNumber });
+  async find(api, _key, payload) {
+    const [found] = await api.getPurchaseOrders({ purchaseOrderNumber: payload.purchaseOrderNumber });
     return found ? String(found.purchaseOrderInfo.purchaseOrderId) : null;
   },
 };

@@ -181,7 +181,8 @@ async function deliver(
 
 /**
  * Short pick: the unpicked rest leaves the warehouse's hands but stays allocated, so the user can
- * send it again on a new picking list.
+ * send it again on a new picking list. A picking discrepancy booked before the shipment may have
+ * taken the rest off sent already (stock-falls.ts releases the allocation of stock that is gone).
  */
 async function returnUnpickedToBackOrder(
   trx: MulticaseTransaction,
@@ -191,7 +192,9 @@ async function returnUnpickedToBackOrder(
   for (const line of listLines) {
     const rest = roundQuantity(line.quantity - (reported.get(line.position) ?? 0));
     if (rest > 0)
-      await trx('multicase.sales_order_lines').where('id', line.sales_order_line_id).decrement('quantity_sent', rest);
+      await trx('multicase.sales_order_lines')
+        .where('id', line.sales_order_line_id)
+        .update({ quantity_sent: trx.raw('greatest(quantity_sent - ?, 0)', [rest]) });
   }
 }
 

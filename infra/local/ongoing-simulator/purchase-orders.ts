@@ -13,7 +13,7 @@ import { PURCHASE_ORDER_STATUS } from './reference-data.js';
 import { touchStock } from './stock.js';
 import { purchaseOrderOut, type PurchaseOrderLineRow, type PurchaseOrderRow } from './purchase-order-shape.js';
 
-interface PurchaseOrderInput {
+export interface PurchaseOrderInput {
   goodsOwnerId: number;
   purchaseOrderNumber: string;
   inDate: Date | undefined;
@@ -101,7 +101,7 @@ function assertPurchaseOrderChangeable(
   }
 }
 
-async function savePurchaseOrder(
+export async function savePurchaseOrder(
   trx: Knex.Transaction,
   input: PurchaseOrderInput,
   existing: PurchaseOrderRow | undefined,
