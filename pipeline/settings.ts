@@ -51,7 +51,7 @@ export const pipelineSettings = {
     default: 180_000,
     min: 0,
     description:
-      'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
+      'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable, or, for a receipt on a purchase order the integration did not create, booking it as an unplanned receipt; longer than MULTICASE_PRODUCT_POLL_MS',
   }),
   ...warehouseSettings,
   ...multicaseDbSettings,

@@ -5,6 +5,7 @@
  * open ones; the ledger gives each warehouse line its own difference; and the stock discrepancies
  * of migration 0011 become exceptions of kind stock_below_zero.
  */
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,6 +54,12 @@ describe('integration exceptions', () => {
     );
     const inDatabase = [...rows[0]!.def.matchAll(/'(\w+)'::text/g)].map((m) => m[1]).sort();
     expect(inDatabase).toEqual(Object.keys(EXCEPTION_KINDS).sort());
+  });
+
+  it('are each explained in the README: what it means and what the user does', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const [kind, k] of Object.entries(EXCEPTION_KINDS))
+      expect(readme, kind).toContain(`| \`${kind}\` | ${k.means} | ${k.userDoes} |`);
   });
 
   it('raised: a row with the documents and quantities, a note in each document history, counted once committed', async () => {
