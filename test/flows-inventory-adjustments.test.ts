@@ -8,8 +8,6 @@
  * not stock is raised, not dead-lettered. Ongoing's answers pass through a small proxy here that can spoil one adjustment, the way
  * a real Ongoing might send what our simulator never would.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
@@ -28,45 +26,28 @@ import { exceptionsRaised } from '../connectors/multicase/adapter/exceptions.js'
 import { bookStockAdjustment } from '../sinks/multicase/stock-adjustment.js';
 import { dlqTopicName, topics } from '../schemas/catalog.js';
 import { eventually, type TestEnvironment } from './support/environment.js';
+import { startOngoingProxy, type OngoingProxy } from './support/ongoing-proxy.js';
 import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
-let proxy: Server;
+let proxy: OngoingProxy | undefined;
 /** Comments of adjustments the proxy spoils: their numberOfItems comes back null. */
 const SPOILED = 'spoil me';
 
 /** Ongoing as the pipeline sees it: the simulator, behind a proxy that spoils adjustments commented SPOILED. */
 async function startSpoilingProxy(simulatorBaseUrl: string): Promise<string> {
-  const target = new URL(simulatorBaseUrl);
-  proxy = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const url = `${target.origin}${req.url}`;
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
-      ) as Record<string, string>;
-      const reply = await fetch(url, {
-        method: req.method,
-        headers,
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-      });
-      let body = Buffer.from(await reply.arrayBuffer());
-      if (req.method === 'GET' && req.url?.includes('/inventoryAdjustments') && reply.ok) {
-        const lines = JSON.parse(body.toString()) as {
-          inventoryAdjustments: { inventoryItemComment: string | null; numberOfItems: number | null }[];
-        }[];
-        for (const l of lines)
-          for (const a of l.inventoryAdjustments) if (a.inventoryItemComment === SPOILED) a.numberOfItems = null;
-        body = Buffer.from(JSON.stringify(lines));
-      }
-      res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
-      res.end(body);
-    })().catch(() => res.writeHead(502).end());
+  proxy = await startOngoingProxy(simulatorBaseUrl, (req, url, reply) => {
+    if (req.method !== 'GET' || !url.pathname.endsWith('/inventoryAdjustments') || reply.status !== 200)
+      return reply.body;
+    const lines = JSON.parse(reply.body.toString()) as {
+      inventoryAdjustments: { inventoryItemComment: string | null; numberOfItems: number | null }[];
+    }[];
+    for (const l of lines)
+      for (const a of l.inventoryAdjustments) if (a.inventoryItemComment === SPOILED) a.numberOfItems = null;
+    return Buffer.from(JSON.stringify(lines));
   });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
+  return proxy.url;
 }
 
 beforeAll(async () => {
@@ -87,7 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopRunningPipeline({ env, pipeline });
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.close();
 });
 
 const adjustmentsOf = (productNumber: string) =>

@@ -8,14 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createSalesOrder,
   getOrderHistory,
   getPurchaseOrder,
   getReturnOrder,
   getStock,
   registerReturn,
   savePurchaseOrder,
-  sendOrderToWarehouse,
   sendReturnToWarehouse,
 } from '../infra/local/multicase-db/actions.js';
 import { openingStock } from '../infra/local/demo/opening-stock.js';
@@ -30,6 +28,7 @@ import {
   exceptionsOn,
   noDriftBeyondExceptions,
   nothingUnreported,
+  shippedOrder,
   stockHistory,
 } from './support/warehouse-facts.js';
 
@@ -45,37 +44,11 @@ afterAll(() => stopRunningPipeline({ env, pipeline }));
 
 const inOngoing = (returnNumber: string) => returnInOngoing(returnNumber, 'R-').purchaseOrderNumber;
 
-/** An order of tents and socks, sent, picked, shipped and invoiced through flows 4 and 6. */
-async function shippedOrder(): Promise<string> {
-  const order = await createSalesOrder(env.db, {
-    customerNumber: 'C10002',
-    shippingMethod: 'BRING-PIP',
-    warehouseCode: 'MAIN',
-    lines: [
-      { productNumber: 'TENT-2P', quantity: 3, unitPrice: 2000 },
-      { productNumber: 'WOOL-SOCK', quantity: 4, unitPrice: 100 },
-    ],
-  });
-  const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
-  await eventually(
-    () => env.api.getOrders({ orderNumber: picking.pickingListNumber }),
-    (o) => o.length === 1,
-    20_000,
-    'the order in Ongoing',
-  );
-  await env.control.fulfilOrder({ orderNumber: picking.pickingListNumber });
-  await eventually(
-    () =>
-      env
-        .db('multicase.invoices as i')
-        .join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id')
-        .where('o.order_number', order.orderNumber),
-    (i) => i.length === 1,
-    30_000,
-    'the invoice',
-  );
+/** An order shipped and invoiced, nothing of it left to report. */
+async function shipped(): Promise<string> {
+  const { orderNumber } = await shippedOrder(env);
   await nothingUnreported(env);
-  return order.orderNumber;
+  return orderNumber;
 }
 
 async function sentReturn(orderNumber: string, lines: { position: number; quantity: number }[], returnNumber?: string) {
@@ -109,7 +82,7 @@ const creditNoteLines = (returnNumber: string) =>
 
 describe('what a return did not announce', () => {
   it('more than announced and another article: all into stock, only the announced credited, the rest raised', async () => {
-    const orderNumber = await shippedOrder();
+    const orderNumber = await shipped();
     const [tents, coffee] = [await getStock(env.db, 'TENT-2P', 'MAIN'), await getStock(env.db, 'COFFEE-500', 'MAIN')];
     const returnNumber = await sentReturn(orderNumber, [{ position: 1, quantity: 2 }]);
     await env.control.receivePurchaseOrder({ purchaseOrderNumber: inOngoing(returnNumber) }, [
@@ -148,7 +121,7 @@ describe('what a return did not announce', () => {
   }, 120_000);
 
   it('a return and a purchase order with the same number never overwrite each other, in Ongoing or in the id map', async () => {
-    const orderNumber = await shippedOrder();
+    const orderNumber = await shipped();
     const number = '777001';
     const po = await savePurchaseOrder(env.db, {
       purchaseOrderNumber: number,

@@ -8,8 +8,6 @@
  * it. After each case Ongoing has nothing left to report, no dead letter was written and the stock
  * reconciliation finds no drift.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
@@ -23,6 +21,7 @@ import {
 import { openingStock } from '../infra/local/demo/opening-stock.js';
 import type { Pipeline } from '../pipeline/main.js';
 import { eventually, type TestEnvironment } from './support/environment.js';
+import { startOngoingProxy, type OngoingProxy } from './support/ongoing-proxy.js';
 import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 import {
   deadLetters,
@@ -34,7 +33,7 @@ import {
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
-let proxy: Server;
+let proxy: OngoingProxy | undefined;
 /** How the proxy answers `isReported=false`: as the simulator does (R1), or as readings R2 and R3 would. */
 let reading: 'R1' | 'R2' | 'R3' = 'R1';
 
@@ -57,39 +56,14 @@ function asReading(unreported: Line[], all: Line[]): Line[] {
 }
 
 async function startReadingProxy(simulatorBaseUrl: string): Promise<string> {
-  const target = new URL(simulatorBaseUrl);
-  proxy = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
-      ) as Record<string, string>;
-      const forward = (path: string) =>
-        fetch(`${target.origin}${path}`, {
-          method: req.method,
-          headers,
-          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-        });
-      const reply = await forward(req.url!);
-      let body = Buffer.from(await reply.arrayBuffer());
-      const url = new URL(req.url!, target.origin);
-      if (
-        reading !== 'R1' &&
-        url.pathname.endsWith('/inventoryAdjustments') &&
-        url.searchParams.get('isReported') === 'false' &&
-        reply.ok
-      ) {
-        url.searchParams.delete('isReported');
-        const all = (await (await forward(`${url.pathname}${url.search}`)).json()) as Line[];
-        body = Buffer.from(JSON.stringify(asReading(JSON.parse(body.toString()) as Line[], all)));
-      }
-      res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
-      res.end(body);
-    })().catch(() => res.writeHead(502).end());
+  proxy = await startOngoingProxy(simulatorBaseUrl, async (_req, url, reply, forward) => {
+    const unreported = url.pathname.endsWith('/inventoryAdjustments') && url.searchParams.get('isReported') === 'false';
+    if (reading === 'R1' || !unreported || reply.status !== 200) return reply.body;
+    url.searchParams.delete('isReported');
+    const all = (await (await forward(`${url.pathname}${url.search}`)).json()) as Line[];
+    return Buffer.from(JSON.stringify(asReading(JSON.parse(reply.body.toString()) as Line[], all)));
   });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
+  return proxy.url;
 }
 
 beforeAll(async () => {
@@ -107,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopRunningPipeline({ env, pipeline });
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.close();
 });
 
 let products = 0;

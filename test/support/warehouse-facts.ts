@@ -5,6 +5,7 @@
  * beyond what the open exceptions explain.
  */
 import { expect } from 'vitest';
+import { createSalesOrder, sendOrderToWarehouse } from '../../infra/local/multicase-db/actions.js';
 import { reconcileStock } from '../../pipeline/ops/reconcile.js';
 import type { StockReport } from '../../pipeline/ops/reconcile-diff.js';
 import { eventually, type TestEnvironment } from './environment.js';
@@ -117,3 +118,36 @@ export async function noDriftBeyondExceptions(env: TestEnvironment): Promise<Sto
 /** The explained column of the reconciliation, per article (only where it is not 0). */
 export const explained = (report: StockReport): Record<string, number> =>
   Object.fromEntries(report.articles.filter((a) => a.explained !== 0).map((a) => [a.article, a.explained]));
+
+/** An order of 3 tents and 4 pairs of socks, sent, picked, shipped and invoiced through flows 4 and 6. */
+export async function shippedOrder(env: TestEnvironment): Promise<{ orderNumber: string; invoiceId: number }> {
+  const order = await createSalesOrder(env.db, {
+    customerNumber: 'C10002',
+    shippingMethod: 'BRING-PIP',
+    warehouseCode: 'MAIN',
+    lines: [
+      { productNumber: 'TENT-2P', quantity: 3, unitPrice: 2000 },
+      { productNumber: 'WOOL-SOCK', quantity: 4, unitPrice: 100 },
+    ],
+  });
+  const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
+  await eventually(
+    () => env.api.getOrders({ orderNumber: picking.pickingListNumber }),
+    (o) => o.length === 1,
+    20_000,
+    'order in Ongoing',
+  );
+  await env.control.fulfilOrder({ orderNumber: picking.pickingListNumber });
+  const [invoice] = await eventually(
+    () =>
+      env
+        .db('multicase.invoices as i')
+        .join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id')
+        .where('o.order_number', order.orderNumber)
+        .select('i.id'),
+    (i) => i.length === 1,
+    30_000,
+    'the invoice',
+  );
+  return { orderNumber: order.orderNumber, invoiceId: (invoice as { id: number }).id };
+}
