@@ -220,8 +220,9 @@ export function pairsToReport(
     };
     // A pair the unfiltered read lacks (a time Ongoing left out) is reported as read.
     for (const p of unreported) emit(whole.get(pairId(p)) ?? p);
+    const reported = new Set(unreported.map(pairId));
     for (const [id, p] of whole) {
-      if (unreported.some((u) => pairId(u) === id)) continue;
+      if (reported.has(id)) continue;
       const before = emitted.get(id);
       if (!before) emitted.set(id, { total: totalOf(p), at: 0 });
       else if (before.total !== totalOf(p) && (sweep || now - before.at < cfg.inventoryRecheckMs)) emit(p);
