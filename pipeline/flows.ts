@@ -169,7 +169,11 @@ export const flows: readonly Flow[] = [
     ],
     mappings: [mapping(goodsReceiptToBookingProcessor, 'processors/goods-receipt-to-booking.ts')],
     sinks: [
-      multicaseWrite(receiptBookingHandler, 'stock, stock history and PO lines', 'sinks/multicase/receipt-booking.ts'),
+      multicaseWrite(
+        receiptBookingHandler,
+        'stock, stock history and PO lines; what the PO cannot take, or a PO not ours, as an integration exception',
+        'sinks/multicase/receipt-booking.ts',
+      ),
     ],
     reportsBack: reportBack(
       'ongoing.goods-receipts',
@@ -265,7 +269,7 @@ export const flows: readonly Flow[] = [
     sinks: [
       multicaseWrite(
         returnBookingHandler,
-        'stock and stock history naming the return; a complete return settled with a credit note',
+        'stock and stock history naming the return; a complete return settled with a credit note for what was announced; more as an integration exception',
         'sinks/multicase/return-booking.ts',
       ),
       multicaseWrite(
@@ -297,7 +301,7 @@ export const flows: readonly Flow[] = [
     sinks: [
       multicaseWrite(
         stockAdjustmentHandler,
-        'stock and stock history; what the stock model cannot take is recorded as a discrepancy',
+        'stock and stock history; a fall in full, releasing allocation; what Multicase cannot take as an integration exception',
         'sinks/multicase/stock-adjustment.ts',
       ),
     ],

@@ -101,6 +101,7 @@ function flowContext(rt: Runtime, cfg: PipelineConfig, writeLease: () => Lease |
         graceMs: cfg.idMapGraceMs,
         integratedWarehouse: cfg.integratedWarehouse,
         integratedWarehouseOngoingCode: integratedWarehouseOngoingCode(cfg),
+        returnNumberPrefix: cfg.returnNumberPrefix,
       }))()),
   };
   return ctx;

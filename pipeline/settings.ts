@@ -22,12 +22,17 @@ import { reconcileSettings } from './ops/reconcile.js';
 import { consoleSettings } from './console/settings.js';
 import { consumerLagSettings } from './consumer-lag.js';
 
-/** Which warehouse the integration covers, read by the processors, `ops reconcile` and the console. */
+/** Which warehouse the integration covers (and how returns are numbered there), read by the processors, `ops reconcile` and the console. */
 export const warehouseSettings = {
   integratedWarehouse: setting.string('MULTICASE_ONGOING_WAREHOUSE', {
     default: 'MAIN',
     description:
       'code of the Multicase warehouse that Ongoing runs; purchase orders, picking lists and returns of other warehouses stay out of Ongoing',
+  }),
+  returnNumberPrefix: setting.string('ONGOING_RETURN_NUMBER_PREFIX', {
+    default: 'R-',
+    description:
+      "what a Multicase return's number is prefixed with in Ongoing, where it is a purchase order marked as a return: returns and purchase orders never meet there or in the id map, whatever their number series do",
   }),
   integratedWarehouseOngoingCode: setting.optional.string('ONGOING_WAREHOUSE_CODE', {
     description:
@@ -49,7 +54,7 @@ export const pipelineSettings = {
     default: 180_000,
     min: 0,
     description:
-      'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable; longer than MULTICASE_PRODUCT_POLL_MS',
+      'how long a processor waits for a missing id mapping (an article not yet in Ongoing, a mapping written late by a sink) before dead-lettering the record as unmappable, or, for a receipt on a purchase order the integration did not create, booking it as an unplanned receipt; longer than MULTICASE_PRODUCT_POLL_MS',
   }),
   ...warehouseSettings,
   ...multicaseDbSettings,

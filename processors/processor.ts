@@ -22,6 +22,8 @@ export interface Lookups {
   integratedWarehouse: string;
   /** Ongoing's own code of that warehouse; absent: the same as `integratedWarehouse`. */
   integratedWarehouseOngoingCode?: string;
+  /** What a return's number is prefixed with in Ongoing (ONGOING_RETURN_NUMBER_PREFIX; returnInOngoing). */
+  returnNumberPrefix: string;
 }
 
 /**

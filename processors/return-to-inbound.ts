@@ -1,8 +1,9 @@
 /**
  * Flow 7, to the warehouse: a customer return a Multicase user sent to the warehouse becomes an
- * inbound receipt in Ongoing: a purchase order marked as a return, numbered by the return number,
- * with the customer as the sender. It needs no Ongoing order id, so one return can cover goods from
- * several picking lists.
+ * inbound receipt in Ongoing: a purchase order marked as a return, numbered by the return number
+ * with the return prefix (returnInOngoing: returns have a key space of their own in Ongoing and in
+ * the id map), with the customer as the sender. It needs no Ongoing order id, so one return can
+ * cover goods from several picking lists.
  *
  * - Only lines to be placed in stock go; lines handled in Multicase only (scrapped, sent for repair)
  *   never reach Ongoing. A return with none has nothing for the warehouse.
@@ -11,7 +12,7 @@
  * - Only the warehouse Ongoing runs (MULTICASE_ONGOING_WAREHOUSE).
  * - A line whose article has not reached Ongoing yet waits for it, ID_MAP_GRACE_MS at most.
  */
-import { idMapKey, topics } from '../schemas/catalog.js';
+import { returnInOngoing, topics } from '../schemas/catalog.js';
 import type { PurchaseOrderUpsert, ReturnOrderChanged } from '../schemas/types.generated.js';
 import { ValidationError } from '../runtime/errors.js';
 import { requireArticlesInOngoing, type Lookups, type ProcessorSpec } from './processor.js';
@@ -22,7 +23,7 @@ const HANDLINGS = ['to_stock', 'scrap', 'repair'];
 
 export function returnToInbound(
   event: ReturnOrderChanged,
-  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'integratedWarehouse'>,
+  lookups: Pick<Lookups, 'idMap' | 'graceMs' | 'integratedWarehouse' | 'returnNumberPrefix'>,
 ): PurchaseOrderUpsert | null {
   const r = event.after;
   if (r === null) return null;
@@ -36,7 +37,8 @@ export function returnToInbound(
       throw new ValidationError(record, `lines[${i}].handling`, `is unknown: ${l.handling}`);
   });
   const toStock = r.lines.filter((l) => (l.handling ?? 'to_stock') === 'to_stock');
-  const sent = lookups.idMap.get(idMapKey('ongoing', 'purchaseOrder', number)) !== undefined;
+  const inOngoing = returnInOngoing(number, lookups.returnNumberPrefix);
+  const sent = lookups.idMap.get(inOngoing.idMapKey) !== undefined;
   const nothingArrived = toStock.every((l) => (l.quantityReceived ?? 0) === 0);
   const elsewhere = r.warehouseCode !== lookups.integratedWarehouse;
   const cancel =
@@ -55,7 +57,7 @@ export function returnToInbound(
   if (!cancel)
     requireArticlesInOngoing(record, lines, lookups, (i) => `lines[${r.lines.indexOf(toStock[i]!)}].productNumber`);
   return {
-    purchaseOrderNumber: number,
+    purchaseOrderNumber: inOngoing.purchaseOrderNumber,
     cancel,
     isReturn: true,
     supplierNumber: r.customerNumber,

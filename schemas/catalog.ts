@@ -165,7 +165,7 @@ export const topics = {
     'multicase.return.book',
     'ReturnBookingCommand',
     e.ReturnBooking,
-    'return number',
+    "the return's Ongoing purchase order number (the return number with its prefix)",
   ),
   orderNote: command<T.OrderNoteCommand>('multicase.order.note', 'OrderNoteCommand', e.OrderNote, 'order number'),
   stockAdjust: command<T.StockAdjustmentCommand>(
@@ -212,3 +212,37 @@ export const allTopics: TopicSpec<unknown>[] = Object.values(topics);
 /** Key of an entry in state.id-map. */
 export const idMapKey = (system: 'ongoing', entityType: string, businessKey: string): string =>
   `${system}:${entityType}:${businessKey}`;
+
+/**
+ * A Multicase return goes to Ongoing as a purchase order marked as a return, in a key space of its
+ * own: its Ongoing number carries a prefix (ONGOING_RETURN_NUMBER_PREFIX) and the id map keys it as
+ * a return, never as a purchase order, so that a return can never overwrite a purchase order in
+ * Ongoing or in the id map, whatever the two number series do.
+ */
+export const returnInOngoing = (returnNumber: string, prefix: string) => ({
+  purchaseOrderNumber: `${prefix}${returnNumber}`,
+  idMapKey: idMapKey('ongoing', 'return', returnNumber),
+});
+
+/** What an Ongoing purchase order's receipt is about: a Multicase return, or a purchase order of that number. */
+export type ReceiptDocument =
+  { kind: 'return'; returnNumber: string } | { kind: 'purchaseOrder'; purchaseOrderNumber: string };
+
+/**
+ * The one decision whether goods received on an Ongoing purchase order are a customer return
+ * (flow 7) or a goods receipt (flow 3). A return when its number carries the prefix and the id map
+ * knows that return (the integration sent it), or when Ongoing marks the purchase order as a return
+ * (`isReturn` true; null means Ongoing did not say, which is no answer either way). Otherwise a
+ * purchase order, whether or not the integration created it.
+ */
+export function receiptDocument(
+  ongoingNumber: string,
+  isReturn: boolean | null,
+  knownReturn: (returnNumber: string) => boolean,
+  prefix: string,
+): ReceiptDocument {
+  const prefixed = prefix !== '' && ongoingNumber.startsWith(prefix) && ongoingNumber.length > prefix.length;
+  const returnNumber = prefixed ? ongoingNumber.slice(prefix.length) : ongoingNumber;
+  if ((prefixed && knownReturn(returnNumber)) || isReturn === true) return { kind: 'return', returnNumber };
+  return { kind: 'purchaseOrder', purchaseOrderNumber: ongoingNumber };
+}

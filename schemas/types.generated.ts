@@ -693,18 +693,26 @@ export interface ReceiptReportCommand {
   payload: ReceiptReport;
 }
 
-/** Total received so far for one position. */
+/** Total received so far on one warehouse line. */
 export interface ReceiptBookingLine {
-  position: number;
+  /** the Multicase position the row number names; null when it names none */
+  position: null | number;
   productNumber: string;
   totalReceived: number;
+  /** Ongoing's row number of the line: the warehouse line the total is for */
+  rowNumber: null | string;
 }
 
-/** Book goods received against a Multicase purchase order (cumulative received quantity per line). */
+/** Book goods received in the warehouse on an Ongoing purchase order (cumulative received quantity per warehouse line): against the Multicase purchase order of that number when the integration created it, else as an unplanned receipt. */
 export interface ReceiptBooking {
+  /** the Ongoing purchase order's number: the Multicase purchase order's when ours */
   purchaseOrderNumber: string;
   ongoingPurchaseOrderId: number;
   receivedAt: null | number;
+  /** why the Ongoing purchase order is not one the integration created (made by hand in the warehouse, or another Ongoing id than ours): booked as an unplanned receipt with an integration exception; null: ours */
+  notOurs: null | string;
+  /** the Multicase warehouse Ongoing runs */
+  warehouseCode: null | string;
   lines: Array<ReceiptBookingLine>;
 }
 
@@ -768,12 +776,14 @@ export interface ShipmentInvoiceCommand {
   payload: ShipmentInvoice;
 }
 
-/** Total received so far for one return line. */
+/** Total received so far on one warehouse line. */
 export interface ReturnBookingLine {
-  /** the return line */
-  position: number;
+  /** the return line the row number names; null when it names none */
+  position: null | number;
   productNumber: string;
   totalReceived: number;
+  /** Ongoing's row number of the line: the warehouse line the total is for */
+  rowNumber: null | string;
 }
 
 /** Book returned goods the warehouse received into Multicase stock (cumulative received quantity per return line); a complete return is settled. */
@@ -781,6 +791,12 @@ export interface ReturnBooking {
   returnNumber: string;
   ongoingPurchaseOrderId: number;
   receivedAt: null | number;
+  /** the Ongoing purchase order's number (the return number with ONGOING_RETURN_NUMBER_PREFIX) */
+  purchaseOrderNumber: null | string;
+  /** why the Ongoing purchase order is not one the integration created (made by hand in the warehouse, or another Ongoing id than ours): booked as an unplanned receipt with an integration exception; null: ours */
+  notOurs: null | string;
+  /** the Multicase warehouse Ongoing runs */
+  warehouseCode: null | string;
   lines: Array<ReturnBookingLine>;
 }
 

@@ -16,6 +16,8 @@ import { dashboardQueries } from '../pipeline/ops/dashboard.js';
 import { flows } from '../pipeline/flows.js';
 import type { Pipeline } from '../pipeline/main.js';
 import { topics } from '../schemas/catalog.js';
+import { openExceptions, resolveException } from '../connectors/multicase/adapter/exceptions.js';
+import { getStock } from '../infra/local/multicase-db/actions.js';
 import { eventually, type TestEnvironment } from './support/environment.js';
 import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 import { releasePort, reservePorts } from './support/free-ports.js';
@@ -56,6 +58,7 @@ beforeAll(async () => {
       ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '500',
       HELD_RECORD_ALERT_AFTER_MS: '1000',
       CONSUMER_LAG_INTERVAL_MS: '1000',
+      INTEGRATION_EXCEPTIONS_POLL_MS: '500',
     },
     { shippingMethods: false },
   ));
@@ -103,6 +106,7 @@ describe('alerts and dashboards on a real Prometheus', () => {
       'every rule evaluated',
     );
     expect([...new Set(rules.data.groups.flatMap((g) => g.rules).map((r) => r.name))].sort()).toEqual([
+      'IntegrationExceptionsOpen',
       'MulticaseChangeCaptureHeldBack',
       'OngoingRateLimited',
       'OngoingWriteLeaseHeldTwice',
@@ -321,4 +325,37 @@ describe('alerts and dashboards on a real Prometheus', () => {
       'PipelineConsumerLagGrowing cleared',
     );
   }, 150_000);
+
+  it('stock counted below what Multicase has: IntegrationExceptionsOpen fires for its kind, and clears once resolved', async () => {
+    await eventually(
+      () => env.api.getArticles({ articleNumber: 'WOOL-SOCK' }),
+      (a) => a.length === 1,
+      30_000,
+      'the article in Ongoing',
+    );
+    const onHand = await getStock(env.db, 'WOOL-SOCK', 'MAIN');
+    await env.control.adjustStock({
+      adjustments: [
+        { articleNumber: 'WOOL-SOCK', numberOfItems: -(onHand + 3), cause: { code: 'COUNT', name: 'Count' } },
+      ],
+    });
+    const fired = await eventually(
+      () => firing('IntegrationExceptionsOpen'),
+      (a) => a.length > 0,
+      30_000,
+      'IntegrationExceptionsOpen firing',
+    );
+    console.log(`alert fired (stock below zero):\n  ${show(fired)}`);
+    expect(fired[0]!.labels).toMatchObject({ kind: 'stock_below_zero', severity: 'warning' });
+    const [open] = (await openExceptions(env.db)).recent;
+    expect(await resolveException(env.db, open!.id, 'alert test', 'counted again')).toMatchObject({
+      outcome: 'resolved',
+    });
+    await eventually(
+      () => active('IntegrationExceptionsOpen'),
+      (a) => a.length === 0,
+      30_000,
+      'IntegrationExceptionsOpen cleared',
+    );
+  }, 90_000);
 });

@@ -2,7 +2,8 @@
  * The browser console in a real headless browser (Debian's chromium, driven by playwright-core;
  * nothing is downloaded), served by the pipeline process on the real stack: a picking list held
  * for an unmapped freight method goes out once the method is mapped in the editor, and a picking
- * list dead-lettered because its article was not in Ongoing yet goes out once retried from the page.
+ * list dead-lettered because its article was not in Ongoing yet goes out once retried from the page,
+ * and an integration exception (a count below what Multicase holds) is marked resolved from the page.
  * The flow picture is kept as test-results/console-flows.png (UPDATE_DOCS_SCREENSHOT=1 also
  * rewrites docs/console.png).
  */
@@ -24,6 +25,7 @@ import { startPipeline, type Pipeline } from '../pipeline/main.js';
 import { esc } from '../pipeline/console/html.js';
 import { MetricSet, parseMetrics } from '../pipeline/console/metrics-text.js';
 import { consoleSettings, consoleToken } from '../pipeline/console/settings.js';
+import { exceptionById } from '../connectors/multicase/adapter/exceptions.js';
 import { scrapedTelemetry } from '../pipeline/console/telemetry.js';
 import { ConfigError, loadConfig } from '../runtime/config.js';
 import { metrics } from '../runtime/metrics.js';
@@ -51,6 +53,7 @@ beforeAll(async () => {
     MULTICASE_PICKING_LIST_POLL_MS: '2000',
     MULTICASE_PRODUCT_POLL_MS: '4000',
     ID_MAP_GRACE_MS: '500',
+    ONGOING_INVENTORY_ADJUSTMENT_POLL_MS: '500',
     CONSOLE_PORT: '0',
     CONSOLE_WRITE: 'true',
     CONSOLE_TOKEN: TOKEN,
@@ -174,6 +177,32 @@ describe('the browser console', () => {
       mkdirSync(`${root}docs`, { recursive: true });
       await page.screenshot({ path: `${root}docs/console.png`, fullPage: true });
     }
+    await page.close();
+  });
+
+  it('lists an integration exception and marks it resolved with a note', async () => {
+    await idMap.waitFor(idMapKey('ongoing', 'article', 'TENT-2P'), (v) => v !== undefined, 20_000);
+    await setStock(env.db, 'TENT-2P', 'MAIN', 2);
+    await env.control.adjustStock({
+      adjustments: [{ articleNumber: 'TENT-2P', numberOfItems: -5, cause: { code: 'COUNT', name: 'Stock count' } }],
+    });
+    const page = await openConsole();
+    const row = page.locator('table.exceptions tr', { hasText: 'TENT-2P' });
+    await expect.poll(async () => (await page.reload(), row.count()), { timeout: 30_000 }).toBe(1);
+    expect(await row.textContent()).toContain('stock the warehouse has less of than Multicase can book');
+    expect(await row.textContent()).toContain('-5 / -2');
+    const id = await row.locator('button.resolve').getAttribute('data-id');
+    await row.locator('input.resolve-note').fill('recounted: 3 found in the returns area');
+    await row.locator('button.resolve').click();
+    await expect.poll(() => page.textContent('#message'), { timeout: 20_000 }).toContain(`Exception ${id}`);
+    expect(await exceptionById(env.db, Number(id))).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'console',
+      resolutionNote: 'recounted: 3 found in the returns area',
+    });
+    await expect
+      .poll(async () => (await page.reload(), page.textContent('#attention')), { timeout: 20_000 })
+      .toContain('No open exceptions.');
     await page.close();
   });
 

@@ -80,7 +80,7 @@ describe('crash recovery of returns', () => {
       const ret = await registerReturn(env.db, order.orderNumber, [{ position: 1, quantity: 2, handling: 'to_stock' }]);
       await sendReturnToWarehouse(env.db, ret.returnNumber);
       await eventually(
-        () => env.api.getPurchaseOrders({ purchaseOrderNumber: ret.returnNumber }),
+        () => env.api.getPurchaseOrders({ purchaseOrderNumber: `R-${ret.returnNumber}` }),
         (p) => p.length === 1,
         60_000,
         'the return in Ongoing',
@@ -88,8 +88,9 @@ describe('crash recovery of returns', () => {
       await pipelines.stop(running);
 
       const stockBefore = await getStock(env.db, 'JACKET-M', 'MAIN');
-      await env.control.receivePurchaseOrder({ purchaseOrderNumber: ret.returnNumber });
-      const crashPoint = planned.replace('{return}', ret.returnNumber);
+      await env.control.receivePurchaseOrder({ purchaseOrderNumber: `R-${ret.returnNumber}` });
+      // The booking's key is the return's number in Ongoing (its prefix R- and the return number).
+      const crashPoint = planned.replace('{return}', `R-${ret.returnNumber}`);
       const crashing = pipelines.start(crashPoint);
       expect(await crashing.exited).toBe('SIGKILL');
       expect(crashing.output()).toContain(`crash point ${crashPoint.replace(/:1$/, '')} reached`);
@@ -106,7 +107,7 @@ describe('crash recovery of returns', () => {
         await eventually(
           () =>
             env.api
-              .getPurchaseOrders({ purchaseOrderNumber: ret.returnNumber })
+              .getPurchaseOrders({ purchaseOrderNumber: `R-${ret.returnNumber}` })
               .then((p) => p[0]?.purchaseOrderLines?.[0]?.reportedNumberOfItems),
           (r) => r === 2,
           30_000,

@@ -2,13 +2,12 @@
  * Flow 8 end to end on the real stack: stock counts up and down in Ongoing, and a picking
  * discrepancy during an order shipped through flow 6, reach Multicase's stock and stock history
  * exactly once each and are set reported in Ongoing; a count that would take Multicase below zero
- * (or below what is allocated) is booked as far as the model allows and flagged as a discrepancy;
- * an adjustment Ongoing sends malformed is dead-lettered once and never acknowledged, and the rest
- * flows. Ongoing's answers pass through a small proxy here that can spoil one adjustment, the way
+ * is booked down to zero and the rest raised, one below what is allocated is booked in full,
+ * releasing allocation (an integration exception each); an adjustment Ongoing sends malformed is
+ * dead-lettered once and never acknowledged, and the rest flows; one of an article Multicase does
+ * not stock is raised, not dead-lettered. Ongoing's answers pass through a small proxy here that can spoil one adjustment, the way
  * a real Ongoing might send what our simulator never would.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   allocate,
@@ -27,45 +26,28 @@ import { exceptionsRaised } from '../connectors/multicase/adapter/exceptions.js'
 import { bookStockAdjustment } from '../sinks/multicase/stock-adjustment.js';
 import { dlqTopicName, topics } from '../schemas/catalog.js';
 import { eventually, type TestEnvironment } from './support/environment.js';
+import { startOngoingProxy, type OngoingProxy } from './support/ongoing-proxy.js';
 import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
-let proxy: Server;
+let proxy: OngoingProxy | undefined;
 /** Comments of adjustments the proxy spoils: their numberOfItems comes back null. */
 const SPOILED = 'spoil me';
 
 /** Ongoing as the pipeline sees it: the simulator, behind a proxy that spoils adjustments commented SPOILED. */
 async function startSpoilingProxy(simulatorBaseUrl: string): Promise<string> {
-  const target = new URL(simulatorBaseUrl);
-  proxy = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const url = `${target.origin}${req.url}`;
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
-      ) as Record<string, string>;
-      const reply = await fetch(url, {
-        method: req.method,
-        headers,
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-      });
-      let body = Buffer.from(await reply.arrayBuffer());
-      if (req.method === 'GET' && req.url?.includes('/inventoryAdjustments') && reply.ok) {
-        const lines = JSON.parse(body.toString()) as {
-          inventoryAdjustments: { inventoryItemComment: string | null; numberOfItems: number | null }[];
-        }[];
-        for (const l of lines)
-          for (const a of l.inventoryAdjustments) if (a.inventoryItemComment === SPOILED) a.numberOfItems = null;
-        body = Buffer.from(JSON.stringify(lines));
-      }
-      res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
-      res.end(body);
-    })().catch(() => res.writeHead(502).end());
+  proxy = await startOngoingProxy(simulatorBaseUrl, (req, url, reply) => {
+    if (req.method !== 'GET' || !url.pathname.endsWith('/inventoryAdjustments') || reply.status !== 200)
+      return reply.body;
+    const lines = JSON.parse(reply.body.toString()) as {
+      inventoryAdjustments: { inventoryItemComment: string | null; numberOfItems: number | null }[];
+    }[];
+    for (const l of lines)
+      for (const a of l.inventoryAdjustments) if (a.inventoryItemComment === SPOILED) a.numberOfItems = null;
+    return Buffer.from(JSON.stringify(lines));
   });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
+  return proxy.url;
 }
 
 beforeAll(async () => {
@@ -86,7 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopRunningPipeline({ env, pipeline });
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.close();
 });
 
 const adjustmentsOf = (productNumber: string) =>
@@ -203,12 +185,10 @@ describe('inventory adjustments in Ongoing', () => {
     expect(all.map((a) => [a.numberOfItems, a.inventoryAdjustmentCause?.code])).toEqual([[-1, 'PICKDIFF']]);
   }, 90_000);
 
-  it('a count below what Multicase has is booked down to zero, and one below what is allocated down to the allocation; the rest is flagged', async () => {
-    const flagged = async () =>
-      (await exceptionsRaised.get()).values
-        .filter((v) => v.labels.kind === 'stock_below_zero')
-        .reduce((s, v) => s + v.value, 0);
-    const counted = await flagged();
+  it('a count below what Multicase has is booked down to zero, the rest raised; one below what is allocated is booked in full, releasing allocation', async () => {
+    const raised = async (kind: string) =>
+      (await exceptionsRaised.get()).values.filter((v) => v.labels.kind === kind).reduce((s, v) => s + v.value, 0);
+    const [belowZero, released] = [await raised('stock_below_zero'), await raised('stock_lost_allocation_released')];
     await setStock(env.db, 'SLBAG-3S', 'MAIN', 4);
     const gone = await env.control.adjustStock({
       adjustments: [{ articleNumber: 'SLBAG-3S', numberOfItems: -6, cause: { code: 'COUNT', name: 'Stock count' } }],
@@ -232,25 +212,30 @@ describe('inventory adjustments in Ongoing', () => {
       20_000,
       'both set reported',
     );
-    await eventually(flagged, (n) => n === counted + 2, 10_000, 'two discrepancies counted');
+    await eventually(
+      async () => [await raised('stock_below_zero'), await raised('stock_lost_allocation_released')],
+      ([z, r]) => z === belowZero + 1 && r === released + 1,
+      10_000,
+      'both raised',
+    );
     await settle();
     expect(await getStock(env.db, 'SLBAG-3S', 'MAIN')).toBe(0);
     expect((await adjustmentsOf('SLBAG-3S')).map((t) => t.quantityChange)).toEqual([-4]);
-    expect(await getStockLevels(env.db, 'JACKET-M', 'MAIN')).toEqual({ onHand: 5, allocated: 5, available: 0 });
-    expect((await adjustmentsOf('JACKET-M')).map((t) => t.quantityChange)).toEqual([-3]);
+    expect(await getStockLevels(env.db, 'JACKET-M', 'MAIN')).toEqual({ onHand: 2, allocated: 2, available: 0 });
+    expect((await adjustmentsOf('JACKET-M')).map((t) => t.quantityChange)).toEqual([-6]);
 
     const report = await collectExceptions({ MULTICASE_DATABASE_URL: env.dbUrl });
     expect(
       report.measured &&
         report.recent.map((d) => [d.kind, d.productNumber, d.reported, d.booked, d.stockNotBooked]).sort(),
     ).toEqual([
-      ['stock_below_zero', 'JACKET-M', -6, -3, -3],
       ['stock_below_zero', 'SLBAG-3S', -6, -4, -2],
+      ['stock_lost_allocation_released', 'JACKET-M', -6, -6, 0],
     ]);
     const text = formatOpenExceptions(report).join('\n');
     expect(text).toContain(`inventory adjustment inventory ${gone.inventoryId}/article`);
+    expect(text).toContain(`allocation of 3 × JACKET-M was released (order ${order.orderNumber} line 1: 3)`);
     expect(text).toContain('2 open exceptions');
-    expect(await flagged()).toBe(counted + 2);
   }, 60_000);
 
   it('a malformed adjustment is dead-lettered once and stays unreported in Ongoing; the rest of the poll flows', async () => {
@@ -286,20 +271,26 @@ describe('inventory adjustments in Ongoing', () => {
     expect(await getStock(env.db, 'WOOL-SOCK', 'MAIN')).toBe(before + 2);
   }, 60_000);
 
-  it('an adjustment of an article Multicase does not know is dead-lettered by the sink with the reason', async () => {
+  it('an adjustment of an article Multicase does not know is raised as an exception, never dead-lettered', async () => {
     await env.api.upsertArticle({ articleNumber: 'NOT-IN-MC', articleName: 'Made in the warehouse' });
-    await env.control.adjustStock({ adjustments: [{ articleNumber: 'NOT-IN-MC', numberOfItems: 4 }] });
-    const letters = async () =>
-      (await listDeadLetters(env.rt, { topic: dlqTopicName(topics.stockAdjust.name), timeoutMs: 3_000 }))[0]!.letters;
-    const dead = await eventually(
-      letters,
-      (l) => l.some((x) => x.key === 'NOT-IN-MC'),
+    const made = await env.control.adjustStock({ adjustments: [{ articleNumber: 'NOT-IN-MC', numberOfItems: 4 }] });
+    const articleId = (await env.api.getArticles({ articleNumber: 'NOT-IN-MC' }))[0]!.articleSystemId;
+    const reference = `inventory ${made.inventoryId}/article ${articleId}`;
+    const [e] = await eventually(
+      () => env.db('multicase.integration_exceptions').where('document_number', reference),
+      (rows) => rows.length === 1,
       20_000,
-      'the unknown product in the DLQ',
+      'the exception',
     );
-    expect(dead.find((x) => x.key === 'NOT-IN-MC')).toMatchObject({
-      errorClass: 'UnmappableError',
-      message: expect.stringMatching(/productNumber NOT-IN-MC is not a Multicase product/),
-    });
+    expect(e).toMatchObject({ kind: 'article_not_stocked_in_multicase', status: 'open' });
+    expect(e.reason).toMatch(/Multicase has no stocked product NOT-IN-MC: nothing booked/);
+    await eventually(
+      () => unreported('NOT-IN-MC'),
+      (l) => l.length === 0,
+      20_000,
+      'set reported',
+    );
+    const letters = await listDeadLetters(env.rt, { topic: dlqTopicName(topics.stockAdjust.name), timeoutMs: 3_000 });
+    expect(letters[0]?.letters ?? []).toEqual([]);
   }, 60_000);
 });

@@ -9,11 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeReturn,
-  createSalesOrder,
   getReturnOrder,
   getStock,
   registerReturn,
-  sendOrderToWarehouse,
   sendReturnToWarehouse,
 } from '../infra/local/multicase-db/actions.js';
 import type { Pipeline } from '../pipeline/main.js';
@@ -21,6 +19,7 @@ import { topics } from '../schemas/catalog.js';
 import { eventually, type TestEnvironment } from './support/environment.js';
 import { readRecords } from './support/kafka.js';
 import { startRunningPipeline, stopRunningPipeline } from './support/running-pipeline.js';
+import { shippedOrder } from './support/warehouse-facts.js';
 
 let env: TestEnvironment;
 let pipeline: Pipeline;
@@ -34,13 +33,6 @@ beforeAll(async () => {
 
 afterAll(() => stopRunningPipeline({ env, pipeline }));
 
-const invoicesOf = (orderNumber: string) =>
-  env
-    .db('multicase.invoices as i')
-    .join('multicase.sales_orders as o', 'o.id', 'i.sales_order_id')
-    .where('o.order_number', orderNumber)
-    .orderBy('i.id')
-    .select('i.id', 'i.invoice_number');
 const creditNotesOf = (returnNumber: string) =>
   env
     .db('multicase.credit_notes as c')
@@ -62,44 +54,20 @@ const returnHistory = (returnNumber: string) =>
     .where('t.reference', returnNumber)
     .orderBy('t.id')
     .select('p.product_number', 't.quantity_change', 't.kind');
+/** A return's number in Ongoing: the return number with ONGOING_RETURN_NUMBER_PREFIX (default R-). */
+const ongoingNumber = (returnNumber: string) => `R-${returnNumber}`;
 const returnInOngoing = (returnNumber: string) =>
-  env.api.getPurchaseOrders({ purchaseOrderNumber: returnNumber }).then((p) => p[0]);
-
-/** An order of tents and socks, sent, picked, shipped and invoiced through flows 4 and 6. */
-async function shippedOrder(): Promise<{ orderNumber: string; invoiceId: number }> {
-  const order = await createSalesOrder(env.db, {
-    customerNumber: 'C10002',
-    shippingMethod: 'BRING-PIP',
-    warehouseCode: 'MAIN',
-    lines: [
-      { productNumber: 'TENT-2P', quantity: 3, unitPrice: 2000 },
-      { productNumber: 'WOOL-SOCK', quantity: 4, unitPrice: 100 },
-    ],
-  });
-  const picking = await sendOrderToWarehouse(env.db, order.orderNumber);
-  await eventually(
-    () => env.api.getOrders({ orderNumber: picking.pickingListNumber }),
-    (o) => o.length === 1,
-    20_000,
-    'order in Ongoing',
-  );
-  await env.control.fulfilOrder({ orderNumber: picking.pickingListNumber });
-  const [invoice] = await eventually(
-    () => invoicesOf(order.orderNumber),
-    (i) => i.length === 1,
-    30_000,
-    'the invoice',
-  );
-  return { orderNumber: order.orderNumber, invoiceId: invoice!.id as number };
-}
+  env.api.getPurchaseOrders({ purchaseOrderNumber: ongoingNumber(returnNumber) }).then((p) => p[0]);
 
 async function receive(returnNumber: string, rowNumber: string, numberOfItems: number): Promise<void> {
-  await env.control.receivePurchaseOrder({ purchaseOrderNumber: returnNumber }, [{ rowNumber, numberOfItems }]);
+  await env.control.receivePurchaseOrder({ purchaseOrderNumber: ongoingNumber(returnNumber) }, [
+    { rowNumber, numberOfItems },
+  ]);
 }
 
 describe('customer returns', () => {
   it('goes to Ongoing as a return receipt; partly received, then completed: stock rises by what arrived, the credit note covers received and scrapped lines at the invoice prices', async () => {
-    const { orderNumber, invoiceId } = await shippedOrder();
+    const { orderNumber, invoiceId } = await shippedOrder(env);
     const tentsBefore = await getStock(env.db, 'TENT-2P', 'MAIN');
     const socksBefore = await getStock(env.db, 'WOOL-SOCK', 'MAIN');
     const ret = await registerReturn(
@@ -171,7 +139,9 @@ describe('customer returns', () => {
     ]);
 
     // A replay of the booking commands changes nothing: no second credit note, no stock movement.
-    const bookings = (await readRecords(env.rt, topics.returnBook.name, 2)).filter((r) => r.key === ret.returnNumber);
+    const bookings = (await readRecords(env.rt, topics.returnBook.name, 2)).filter(
+      (r) => r.key === ongoingNumber(ret.returnNumber),
+    );
     expect(bookings.length).toBeGreaterThan(0);
     const producer = await env.rt.producer();
     await producer.send(bookings.map((b) => ({ topic: b.topic, key: b.key, value: b.value })));
@@ -181,7 +151,7 @@ describe('customer returns', () => {
   }, 120_000);
 
   it('a replace settlement creates no credit note; a return closed by the user credits only what arrived', async () => {
-    const { orderNumber } = await shippedOrder();
+    const { orderNumber } = await shippedOrder(env);
     const replaced = await registerReturn(env.db, orderNumber, [{ position: 2, quantity: 1, handling: 'to_stock' }], {
       settlement: 'replace',
     });

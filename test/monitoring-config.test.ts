@@ -19,6 +19,7 @@ import '../connectors/ongoing/api/request-metrics.js';
 import '../pipeline/consumer-lag.js';
 import '../pipeline/roles.js';
 import '../runtime/build-info.js';
+import '../connectors/multicase/adapter/exceptions.js';
 import { dashboardJson, dashboardPath, dashboardQueries, stagesOf } from '../pipeline/ops/dashboard.js';
 import { flows, ROLES } from '../pipeline/flows.js';
 import { registry } from '../runtime/metrics.js';
@@ -85,6 +86,7 @@ describe('Prometheus alert rules', () => {
       OngoingWriteLeaseHeldTwice: /pipeline_lease_held\{lease=~"ongoing-writes.*> 1/s,
       PipelineRecordHeldTooLong: /pipeline_held_records_overdue/,
       StockDrift: /pipeline_stock_drift_items/,
+      IntegrationExceptionsOpen: /pipeline_integration_exceptions_open/,
     };
     for (const [alert, metric] of Object.entries(expectations)) {
       expect(blockOf(alert), alert).toBeDefined();

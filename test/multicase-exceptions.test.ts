@@ -5,6 +5,7 @@
  * open ones; the ledger gives each warehouse line its own difference; and the stock discrepancies
  * of migration 0011 become exceptions of kind stock_below_zero.
  */
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,6 +25,7 @@ import {
 } from '../infra/local/multicase-db/actions.js';
 import { connectMulticase } from '../infra/local/multicase-db/db.js';
 import { migrationSource, multicaseMigrations } from '../infra/local/multicase-db/migrations/index.js';
+import { runOps, type OpsIo } from '../pipeline/ops/cli.js';
 import { createTempDatabase, type TempDatabase } from './support/databases.js';
 import { seededMulticase } from './support/multicase.js';
 
@@ -52,6 +54,12 @@ describe('integration exceptions', () => {
     );
     const inDatabase = [...rows[0]!.def.matchAll(/'(\w+)'::text/g)].map((m) => m[1]).sort();
     expect(inDatabase).toEqual(Object.keys(EXCEPTION_KINDS).sort());
+  });
+
+  it('are each explained in the README: what it means and what the user does', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const [kind, k] of Object.entries(EXCEPTION_KINDS))
+      expect(readme, kind).toContain(`| \`${kind}\` | ${k.means} | ${k.userDoes} |`);
   });
 
   it('raised: a row with the documents and quantities, a note in each document history, counted once committed', async () => {
@@ -181,6 +189,61 @@ describe('integration exceptions', () => {
     await resolveException(knex, first, 'anna', 'counted again');
     await resolveException(knex, second, 'anna', 'counted again');
     await knex.transaction(async (trx) => expect(await stockExplainedByExceptions(trx, 'MAIN')).toEqual([]));
+  });
+});
+
+describe('ops exceptions', () => {
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const io: OpsIo = {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+      runtime: () => {
+        throw new Error('ops exceptions needs no Kafka');
+      },
+      multicaseDb: () => knex,
+    };
+    return { code: await runOps(args, io), text: out.join('\n') };
+  };
+
+  it('lists the open ones and resolves one with a note; refuses bad usage', async () => {
+    const id = await knex.transaction((trx) =>
+      raiseException(
+        trx,
+        {
+          kind: 'receipt_on_unknown_purchase_order',
+          document: { type: 'ongoing_purchase_order', number: 'HAND-1' },
+          reported: 4,
+          booked: 4,
+          reason:
+            'Ongoing purchase order HAND-1 was not created by the integration: 4 × TENT-2P booked as an unplanned receipt.',
+        },
+        by,
+      ),
+    );
+    const listed = await run(['exceptions', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.text).toMatch(
+      new RegExp(`^${id}\\s+receipt_on_unknown_purchase_order\\s+ongoing purchase order HAND-1`, 'm'),
+    );
+    expect(listed.text).toContain('1 open exception: 1 receipt_on_unknown_purchase_order');
+    expect((await run(['exceptions', 'list', '--kind', 'nonsense'])).code).toBe(1);
+    expect((await run(['exceptions', 'resolve', String(id)])).code).toBe(2);
+    const resolved = await run([
+      'exceptions',
+      'resolve',
+      String(id),
+      '--note',
+      'PO 200099 created for it',
+      '--by',
+      'anna',
+    ]);
+    expect(resolved).toEqual({
+      code: 0,
+      text: `Exception ${id} (receipt_on_unknown_purchase_order, ongoing purchase order HAND-1) resolved by anna: PO 200099 created for it`,
+    });
+    expect((await run(['exceptions', 'resolve', '999999', '--note', 'x'])).code).toBe(1);
+    expect((await run(['exceptions', 'list'])).text).toContain('none open');
   });
 });
 

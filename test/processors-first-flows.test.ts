@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NotYetAvailableError } from '../runtime/errors.js';
 import type {
   GoodsReceiptReceived,
   IdMapping,
@@ -265,31 +266,48 @@ describe('goods receipt → receipt booking', () => {
     },
   };
 
-  it('books the cumulative received quantity per position', () => {
-    expect(
-      goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '17' }), graceMs: 0 }),
-    ).toEqual({
+  const lookups = (entries: Record<string, string>) => ({
+    idMap: idMap(entries),
+    graceMs: 0,
+    integratedWarehouse: 'MAIN',
+    returnNumberPrefix: 'R-',
+  });
+
+  it('books the cumulative received quantity per warehouse line, naming the Multicase position', () => {
+    expect(goodsReceiptToBooking(receipt, lookups({ 'ongoing:purchaseOrder:PO-1': '17' }))).toEqual({
       purchaseOrderNumber: 'PO-1',
       ongoingPurchaseOrderId: 17,
       receivedAt: 5,
-      lines: [{ position: 1, productNumber: 'MUG-1', totalReceived: 4 }],
+      notOurs: null,
+      warehouseCode: 'MAIN',
+      lines: [{ position: 1, rowNumber: '1', productNumber: 'MUG-1', totalReceived: 4 }],
     });
+    const odd = { ...receipt, after: { ...receipt.after!, lines: [{ ...receipt.after!.lines[0]!, rowNumber: 'X7' }] } };
+    expect(goodsReceiptToBooking(odd, lookups({ 'ongoing:purchaseOrder:PO-1': '17' }))?.lines).toEqual([
+      { position: null, rowNumber: 'X7', productNumber: 'MUG-1', totalReceived: 4 },
+    ]);
   });
-  it('waits a grace period for a mapping that may be late, and refuses one that differs', () => {
-    expect(() => goodsReceiptToBooking(receipt, { idMap: idMap({}), graceMs: 5_000 })).toThrow(
-      expect.objectContaining({
-        name: 'NotYetAvailableError',
-        giveUpAfterMs: 5_000,
-        message: expect.stringMatching(/PO-1 was not created by this pipeline/),
-      }),
-    );
-    expect(() =>
-      goodsReceiptToBooking(receipt, { idMap: idMap({ 'ongoing:purchaseOrder:PO-1': '99' }), graceMs: 0 }),
-    ).toThrow(
-      expect.objectContaining({
-        name: 'UnmappableError',
-        message: expect.stringMatching(/differs from the id Ongoing gave/),
-      }),
-    );
+
+  it('waits a grace period for a mapping that may be late, then books it as not ours; one of another Ongoing id is not ours at once', () => {
+    let thrown: unknown;
+    try {
+      goodsReceiptToBooking(receipt, { ...lookups({}), graceMs: 5_000 });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({
+      name: 'NotYetAvailableError',
+      giveUpAfterMs: 5_000,
+      message: expect.stringMatching(/PO-1 was not created by this pipeline/),
+    });
+    expect((thrown as NotYetAvailableError).afterGrace!()).toMatchObject({
+      purchaseOrderNumber: 'PO-1',
+      notOurs:
+        'Ongoing purchase order PO-1 was not created by the integration (no purchase order of that number in the id map)',
+    });
+    expect(goodsReceiptToBooking(receipt, lookups({ 'ongoing:purchaseOrder:PO-1': '99' }))).toMatchObject({
+      notOurs:
+        "Ongoing purchase order PO-1 has id 17, but the integration's purchase order of that number is Ongoing's 99",
+    });
   });
 });

@@ -11,7 +11,7 @@ import {
 import { inventoryAdjustmentToStock } from '../processors/inventory-adjustment-to-stock.js';
 import { loadConfig } from '../runtime/config.js';
 import { integratedWarehouseOngoingCode, warehouseSettings } from '../pipeline/settings.js';
-import { planAdjustment } from '../connectors/multicase/adapter/stock-adjustments.js';
+import { planFall } from '../connectors/multicase/adapter/stock-adjustments.js';
 import { causeText } from '../sinks/multicase/stock-adjustment.js';
 import { ValidationError } from '../runtime/errors.js';
 
@@ -184,12 +184,12 @@ describe('an adjustment event to a stock command', () => {
 });
 
 describe('what the Multicase sink books', () => {
-  it('all of a rise, and a fall down to what is allocated or zero; the rest is the discrepancy', () => {
-    expect(planAdjustment(4, 0, 0)).toEqual({ book: 4, unbooked: 0, limit: null });
-    expect(planAdjustment(-3, 10, 2)).toEqual({ book: -3, unbooked: 0, limit: null });
-    expect(planAdjustment(-5, 3, 0)).toEqual({ book: -3, unbooked: -2, limit: 'zero' });
-    expect(planAdjustment(-5, 10, 7)).toEqual({ book: -3, unbooked: -2, limit: 'allocated' });
-    expect(planAdjustment(-5, 0, 0)).toEqual({ book: 0, unbooked: -5, limit: 'zero' });
+  it('a fall in full, releasing what allocation stands in the way; only what goes below zero is left', () => {
+    expect(planFall(3, 10, 2)).toEqual({ book: 3, notBooked: 0, release: 0 });
+    expect(planFall(5, 10, 7)).toEqual({ book: 5, notBooked: 0, release: 2 });
+    expect(planFall(5, 3, 0)).toEqual({ book: 3, notBooked: 2, release: 0 });
+    expect(planFall(5, 3, 3)).toEqual({ book: 3, notBooked: 2, release: 3 });
+    expect(planFall(5, 0, 0)).toEqual({ book: 0, notBooked: 5, release: 0 });
   });
 
   it('names the cause, and for a picking discrepancy where it was found', () => {

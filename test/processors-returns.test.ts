@@ -58,14 +58,15 @@ const known = (k: string): IdMapping => ({
 const lookups = (idMap: (k: string) => IdMapping | undefined = known) => ({
   graceMs: 1_000,
   integratedWarehouse: 'MAIN',
+  returnNumberPrefix: 'R-',
   idMap: { get: idMap },
 });
 const onlyArticles = (k: string) => (k.startsWith('ongoing:article:') ? known(k) : undefined);
 
 describe('return → Ongoing return receipt', () => {
-  it('sends only the to-stock lines, as a purchase order marked as a return, numbered by the return, from the customer', () => {
+  it('sends only the to-stock lines, as a purchase order marked as a return, numbered by the return with its prefix, from the customer', () => {
     expect(returnToInbound(event(), lookups(onlyArticles))).toEqual({
-      purchaseOrderNumber: '400001',
+      purchaseOrderNumber: 'R-400001',
       cancel: false,
       isReturn: true,
       supplierNumber: 'C10001',
@@ -120,16 +121,16 @@ describe('return → Ongoing return receipt', () => {
 });
 
 describe('received return → return booking', () => {
-  const receipt = (isReturn: boolean | null): GoodsReceiptReceived => ({
+  const receipt = (isReturn: boolean | null, purchaseOrderNumber = 'R-400001'): GoodsReceiptReceived => ({
     eventId: 'e',
-    entityKey: '400001',
+    entityKey: purchaseOrderNumber,
     operation: 'UPDATE',
     source: { system: 'ongoing', entity: 'purchase-order', position: 'v' },
     occurredAt: 0,
     capturedAt: 0,
     after: {
       purchaseOrderId: 77,
-      purchaseOrderNumber: '400001',
+      purchaseOrderNumber,
       statusNumber: 400,
       lastReceivedAt: 5,
       isReturn,
@@ -145,17 +146,55 @@ describe('received return → return booking', () => {
       ],
     },
   });
+  const onlyReturn = (k: string) => (k === 'ongoing:return:400001' ? known(k) : undefined);
+  const booked = {
+    returnNumber: '400001',
+    ongoingPurchaseOrderId: 77,
+    receivedAt: 5,
+    purchaseOrderNumber: 'R-400001',
+    notOurs: null,
+    warehouseCode: 'MAIN',
+    lines: [{ position: 1, rowNumber: '1', productNumber: 'TENT-2P', totalReceived: 1 }],
+  };
 
-  it('books a receipt marked as a return, and only that; the goods-receipt mapping leaves it alone', () => {
-    expect(returnReceiptToBooking(receipt(true), lookups())).toEqual({
-      returnNumber: '400001',
-      ongoingPurchaseOrderId: 77,
-      receivedAt: 5,
-      lines: [{ position: 1, productNumber: 'TENT-2P', totalReceived: 1 }],
+  it('books a return the integration sent (its prefix and the id map say so, whatever the marker); the goods-receipt mapping leaves it alone', () => {
+    for (const marker of [true, null, false]) {
+      expect(returnReceiptToBooking(receipt(marker), lookups(onlyReturn))).toEqual(booked);
+      expect(goodsReceiptToBooking(receipt(marker), lookups(onlyReturn))).toBeNull();
+    }
+  });
+
+  it('takes a purchase order of the same number as a purchase order: a return never stands in for one', () => {
+    const po = receipt(false, '400001');
+    expect(returnReceiptToBooking(po, lookups(onlyReturn))).toBeNull();
+    expect(
+      goodsReceiptToBooking(
+        po,
+        lookups((k) => (k === 'ongoing:purchaseOrder:400001' ? known(k) : undefined)),
+      ),
+    ).toMatchObject({ purchaseOrderNumber: '400001', notOurs: null });
+  });
+
+  it('books a return purchase order the integration did not send, once the grace is over, as not ours', () => {
+    let thrown: unknown;
+    try {
+      returnReceiptToBooking(
+        receipt(true, 'HAND-RET-1'),
+        lookups(() => undefined),
+      );
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(NotYetAvailableError);
+    expect((thrown as NotYetAvailableError).afterGrace!()).toMatchObject({
+      returnNumber: 'HAND-RET-1',
+      purchaseOrderNumber: 'HAND-RET-1',
+      notOurs: expect.stringMatching(/HAND-RET-1 was not created by the integration/),
     });
-    expect(goodsReceiptToBooking(receipt(true), lookups())).toBeNull();
-    expect(returnReceiptToBooking(receipt(false), lookups())).toBeNull();
-    expect(returnReceiptToBooking(receipt(null), lookups())).toBeNull();
+    const other = (k: string) => (k === 'ongoing:return:400001' ? { ...known(k), externalId: '99' } : undefined);
+    expect(returnReceiptToBooking(receipt(true), lookups(other))).toMatchObject({
+      notOurs: "Ongoing purchase order R-400001 has id 77, but the integration's return of that number is Ongoing's 99",
+    });
   });
 });
 

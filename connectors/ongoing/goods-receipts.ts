@@ -14,7 +14,7 @@ import type { SourceConnector, SourceEvent } from '../../runtime/source.js';
 import type { OngoingApi, OngoingPurchaseOrder } from './api/client.js';
 import { latestOngoingTime } from './api/times.js';
 import { reportingBackSource, type ReportingPosition } from './reporting-back.js';
-import { isReturnReceipt } from './return-receipts.js';
+import { returnMarker } from './return-receipts.js';
 
 export type { ReportingPosition } from './reporting-back.js';
 
@@ -88,7 +88,7 @@ export function purchaseOrderToReceiptEvent(
         purchaseOrderNumber: key,
         statusNumber,
         lastReceivedAt,
-        isReturn: isReturnReceipt(po),
+        isReturn: returnMarker(po),
         lines,
       },
     },

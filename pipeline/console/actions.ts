@@ -2,7 +2,8 @@
  * What the console can do, each through the same code as the ops CLI: retry one dead letter
  * (`dlq retry`), set a shipping-method mapping after checking its codes against Ongoing
  * (`shipping-map set`; the processor then sends the picking lists it held for that freight method
- * by itself), and run the stock check (`reconcile`). The editor's data is read here too.
+ * by itself), mark an integration exception resolved (`exceptions resolve`), and run the stock
+ * check (`reconcile`). The editor's data is read here too.
  */
 import { topics } from '../../schemas/catalog.js';
 import type { ShippingMethodMapping } from '../../schemas/types.generated.js';
@@ -16,6 +17,7 @@ import {
   type FreightMethod,
 } from '../../connectors/multicase/adapter/freight-methods.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
+import { resolveException } from '../../connectors/multicase/adapter/exceptions.js';
 import { retryDeadLetters } from '../ops/dlq.js';
 import { reconcileStock } from '../ops/reconcile.js';
 import type { StockReport } from '../ops/reconcile-diff.js';
@@ -159,6 +161,17 @@ export function consoleActions(sys: ConsoleSystems) {
         );
       retried.set(`${topic}@${offset}`, Date.now());
       return `Re-published the letter at offset ${offset} of ${topic} to ${r.retried[0]!.topic}.`;
+    },
+
+    /** Marks an integration exception resolved, by the console's user, with what was done. */
+    async resolveException(id: number, note: string): Promise<string> {
+      if (note.trim() === '')
+        throw new ActionRefused('say what was done about the exception before marking it resolved');
+      const r = await resolveException(sys.multicaseDb(), id, 'console', note.trim());
+      if (r.outcome === 'unknown') throw new ActionRefused(`there is no integration exception ${id}`);
+      return r.outcome === 'resolved'
+        ? `Exception ${id} (${r.exception.kind}) marked resolved.`
+        : `Exception ${id} was already resolved by ${r.exception.resolvedBy}.`;
     },
 
     /** Starts the stock check in the background (it reads all of Ongoing: minutes, not seconds). */

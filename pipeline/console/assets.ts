@@ -40,6 +40,9 @@ export const CONSOLE_JS = String.raw`'use strict';
   async function refreshOnce() {
     try {
       for (const el of document.querySelectorAll('[data-fragment]')) {
+        // What the person is typing (a note on an exception) is not thrown away by a refresh.
+        const typing = [...el.querySelectorAll('input')].some((i) => i === document.activeElement || i.value);
+        if (typing) continue;
         const res = await fetch(el.dataset.fragment, { cache: 'no-store' });
         if (res.ok) el.innerHTML = await res.text();
       }
@@ -116,6 +119,15 @@ export const CONSOLE_JS = String.raw`'use strict';
     if (retry) return void act(retry, () => post('/api/dlq/retry', { topic: retry.dataset.topic, offset: retry.dataset.offset, key: retry.dataset.key || null }));
     const save = t.closest('button.save');
     if (save) return void act(save, () => post('/api/shipping-map', rowValues(save.closest('tr'))));
+    const resolve = t.closest('button.resolve');
+    if (resolve) {
+      const note = document.querySelector('input.resolve-note[data-id="' + resolve.dataset.id + '"]');
+      return void act(resolve, async () => {
+        const data = await post('/api/exceptions/resolve', { id: Number(resolve.dataset.id), note: note ? note.value : '' });
+        if (note) note.value = '';
+        return data;
+      });
+    }
     const stock = t.closest('button.stock-check');
     if (stock) return void act(stock, () => post('/api/stock-check'));
     const open = t.closest('a.open-mapping');
@@ -168,6 +180,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 .count { display: inline-block; min-width: 1.6em; padding: 0 .4em; border-radius: 1em; background: var(--line); text-align: center; font-size: .85em; }
 table { border-collapse: collapse; width: 100%; font-size: .9em; }
 th, td { text-align: left; padding: .3em .5em; border-bottom: 1px solid var(--line); vertical-align: top; }
+input.resolve-note { font: inherit; width: 12em; }
 td .message { font-family: ui-monospace, monospace; font-size: .9em; word-break: break-word; }
 .note { color: var(--muted); font-size: .85em; }
 .none { color: var(--ok); }

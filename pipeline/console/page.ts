@@ -4,6 +4,7 @@
  * written into it (the token lives in the browser's sessionStorage, typed in by the person).
  */
 import type { ShippingMethodMapping } from '../../schemas/types.generated.js';
+import { EXCEPTION_KINDS } from '../../connectors/multicase/adapter/exception-kinds.js';
 import type { OngoingCodes } from '../ops/shipping-map-check.js';
 import { mappingProblems } from '../ops/shipping-map-check.js';
 import type { EditorData } from './actions.js';
@@ -94,23 +95,54 @@ function pausedSection(s: Snapshot): string {
   }<p class="note">A paused stage keeps retrying and resumes by itself once the cause (credentials, grants, an address, a broker) is fixed; nothing is dead-lettered meanwhile.</p>`;
 }
 
+function exceptionSection(s: Snapshot, o: PageOptions): string {
+  const r = s.exceptions;
+  if (!r.measured)
+    return `<h3>Integration exceptions</h3><p class="problem">Could not read them: ${esc(r.problem)}</p>`;
+  const q = (n: number | null) => (n === null ? '-' : esc(n));
+  const rows = r.recent.map((e) => [
+    esc(e.id),
+    `<span title="${esc(EXCEPTION_KINDS[e.kind].userDoes)}">${esc(EXCEPTION_KINDS[e.kind].title)}</span>`,
+    esc(`${e.documentType.replace(/_/g, ' ')} ${e.documentNumber}`),
+    esc(e.productNumber ?? '-'),
+    `${q(e.expected)} / ${q(e.reported)} / ${q(e.booked)}`,
+    esc(time(e.createdAt)),
+    `<span class="message">${esc(e.reason)}</span>`,
+    `<input type="text" class="resolve-note" data-id="${esc(e.id)}" aria-label="what was done about exception ${esc(e.id)}" placeholder="what was done"${o.writable ? '' : ' disabled'}> ${button(o, 'resolve', 'Mark resolved', { id: e.id })}`,
+  ]);
+  const shown = r.open > r.recent.length ? `, the ${r.recent.length} most recent shown` : '';
+  return [
+    `<h3>Integration exceptions <span class="count">${r.open}</span></h3>`,
+    rows.length === 0
+      ? '<p class="none">No open exceptions.</p>'
+      : table(
+          'exceptions',
+          ['id', 'kind', 'document', 'article', 'expected / reported / booked', 'raised', 'reason', 'action'],
+          rows,
+        ),
+    `<p class="note">What the warehouse did that Multicase could not reconcile: booked as it happened${esc(shown)}. Deal with it in Multicase (hover a kind for what to do), then mark it resolved with what was done; the note goes into the documents' history.</p>`,
+  ].join('');
+}
+
 function driftSection(s: Snapshot, o: PageOptions): string {
+  const drifted = s.drift.items.filter((d) => d.drift !== 0);
   const rows = s.drift.items.map((d) => [
     esc(d.article),
     esc(d.drift),
     esc(d.ongoing ?? '-'),
     esc(d.multicase ?? '-'),
     esc(d.inFlight ?? '-'),
+    d.explained ? esc(`${d.explained} (${(d.exceptions ?? []).map((id) => `#${id}`).join(', ')})`) : '-',
   ]);
   const check = o.stockCheck.running
     ? `<p class="note">A stock check is running since ${esc(time(o.stockCheck.startedAt))}.</p>`
     : button(o, 'stock-check', 'Check stock now', {});
   return [
-    `<h3>Stock drift <span class="count">${rows.length}</span></h3>`,
+    `<h3>Stock drift <span class="count">${drifted.length}</span></h3>`,
     rows.length === 0
       ? '<p class="none">No drift known.</p>'
-      : table('drift', ['article', 'drift', 'ongoing', 'multicase', 'in flight'], rows),
-    `<p class="note">From ${esc(s.drift.source)}${s.drift.checkedAt ? `, checked ${esc(time(s.drift.checkedAt))}` : ''}. Drift is a change no flow explains (stock corrected by hand in one system): correct it in the system that is wrong.</p>`,
+      : table('drift', ['article', 'drift', 'ongoing', 'multicase', 'in flight', 'open exceptions'], rows),
+    `<p class="note">From ${esc(s.drift.source)}${s.drift.checkedAt ? `, checked ${esc(time(s.drift.checkedAt))}` : ''}. Drift is a change no flow explains (stock corrected by hand in one system): correct it in the system that is wrong. What open exceptions explain is not drift.</p>`,
     o.stockCheck.error ? `<p class="problem">The last stock check failed: ${esc(o.stockCheck.error)}</p>` : '',
     check,
   ].join('');
@@ -121,6 +153,7 @@ export function attentionFragment(s: Snapshot, o: PageOptions): string {
     heldSection(s),
     letterSection(s, o),
     pausedSection(s),
+    exceptionSection(s, o),
     driftSection(s, o),
     ...s.problems.map((p) => `<p class="problem">Could not read ${esc(p)}</p>`),
   ].join('\n');

@@ -16,6 +16,7 @@ import { loadConfig } from '../../runtime/config.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
+import { openExceptions } from '../../connectors/multicase/adapter/exceptions.js';
 import { UsageError } from '../ops/errors.js';
 import { ActionRefused, consoleActions, type ConsoleActions } from './actions.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
@@ -162,6 +163,11 @@ function routes(actions: ConsoleActions, snaps: ReturnType<typeof snapshots>, wr
       return { message: `Saved freight method ${id} → ${what}. Picking lists held for it go out by themselves.` };
     },
     '/api/stock-check': async () => ({ message: actions.startStockCheck() }),
+    '/api/exceptions/resolve': async (b) => {
+      const id = Number(b.id);
+      if (!Number.isSafeInteger(id) || id < 1) throw new ActionRefused('id must be the number of an exception');
+      return { message: await actions.resolveException(id, typeof b.note === 'string' ? b.note : '') };
+    },
   };
   return { get, post };
 }
@@ -185,6 +191,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     telemetry: opts.telemetry,
     lastReconcile: () => actions.stockCheck.report,
     retried: actions.retried,
+    openExceptions: () => openExceptions(opts.multicaseDb(), { limit: 50 }),
   });
   const { get, post } = routes(actions, snaps, writable);
   // Bound to loopback, only loopback names are answered: a web page cannot reach the console by rebinding its own name to 127.0.0.1.

@@ -1,8 +1,9 @@
 /**
  * What the console shows, gathered in one pass: the flow table with live figures on every hop
  * (records, consumer lag, end-to-end p99), and what needs a person: held records, dead letters,
- * unhealthy stages, stock drift. Cheap reads only (admin offsets, tables kept open, metrics); dead
- * letters are read again only when their topic grew.
+ * unhealthy stages, open integration exceptions, stock drift. Cheap reads only (admin offsets,
+ * tables kept open, metrics, one count of open exceptions); dead letters are read again only when
+ * their topic grew.
  */
 import { topics } from '../../schemas/catalog.js';
 import type { HeldRecord } from '../../schemas/types.generated.js';
@@ -11,6 +12,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { openTable, type Table } from '../../runtime/table.js';
 import { flows, flowStages, sinkStagesOf, type Flow } from '../flows.js';
 import { listDeadLetters, retryRefusal, type DeadLetter } from '../ops/dlq.js';
+import type { ExceptionReport } from '../ops/exceptions.js';
 import type { StockReport } from '../ops/reconcile-diff.js';
 import { groupLag, stillHeld, type GroupLag, type HeldEntry } from '../ops/status.js';
 import type { MetricSet } from './metrics-text.js';
@@ -66,6 +68,9 @@ export interface DriftItem {
   readonly ongoing?: number;
   readonly multicase?: number;
   readonly inFlight?: number;
+  /** What open integration exceptions explain (not drift), and which ones. */
+  readonly explained?: number;
+  readonly exceptions?: number[];
 }
 
 export interface Snapshot {
@@ -76,6 +81,8 @@ export interface Snapshot {
   readonly deadLetters: DeadLetterGroup[];
   readonly unhealthy: Unhealthy[];
   readonly drift: { readonly items: DriftItem[]; readonly checkedAt: number | undefined; readonly source: string };
+  /** The integration exceptions open in Multicase. */
+  readonly exceptions: ExceptionReport;
   /** What could not be read (Kafka, a table), for the page. */
   readonly problems: string[];
 }
@@ -198,6 +205,8 @@ export interface SnapshotDeps {
   lastReconcile(): StockReport | undefined;
   /** Letters retried from this console: `${dlqTopic}@${offset}` → when. */
   readonly retried: ReadonlyMap<string, number>;
+  /** The open integration exceptions in Multicase (the most recent in full). */
+  openExceptions(): Promise<Omit<Extract<ExceptionReport, { measured: true }>, 'measured'>>;
 }
 
 export interface Snapshots {
@@ -294,13 +303,15 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
     const drift = report
       ? {
           items: report.articles
-            .filter((a) => a.drift !== 0)
+            .filter((a) => a.drift !== 0 || a.explained !== 0)
             .map((a) => ({
               article: a.article,
               drift: a.drift,
               ongoing: a.ongoing,
               multicase: a.multicase,
               inFlight: a.inFlight,
+              explained: a.explained,
+              exceptions: a.exceptions,
             })),
           checkedAt: report.checkedAt,
           source: 'the stock check run from this console',
@@ -310,6 +321,10 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
           checkedAt: undefined,
           source: 'pipeline_stock_drift_items (the scheduled stock check, RECONCILE_INTERVAL_MS)',
         };
+    const exceptions: ExceptionReport = await deps.openExceptions().then(
+      (r) => ({ measured: true, ...r }),
+      (err: unknown) => ({ measured: false, problem: `the Multicase database: ${errorMessage(err)}` }),
+    );
     return {
       takenAt: Date.now(),
       flows: flowViews(telemetry.metrics, telemetry.available, lags, heldNow.length),
@@ -318,6 +333,7 @@ export function snapshots(deps: SnapshotDeps, maxAgeMs = 2_000): Snapshots {
       deadLetters: await deadLetters(dlqEnds, problems),
       unhealthy: telemetry.unhealthy,
       drift,
+      exceptions,
       problems,
     };
   }

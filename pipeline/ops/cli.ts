@@ -31,6 +31,7 @@ import { warehouseSettings } from '../settings.js';
 import { describeConsole, startStandaloneConsole, untilSignal } from '../console/standalone.js';
 import { formatStockReport, stockReportJson } from './reconcile-diff.js';
 import { multicaseCommand } from './multicase.js';
+import { exceptionsCommand } from './exceptions.js';
 
 export const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -44,7 +45,11 @@ Commands:
   config
       Print every configuration variable (default, description; secrets marked) as a Markdown table.
   status
-      Lag of every pipeline consumer group per partition, source positions, dead letters per topic.
+      Lag of every pipeline consumer group per partition, source positions, dead letters per topic,
+      the open integration exceptions.
+  exceptions list [--kind K] [--limit N] | exceptions resolve <id> --note TEXT [--by NAME]
+      The integration exceptions open in Multicase (booked as the warehouse reported, for a person);
+      resolve marks one dealt with, the note goes into its documents' history (--by: default you).
   replay --group G --topic T (--to-earliest | --to-time ISO | --to-offset N) [--partition P] [--dry-run] [--follow]
       Move group G's committed offsets on T back (or forward), e.g. to resync after an outage.
       The stage re-reads from there; re-processing is safe, every command is idempotent.
@@ -319,6 +324,7 @@ const commands: Record<string, Command> = {
   },
   multicase: (args, io) => multicaseCommand(args, io),
   resnapshot: (args, io) => resnapshotCommand(args, io),
+  exceptions: (args, io) => exceptionsCommand(args, io),
   async help() {
     return USAGE;
   },

@@ -3,6 +3,7 @@
  * exceptions open in Multicase (what the warehouse did that Multicase's model could not reconcile,
  * booked anyway), and marking one resolved once a person has dealt with it in Multicase.
  */
+import { userInfo } from 'node:os';
 import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js';
 import {
   EXCEPTION_KINDS,
@@ -11,7 +12,9 @@ import {
   type ExceptionKind,
   type IntegrationException,
 } from '../../connectors/multicase/adapter/exceptions.js';
-import { OpsError } from './errors.js';
+import { integerOption, parseOptions, required } from './args.js';
+import type { OpsIo } from './cli.js';
+import { OpsError, UsageError } from './errors.js';
 import { isoTime, plural, textTable } from './format.js';
 
 /** The open exceptions (the most recent of them), or why they could not be read. */
@@ -92,4 +95,41 @@ export async function resolveExceptionCommand(db: MulticaseDb, id: number, by: s
   return r.outcome === 'resolved'
     ? `Exception ${id} (${e.kind}, ${documentOf(e)}) resolved by ${by}: ${e.resolutionNote}`
     : `Exception ${id} was already resolved by ${e.resolvedBy} at ${isoTime(e.resolvedAt)}: ${e.resolutionNote}`;
+}
+
+/** Who resolves, when --by is not given: the user running the command. */
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'ops';
+  }
+}
+
+/** `exceptions list [--kind K] [--limit N]` and `exceptions resolve <id> --note … [--by NAME]`. */
+export async function exceptionsCommand(args: string[], io: Pick<OpsIo, 'multicaseDb'>): Promise<string> {
+  const [sub, ...rest] = args;
+  if (!io.multicaseDb) throw new UsageError('exceptions: needs the Multicase database');
+  if (sub === 'list') {
+    const o = parseOptions('exceptions list', rest, { kind: 'string', limit: 'string' });
+    const limit = o.limit === undefined ? undefined : Number(integerOption('exceptions list', 'limit', o.limit, 1));
+    return listExceptions(io.multicaseDb(), {
+      ...(o.kind !== undefined ? { kind: o.kind } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
+  }
+  if (sub === 'resolve') {
+    const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
+    const options = positional === undefined ? rest : rest.slice(1);
+    const o = parseOptions('exceptions resolve', options, { id: 'string', note: 'string', by: 'string' });
+    const raw = required('exceptions resolve', 'id', positional ?? o.id);
+    const id = Number(integerOption('exceptions resolve', 'id', raw, 1));
+    const note = required('exceptions resolve', 'note', o.note);
+    return resolveExceptionCommand(io.multicaseDb(), id, o.by ?? currentUser(), note);
+  }
+  throw new UsageError(
+    sub === undefined
+      ? 'exceptions: give a subcommand: list or resolve'
+      : `exceptions: unknown subcommand "${sub}"; use list or resolve`,
+  );
 }

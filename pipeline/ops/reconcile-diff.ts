@@ -6,10 +6,13 @@
  * booked it. Per article:
  *
  *   in flight = Σ over documents (what Ongoing did − what Multicase has booked for it)
- *   drift     = Ongoing on hand − Multicase on hand − in flight
+ *   explained = Σ over open integration exceptions (the stock the warehouse changed that Multicase
+ *               could not book, e.g. below zero): shown in a column of its own, not drift
+ *   drift     = Ongoing on hand − Multicase on hand − in flight − explained
  *
- * so a difference that is only events on their way is in flight, and anything else (a change made
- * behind the pipeline's back, a record stuck past its document's reach) is drift.
+ * so a difference that is only events on their way is in flight, one a person is already told
+ * about is explained, and anything else (a change made behind the pipeline's back, a record stuck
+ * past its document's reach) is drift.
  */
 import { roundQuantity } from '../../connectors/multicase/adapter/values.js';
 import { plural, textTable } from './format.js';
@@ -30,11 +33,21 @@ export interface InFlight {
   quantity: number;
 }
 
+/** What open integration exceptions explain of one article's difference, and which exceptions. */
+export interface Explained {
+  article: string;
+  quantity: number;
+  exceptions: number[];
+}
+
 export interface ArticleStock {
   article: string;
   ongoing: number;
   multicase: number;
   inFlight: number;
+  /** Explained by open integration exceptions (their ids in `exceptions`). */
+  explained: number;
+  exceptions: number[];
   drift: number;
   inFlightDocuments: Omit<InFlight, 'article'>[];
 }
@@ -48,6 +61,8 @@ export interface StockReport {
   drifted: number;
   /** Articles with something in flight. */
   withInFlight: number;
+  /** Articles with a difference open exceptions explain. */
+  explainedByExceptions: number;
 }
 
 const keyOf = (d: { document: string; article: string }) => `${d.document}\u0000${d.article}`;
@@ -84,23 +99,28 @@ export function compareStock(
   multicase: ReadonlyMap<string, number>,
   inFlight: readonly InFlight[],
   meta: { warehouse: string; checkedAt: number },
+  explainedByExceptions: readonly Explained[] = [],
 ): StockReport {
   const byArticle = new Map<string, InFlight[]>();
   for (const f of inFlight) byArticle.set(f.article, [...(byArticle.get(f.article) ?? []), f]);
-  const names = [...new Set([...ongoing.keys(), ...multicase.keys(), ...byArticle.keys()])].sort();
+  const explained = new Map(explainedByExceptions.map((e) => [e.article, e]));
+  const names = [...new Set([...ongoing.keys(), ...multicase.keys(), ...byArticle.keys(), ...explained.keys()])].sort();
   const articles: ArticleStock[] = [];
   for (const article of names) {
     const o = roundQuantity(ongoing.get(article) ?? 0);
     const m = roundQuantity(multicase.get(article) ?? 0);
     const docs = byArticle.get(article) ?? [];
     const f = roundQuantity(docs.reduce((s, d) => s + d.quantity, 0));
-    if (o === 0 && m === 0 && f === 0) continue;
+    const e = roundQuantity(explained.get(article)?.quantity ?? 0);
+    if (o === 0 && m === 0 && f === 0 && e === 0) continue;
     articles.push({
       article,
       ongoing: o,
       multicase: m,
       inFlight: f,
-      drift: roundQuantity(o - m - f),
+      explained: e,
+      exceptions: explained.get(article)?.exceptions ?? [],
+      drift: roundQuantity(o - m - f - e),
       inFlightDocuments: docs.map(({ flow, document, quantity }) => ({ flow, document, quantity })),
     });
   }
@@ -109,6 +129,7 @@ export function compareStock(
     articles,
     drifted: articles.filter((a) => a.drift !== 0).length,
     withInFlight: articles.filter((a) => a.inFlightDocuments.length > 0).length,
+    explainedByExceptions: articles.filter((a) => a.explained !== 0).length,
   };
 }
 
@@ -129,18 +150,26 @@ const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 /** The terminal form: a summary line, the articles that differ (every one with `all`), and what is in flight. */
 export function formatStockReport(report: StockReport, options: { all?: boolean } = {}): string {
   const shown = report.articles.filter(
-    (a) => options.all || a.drift !== 0 || a.inFlight !== 0 || a.inFlightDocuments.length > 0,
+    (a) => options.all || a.drift !== 0 || a.inFlight !== 0 || a.inFlightDocuments.length > 0 || a.explained !== 0,
   );
   const head =
     `Stock of warehouse ${report.warehouse}, Ongoing against Multicase, at ${new Date(report.checkedAt).toISOString()}: ` +
-    `${plural(report.articles.length, 'article')} compared, ${report.drifted} with drift, ${report.withInFlight} with events in flight.`;
+    `${plural(report.articles.length, 'article')} compared, ${report.drifted} with drift, ${report.withInFlight} with events in flight, ` +
+    `${report.explainedByExceptions} with a difference open exceptions explain.`;
   const lines = [head];
   if (shown.length > 0) {
     lines.push(
       '',
       textTable(
-        ['article', 'ongoing', 'multicase', 'in flight', 'drift'],
-        shown.map((a) => [a.article, a.ongoing, a.multicase, signed(a.inFlight), signed(a.drift)]),
+        ['article', 'ongoing', 'multicase', 'in flight', 'open exceptions', 'drift'],
+        shown.map((a) => [
+          a.article,
+          a.ongoing,
+          a.multicase,
+          signed(a.inFlight),
+          a.explained === 0 ? '0' : `${signed(a.explained)} (${a.exceptions.map((id) => `#${id}`).join(', ')})`,
+          signed(a.drift),
+        ]),
       ),
     );
   }
@@ -153,17 +182,24 @@ export function formatStockReport(report: StockReport, options: { all?: boolean 
       'In flight (done in Ongoing, not yet booked in Multicase):',
       textTable(['flow', 'document', 'article', 'quantity'], docs),
     );
+  if (report.explainedByExceptions > 0)
+    lines.push(
+      '',
+      'Open exceptions: stock the warehouse changed that Multicase could not book; npm run ops -- exceptions list says what to do.',
+    );
   if (report.drifted > 0)
     lines.push(
       '',
-      'Drift = ongoing − multicase − in flight: a change neither flow explains. Count the article, then correct the system that is wrong.',
+      'Drift = ongoing − multicase − in flight − open exceptions: a change no flow explains. Count the article, then correct the system that is wrong.',
     );
   return lines.join('\n');
 }
 
 /** The `--json` form: the same report, times as ISO strings. */
 export function stockReportJson(report: StockReport, options: { all?: boolean } = {}): string {
-  const articles = report.articles.filter((a) => options.all || a.drift !== 0 || a.inFlightDocuments.length > 0);
+  const articles = report.articles.filter(
+    (a) => options.all || a.drift !== 0 || a.inFlightDocuments.length > 0 || a.explained !== 0,
+  );
   return JSON.stringify(
     {
       warehouse: report.warehouse,
@@ -171,6 +207,7 @@ export function stockReportJson(report: StockReport, options: { all?: boolean } 
       compared: report.articles.length,
       drifted: report.drifted,
       withInFlight: report.withInFlight,
+      explainedByExceptions: report.explainedByExceptions,
       articles,
     },
     null,

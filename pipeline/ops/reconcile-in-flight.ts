@@ -15,6 +15,7 @@ import type { MulticaseTransaction } from '../../connectors/multicase/adapter/co
 import {
   adjustmentsHandled,
   receivedOnPurchaseOrders,
+  receivedOnWarehousePurchaseOrders,
   returnsBooked,
 } from '../../connectors/multicase/adapter/reconciliation.js';
 import { returnedOnOrders, shippedOnOrders } from '../../connectors/multicase/adapter/reconciliation-orders.js';
@@ -64,13 +65,20 @@ function receivedPerLine(pos: OngoingPurchaseOrder[]): DocumentQuantity[] {
   );
 }
 
-/** Flow 3: received in Ongoing against a purchase order, less Multicase's quantity received on its lines. */
+/**
+ * Flow 3: received in Ongoing on a purchase order, less what the integration accounted for of it
+ * (the fact ledger; before it, Multicase's quantity received on the order's lines). Purchase orders
+ * the integration did not create count too: their receipts are booked as unplanned receipts.
+ */
 export const goodsReceipts: InFlightContributor = {
   flow: 'goods receipt (flow 3)',
   async ongoing(reads) {
     return receivedPerLine((await reads.purchaseOrders()).filter((po) => !isReturnReceipt(po)));
   },
-  multicase: receivedOnPurchaseOrders,
+  multicase: (trx, warehouse, documents) =>
+    receivedOnWarehousePurchaseOrders(trx, warehouse, documents, (rest) =>
+      receivedOnPurchaseOrders(trx, warehouse, rest),
+    ),
 };
 
 /**
@@ -136,15 +144,13 @@ function adjustmentQuantities(lines: OngoingInventoryAdjustmentsLine[]): Documen
 }
 
 /**
- * Flow 8: stock changes made in Ongoing, less what Multicase booked as an adjustment naming them
- * (processors/inventory-adjustment-to-stock.ts names them). Unreported ones are all read, and
- * reported ones of the last day (Ongoing has no cursor here, only a time window). An adjustment
- * the sink has handled is settled even where Multicase's model could not take all of it (what it
- * recorded in stock_discrepancies): that rest is real drift, and shown as such.
+ * Flow 8: stock changes made in Ongoing, less what Multicase accounted for under their reference
+ * (processors/inventory-adjustment-to-stock.ts names them): booked, or raised as an exception, whose
+ * unbooked stock the open exceptions explain apart. Unreported ones are all read, and reported ones
+ * of the last day (Ongoing has no cursor here, only a time window).
  */
 export const inventoryAdjustments: InFlightContributor = {
   flow: 'inventory adjustment (flow 8)',
-  settledOnceBooked: true,
   async ongoing(reads) {
     const recent = await reads.api.getInventoryAdjustments({
       from: new Date(reads.now - ADJUSTMENT_LOOKBACK_MS),
@@ -161,15 +167,16 @@ export const inventoryAdjustments: InFlightContributor = {
 
 /**
  * Flow 7: returns received in Ongoing as return-marked purchase orders (numbered by the Multicase
- * return), less the stock Multicase booked for that return (returnsBooked in
- * connectors/multicase/adapter/reconciliation.ts).
+ * return with its prefix), less what the integration accounted for of them (the fact ledger; before
+ * it, the stock Multicase booked for the return: returnsBooked).
  */
 export const returns: InFlightContributor = {
   flow: 'return (flow 7)',
   async ongoing(reads) {
     return receivedPerLine((await reads.purchaseOrders()).filter(isReturnReceipt));
   },
-  multicase: returnsBooked,
+  multicase: (trx, warehouse, documents) =>
+    receivedOnWarehousePurchaseOrders(trx, warehouse, documents, (rest) => returnsBooked(trx, warehouse, rest)),
 };
 
 export const IN_FLIGHT_CONTRIBUTORS: readonly InFlightContributor[] = [

@@ -10,6 +10,7 @@
  */
 import { Gauge } from 'prom-client';
 import type { MulticaseDb } from '../../connectors/multicase/adapter/commands.js';
+import { stockExplainedByExceptions } from '../../connectors/multicase/adapter/exceptions.js';
 import { inSnapshot, onHandStock } from '../../connectors/multicase/adapter/reconciliation.js';
 import type { OngoingApi } from '../../connectors/ongoing/api/client.js';
 import { setting } from '../../runtime/config.js';
@@ -37,7 +38,7 @@ export const reconcileSettings = {
 
 export const stockDrift = new Gauge({
   name: 'pipeline_stock_drift_items',
-  help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step',
+  help: 'Ongoing stock minus Multicase on-hand stock minus what is in flight between them and what open integration exceptions explain, per article, as of the last reconciliation (ops reconcile, RECONCILE_INTERVAL_MS); 0 = in step',
   labelNames: ['article'],
   registers: [registry],
 });
@@ -85,7 +86,7 @@ export async function reconcileOnce(
     onRead(ongoingDone.at(-1)!.length);
   }
   const ongoing = await ongoingStock(src.ongoing, onRead);
-  const { multicase, inFlight } = await inSnapshot(src.db, async (trx) => {
+  const { multicase, inFlight, explained } = await inSnapshot(src.db, async (trx) => {
     const inFlight: InFlight[] = [];
     for (const [i, c] of contributors.entries()) {
       const done = ongoingDone[i]!;
@@ -93,9 +94,13 @@ export async function reconcileOnce(
         done.length === 0 ? [] : await c.multicase(trx, src.warehouse, [...new Set(done.map((d) => d.document))]);
       inFlight.push(...inFlightOf(c.flow, done, booked, { settledOnceBooked: c.settledOnceBooked ?? false }));
     }
-    return { multicase: await onHandStock(trx, src.warehouse), inFlight };
+    return {
+      multicase: await onHandStock(trx, src.warehouse),
+      inFlight,
+      explained: await stockExplainedByExceptions(trx, src.warehouse),
+    };
   });
-  return compareStock(ongoing, multicase, inFlight, { warehouse: src.warehouse, checkedAt });
+  return compareStock(ongoing, multicase, inFlight, { warehouse: src.warehouse, checkedAt }, explained);
 }
 
 /** Compares until drift is confirmed by two passes in a row (or none is found), sets the gauge, and returns the last pass. */

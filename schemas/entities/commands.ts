@@ -115,21 +115,31 @@ export const OrderUpsert = record(
   ],
 );
 
+const NOT_OURS =
+  'why the Ongoing purchase order is not one the integration created (made by hand in the warehouse, or another Ongoing id than ours): booked as an unplanned receipt with an integration exception; null: ours';
+
 export const ReceiptBooking = record(
   'ReceiptBooking',
   CMD,
-  'Book goods received against a Multicase purchase order (cumulative received quantity per line).',
+  'Book goods received in the warehouse on an Ongoing purchase order (cumulative received quantity per warehouse line): against the Multicase purchase order of that number when the integration created it, else as an unplanned receipt.',
   [
-    field('purchaseOrderNumber', 'string'),
+    field(
+      'purchaseOrderNumber',
+      'string',
+      "the Ongoing purchase order's number: the Multicase purchase order's when ours",
+    ),
     field('ongoingPurchaseOrderId', 'long'),
     optional('receivedAt', timestampMillis),
+    optional('notOurs', 'string', NOT_OURS),
+    optional('warehouseCode', 'string', 'the Multicase warehouse Ongoing runs'),
     field(
       'lines',
       arrayOf(
-        record('ReceiptBookingLine', CMD, 'Total received so far for one position.', [
-          field('position', 'int'),
+        record('ReceiptBookingLine', CMD, 'Total received so far on one warehouse line.', [
+          optional('position', 'int', 'the Multicase position the row number names; null when it names none'),
           field('productNumber', 'string'),
           field('totalReceived', 'double'),
+          optional('rowNumber', 'string', "Ongoing's row number of the line: the warehouse line the total is for"),
         ]),
       ),
     ),
@@ -182,13 +192,21 @@ export const ReturnBooking = record(
     field('returnNumber', 'string'),
     field('ongoingPurchaseOrderId', 'long'),
     optional('receivedAt', timestampMillis),
+    optional(
+      'purchaseOrderNumber',
+      'string',
+      "the Ongoing purchase order's number (the return number with ONGOING_RETURN_NUMBER_PREFIX)",
+    ),
+    optional('notOurs', 'string', NOT_OURS),
+    optional('warehouseCode', 'string', 'the Multicase warehouse Ongoing runs'),
     field(
       'lines',
       arrayOf(
-        record('ReturnBookingLine', CMD, 'Total received so far for one return line.', [
-          field('position', 'int', 'the return line'),
+        record('ReturnBookingLine', CMD, 'Total received so far on one warehouse line.', [
+          optional('position', 'int', 'the return line the row number names; null when it names none'),
           field('productNumber', 'string'),
           field('totalReceived', 'double'),
+          optional('rowNumber', 'string', "Ongoing's row number of the line: the warehouse line the total is for"),
         ]),
       ),
     ),

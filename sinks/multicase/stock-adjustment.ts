@@ -3,9 +3,9 @@
  * discrepancy) is booked into stock and stock history, kind 'adjustment', referenced by the Ongoing
  * adjustment and caused by Ongoing's cause code and name (and, for a picking discrepancy, the
  * picking list and order it was found on). What is booked is what is not yet accounted for under
- * that reference, so a repeat books nothing. What Multicase's stock model cannot take is recorded
- * as a stock discrepancy, counted in `pipeline_stock_discrepancies_total` and listed by
- * `ops status`; it is never dead-lettered for it (bookWarehouseAdjustment).
+ * that reference, so a repeat books nothing. A fall is booked in full, releasing allocation if need
+ * be; what Multicase cannot reconcile is raised as an integration exception, never dead-lettered
+ * (bookWarehouseAdjustment).
  */
 import { topics } from '../../schemas/catalog.js';
 import type { StockAdjustment } from '../../schemas/types.generated.js';
@@ -13,9 +13,10 @@ import type { MulticaseTransaction } from '../../connectors/multicase/adapter/co
 import {
   bookWarehouseAdjustment,
   withWhereFound,
-  type AdjustmentPlan,
+  type AdjustmentBooked,
   type WarehouseAdjustment,
 } from '../../connectors/multicase/adapter/stock-adjustments.js';
+import { roundQuantity } from '../../connectors/multicase/adapter/values.js';
 import type { MulticaseCommandHandler } from './sink.js';
 
 const STAGE = 'sink.multicase.stock-adjustment';
@@ -34,17 +35,18 @@ const adjustmentOf = (a: StockAdjustment): WarehouseAdjustment => ({
   adjustmentId: a.adjustmentId,
   productNumber: a.productNumber,
   warehouseCode: a.warehouseCode,
-  quantityChange: a.quantityChange,
+  // Rounded to Multicase's precision once, here, where the command is read.
+  quantityChange: roundQuantity(a.quantityChange),
   cause: ongoingCause(a),
   pickingListNumber: a.pickingListNumber,
 });
 
-/** What was booked and what was recorded as a discrepancy; null when the adjustment was booked already. */
+/** What was booked, released and not booked; null when the adjustment was booked already. */
 export const bookStockAdjustment = (
   trx: MulticaseTransaction,
   a: StockAdjustment,
   eventId: string,
-): Promise<AdjustmentPlan | null> => bookWarehouseAdjustment(trx, adjustmentOf(a), { stage: STAGE, eventId });
+): Promise<AdjustmentBooked | null> => bookWarehouseAdjustment(trx, adjustmentOf(a), { stage: STAGE, eventId });
 
 export const stockAdjustmentHandler: MulticaseCommandHandler<StockAdjustment> = {
   name: STAGE,

@@ -1,8 +1,9 @@
 /**
  * Flows 2 and 7, Ongoing side: PUT /purchaseOrders (upsert by purchase order number), or DELETE to
  * cancel. Customer returns go the same way, marked as a return, with the customer as the supplier
- * (the sender). Ongoing refuses edits below what was received, and a cancel once receiving has
- * started; the refusal reaches the DLQ with its message.
+ * (the sender), numbered and kept in the id map in a key space of their own (returnInOngoing), so
+ * a return never overwrites a purchase order. Ongoing refuses edits below what was received, and a
+ * cancel once receiving has started; the refusal reaches the DLQ with its message.
  *
  * Closing short (`close`): the PUT lowers every line to what was received, then the purchase order
  * gets the status Ongoing uses for a finished one (ONGOING_PURCHASE_ORDER_CLOSED_STATUS). Should
@@ -85,6 +86,7 @@ export const purchaseOrderUpsertHandler: OngoingWriteHandler<PurchaseOrderUpsert
   input: topics.purchaseOrderUpsert,
   entityType: 'purchaseOrder',
   cancels: (payload) => payload.cancel,
+  entityTypeOf: (payload) => (payload.isReturn ? 'return' : 'purchaseOrder'),
   async write(api, payload, known, sink) {
     if (payload.cancel) {
       if (!known) return null; // (the writer cancels only what Ongoing has)
@@ -107,8 +109,8 @@ export const purchaseOrderUpsertHandler: OngoingWriteHandler<PurchaseOrderUpsert
     if (payload.close) await setFinished(api, purchaseOrderId, payload.purchaseOrderNumber, sink);
     return String(purchaseOrderId);
   },
-  async find(api, purchaseOrderNumber) {
-    const [found] = await api.getPurchaseOrders({ purchaseOrderNumber });
+  async find(api, _key, payload) {
+    const [found] = await api.getPurchaseOrders({ purchaseOrderNumber: payload.purchaseOrderNumber });
     return found ? String(found.purchaseOrderInfo.purchaseOrderId) : null;
   },
 };

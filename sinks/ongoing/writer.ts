@@ -48,10 +48,12 @@ export interface OngoingWriteHandler<P> {
    * id-map entry there is nothing to cancel, and no call is made (counted, logged at debug).
    */
   cancels?(payload: P): boolean;
+  /** When some payloads are another kind of entity (a return sent as a purchase order): their entity type. */
+  entityTypeOf?(payload: P): string;
   /** Writes the payload (a cancel only for an entity Ongoing has: `known`); returns Ongoing's id, or null when there was nothing to write. */
   write(api: OngoingApi, payload: P, known: IdMapping | undefined, sink: OngoingSinkContext): Promise<string | null>;
-  /** Ongoing's id of the entity by business number, if it exists there. */
-  find(api: OngoingApi, businessKey: string): Promise<string | null>;
+  /** Ongoing's id of the entity the payload writes (its business number is `businessKey`), if it exists there. */
+  find(api: OngoingApi, businessKey: string, payload: P): Promise<string | null>;
   /** What a refusal yields besides the dead letter: e.g. a note in the Multicase order's history, so the user sees it. */
   refused?(command: Command<P>, refusal: RejectedError): Output[];
 }
@@ -99,7 +101,8 @@ export function ongoingWriter<P>(
   // because its outputs never got out (a rebalance, a produce error), so it is never proof on its own.
   const written = new Map<string, IdMapping>();
   return async (command) => {
-    const key = idMapKey('ongoing', handler.entityType, command.entityKey);
+    const entityType = handler.entityTypeOf?.(command.payload) ?? handler.entityType;
+    const key = idMapKey('ongoing', entityType, command.entityKey);
     const acknowledged = ctx.idMap.get(key);
     const recent = written.get(key);
     if (recent && acknowledged?.contentHash === recent.contentHash && acknowledged.externalId === recent.externalId)
@@ -130,7 +133,7 @@ export function ongoingWriter<P>(
       // mapping was lost in a crash): record its id, so what depends on it can still be mapped.
       const existing = known
         ? null
-        : await handler.find(ctx.api, command.entityKey).catch((findErr: unknown) => {
+        : await handler.find(ctx.api, command.entityKey, command.payload).catch((findErr: unknown) => {
             // Ongoing unreachable while we look: try the whole command again later. A refusal of the
             // lookup itself teaches nothing: the record's own refusal stands.
             if (findErr instanceof RejectedError) return null;
@@ -142,7 +145,7 @@ export function ongoingWriter<P>(
       }
       const learned: IdMapping = {
         system: 'ongoing',
-        entityType: handler.entityType,
+        entityType,
         businessKey: command.entityKey,
         externalId: existing,
         updatedAt: Date.now(),
@@ -154,7 +157,7 @@ export function ongoingWriter<P>(
     if (externalId === null) return [];
     const mapping: IdMapping = {
       system: 'ongoing',
-      entityType: handler.entityType,
+      entityType,
       businessKey: command.entityKey,
       externalId,
       updatedAt: Date.now(),

@@ -153,6 +153,7 @@ async function stageVariant(): Promise<{
     shippingMethods: { get: () => undefined, entries: () => new Map().entries() },
     graceMs: 1_000,
     integratedWarehouse: 'MAIN',
+    returnNumberPrefix: 'R-',
   });
   await stage.started;
   const start = performance.now();

@@ -77,6 +77,13 @@ export const EXCEPTION_KINDS = {
     userDoes:
       'Find the missing bookings (a receipt not yet booked, stock moved by hand), correct the stock, then mark resolved.',
   },
+  article_not_stocked_in_multicase: {
+    title: 'stock of an article Multicase does not stock',
+    means:
+      'The warehouse received, returned or counted an article that Multicase has no stocked product for (unknown there, or a service item). Nothing could be booked; the warehouse line is taken as handled.',
+    userDoes:
+      'Create the product in Multicase (and book its stock by hand), or have the warehouse correct the article; then mark resolved.',
+  },
   return_not_announced: {
     title: 'return the warehouse registered itself',
     means:

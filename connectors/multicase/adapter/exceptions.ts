@@ -41,6 +41,8 @@ export interface NewException {
   document: { type: ExceptionDocumentType; number: string };
   /** The Multicase documents involved; each gets a note in its history. */
   salesOrderId?: number | null;
+  /** More sales orders involved (e.g. those whose allocation was released); each gets the note too. */
+  salesOrderIds?: readonly number[];
   purchaseOrderId?: number | null;
   returnOrderId?: number | null;
   pickingListId?: number | null;
@@ -77,13 +79,18 @@ async function salesOrderOfPickingList(trx: MulticaseTransaction, pickingListId:
 /** Notes `text` in the history of every Multicase document the exception names. */
 async function noteOnDocuments(
   trx: MulticaseTransaction,
-  e: Pick<IntegrationExceptionRow, 'sales_order_id' | 'purchase_order_id' | 'return_order_id' | 'picking_list_id'>,
+  e: Pick<
+    IntegrationExceptionRow,
+    'sales_order_id' | 'purchase_order_id' | 'return_order_id' | 'picking_list_id' | 'details'
+  >,
   text: string,
   eventId: string | null,
 ): Promise<void> {
   const salesOrderId =
     e.sales_order_id ?? (e.picking_list_id !== null ? await salesOrderOfPickingList(trx, e.picking_list_id) : null);
-  if (salesOrderId !== null) await addOrderHistory(trx, { salesOrderId, type: 'note', text, eventId });
+  const more = Array.isArray(e.details.salesOrderIds) ? (e.details.salesOrderIds as number[]) : [];
+  const orders = [...new Set([...(salesOrderId !== null ? [salesOrderId] : []), ...more])];
+  for (const id of orders) await addOrderHistory(trx, { salesOrderId: id, type: 'note', text, eventId });
   if (e.purchase_order_id !== null)
     await addDocumentHistory(trx, { purchaseOrderId: e.purchase_order_id }, { type: 'exception', text, eventId });
   if (e.return_order_id !== null)
@@ -101,6 +108,7 @@ export async function raiseException(trx: MulticaseTransaction, e: NewException,
     return_order_id: e.returnOrderId ?? null,
     picking_list_id: e.pickingListId ?? null,
   };
+  const details = { ...e.details, ...(e.salesOrderIds?.length ? { salesOrderIds: [...e.salesOrderIds] } : {}) };
   const q = (n: Quantity | null | undefined) => (n === null || n === undefined ? null : roundQuantity(n));
   const [row] = (await trx('multicase.integration_exceptions')
     .insert({
@@ -115,12 +123,12 @@ export async function raiseException(trx: MulticaseTransaction, e: NewException,
       quantity_booked: q(e.booked),
       stock_not_booked: q(e.stockNotBooked) ?? 0,
       reason: e.reason,
-      details: JSON.stringify(e.details ?? {}),
+      details: JSON.stringify(details),
       event_id: by.eventId,
     })
     .returning('id')) as [{ id: unknown }];
   const id = toNumber(row.id);
-  await noteOnDocuments(trx, refs, noteOf(id, e.kind, e.reason), by.eventId);
+  await noteOnDocuments(trx, { ...refs, details }, noteOf(id, e.kind, e.reason), by.eventId);
   void trx.executionPromise.then(
     () => exceptionsRaised.inc({ kind: e.kind, stage: by.stage }),
     () => undefined,

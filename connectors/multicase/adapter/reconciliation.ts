@@ -2,9 +2,15 @@
  * What Multicase has booked for the warehouse's documents, for the stock reconciliation
  * (`ops reconcile`, pipeline/ops/reconcile-in-flight.ts): one read per flow, each per document and
  * article, in the warehouse the warehouse system runs. All of them run in one snapshot.
+ *
+ * The Ongoing flows read the fact ledger (fact-ledger.ts): what the integration accounted for per
+ * warehouse document, booked or raised as an exception (whose stock it did not book the
+ * reconciliation shows apart, from the open exceptions). A document booked before the ledger
+ * existed is read from the Multicase documents, as before.
  */
 import type { MulticaseDb, MulticaseTransaction } from './commands.js';
 import { quantity, readRows, text } from './columns.js';
+import { accountedPerDocument, type FactKind } from './fact-ledger.js';
 import { onHandStock } from './stock.js';
 import type { Quantity } from './values.js';
 
@@ -26,7 +32,30 @@ export function inSnapshot<T>(db: MulticaseDb, read: (trx: MulticaseTransaction)
   return db.transaction(read, { isolationLevel: 'repeatable read', readOnly: true });
 }
 
-/** Flow 3: received on the purchase orders' lines. */
+/** The ledger's figures for the documents it has, and `before` (the pre-ledger read) for the others. */
+async function ledgerOrBefore(
+  trx: MulticaseTransaction,
+  kinds: FactKind[],
+  documents: string[],
+  before: (documents: string[]) => Promise<BookedQuantity[]>,
+): Promise<BookedQuantity[]> {
+  const inLedger = (await Promise.all(kinds.map((k) => accountedPerDocument(trx, k, documents)))).flat();
+  const known = new Set(inLedger.map((d) => d.document));
+  const rest = documents.filter((d) => !known.has(d));
+  return [...inLedger, ...(rest.length > 0 ? await before(rest) : [])];
+}
+
+/** Flows 3 and 7: what was accounted for of the goods received on the warehouse's purchase orders (a return's too). */
+export function receivedOnWarehousePurchaseOrders(
+  trx: MulticaseTransaction,
+  warehouse: string,
+  ongoingNumbers: string[],
+  before: (documents: string[]) => Promise<BookedQuantity[]>,
+): Promise<BookedQuantity[]> {
+  return ledgerOrBefore(trx, ['receipt', 'return'], ongoingNumbers, before);
+}
+
+/** Flow 3 before the ledger: received on the purchase orders' lines. */
 export async function receivedOnPurchaseOrders(
   trx: MulticaseTransaction,
   warehouse: string,
@@ -76,32 +105,38 @@ export async function deliveredOnPickingLists(
 }
 
 /**
- * Flow 8: booked as adjustments under the warehouse's references. An adjustment whose rest was
- * raised as an exception (exceptions.ts) is listed too, with 0 when nothing of it was booked,
- * so that it counts as handled.
+ * Flow 8: accounted for under the warehouse's references: the ledger; before it, booked as
+ * adjustments plus what an exception says was not booked.
  */
-export async function adjustmentsHandled(
+export function adjustmentsHandled(
   trx: MulticaseTransaction,
   warehouse: string,
   references: string[],
 ): Promise<BookedQuantity[]> {
-  const booked = await stockBookedUnder(trx, warehouse, references, ['adjustment']);
-  const recorded = readRows(
-    BOOKED,
-    await trx('multicase.integration_exceptions as d')
-      .join('multicase.warehouses as w', 'w.id', 'd.warehouse_id')
-      .join('multicase.products as p', 'p.id', 'd.product_id')
-      .where({ 'w.code': warehouse, 'd.document_type': 'inventory_adjustment' })
-      .whereRaw('d.document_number = ANY(?)', [references])
-      .distinct('d.document_number as document', 'p.product_number as article', trx.raw('0 AS quantity')),
-  );
-  return [...booked, ...recorded];
+  return ledgerOrBefore(trx, ['adjustment'], references, async (rest) => {
+    const booked = await stockBookedUnder(trx, warehouse, rest, ['adjustment']);
+    const notBooked = readRows(
+      BOOKED,
+      await trx('multicase.integration_exceptions as d')
+        .join('multicase.warehouses as w', 'w.id', 'd.warehouse_id')
+        .join('multicase.products as p', 'p.id', 'd.product_id')
+        .where({ 'w.code': warehouse, 'd.document_type': 'inventory_adjustment' })
+        .whereRaw('d.document_number = ANY(?)', [rest])
+        .groupBy('d.document_number', 'p.product_number')
+        .select(
+          'd.document_number as document',
+          'p.product_number as article',
+          trx.raw('sum(d.stock_not_booked) AS quantity'),
+        ),
+    );
+    return [...booked, ...notBooked];
+  });
 }
 
 /**
- * Flow 7: the stock booked for the returns (kind 'return', or 'correction' when the warehouse
- * lowered a received quantity), referenced by the return number. Stock history rather than the
- * return lines: lines handled in Multicase only are received there without touching stock.
+ * Flow 7 before the ledger: the stock booked for the returns (kind 'return', or 'correction' when
+ * the warehouse lowered a received quantity), referenced by the return number. Stock history rather
+ * than the return lines: lines handled in Multicase only are received there without touching stock.
  */
 export function returnsBooked(
   trx: MulticaseTransaction,

@@ -2,50 +2,30 @@
  * A stock change the warehouse made (a count, damage, a picking discrepancy), booked into stock and
  * stock history as kind 'adjustment', referenced by the warehouse's document.
  *
- * The adjustment carries its total; what is booked is the difference to what the fact ledger
- * (fact-ledger.ts) says was accounted for under the same reference (booked, or raised as an
- * exception), so a repeat books nothing even if it comes with another command id.
+ * The adjustment carries its pair's total (every item of the inventory and article, read
+ * unfiltered by the source); what is booked is the difference to what the fact ledger says was
+ * accounted for under the same reference (booked, or raised as an exception), so a repeat books
+ * nothing even under another command id, and items added to an inventory later book their own
+ * difference, with the right sign.
  *
- * The warehouse holds the physical truth, but Multicase's model keeps on hand at or above zero and
- * at or above what is allocated to orders. A change down that would cross that line is booked as
- * far as the model allows; the rest is raised as an integration exception (exceptions.ts).
+ * The warehouse holds the physical truth: a fall is booked in full, releasing allocation from
+ * orders first where on hand would drop below what is allocated (stock-falls.ts; a picking
+ * discrepancy's own picking list first), raised as stock_lost_allocation_released. Only what
+ * would take on hand below zero is not booked (stock_below_zero). An article Multicase does not
+ * stock is raised, never dead-lettered.
  */
-import { ConfigurationFault, UnmappableError, ValidationError } from '../../../runtime/errors.js';
 import type { MulticaseTransaction } from './commands.js';
 import { pick, readFirst } from './columns.js';
 import { raiseException, type RaisedBy } from './exceptions.js';
 import { accountFor, lineDelta, type WarehouseLine } from './fact-ledger.js';
+import { warehouseIdOf } from './receipts.js';
 import { orderNumberOfPickingList } from './sales-orders.js';
-import { bookedUnder, bookStockMovement, lockStock } from './stock.js';
+import { bookStockFall, raiseForFall } from './stock-falls.js';
+import { bookedUnder, bookStockMovement } from './stock.js';
 import { tables } from './tables.js';
 import { roundQuantity, toQuantity, type Quantity } from './values.js';
 
-/** What stopped a stock change down: on hand would go below zero, or below what is allocated. */
-export type DiscrepancyLimit = 'zero' | 'allocated';
-
-/** What a change meets in Multicase and how much of it can be booked. */
-export interface AdjustmentPlan {
-  /** Booked into stock (signed; 0 books nothing). */
-  book: Quantity;
-  /** Not booked: the discrepancy (signed; 0 when none). */
-  unbooked: Quantity;
-  /** What stopped it, when something did. */
-  limit: DiscrepancyLimit | null;
-}
-
-/**
- * How much of `delta` (what is still to book) stock of `onHand`, of which `allocated` is allocated
- * to orders, can take: all of a rise; of a fall, down to the allocated quantity (or zero).
- */
-export function planAdjustment(delta: Quantity, onHand: Quantity, allocated: Quantity): AdjustmentPlan {
-  if (delta >= 0) return { book: roundQuantity(delta), unbooked: 0, limit: null };
-  const floor = Math.max(allocated, 0);
-  const room = Math.max(0, roundQuantity(onHand - floor));
-  const book = -Math.min(-delta, room);
-  const unbooked = roundQuantity(delta - book);
-  if (unbooked === 0) return { book: roundQuantity(book), unbooked: 0, limit: null };
-  return { book: roundQuantity(book), unbooked, limit: onHand + delta < 0 ? 'zero' : 'allocated' };
-}
+export { planFall } from './stock-falls.js';
 
 /** The stock-history cause of a picking discrepancy names where it was found. */
 export function withWhereFound(cause: string, pickingListNumber: string | null, orderNumber: string | null): string {
@@ -59,7 +39,7 @@ export interface WarehouseAdjustment {
   productNumber: string;
   /** The Multicase warehouse the warehouse system runs. */
   warehouseCode: string | null;
-  /** The adjustment's total change. */
+  /** The adjustment's total change (its inventory and article, every item). */
   quantityChange: Quantity;
   /** Why, as the warehouse says it. */
   cause: string;
@@ -67,37 +47,16 @@ export interface WarehouseAdjustment {
   pickingListNumber: string | null;
 }
 
-async function productAndWarehouse(trx: MulticaseTransaction, a: WarehouseAdjustment) {
-  const record = `stock adjustment ${a.adjustmentId}`;
-  const product = readFirst(
-    pick(tables.products, 'id', 'is_service'),
-    await trx('multicase.products').where('product_number', a.productNumber).first('id', 'is_service'),
-  );
-  if (!product)
-    throw new UnmappableError(`${record}: field productNumber ${a.productNumber} is not a Multicase product`);
-  if (product.is_service)
-    throw new ValidationError(
-      record,
-      'productNumber',
-      `names ${a.productNumber}, a service item, which carries no stock`,
-    );
-  if (!a.warehouseCode) throw new ValidationError(record, 'warehouseCode', 'is missing');
-  if (!Number.isFinite(a.quantityChange))
-    throw new ValidationError(record, 'quantityChange', `is not a number: ${a.quantityChange}`);
-  const warehouse = readFirst(
-    pick(tables.warehouses, 'id'),
-    await trx('multicase.warehouses').where('code', a.warehouseCode).first('id'),
-  );
-  // The warehouse comes from MULTICASE_ONGOING_WAREHOUSE: no record can pass until it is fixed.
-  if (!warehouse)
-    throw new ConfigurationFault(
-      `${record}: warehouse ${a.warehouseCode} (MULTICASE_ONGOING_WAREHOUSE) is not a Multicase warehouse`,
-    );
-  return { productId: product.id, warehouseId: warehouse.id, reference: a.adjustmentId };
+/** What an adjustment booked: the change, what of a fall could not be (below zero), the allocation released. */
+export interface AdjustmentBooked {
+  change: Quantity;
+  booked: Quantity;
+  notBooked: Quantity;
+  released: Quantity;
 }
 
 /** The ledger line of an adjustment: the warehouse's reference, per product. */
-const ledgerLine = (a: WarehouseAdjustment, productId: number): WarehouseLine => ({
+const ledgerLine = (a: WarehouseAdjustment, productId: number | null): WarehouseLine => ({
   kind: 'adjustment',
   documentId: a.adjustmentId,
   lineKey: a.productNumber,
@@ -118,53 +77,87 @@ async function accountedBeforeTheLedger(
 }
 
 /**
- * Books what of the adjustment is not accounted for yet, as far as the stock model allows, and
- * raises the rest as an exception. Null when there was nothing left to book.
+ * Books what of the adjustment is not accounted for yet, in full (see above), and raises what
+ * Multicase could not reconcile. Null when there was nothing left to book.
  */
 export async function bookWarehouseAdjustment(
   trx: MulticaseTransaction,
   a: WarehouseAdjustment,
-  command: RaisedBy,
-): Promise<AdjustmentPlan | null> {
-  const where = await productAndWarehouse(trx, a);
-  // Lock the stock row first, so what was accounted for and the balance are read under the lock.
-  const stock = await lockStock(trx, where.productId, where.warehouseId);
-  const line = ledgerLine(a, where.productId);
+  by: RaisedBy,
+): Promise<AdjustmentBooked | null> {
+  const record = `stock adjustment ${a.adjustmentId}`;
+  const warehouseId = await warehouseIdOf(trx, a.warehouseCode, record);
+  const product = readFirst(
+    pick(tables.products, 'id', 'is_service'),
+    await trx('multicase.products').where('product_number', a.productNumber).first('id', 'is_service'),
+  );
+  const productId = product && !product.is_service ? product.id : null;
+  const line = ledgerLine(a, productId);
   const total = roundQuantity(a.quantityChange);
-  const { delta } = await lineDelta(trx, line, total, await accountedBeforeTheLedger(trx, where));
+  const seed =
+    productId === null ? 0 : await accountedBeforeTheLedger(trx, { productId, warehouseId, reference: a.adjustmentId });
+  const { delta } = await lineDelta(trx, line, total, seed);
   if (delta === 0) return null;
-  const plan = planAdjustment(delta, stock.quantity, stock.allocated);
-
-  const orderNumber = a.pickingListNumber ? await orderNumberOfPickingList(trx, a.pickingListNumber) : null;
-  const cause = withWhereFound(a.cause, a.pickingListNumber, orderNumber);
-  if (plan.book !== 0) {
-    await bookStockMovement(trx, {
-      ...where,
-      quantityChange: plan.book,
-      kind: 'adjustment',
-      cause,
-      eventId: command.eventId,
-    });
-  }
-  if (plan.unbooked !== 0) {
+  const document = { type: 'inventory_adjustment' as const, number: a.adjustmentId };
+  if (productId === null) {
     await raiseException(
       trx,
       {
-        kind: 'stock_below_zero',
-        document: { type: 'inventory_adjustment', number: a.adjustmentId },
-        productId: where.productId,
-        warehouseId: where.warehouseId,
+        kind: 'article_not_stocked_in_multicase',
+        document,
+        productId: product?.id ?? null,
         reported: delta,
-        booked: plan.book,
-        stockNotBooked: plan.unbooked,
-        reason:
-          `Stock of ${a.productNumber} changed by ${delta} in the warehouse (${a.adjustmentId}, ${cause}); ` +
-          `Multicase booked ${plan.book} and could not book ${plan.unbooked} (on hand ${stock.quantity}, allocated ${stock.allocated}).`,
-        details: { onHandBefore: stock.quantity, allocated: stock.allocated, cause, limit: plan.limit },
+        booked: 0,
+        reason: `The warehouse changed the stock of ${a.productNumber} by ${delta} (${a.adjustmentId}, ${a.cause}), but Multicase has no stocked product ${a.productNumber}${product ? ' (it is a service item)' : ''}: nothing booked.`,
       },
-      command,
+      by,
     );
+    await accountFor(trx, line, total, by.eventId);
+    return { change: delta, booked: 0, notBooked: 0, released: 0 };
   }
-  await accountFor(trx, line, total, command.eventId);
-  return plan;
+  const orderNumber = a.pickingListNumber ? await orderNumberOfPickingList(trx, a.pickingListNumber) : null;
+  const cause = withWhereFound(a.cause, a.pickingListNumber, orderNumber);
+  const where = { productId, warehouseId, reference: a.adjustmentId };
+  let outcome: AdjustmentBooked;
+  if (delta > 0) {
+    await bookStockMovement(trx, { ...where, quantityChange: delta, kind: 'adjustment', cause, eventId: by.eventId });
+    outcome = { change: delta, booked: delta, notBooked: 0, released: 0 };
+  } else {
+    const fall = await bookStockFall(trx, {
+      ...where,
+      quantity: -delta,
+      kind: 'adjustment',
+      cause,
+      eventId: by.eventId,
+      pickingListNumber: a.pickingListNumber,
+    });
+    const pickingList = a.pickingListNumber
+      ? readFirst(
+          pick(tables.picking_lists, 'id'),
+          await trx('multicase.picking_lists').where('picking_list_number', a.pickingListNumber).first('id'),
+        )
+      : undefined;
+    await raiseForFall(
+      trx,
+      fall,
+      {
+        releasedKind: 'stock_lost_allocation_released',
+        document,
+        productId,
+        productNumber: a.productNumber,
+        warehouseId,
+        pickingListId: pickingList?.id ?? null,
+        what: `The warehouse took ${-delta} × ${a.productNumber} off stock (${a.adjustmentId}, ${cause})`,
+      },
+      by,
+    );
+    outcome = {
+      change: delta,
+      booked: -fall.booked,
+      notBooked: -fall.notBooked,
+      released: roundQuantity(fall.released.reduce((n, r) => n + r.quantity, 0)),
+    };
+  }
+  await accountFor(trx, line, total, by.eventId);
+  return outcome;
 }

@@ -1,13 +1,13 @@
 /**
- * Goods the warehouse sent out are taken off hand in Multicase (kind 'shipment'), as far as its
- * stock model allows: never below zero, never below what is allocated to orders. What it cannot
- * take (Multicase had less than the warehouse sent) is raised as an integration exception,
- * stock_below_zero, whose stock the stock check then explains.
+ * Goods the warehouse sent out are taken off hand in Multicase (kind 'shipment', unless said) in
+ * full: they have left. Multicase keeps on hand at or above what is allocated, so where they take
+ * stock other orders hold, that allocation is released first (stock-falls.ts) and an exception,
+ * stock_lost_allocation_released, names the orders; only what would take on hand below zero stays
+ * unbooked, as stock_below_zero, whose stock the stock check then explains.
  */
 import type { MulticaseTransaction } from './commands.js';
-import { raiseException, type NewException, type RaisedBy } from './exceptions.js';
-import { planAdjustment } from './stock-adjustments.js';
-import { bookStockMovement, lockStock } from './stock.js';
+import type { NewException, RaisedBy } from './exceptions.js';
+import { bookStockFall, raiseForFall } from './stock-falls.js';
 import type { StockKind } from './tables.js';
 import type { Quantity } from './values.js';
 
@@ -28,39 +28,30 @@ export interface StockOut {
   pickingListId?: number | null;
 }
 
-/** Books what the model allows of the stock leaving; returns what was booked (positive). */
+/** Books the stock leaving in full as far as on hand goes; returns what was booked (positive). */
 export async function takeOffHand(trx: MulticaseTransaction, out: StockOut, by: RaisedBy): Promise<Quantity> {
-  const stock = await lockStock(trx, out.productId, out.warehouseId);
-  const plan = planAdjustment(-out.quantity, stock.quantity, stock.allocated);
-  if (plan.book !== 0)
-    await bookStockMovement(trx, {
+  const fall = await bookStockFall(trx, {
+    productId: out.productId,
+    warehouseId: out.warehouseId,
+    quantity: out.quantity,
+    kind: out.kind ?? 'shipment',
+    reference: out.reference,
+    cause: out.cause,
+    eventId: by.eventId,
+  });
+  await raiseForFall(
+    trx,
+    fall,
+    {
+      releasedKind: 'stock_lost_allocation_released',
+      document: out.document,
       productId: out.productId,
+      productNumber: out.productNumber,
       warehouseId: out.warehouseId,
-      quantityChange: plan.book,
-      kind: out.kind ?? 'shipment',
-      reference: out.reference,
-      cause: out.cause,
-      eventId: by.eventId,
-    });
-  if (plan.unbooked !== 0)
-    await raiseException(
-      trx,
-      {
-        kind: 'stock_below_zero',
-        document: out.document,
-        salesOrderId: out.salesOrderId ?? null,
-        pickingListId: out.pickingListId ?? null,
-        productId: out.productId,
-        warehouseId: out.warehouseId,
-        reported: out.quantity,
-        booked: -plan.book,
-        stockNotBooked: plan.unbooked,
-        reason:
-          `The warehouse sent out ${out.quantity} × ${out.productNumber} (${out.cause}); Multicase took ${-plan.book} off hand ` +
-          `and could not take ${-plan.unbooked} (on hand ${stock.quantity}, allocated ${stock.allocated}).`,
-        details: { onHandBefore: stock.quantity, allocated: stock.allocated, limit: plan.limit },
-      },
-      by,
-    );
-  return -plan.book;
+      what: `The warehouse sent out ${out.quantity} × ${out.productNumber} (${out.cause})`,
+      pickingListId: out.pickingListId ?? null,
+    },
+    by,
+  );
+  return fall.booked;
 }

@@ -18,6 +18,7 @@ import { ApiError, isObject, notFound, utc, type Json, type Query, type Reply } 
 import * as operator from './operator.js';
 import { orderOut, type OrderRow } from './order-shape.js';
 import { purchaseOrderOut, type PurchaseOrderRow } from './purchase-order-shape.js';
+import { registerPurchaseOrderOperatorRoutes } from './control-purchase-orders.js';
 import { DEFAULT_SEED, seedReferenceData, type SeedData } from './reference-data.js';
 import { returnOrderOut, type ReturnOrderRow } from './return-orders.js';
 import { Router } from './router.js';
@@ -56,7 +57,7 @@ async function findOrder(db: Knex | Knex.Transaction, ref: OrderRef, defaultGood
   return row;
 }
 
-async function findPurchaseOrder(
+export async function findPurchaseOrder(
   db: Knex | Knex.Transaction,
   ref: PurchaseOrderRef,
   defaultGoodsOwner: number,
@@ -232,6 +233,8 @@ export function controlRouter(deps: ControlDeps): Router<ControlHandler> {
     store.gate.resetStats();
     return { body: { writesPerSecond: n } };
   });
+
+  registerPurchaseOrderOperatorRoutes(router, { store, defaultGoodsOwner, findPurchaseOrder });
 
   router.add('POST', '/purchaseOrders/receive', async ({ body }) => {
     const found = await findPurchaseOrder(db, body as PurchaseOrderRef, defaultGoodsOwner);

@@ -33,6 +33,8 @@ export interface ReturnOrderRef {
 export interface ReceiveLine {
   purchaseOrderLineId?: number;
   rowNumber?: string;
+  /** A row the purchase order does not have (another article, one more row): added to it, advised 0. */
+  articleNumber?: string;
   numberOfItems: number;
   batchNumber?: string;
   serial?: string;
@@ -48,6 +50,14 @@ export interface ReceivedCorrection {
   /** The line's corrected total received quantity (not a change). */
   receivedNumberOfItems: number;
   comment?: string;
+}
+
+export interface HandMadePurchaseOrder {
+  goodsOwnerId?: number;
+  purchaseOrderNumber: string;
+  lines: { rowNumber: string; articleNumber: string; numberOfItems: number }[];
+  /** Marked as a return, as a warehouse user may. */
+  isReturn?: boolean;
 }
 
 export interface OrderLineQuantity {
@@ -104,6 +114,8 @@ export interface StockAdjustment {
 
 export interface AdjustStockRequest {
   goodsOwnerId?: number;
+  /** Add the items to this inventory, still open (reported or not): they are new, unreported items of it. */
+  inventoryId?: number;
   adjustments: StockAdjustment[];
   /** false changes stock without an inventory adjustment record (initial stock for a demo). */
   recordAdjustment?: boolean;
@@ -204,6 +216,14 @@ export class SimulatorControl {
     return this.call('PUT', '/rate-limit', { writesPerSecond });
   }
 
+  /** A purchase order a warehouse user creates by hand (not through the API): nothing of it comes from the ERP. */
+  createPurchaseOrderByHand(order: HandMadePurchaseOrder): Promise<Json> {
+    return this.call('POST', '/purchaseOrders/createByHand', order);
+  }
+  /** A warehouse user gives a purchase order another number in the UI (the old number is free again). */
+  renumberPurchaseOrder(ref: PurchaseOrderRef, newPurchaseOrderNumber: string): Promise<Json> {
+    return this.call('POST', '/purchaseOrders/renumber', { ...ref, newPurchaseOrderNumber });
+  }
   receivePurchaseOrder(ref: PurchaseOrderRef, lines?: ReceiveLine[]): Promise<Json> {
     return this.call('POST', '/purchaseOrders/receive', { ...ref, lines });
   }

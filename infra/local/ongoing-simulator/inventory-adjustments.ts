@@ -33,13 +33,18 @@ interface AdjustmentRow {
   is_reported: boolean;
 }
 
-/** Books one inventory (several articles possible) and changes stock accordingly. */
+/**
+ * Books one inventory (several articles possible) and changes stock accordingly. Given an
+ * `inventoryId`, the items are added to that inventory, still open: each item is a transaction with
+ * its own reported flag, so the new ones are unreported whatever was set reported before (reading
+ * R1 of docs/warehouse-facts.md).
+ */
 export async function recordInventory(
   trx: Knex.Transaction,
   items: AdjustmentInput[],
-  options: { record?: boolean } = {},
+  options: { record?: boolean; inventoryId?: number } = {},
 ): Promise<{ inventoryId: number; ids: number[] }> {
-  const inventoryId = await nextId(trx, 'inventory_seq');
+  const inventoryId = options.inventoryId ?? (await nextId(trx, 'inventory_seq'));
   const ids: number[] = [];
   for (const item of items) {
     await changeStock(trx, item.articleSystemId, item.numberOfItems, { inbound: item.numberOfItems > 0 });

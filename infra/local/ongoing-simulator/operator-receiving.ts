@@ -1,12 +1,43 @@
 /** The operator receiving goods against a purchase order, and correcting a miscounted receipt. */
 import type { Knex } from 'knex';
 import type { ReceivedCorrection, ReceiveLine } from './control.js';
-import { ApiError } from './http.js';
+import { ApiError, notFound } from './http.js';
 import type { PurchaseOrderLineRow, PurchaseOrderRow, ReceivedItem } from './purchase-order-shape.js';
 import { PURCHASE_ORDER_STATUS } from './reference-data.js';
 import { nextId } from './schema.js';
 import { changeStock } from './stock.js';
 import { conflict, now, pickLineFor, quantity } from './operator-common.js';
+
+/**
+ * A row the purchase order does not have, received anyway (the supplier sent another article, or
+ * one more row): Ongoing's receiving adds it to the order as a line advised 0.
+ */
+async function addReceivedRow(
+  trx: Knex.Transaction,
+  po: PurchaseOrderRow,
+  lines: PurchaseOrderLineRow[],
+  w: ReceiveLine,
+): Promise<PurchaseOrderLineRow> {
+  const article: { article_system_id: number } | undefined = await trx('articles')
+    .where({ goods_owner_id: po.goods_owner_id, article_number: String(w.articleNumber) })
+    .first('article_system_id');
+  if (!article) throw notFound(`No article ${w.articleNumber} for goods owner ${po.goods_owner_id}.`);
+  const numbers = lines.map((l) => Number(l.row_number)).filter(Number.isInteger);
+  const rowNumber = w.rowNumber ?? String(Math.max(0, ...numbers) + 1);
+  if (lines.some((l) => l.row_number === rowNumber))
+    throw conflict(`Purchase order ${po.purchase_order_number} already has row ${rowNumber}.`);
+  const [line] = (await trx('purchase_order_lines')
+    .insert({
+      purchase_order_id: po.purchase_order_id,
+      row_number: rowNumber,
+      article_system_id: article.article_system_id,
+      advised: 0,
+      data: JSON.stringify({ comment: 'received without advice' }),
+    })
+    .returning('*')) as PurchaseOrderLineRow[];
+  lines.push(line!);
+  return line!;
+}
 
 export async function receivePurchaseOrder(
   trx: Knex.Transaction,
@@ -18,11 +49,21 @@ export async function receivePurchaseOrder(
   const lines: PurchaseOrderLineRow[] = await trx('purchase_order_lines')
     .where({ purchase_order_id: po.purchase_order_id })
     .orderBy('id');
-  const plan: { line: PurchaseOrderLineRow; input: ReceiveLine }[] = wanted
-    ? wanted.map((w) => ({ line: pickLineFor(lines, w, `Purchase order ${po.purchase_order_number}`), input: w }))
-    : lines
+  const lineFor = async (w: ReceiveLine) =>
+    w.articleNumber !== undefined &&
+    !lines.some((l) =>
+      w.purchaseOrderLineId !== undefined ? l.id === w.purchaseOrderLineId : l.row_number === w.rowNumber,
+    )
+      ? addReceivedRow(trx, po, lines, w)
+      : pickLineFor(lines, w, `Purchase order ${po.purchase_order_number}`);
+  const plan: { line: PurchaseOrderLineRow; input: ReceiveLine }[] = [];
+  for (const w of wanted ?? []) plan.push({ line: await lineFor(w), input: w });
+  if (!wanted)
+    plan.push(
+      ...lines
         .filter((l) => l.advised > l.received)
-        .map((l) => ({ line: l, input: { numberOfItems: l.advised - l.received } }));
+        .map((l) => ({ line: l, input: { numberOfItems: l.advised - l.received } })),
+    );
   for (const { line, input } of plan) {
     const n = quantity(input.numberOfItems, `purchase order line ${line.id}`);
     if (n === 0) continue;

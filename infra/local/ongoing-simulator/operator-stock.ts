@@ -34,6 +34,15 @@ export async function adjustStock(
       location: a.location ?? null,
     });
   }
-  const { inventoryId, ids } = await recordInventory(trx, items, { record: request.recordAdjustment !== false });
+  if (request.inventoryId !== undefined) {
+    const open = await trx('inventory_adjustments')
+      .where({ inventory_id: request.inventoryId, goods_owner_id: goodsOwnerId })
+      .first('id');
+    if (!open) throw notFound(`No inventory ${request.inventoryId} for goods owner ${goodsOwnerId}.`);
+  }
+  const { inventoryId, ids } = await recordInventory(trx, items, {
+    record: request.recordAdjustment !== false,
+    ...(request.inventoryId !== undefined ? { inventoryId: request.inventoryId } : {}),
+  });
   return { inventoryId, inventoryArticleItemIds: ids };
 }

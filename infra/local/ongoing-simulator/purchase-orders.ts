@@ -17,7 +17,7 @@ import { PURCHASE_ORDER_STATUS, statusTexts } from './reference-data.js';
 import { touchStock } from './stock.js';
 import { purchaseOrderOut, type PurchaseOrderLineRow, type PurchaseOrderRow } from './purchase-order-shape.js';
 
-interface PurchaseOrderInput {
+export interface PurchaseOrderInput {
   goodsOwnerId: number;
   purchaseOrderNumber: string;
   /** undefined: left out (kept); null: cleared with "" (clearing.ts). */
@@ -108,7 +108,7 @@ function assertPurchaseOrderChangeable(
   }
 }
 
-async function savePurchaseOrder(
+export async function savePurchaseOrder(
   trx: Knex.Transaction,
   input: PurchaseOrderInput,
   existing: PurchaseOrderRow | undefined,

@@ -26,6 +26,7 @@ const KINDS = [
   'received_less_after_allocation',
   'stock_lost_allocation_released',
   'stock_below_zero',
+  'article_not_stocked_in_multicase',
   'return_not_announced',
   'return_more_than_announced',
   'order_cancelled_in_warehouse',
