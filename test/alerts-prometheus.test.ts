@@ -341,16 +341,17 @@ describe('alerts and dashboards on a real Prometheus', () => {
     });
     const fired = await eventually(
       () => firing('IntegrationExceptionsOpen'),
-      (a) => a.length > 0,
+      (a) => a.some((x) => x.labels.kind === 'stock_below_zero'),
       30_000,
       'IntegrationExceptionsOpen firing',
     );
     console.log(`alert fired (stock below zero):\n  ${show(fired)}`);
-    expect(fired[0]!.labels).toMatchObject({ kind: 'stock_below_zero', severity: 'warning' });
-    const [open] = (await openExceptions(env.db)).recent;
-    expect(await resolveException(env.db, open!.id, 'alert test', 'counted again')).toMatchObject({
-      outcome: 'resolved',
-    });
+    expect(fired.find((a) => a.labels.kind === 'stock_below_zero')?.labels).toMatchObject({ severity: 'warning' });
+    // The count may also have released allocation held by this file's earlier orders: another kind.
+    for (const open of (await openExceptions(env.db)).recent)
+      expect(await resolveException(env.db, open.id, 'alert test', 'counted again')).toMatchObject({
+        outcome: 'resolved',
+      });
     await eventually(
       () => active('IntegrationExceptionsOpen'),
       (a) => a.length === 0,

@@ -7,6 +7,7 @@
  * Ongoing having nothing left to report, no dead letter and no drift.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { returnNumberInOngoing } from './support/fixtures.js';
 import {
   closeReturn,
   createSalesOrder,
@@ -135,7 +136,7 @@ describe('returns the warehouse registers itself', () => {
     const announced = await registerReturn(env.db, orderNumber, [{ position: 1, quantity: 1 }]);
     await sendReturnToWarehouse(env.db, announced.returnNumber);
     await eventually(
-      () => env.api.getPurchaseOrders({ purchaseOrderNumber: announced.returnNumber }),
+      () => env.api.getPurchaseOrders({ purchaseOrderNumber: returnNumberInOngoing(announced.returnNumber) }),
       (p) => p.length === 1,
       20_000,
       "the return's inbound order in Ongoing",

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { returnNumberInOngoing } from './support/fixtures.js';
 import { freightMethods } from '../connectors/multicase/adapter/freight-methods.js';
 import { openExceptions } from '../connectors/multicase/adapter/exceptions.js';
 import { tables } from '../connectors/multicase/adapter/tables.js';
@@ -262,11 +263,11 @@ describe('the pipeline under those grants and nothing more', () => {
     );
     await sendReturnToWarehouse(env.db, ret.returnNumber);
     await until(
-      () => env.api.getPurchaseOrders({ purchaseOrderNumber: ret.returnNumber }),
+      () => env.api.getPurchaseOrders({ purchaseOrderNumber: returnNumberInOngoing(ret.returnNumber) }),
       (p) => p.length === 1,
       'the return in Ongoing',
     );
-    await env.control.receivePurchaseOrder({ purchaseOrderNumber: ret.returnNumber });
+    await env.control.receivePurchaseOrder({ purchaseOrderNumber: returnNumberInOngoing(ret.returnNumber) });
     const creditNotes = () =>
       env
         .db('multicase.credit_notes as c')

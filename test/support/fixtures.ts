@@ -1,5 +1,7 @@
 /** Typed records the runtime tests send through Kafka. */
 import type { ArticleUpsert, ProductChanged } from '../../schemas/types.generated.js';
+import { returnInOngoing } from '../../schemas/catalog.js';
+import { warehouseSettings } from '../../pipeline/settings.js';
 
 export const productChanged = (productNumber: string, description = ''): ProductChanged => ({
   eventId: `multicase:product:${productNumber}:1`,
@@ -56,3 +58,7 @@ export const articleUpsert = (articleNumber: string, articleName: string): Artic
   purchasePrice: null,
   stockValuationPrice: null,
 });
+
+/** A Multicase return's purchase-order number in Ongoing, with the default ONGOING_RETURN_NUMBER_PREFIX. */
+export const returnNumberInOngoing = (returnNumber: string): string =>
+  returnInOngoing(returnNumber, warehouseSettings.returnNumberPrefix.defaultValue!).purchaseOrderNumber;
